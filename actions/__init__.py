@@ -1,0 +1,1 @@
+"""Rasa custom actions: dialogue state to scheduling service calls, results to words."""

@@ -1,0 +1,138 @@
+"""Making the booking (or the waitlist entry) once the form has everything and a "yes"."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import parsing, speech
+from actions.runtime import now, runtime
+from scheduling.booking.commands import BookAppointment, SlotChoice
+from scheduling.booking.model import Channel, Status
+from scheduling.booking.services import book
+from scheduling.booking.waitlist import JoinWaitlist, join
+from scheduling.catalog import Catalog, Customer
+from scheduling.desk import customers
+from scheduling.errors import DomainError, PolicyViolation, SlotUnavailable
+
+RESET = ["service", "staff", "language", "when", "when_start", "when_end", "suggestions",
+         "slot_choice", "booking_confirmed"]
+
+
+class ActionBook(Action):
+    def name(self) -> str:
+        return "action_book"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not tracker.get_slot("booking_confirmed"):
+            dispatcher.utter_message(text="Nothing was booked. What would you like to do?")
+            return _reset()
+        catalog = await runtime.catalog()
+        try:
+            customer = await _customer(tracker, catalog)
+            if tracker.get_slot("slot_choice") == "waitlist":
+                return await self._waitlist(dispatcher, tracker, catalog, customer)
+            return await self._book(dispatcher, tracker, catalog, customer)
+        except SlotUnavailable as lost:
+            return _race_lost(dispatcher, lost, catalog)
+        except DomainError as error:
+            dispatcher.utter_message(text=refusal(error))
+            return _reset()
+
+    async def _book(self, dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog,
+                    customer: Customer) -> list[EventType]:
+        choice: dict[str, str] = tracker.get_slot("slot_choice")
+        slot = SlotChoice(catalog.business.id, UUID(tracker.get_slot("service")),
+                          datetime.fromisoformat(choice["start"]), UUID(choice["staff_id"]))
+        key = f"{tracker.sender_id}:{slot.service_id}:{choice['start']}:{choice['staff_id']}"
+        channel = Channel(parsing.channel_of(tracker.sender_id))
+        result = await book(BookAppointment(slot, customer.id, key, channel=channel),
+                            runtime.uow(), now())
+        appointment = result.appointment
+        ref = speech.reference(appointment)
+        text = (f"You're booked: {speech.appointment_text(appointment, catalog, now())}. "
+                f"Your reference is {ref}.")
+        if appointment.status is Status.PENDING and appointment.payment.required:
+            deposit = speech.money(appointment.payment.amount, catalog.business.policies.currency)
+            text += f" It is held until we receive the {deposit} deposit; we'll send the details."
+        dispatcher.utter_message(text=text + " Is there anything else I can do for you?")
+        return [*_reset(), SlotSet("booking_reference", ref),
+                SlotSet("customer_id", str(customer.id))]
+
+    async def _waitlist(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        catalog: Catalog, customer: Customer) -> list[EventType]:
+        service_id = UUID(tracker.get_slot("service"))
+        staff = tracker.get_slot("staff")
+        cmd = JoinWaitlist(catalog.business.id, customer.id, service_id,
+                           (waitlist_window(tracker, catalog),),
+                           UUID(staff) if staff and staff != "any" else None)
+        await join(cmd, runtime.uow(), now())
+        service = catalog.service(service_id).name
+        dispatcher.utter_message(text=f"You're on the waitlist for {service}. If a time opens "
+                                      "up we'll message you, and you can claim it by replying "
+                                      "or by telling me. Anything else?")
+        return [*_reset(), SlotSet("customer_id", str(customer.id))]
+
+
+def waitlist_window(tracker: Tracker, catalog: Catalog) -> tuple[datetime, datetime]:
+    """The window the customer asked about: their window, else the whole day they named,
+    else the coming week ("earliest")."""
+    start, end = tracker.get_slot("when_start"), tracker.get_slot("when_end")
+    if start and end:
+        return datetime.fromisoformat(start), datetime.fromisoformat(end)
+    if start:
+        local = datetime.fromisoformat(start).astimezone(catalog.business.locations[0].zone)
+        day = datetime.combine(local.date(), time(0), local.tzinfo)
+        return max(day, now()), day + timedelta(days=1)
+    return now(), now() + timedelta(days=7)
+
+
+async def _customer(tracker: Tracker, catalog: Catalog) -> Customer:
+    """The known caller, or the customer the details name (registered if new)."""
+    email = tracker.get_slot("email")
+    return await customers.register(
+        runtime.uow(), catalog.business.id, tracker.get_slot("customer_name") or "",
+        tracker.get_slot("phone"), email if email not in (None, "skip") else None,
+    )
+
+
+def _race_lost(dispatcher: CollectingDispatcher, lost: SlotUnavailable,
+               catalog: Catalog) -> list[EventType]:
+    """Someone took the time between offer and "yes": apologise, offer what is nearest."""
+    offers: list[dict[str, Any]] = [
+        {"start": slot.start.isoformat(), "staff_id": str(slot.staff_ids[0]), "reason": ""}
+        for slot in lost.alternatives if slot.staff_ids
+    ]
+    if not offers:
+        dispatcher.utter_message(text="I'm sorry, that time was just taken and I have nothing "
+                                      "close to it. Tell me another day, or say waitlist.")
+        return [SlotSet("slot_choice", None), SlotSet("suggestions", None),
+                SlotSet("booking_confirmed", None), FollowupAction("booking_form")]
+    dispatcher.utter_message(text="I'm sorry, someone has just taken that time.")
+    return [SlotSet("slot_choice", None), SlotSet("suggestions", offers),
+            SlotSet("booking_confirmed", None), FollowupAction("booking_form")]
+
+
+def refusal(error: DomainError) -> str:
+    """A domain error in words, with what the customer can do next."""
+    if isinstance(error, PolicyViolation) and error.policy == "max_active_bookings":
+        return (f"Sorry, you already have the most upcoming bookings we allow "
+                f"({error.details.get('limit')}). You can cancel or move one first.")
+    if isinstance(error, PolicyViolation) and error.policy == "cancellation_window":
+        hours = error.details.get("free_cancellation_hours")
+        return (f"Sorry, appointments can only be changed up to {hours} hours before they "
+                "start, so I can't do that now. I can put you through to a person if you like.")
+    return (f"Sorry, I couldn't do that: {error}. Would you like to try something else, "
+            "or talk to a person?")
+
+
+def _reset() -> list[EventType]:
+    return [SlotSet(name, None) for name in RESET]

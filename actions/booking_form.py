@@ -1,0 +1,203 @@
+"""The booking form: service, staff, time, an offer, contact details, then a confirmation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import parsing, speech
+from actions.forms import FREE_TEXT, NEW_TIME_CLEARS, BaseForm, Slots, Turn
+from actions.runtime import now, runtime
+
+CONTACT = ["customer_name", "phone", "email"]
+
+
+class ValidateBookingForm(BaseForm):
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Staff is read whenever mentioned but never asked (anyone will do); a caller we
+        know is not asked for their details again; the waitlist needs no offer."""
+        contact = [] if tracker.get_slot("customer_id") else CONTACT
+        return ["service", "staff", "when", "slot_choice", *contact, "booking_confirmed"]
+
+    async def extract_service(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if not turn.carries_values() or turn.requested in FREE_TEXT:
+            return {}
+        found = parsing.match_service(await runtime.catalog(), turn.text)
+        if found is not None:
+            same = str(found.id) == tracker.get_slot("service")
+            return {} if same else {"service": str(found.id)}
+        return {"service": "unknown"} if turn.answers("service") else {}
+
+    async def validate_service(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if value == "unknown":
+            dispatcher.utter_message(text="Sorry, I couldn't match that to one of our services.")
+            return {"service": None}
+        return {"service": value, **NEW_TIME_CLEARS} if value else {"service": None}
+
+    async def extract_staff(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if not turn.carries_values() or turn.requested in FREE_TEXT:
+            return {}
+        wish = parsing.match_staff(await runtime.catalog(), turn.text)
+        if wish.staff is not None:
+            return {"staff": str(wish.staff.id)}
+        if wish.language:
+            return {"staff": f"language:{wish.language}"}
+        if wish.unsupported:
+            return {"staff": "unsupported"}
+        if wish.anyone or tracker.get_slot("staff") is None:
+            return {"staff": "any"}
+        return {}
+
+    async def validate_staff(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        changed = value != tracker.get_slot("staff") and tracker.get_slot("slot_choice")
+        clears = NEW_TIME_CLEARS if changed else {}
+        if value == "unsupported":
+            names = ", ".join(s.name for s in (await runtime.catalog()).staff)
+            dispatcher.utter_message(text=f"I can't choose staff that way, sorry. Our team is "
+                                          f"{names}; you can ask for one of them by name.")
+            return {"staff": "any", "language": None}
+        if isinstance(value, str) and value.startswith("language:"):
+            return {"staff": "any", "language": value.partition(":")[2], **clears}
+        return {"staff": value, "language": None, **clears}
+
+    async def extract_customer_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        return {"customer_name": turn.text} if turn.answers("customer_name") else {}
+
+    def validate_customer_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        name = parsing.name_in(str(value or ""))
+        if name is None:
+            dispatcher.utter_message(text="Sorry, I didn't get your name. Just your first and "
+                                          "last name, please.")
+        return {"customer_name": name}
+
+    async def extract_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        found = parsing.phone_in(turn.text) if turn.intent not in ("ask_price",) else None
+        if found:
+            return {"phone": found}
+        return {"phone": "invalid"} if turn.answers("phone") else {}
+
+    def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if value == "invalid":
+            dispatcher.utter_message(text="That doesn't look like a phone number I can use. "
+                                          "Please give it with the area code, like 718 555 0123.")
+            return {"phone": None}
+        return {"phone": value}
+
+    async def extract_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        found = parsing.email_in(turn.text)
+        if found:
+            return {"email": found}
+        if not turn.answers("email"):
+            return {}
+        return {"email": "skip" if parsing.declines(turn.text) else "invalid"}
+
+    def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if value == "invalid":
+            dispatcher.utter_message(text="That e-mail address doesn't look right. Could you "
+                                          "give it again, or say skip?")
+            return {"email": None}
+        return {"email": value}
+
+    async def extract_booking_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if turn.requested != "booking_confirmed" or turn.intent not in ("affirm", "deny"):
+            return {}
+        return {"booking_confirmed": turn.intent == "affirm"}
+
+    def validate_booking_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if value is False:
+            return {"booking_confirmed": None}
+        return {"booking_confirmed": value}
+
+
+class ActionAskService(Action):
+    """Ask which service, naming what the catalog offers (never a made-up list)."""
+
+    def name(self) -> str:
+        return "action_ask_service"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        catalog = await runtime.catalog()
+        names = ", ".join(s.name for s in catalog.services)
+        dispatcher.utter_message(text=f"Which service would you like? We offer {names}.")
+        return []
+
+
+class ActionAskBookingConfirmed(Action):
+    """Read the booking back before it is made; after a "no", ask what to change."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn(tracker)
+        if turn.requested == "booking_confirmed" and turn.intent == "deny":
+            dispatcher.utter_message(text="No problem. What should I change: the service, the "
+                                          "person, the day or time, or your details?")
+            return []
+        dispatcher.utter_message(text=await read_back(tracker))
+        return []
+
+
+async def read_back(tracker: Tracker) -> str:
+    catalog = await runtime.catalog()
+    service = catalog.service(UUID(tracker.get_slot("service")))
+    currency = catalog.business.policies.currency
+    choice = tracker.get_slot("slot_choice")
+    name = tracker.get_slot("customer_name") or "you"
+    if choice == "waitlist":
+        when = tracker.get_slot("when")
+        around = "as soon as something opens" if when == "earliest" else f"around {when}"
+        return (f"So that's the waitlist for {service.name}, {around}, for {name}. "
+                "Shall I add you? Please say yes or no.")
+    zone = catalog.business.locations[0].zone
+    when = speech.day_and_time(datetime.fromisoformat(choice["start"]), zone, now())
+    staff = catalog.staff_member(UUID(choice["staff_id"])).name
+    return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
+            f" {speech.money(service.price, currency)}, for {name}. Shall I book it? "
+            "Please say yes or no.")

@@ -1,0 +1,173 @@
+"""What both forms share: reading a turn, knowing the caller, and choosing a time.
+
+Every turn the form's validation action reads the whole message for anything it says (a new
+day, a pick among the offers), so a customer can correct or switch at any point; a message
+with nothing for the form (a question, "stop") extracts nothing, the form rejects, and the
+rules answer it before the form picks up where it was.
+"""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime, timedelta
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import parsing
+from actions.runtime import now, runtime
+from scheduling.desk import customers
+
+VALUE_INTENTS = {"book", "inform", "deny", "join_waitlist", "affirm", "nlu_fallback",
+                 "reschedule_appointment", "cancel_appointment"}
+"""Intents whose words may carry slot values; questions, help and "stop" never do."""
+FREE_TEXT = {"customer_name", "phone", "email", "verify_contact", "otp_code"}
+"""Slots answered with free text (a name is often not recognised as any intent)."""
+REDIRECTS = {"stop", "human_handoff", "help", "ask_price", "ask_duration", "ask_address",
+             "ask_hours", "ask_policy", "ask_prepare", "ask_services", "list_appointments",
+             "goodbye"}
+NEW_TIME_CLEARS = {"slot_choice": None, "suggestions": None, "booking_confirmed": None,
+                   "manage_confirmed": None}
+
+Slots = dict[str, Any]
+
+
+class Turn:
+    """The latest message as the forms read it."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        message = tracker.latest_message or {}
+        self.text: str = message.get("text") or ""
+        self.intent: str = (message.get("intent") or {}).get("name") or ""
+        self.metadata: dict[str, Any] = message.get("metadata") or {}
+        self.requested: str | None = tracker.get_slot("requested_slot")
+
+    def carries_values(self) -> bool:
+        return self.intent in VALUE_INTENTS
+
+    def answers(self, slot: str) -> bool:
+        """Whether this message is the answer to the question about `slot`."""
+        if self.requested != slot or self.intent in REDIRECTS:
+            return False
+        return slot in FREE_TEXT or self.carries_values()
+
+
+class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
+    """Identity from the channel on the first turn; time and offer slots for every form.
+
+    Abstract, so rasa-sdk's executor (which registers every non-abstract Action subclass)
+    skips it: registering it would call `name()` and stop the action server.
+    """
+
+    @abc.abstractmethod
+    def name(self) -> str: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        known = await self.identity_events(tracker)
+        tracker.add_slots(known)
+        rest: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return known + rest
+
+    async def identity_events(self, tracker: Tracker) -> list[EventType]:
+        """On SMS and voice the number is the customer: look them up once per conversation."""
+        if tracker.get_slot("customer_id") or tracker.get_slot("phone"):
+            return []
+        phone = parsing.caller_phone(tracker.sender_id, Turn(tracker).metadata)
+        if phone is None:
+            return []
+        found = await customers.find(runtime.uow(), await runtime.business_id(), phone=phone)
+        if found is None:
+            return [SlotSet("phone", phone)]
+        return [SlotSet("phone", phone), SlotSet("customer_id", str(found.id)),
+                SlotSet("customer_name", found.name), SlotSet("email", found.email or "skip")]
+
+    # -- when ------------------------------------------------------------------------------
+
+    async def extract_when(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if not turn.carries_values() or turn.requested in FREE_TEXT | {"appointment_id"}:
+            return {}
+        if parsing.wants_earliest(turn.text):
+            return {"when": "earliest"}
+        catalog = await runtime.catalog()
+        found = parsing.when_in(turn.text, now(), catalog.business.locations[0].zone)
+        if found is None and turn.answers("when"):
+            return {"when": turn.text}
+        return {"when": turn.text} if found is not None else {}
+
+    async def validate_when(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if not value:
+            return {"when": None}
+        if value == "earliest":
+            return {"when": "earliest", "when_start": None, "when_end": None, **NEW_TIME_CLEARS}
+        catalog = await runtime.catalog()
+        zone = catalog.business.locations[0].zone
+        found = parsing.when_in(str(value), now(), zone)
+        if found is None:
+            dispatcher.utter_message(text="Sorry, I couldn't work out a day or time from that. "
+                                          "You could say, for example, Friday at 3 pm.")
+            return {"when": None}
+        previous = tracker.get_slot("when_start")
+        start, end = parsing.merge_correction(
+            found, datetime.fromisoformat(previous) if previous else None
+        )
+        return {"when": str(value), "when_start": start.isoformat(),
+                "when_end": end.isoformat() if end else None, **NEW_TIME_CLEARS}
+
+    # -- picking an offer ------------------------------------------------------------------
+
+    async def extract_slot_choice(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if turn.intent == "join_waitlist" and self.form_name() == "booking_form":
+            return {"slot_choice": "waitlist"}
+        if not turn.answers("slot_choice"):
+            return {}
+        offers = tracker.get_slot("suggestions") or []
+        catalog = await runtime.catalog()
+        names = {str(s.id): s.name for s in catalog.staff}
+        pick = parsing.parse_pick(turn.text, offers, catalog.business.locations[0].zone,
+                                  now(), names)
+        if pick is None:
+            return {"slot_choice": "none"} if turn.intent == "deny" else {}
+        if pick.later or pick.earlier:
+            return {"slot_choice": "later" if pick.later else "earlier"}
+        return {"slot_choice": offers[pick.index]} if pick.index is not None else {}
+
+    def validate_slot_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        offers = tracker.get_slot("suggestions") or []
+        if value in ("later", "earlier") and offers:
+            return _shifted(value, offers)
+        if value == "none":
+            dispatcher.utter_message(text="No problem. Tell me another day or time that suits "
+                                          "you, or say waitlist and I'll let you know when "
+                                          "something opens up.")
+            return {"slot_choice": None}
+        if value == "waitlist" or isinstance(value, dict):
+            return {"slot_choice": value}
+        return {"slot_choice": None}
+
+
+def _shifted(direction: str, offers: list[dict[str, str]]) -> Slots:
+    """New search bounds past the offers already made ("something later")."""
+    starts = sorted(datetime.fromisoformat(offer["start"]) for offer in offers)
+    if direction == "later":
+        bound = starts[-1] + timedelta(minutes=1)
+        return {"slot_choice": None, "suggestions": None, "when": f"after {bound.isoformat()}",
+                "when_start": bound.isoformat(), "when_end": None}
+    bound = starts[0] - timedelta(minutes=1)
+    return {"slot_choice": None, "suggestions": None, "when": f"before {bound.isoformat()}",
+            "when_start": bound.isoformat(), "when_end": None}

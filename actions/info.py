@@ -1,0 +1,124 @@
+"""Answers from the catalog (prices, durations, address, hours, policy), stopping a flow,
+and handing over to a person. Every figure comes from the catalog, never from the text."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import parsing, speech
+from actions.forms import Turn
+from actions.runtime import now, runtime
+from scheduling.catalog import Catalog, Service
+from scheduling.desk.handoff import request_person
+from scheduling.hours import WeeklyHours
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+FLOW_SLOTS = ["service", "staff", "language", "when", "when_start", "when_end", "suggestions",
+              "slot_choice", "booking_confirmed", "task", "appointment_id", "manage_confirmed",
+              "appointments", "otp_code", "verify_contact"]
+PREPARE = ("Please arrive five minutes early. Come with your hair as you usually wear it, "
+           "and bring a photo if you have a style in mind.")
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        turn = Turn(tracker)
+        catalog = await runtime.catalog()
+        service = _service_in_question(catalog, turn.text, tracker.get_slot("service"))
+        dispatcher.utter_message(text=answer(turn.intent, catalog, service))
+        return []
+
+
+def _service_in_question(catalog: Catalog, text: str, current: str | None) -> Service | None:
+    said = parsing.match_service(catalog, text)
+    if said is not None:
+        return said
+    return catalog.service(UUID(current)) if current else None
+
+
+def answer(intent: str, catalog: Catalog, service: Service | None) -> str:
+    """One intent, one answer; questions about a service name it, else cover them all."""
+    currency = catalog.business.policies.currency
+    if intent in ("ask_price", "ask_duration", "ask_services"):
+        if service is not None and intent != "ask_services":
+            return speech.service_line(service, currency) + "."
+        lines = "; ".join(speech.service_line(s, currency) for s in catalog.services)
+        staff = ", ".join(s.name for s in catalog.staff)
+        return f"We offer {lines}. Our team: {staff}."
+    location = catalog.business.locations[0]
+    if intent == "ask_address":
+        return f"We're at {location.address}."
+    if intent == "ask_hours":
+        return f"Our opening hours: {opening_hours(location.opening_hours)}."
+    if intent == "ask_policy":
+        return policy_text(catalog)
+    return PREPARE
+
+
+def opening_hours(hours: WeeklyHours) -> str:
+    """"Monday 10:00 to 18:00, ..., Sunday closed", from the location's weekly hours."""
+    table = hours.as_dict()
+    parts = []
+    for key, day in zip(DAYS, DAY_NAMES, strict=True):
+        spans = [span.replace("-", " to ") for span in table.get(key, [])]
+        parts.append(f"{day} {' and '.join(spans)}" if spans else f"{day} closed")
+    return ", ".join(parts)
+
+
+def policy_text(catalog: Catalog) -> str:
+    policy = catalog.business.policies.cancellation
+    currency = catalog.business.policies.currency
+    fee = speech.money(policy.late_cancel_fee, currency)
+    text = (f"You can cancel or move an appointment for free up to "
+            f"{policy.free_cancellation_hours} hours before it starts.")
+    if policy.late_cancel_fee:
+        text += f" A later cancellation costs {fee}; moving it is then no longer possible."
+    if catalog.business.policies.no_show_fee:
+        text += (" Missing an appointment without telling us costs "
+                 f"{speech.money(catalog.business.policies.no_show_fee, currency)}.")
+    return text
+
+
+class ActionStopFlow(Action):
+    def name(self) -> str:
+        return "action_stop_flow"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text="No problem, I've stopped there and nothing was booked or "
+                                      "changed. Is there anything else I can help with?")
+        return [SlotSet(name, None) for name in FLOW_SLOTS]
+
+
+class ActionHandoff(Action):
+    """Record the request for a person; on a call the gateway reads `handoff` and transfers."""
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        channel = parsing.channel_of(tracker.sender_id)
+        await request_person(runtime.uow(), await runtime.business_id(), tracker.sender_id,
+                             channel, Turn(tracker).text, now())
+        if channel == "voice":
+            dispatcher.utter_message(text="I'll put you through to someone at the salon now.",
+                                     json_message={"handoff": True})
+        else:
+            phone = (await runtime.catalog()).business.contact.phone or ""
+            dispatcher.utter_message(text="I've asked someone from the salon to get back to you "
+                                          f"shortly. You can also call us on {phone}.")
+        return [SlotSet("handoff", True)]

@@ -1,0 +1,212 @@
+"""Managing appointments by talking: list, cancel, reschedule, claim a waitlist offer.
+
+Who is asking is settled first: the caller's number on SMS and voice, a one-time code on the
+web. The fee or refusal is stated before anything is confirmed, and a move keeps the old
+appointment until the new time is secured (the reschedule service does both in one step).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import parsing
+from actions.booking import refusal
+from actions.forms import BaseForm, Slots, Turn
+from actions.manage_steps import describe_terms, item_lines, items_for, perform
+from actions.runtime import now, runtime
+from scheduling.desk import customers, verification
+from scheduling.desk.changes import terms
+from scheduling.errors import DomainError, PolicyViolation
+
+TASKS = {"list_appointments": "list", "cancel_appointment": "cancel",
+         "reschedule_appointment": "reschedule", "claim_offer": "claim"}
+MANAGE_SLOTS = ["appointment_id", "appointments", "manage_confirmed", "when", "when_start",
+                "when_end", "suggestions", "slot_choice", "service", "staff"]
+
+
+class ActionStartManage(Action):
+    def name(self) -> str:
+        return "action_start_manage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        task = TASKS.get(Turn(tracker).intent, "list")
+        return [SlotSet("task", task), *(SlotSet(name, None) for name in MANAGE_SLOTS)]
+
+
+class ValidateManageForm(BaseForm):
+    def name(self) -> str:
+        return "validate_manage_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if not tracker.get_slot("customer_id"):
+            return ["verify_contact", "otp_code"]
+        task, items = tracker.get_slot("task"), tracker.get_slot("appointments") or []
+        if task == "list" or not items:
+            return []
+        steps = ["appointment_id"] if task in ("cancel", "reschedule") else []
+        if task == "reschedule":
+            steps += ["when", "slot_choice"]
+        return [*steps, "manage_confirmed"]
+
+    async def identity_events(self, tracker: Tracker) -> list[EventType]:
+        """The caller's number identifies them; then their appointments (or offers) load."""
+        events = await super().identity_events(tracker)
+        known = next((e["value"] for e in events if e.get("name") == "customer_id"), None)
+        customer_id = known or tracker.get_slot("customer_id")
+        if customer_id and tracker.get_slot("appointments") is None:
+            events += await items_for(tracker.get_slot("task"), UUID(customer_id))
+        return events
+
+    async def extract_verify_contact(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if not turn.answers("verify_contact"):
+            return {}
+        found = parsing.email_in(turn.text) or parsing.phone_in(turn.text)
+        return {"verify_contact": found or "invalid"}
+
+    async def validate_verify_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        customer = await _customer_for(str(value))
+        if customer is None:
+            dispatcher.utter_message(text="I couldn't find any booking under that. Please check "
+                                          "the e-mail or phone number, or say stop.")
+            return {"verify_contact": None}
+        await verification.issue_code(runtime.uow(), customer, str(value), now())
+        return {"verify_contact": value}
+
+    async def extract_otp_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if not turn.answers("otp_code"):
+            return {}
+        return {"otp_code": parsing.code_in(turn.text) or "invalid"}
+
+    async def validate_otp_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        contact = str(tracker.get_slot("verify_contact"))
+        customer = await _customer_for(contact)
+        if customer is None or value == "invalid":
+            dispatcher.utter_message(text="The code is the six digits I sent you.")
+            return {"otp_code": None}
+        try:
+            matches = await verification.check_code(runtime.uow(), customer, str(value), now())
+        except PolicyViolation:
+            await verification.issue_code(runtime.uow(), customer, contact, now())
+            dispatcher.utter_message(text="That code has run out, so I've sent you a new one.")
+            return {"otp_code": None}
+        if not matches:
+            dispatcher.utter_message(text="That code doesn't match. Please try again.")
+            return {"otp_code": None}
+        loaded = await items_for(tracker.get_slot("task"), customer)
+        return {"otp_code": "verified", "customer_id": str(customer),
+                **{event["name"]: event["value"] for event in loaded}}
+
+    async def extract_appointment_id(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if not turn.answers("appointment_id"):
+            return {}
+        items = tracker.get_slot("appointments") or []
+        catalog = await runtime.catalog()
+        service = parsing.match_service(catalog, turn.text)
+        by_service = [i for i in items if service and i["service_id"] == str(service.id)]
+        if len(by_service) == 1:
+            return {"appointment_id": by_service[0]["id"]}
+        names = {str(s.id): s.name for s in catalog.staff}
+        pick = parsing.parse_pick(turn.text, items, catalog.business.locations[0].zone, now(),
+                                  names)
+        index = pick.index if pick else None
+        return {"appointment_id": items[index]["id"]} if index is not None else {}
+
+    async def validate_appointment_id(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """Say at once when the policy forbids the change, instead of asking to confirm."""
+        task, customer_id = tracker.get_slot("task"), tracker.get_slot("customer_id")
+        if task == "claim" or not value or not customer_id:
+            return {"appointment_id": value}
+        try:
+            found = await terms(runtime.uow(), UUID(value), UUID(customer_id), task, now())
+        except DomainError as error:
+            dispatcher.utter_message(text=refusal(error))
+            return {"appointment_id": value, "manage_confirmed": False, "task": None}
+        return {"appointment_id": value, "service": str(found.appointment.service_id),
+                "staff": str(found.appointment.staff_id)}
+
+    async def extract_manage_confirmed(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        turn = Turn(tracker)
+        if turn.requested != "manage_confirmed" or turn.intent not in ("affirm", "deny"):
+            return {}
+        return {"manage_confirmed": turn.intent == "affirm"}
+
+
+async def _customer_for(contact: str) -> UUID | None:
+    if contact in ("", "None", "invalid"):
+        return None
+    business_id = await runtime.business_id()
+    kind = "email" if "@" in contact else "phone"
+    found = await customers.find(runtime.uow(), business_id, **{kind: contact})
+    return found.id if found else None
+
+
+class ActionAskAppointmentId(Action):
+    def name(self) -> str:
+        return "action_ask_appointment_id"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        verb = "cancel" if tracker.get_slot("task") == "cancel" else "move"
+        lines = item_lines(tracker.get_slot("appointments") or [])
+        dispatcher.utter_message(text=f"Which appointment would you like to {verb}?\n{lines}\n"
+                                      "You can say the first, the second, or the day.")
+        return []
+
+
+class ActionAskManageConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_manage_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=await describe_terms(tracker))
+        return []
+
+
+class ActionManage(Action):
+    """Carry out the task once the form has what it needs and the customer said yes."""
+
+    def name(self) -> str:
+        return "action_manage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reset = [SlotSet(name, None) for name in (*MANAGE_SLOTS, "task", "otp_code")]
+        try:
+            text, extra = await perform(tracker)
+        except DomainError as error:
+            text, extra = refusal(error), []
+        dispatcher.utter_message(text=text)
+        return reset + extra
+

@@ -1,0 +1,78 @@
+"""Asking the engine for times and offering them: shared by booking and rescheduling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import speech
+from actions.runtime import now, runtime
+from scheduling.catalog import Catalog
+from scheduling.desk.slots import SlotSearch, find_slots
+from scheduling.errors import DomainError
+
+
+def search_for(tracker: Tracker, business_id: UUID, service_id: UUID,
+               exclude: tuple[UUID, ...] = ()) -> SlotSearch:
+    """The search the conversation so far describes (day/time, staff, language, customer)."""
+    when, start, end = (tracker.get_slot(n) for n in ("when", "when_start", "when_end"))
+    staff, customer = tracker.get_slot("staff"), tracker.get_slot("customer_id")
+    begin = datetime.fromisoformat(start) if start else None
+    return SlotSearch(
+        business_id, service_id,
+        preferred_start=begin, preferred_end=datetime.fromisoformat(end) if end else None,
+        staff_id=UUID(staff) if staff and staff != "any" else None,
+        language=tracker.get_slot("language"),
+        customer_id=UUID(customer) if customer else None,
+        after=begin if when == "later" else None, before=begin if when == "earlier" else None,
+        exclude=exclude,
+    )
+
+
+class ActionAskSlotChoice(Action):
+    """Offer the best few times with the engine's reasons; say so plainly when none fit."""
+
+    def name(self) -> str:
+        return "action_ask_slot_choice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        catalog = await runtime.catalog()
+        offers = tracker.get_slot("suggestions") or []
+        if not offers:
+            try:
+                offers = await self._search(tracker, catalog)
+            except DomainError as error:
+                dispatcher.utter_message(text=f"Sorry, I can't search that: {error}. "
+                                              "Could you choose another person or time?")
+                return [SlotSet("staff", None), SlotSet("suggestions", None)]
+        if not offers:
+            dispatcher.utter_message(text="Sorry, nothing is free then. Tell me another day or "
+                                          "time, or say waitlist and I'll tell you when "
+                                          "something opens up.")
+            return [SlotSet("suggestions", None)]
+        zone = catalog.business.locations[0].zone
+        dispatcher.utter_message(
+            text="Here is what I have:\n" + speech.offer_lines(offers, catalog, zone, now())
+            + "\nWhich one would you like? You can say the first, a time, or something later."
+        )
+        return [SlotSet("suggestions", offers)]
+
+    async def _search(self, tracker: Tracker, catalog: Catalog) -> list[dict[str, Any]]:
+        service_id, exclude = self.service_and_exclusion(tracker)
+        search = search_for(tracker, catalog.business.id, service_id, exclude)
+        found = await find_slots(runtime.uow(), search, now())
+        return [speech.offer_record(suggestion) for suggestion in found]
+
+    def service_and_exclusion(self, tracker: Tracker) -> tuple[UUID, tuple[UUID, ...]]:
+        """Rescheduling searches for the appointment's service and frees its own time."""
+        moving = tracker.get_slot("appointment_id") if tracker.active_loop_name == "manage_form" \
+            else None
+        return UUID(tracker.get_slot("service")), (UUID(moving),) if moving else ()

@@ -1,0 +1,238 @@
+"""Pure slot parsing: what a message says about service, staff, time, picks and contacts.
+
+No database and no clock: the catalog, the offers and `now` come in, values come out, so each
+reading is unit-tested on its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from scheduling.catalog import Catalog, Service, Staff, normalise
+from scheduling.timeexpr import Resolution, resolve
+
+ORDINALS = {
+    "first": 0, "1st": 0, "one": 0, "1": 0, "second": 1, "2nd": 1, "two": 1, "2": 1,
+    "third": 2, "3rd": 2, "three": 2, "3": 2, "fourth": 3, "4th": 3, "four": 3, "4": 3,
+    "fifth": 4, "5th": 4, "five": 4, "5": 4,
+}
+LANGUAGES = {"spanish": "es", "espanol": "es", "hindi": "hi", "english": "en",
+             "french": "fr", "german": "de", "portuguese": "pt", "mandarin": "zh"}
+ANYONE = re.compile(r"\b(any ?one|any ?body|whoever|no preference|doesn'?t matter|don'?t mind)\b")
+EARLIEST = re.compile(r"\b(earliest|soonest|asap|as soon as possible|first available|next free)\b")
+LATER = re.compile(r"\b(later|after that|afterwards)\b")
+EARLIER = re.compile(r"\b(earlier|before that|sooner)\b")
+SKIP = re.compile(r"^\s*(skip|no|none|nope|no email|no thanks|rather not|i'?d rather not.*)\s*\W*$")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+NAME_LEAD = re.compile(r"^(my name is|my name's|name is|it's|it is|i am|i'm|im|this is|call me"
+                       r"|put it under|under)\s+", re.I)
+CODE = re.compile(r"\d")
+GENDER = re.compile(r"\b(woman|female|lady|man|male|guy|girl)\b")
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def match_service(catalog: Catalog, text: str) -> Service | None:
+    """The service named, aliased or described in `text`: exact names first, then every
+    name's words found in the message, then close spellings ("hairct")."""
+    said = normalise(text)
+    tokens = said.split()
+    names = [(normalise(name), s) for s in catalog.services for name in (s.name, *s.aliases)]
+    for name, service in sorted(names, key=lambda pair: -len(pair[0])):
+        if re.search(rf"\b{re.escape(name)}\b", said):
+            return service
+    scored = [(_closeness(name, tokens), service) for name, service in names]
+    if not scored:
+        return None
+    best, closest = max(scored, key=lambda pair: pair[0])
+    return closest if best >= 0.8 else None
+
+
+def _closeness(name: str, tokens: list[str]) -> float:
+    """How well the message spells every word of `name`: the worst word's best match."""
+    parts = [part for part in name.split() if len(part) > 2] or name.split()
+    if not parts or not tokens:
+        return 0.0
+    return min(
+        max(difflib.SequenceMatcher(None, part, token).ratio() for token in tokens)
+        for part in parts
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StaffWish:
+    """`staff` a named member; `anyone` said explicitly; `language` a code ("es");
+    `unsupported` a wish the catalog cannot answer (it records no gender)."""
+
+    staff: Staff | None = None
+    anyone: bool = False
+    language: str | None = None
+    unsupported: bool = False
+
+    @property
+    def said_something(self) -> bool:
+        return bool(self.staff or self.anyone or self.language or self.unsupported)
+
+
+def match_staff(catalog: Catalog, text: str) -> StaffWish:
+    said = normalise(text)
+    tokens = said.split()
+    for member in catalog.staff:
+        if normalise(member.name) in tokens:
+            return StaffWish(staff=member)
+    language = next((code for word, code in LANGUAGES.items() if word in tokens), None)
+    if language:
+        return StaffWish(language=language)
+    if GENDER.search(said):
+        return StaffWish(unsupported=True)
+    return StaffWish(anyone=bool(ANYONE.search(said)))
+
+
+def wants_earliest(text: str) -> bool:
+    return bool(EARLIEST.search(normalise(text)))
+
+
+def when_in(text: str, now: datetime, zone: ZoneInfo) -> Resolution | None:
+    """The time expression in the whole message, resolved in the business's zone."""
+    return resolve(text, now, zone)
+
+
+def merge_correction(
+    new: Resolution, previous: datetime | None
+) -> tuple[datetime, datetime | None]:
+    """A correction keeps what it does not change: "no, 11 am" keeps the day, "make it
+    Thursday" keeps the time when only one was said."""
+    start, end = new.start, new.end
+    if previous is None:
+        return start, end
+    if new.time_explicit and not new.date_explicit:
+        moved = previous.astimezone(start.tzinfo).date()
+        shift = datetime.combine(moved, start.timetz()) - start
+        return start + shift, end + shift if end else None
+    if new.date_explicit and not new.time_explicit and previous.time() != datetime.min.time():
+        local = previous.astimezone(start.tzinfo)
+        return datetime.combine(start.date(), local.timetz()), None
+    return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """An offer chosen by position, time or staff; or a wish to see later/earlier ones."""
+
+    index: int | None = None
+    later: bool = False
+    earlier: bool = False
+
+
+def parse_pick(text: str, offers: list[dict[str, str]], zone: ZoneInfo, now: datetime,
+               staff_names: dict[str, str]) -> Pick | None:
+    said = normalise(text)
+    if LATER.search(said):
+        return Pick(later=True)
+    if EARLIER.search(said):
+        return Pick(earlier=True)
+    index = _by_position(said, len(offers))
+    if index is None:
+        index = _by_staff(said, offers, staff_names)
+    if index is None:
+        index = _by_time(text, offers, zone, now)
+    return Pick(index=index) if index is not None else None
+
+
+def _by_position(said: str, count: int) -> int | None:
+    """"the second", "last"; a bare number only as "option 3" or "number two" (a lone "3"
+    is a time, "the one with Priya" no position)."""
+    if re.search(r"\b(last|final)\b", said) and count:
+        return count - 1
+    tokens = said.split()
+    for before, token in zip(["", *tokens], tokens, strict=False):
+        index = ORDINALS.get(token)
+        if index is None or index >= count:
+            continue
+        cardinal = token.isdigit() or token in ("one", "two", "three", "four", "five")
+        if not cardinal or before in ("option", "number", "choice", "no"):
+            return index
+    return None
+
+
+def _by_staff(said: str, offers: list[dict[str, str]], names: dict[str, str]) -> int | None:
+    for index, offer in enumerate(offers):
+        name = names.get(offer["staff_id"], "")
+        if name and normalise(name) in said.split():
+            return index
+    return None
+
+
+def _by_time(text: str, offers: list[dict[str, str]], zone: ZoneInfo, now: datetime) -> int | None:
+    found = resolve(text, now, zone)
+    if found is None or not found.time_explicit:
+        return None
+    wanted = found.start.astimezone(zone)
+    for index, offer in enumerate(offers):
+        local = datetime.fromisoformat(offer["start"]).astimezone(zone)
+        same_day = not found.date_explicit or local.date() == wanted.date()
+        if same_day and (local.hour % 12, local.minute) == (wanted.hour % 12, wanted.minute):
+            return index
+    return None
+
+
+def phone_in(text: str, region: str = "US") -> str | None:
+    """The first valid phone number in `text`, in E.164."""
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        if phonenumbers.is_valid_number(match.number):
+            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def email_in(text: str) -> str | None:
+    """The first e-mail address in `text` that is well formed, normalised."""
+    found = EMAIL.search(text)
+    if found is None:
+        return None
+    try:
+        return validate_email(found.group(0), check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+def declines(text: str) -> bool:
+    return bool(SKIP.match(text.lower()))
+
+
+def name_in(text: str) -> str | None:
+    """A person's name as typed ("it's sam patel" -> "Sam Patel"), or None for non-names."""
+    bare = NAME_LEAD.sub("", text.strip()).strip(" .!,")
+    if not 1 < len(bare) <= 80 or not re.fullmatch(r"[^\W\d_][\w .'\-]*", bare):
+        return None
+    return " ".join(part[:1].upper() + part[1:] for part in bare.split())
+
+
+def code_in(text: str) -> str | None:
+    digits = "".join(CODE.findall(text))
+    return digits if len(digits) == 6 else None
+
+
+def caller_phone(sender_id: str, metadata: dict[str, object] | None) -> str | None:
+    """The number an SMS or call comes from: `sms:+1555...`/`voice:+1555...` sender ids or
+    the gateway's `phone` metadata."""
+    given = (metadata or {}).get("phone")
+    if isinstance(given, str) and given.startswith("+"):
+        return given
+    channel, _, rest = sender_id.partition(":")
+    if channel in ("sms", "voice") and rest.startswith("+"):
+        return rest
+    return None
+
+
+def channel_of(sender_id: str) -> str:
+    channel = sender_id.partition(":")[0]
+    return channel if channel in ("sms", "voice") else "web"

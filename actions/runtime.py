@@ -1,0 +1,84 @@
+"""The database engine and clock the actions share, made on first use.
+
+rasa-sdk has no start-up hook (the action server imports `actions` and serves; there is no
+place to build resources and pass them in), so the engine is created lazily from
+DATABASE_URL the first time an action needs it, and reused for the process' life. Tests
+point it at their database with `configure(url)` before running actions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from scheduling.catalog import Catalog
+from scheduling.desk.uow import DeskUnitOfWork
+from scheduling.errors import NotFound
+from scheduling.occupancy import BusyTimeSource
+from scheduling.persistence.database import make_engine, make_session_factory
+
+BusySourceFactory = Callable[[async_sessionmaker[AsyncSession]], BusyTimeSource]
+
+
+class Runtime:
+    """One engine and session factory per action-server process."""
+
+    def __init__(self) -> None:
+        self._url: str | None = None
+        self._engine: AsyncEngine | None = None
+        self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._business_id: UUID | None = None
+        self._busy_from: BusySourceFactory | None = None
+        self._busy: BusyTimeSource | None = None
+
+    def configure(self, url: str, busy_from: BusySourceFactory | None = None) -> None:
+        """Use `url` from now on (the next use builds a new engine). `busy_from` makes the
+        outside calendars' busy-time source on that engine's sessions; the composition root
+        (`python -m assistant actions`) passes Google's when it is configured."""
+        self._url, self._engine, self._sessions, self._business_id = url, None, None, None
+        self._busy_from, self._busy = busy_from, None
+
+    def _factory(self) -> async_sessionmaker[AsyncSession]:
+        if self._sessions is None:
+            url = self._url or os.environ.get("DATABASE_URL")
+            if not url:
+                raise RuntimeError("DATABASE_URL is not set for the action server")
+            self._engine = make_engine(url, pool_size=5, max_overflow=5)
+            self._sessions = make_session_factory(self._engine)
+            self._busy = self._busy_from(self._sessions) if self._busy_from else None
+        return self._sessions
+
+    def uow(self) -> DeskUnitOfWork:
+        factory = self._factory()
+        return DeskUnitOfWork(factory, busy=self._busy)
+
+    async def business_id(self) -> UUID:
+        """The business this assistant speaks for: the first one in the database."""
+        if self._business_id is None:
+            async with self.uow() as uow:
+                ids = await uow.catalog.business_ids()
+            if not ids:
+                raise NotFound("business", "any")
+            self._business_id = ids[0]
+        return self._business_id
+
+    async def catalog(self) -> Catalog:
+        business_id = await self.business_id()
+        async with self.uow() as uow:
+            return await uow.catalog.get(business_id)
+
+    async def dispose(self) -> None:
+        if self._engine is not None:
+            await self._engine.dispose()
+        self.configure(self._url or "", self._busy_from)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+runtime = Runtime()

@@ -1,0 +1,76 @@
+"""How the assistant says things: times, money, offers, appointments. Plain sentences that
+read well on a screen and aloud (no symbols a speech engine would spell out, beyond $)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduling.booking.model import Appointment
+from scheduling.catalog import Catalog, Service
+from scheduling.suggestions import Suggestion, clock_text
+
+
+def money(amount: Decimal, currency: str = "USD") -> str:
+    symbol = "$" if currency == "USD" else f"{currency} "
+    return f"{symbol}{amount:.2f}".replace(".00", "")
+
+
+def minutes(span: timedelta) -> str:
+    total = int(span.total_seconds() // 60)
+    hours, rest = divmod(total, 60)
+    if not hours:
+        return f"{rest} minutes"
+    text = f"{hours} hour{'s' if hours > 1 else ''}"
+    return f"{text} {rest} minutes" if rest else text
+
+
+def day_and_time(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """"Tuesday 24 November at 3:15 pm"; "today"/"tomorrow" when close."""
+    local = moment.astimezone(zone)
+    day = f"{local:%A} {local.day} {local:%B}"
+    if now is not None:
+        today = now.astimezone(zone).date()
+        if local.date() == today:
+            day = "today"
+        elif (local.date() - today).days == 1:
+            day = "tomorrow"
+    return f"{day} at {clock_text(local)}"
+
+
+def offer_record(suggestion: Suggestion) -> dict[str, str]:
+    """An offer as a slot value (JSON), with the reason the engine gave."""
+    reason = next((r.text for r in suggestion.reasons if r.text), "")
+    return {"start": suggestion.slot.start.isoformat(), "staff_id": str(suggestion.staff_id),
+            "reason": reason}
+
+
+def offer_lines(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
+                now: datetime) -> str:
+    names = {str(s.id): s.name for s in catalog.staff}
+    lines = []
+    for number, offer in enumerate(offers, start=1):
+        when = day_and_time(datetime.fromisoformat(offer["start"]), zone, now)
+        why = f" ({offer['reason']})" if offer.get("reason") else ""
+        lines.append(f"{number}. {when} with {names.get(offer['staff_id'], 'our team')}{why}")
+    return "\n".join(lines)
+
+
+def service_line(service: Service, currency: str) -> str:
+    deposit = f", {money(service.deposit, currency)} deposit" if service.deposit else ""
+    return f"{service.name}: {minutes(service.duration)}, {money(service.price, currency)}{deposit}"
+
+
+def appointment_text(appointment: Appointment, catalog: Catalog, now: datetime) -> str:
+    service = catalog.service(appointment.service_id).name
+    staff = catalog.staff_member(appointment.staff_id).name
+    zone = catalog.location(appointment.location_id).zone
+    return f"{service} with {staff} {day_and_time(appointment.start, zone, now)}"
+
+
+def reference(appointment: Appointment) -> str:
+    """The short reference customers quote: the first eight characters of the id."""
+    return str(appointment.id)[:8].upper()

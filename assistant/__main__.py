@@ -1,0 +1,86 @@
+"""Command line: `python -m assistant run|gateway|migrate|train-if-changed|train`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from assistant.settings import Settings, SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="database, migrations, demo data, model, then every process")
+    sub.add_parser("gateway", help="serve the gateway only (run starts it for you)")
+    sub.add_parser("actions", help="serve the Rasa action server only (run starts it for you)")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("train-if-changed", help="train the Rasa model if the training data changed")
+    sub.add_parser("train", help="validate, train, evaluate; swap in the model if no worse")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
+    return COMMANDS[args.command](settings)
+
+
+def _run(settings: Settings) -> int:
+    from assistant.run import run
+
+    return run(settings)
+
+
+def _gateway(settings: Settings) -> int:
+    from assistant.gateway.app import serve
+
+    serve(settings)
+    return 0
+
+
+def _actions(settings: Settings) -> int:
+    from assistant.action_server import serve
+
+    serve(settings)
+    return 0
+
+
+def _migrate(settings: Settings) -> int:
+    from assistant.run import database
+    from scheduling.persistence.migrate import upgrade
+
+    with database(settings) as url:
+        upgrade(url)
+    return 0
+
+
+def _train(settings: Settings) -> int:
+    from assistant.rasa_model import ensure_model
+
+    print(ensure_model())
+    return 0
+
+
+def _retrain(settings: Settings) -> int:
+    from assistant.retrain import main as retrain
+
+    return retrain(settings)
+
+
+COMMANDS = {
+    "run": _run,
+    "gateway": _gateway,
+    "actions": _actions,
+    "migrate": _migrate,
+    "train-if-changed": _train,
+    "train": _retrain,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

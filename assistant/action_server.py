@@ -1,0 +1,45 @@
+"""`python -m assistant actions`: the Rasa action server, composed like the gateway.
+
+`python -m rasa_sdk` would import `actions` and serve with no way to pass anything in, so the
+actions could not see the owner's Google busy time. This is the composition root for that
+process: it configures the actions' runtime (database URL, and with Google configured the
+busy-time source booking must respect), then starts rasa-sdk's server on the configured host.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rasa_sdk.endpoint import run
+from rasa_sdk.executor import ActionExecutor
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from actions.runtime import BusySourceFactory, runtime
+from assistant.gateway.google_oauth import google_config, token_key
+from assistant.gateway.resources import database_url
+from assistant.settings import Settings
+from calendar_sync.busy import GoogleBusyTimes
+from calendar_sync.connections import ConnectionStore
+from calendar_sync.crypto import TokenCipher
+from scheduling.occupancy import BusyTimeSource
+
+
+def busy_source(settings: Settings) -> BusySourceFactory | None:
+    """Google's busy-time source on the runtime's sessions, or None without Google."""
+    config = google_config(settings)
+    if config is None:
+        return None
+    cipher = TokenCipher(token_key(settings))
+
+    def build(factory: async_sessionmaker[AsyncSession]) -> BusyTimeSource:
+        return GoogleBusyTimes(ConnectionStore(factory, cipher, config))
+
+    return build
+
+
+def serve(settings: Settings) -> None:
+    runtime.configure(database_url(settings), busy_source(settings))
+    os.environ["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    run(executor, port=settings.action_server_port)

@@ -1,0 +1,1 @@
+"""The aiohttp gateway: the one door to the outside (widget, Twilio, REST API, admin)."""

@@ -1,0 +1,128 @@
+"""Admin pages that look back: analytics (drawn in the browser), the message log with
+failures, calendar connections, the waitlist, conversation transcripts, and the bot's models."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from assistant.gateway.admin import queries, session
+from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.api import context
+from assistant.gateway.api.analytics_routes import available_minutes
+from assistant.gateway.resources import SETTINGS
+from assistant.settings import PROJECT_ROOT
+from scheduling.persistence import booking_analytics as analytics
+from scheduling.persistence.waitlist_tables import WaitlistEntryRow
+
+TRAINING = web.AppKey("training", dict[str, Any])
+routes = web.RouteTableDef()
+
+
+@routes.get("/admin/analytics")
+@admin_page
+async def analytics_page(request: web.Request, admin: session.AdminSession) -> web.Response:
+    catalog = await context.catalog(request)
+    now, zone = context.now(), catalog.business.time_zone
+    start, end = now - timedelta(days=30), now + timedelta(days=30)
+    filters = analytics.Filters(catalog.business.id, start, end)
+    async with context.uow(request) as work:
+        summary = await analytics.summary(work.session, filters)
+        days = await analytics.buckets(work.session, filters, "day", zone)
+        heat = await analytics.heat_map(work.session, filters, zone)
+    usage = analytics.utilisation(summary.booked_minutes_by_staff,
+                                  available_minutes(catalog, start, end))
+    chart = {"days": [[d.date().isoformat(), n] for d, n in days],
+             "utilisation": [[m.name, round(usage.get(m.id, 0.0), 3)] for m in catalog.staff]}
+    peak = max(heat.values(), default=0)
+    return page(request, admin, "analytics.html", summary=summary, heat=heat, peak=peak,
+                chart=json.dumps(chart), start=start, end=end)
+
+
+@routes.get("/admin/messages")
+@admin_page
+async def messages(request: web.Request, admin: session.AdminSession) -> web.Response:
+    failed_only = request.query.get("failed") == "1"
+    async with context.uow(request) as work:
+        rows = await queries.attempts(work.session, failed_only)
+        alerts = await queries.alerts(work.session)
+    return page(request, admin, "messages.html", rows=rows, alerts=alerts,
+                failed_only=failed_only)
+
+
+@routes.get("/admin/calendars")
+@admin_page
+async def calendars(request: web.Request, admin: session.AdminSession) -> web.Response:
+    catalog = await context.catalog(request)
+    async with context.uow(request) as work:
+        rows = await queries.calendars(work.session)
+    google = bool(request.app[SETTINGS].google_client_id)
+    return page(request, admin, "calendars.html", rows=rows, staff=catalog.staff, google=google)
+
+
+@routes.get("/admin/waitlist")
+@admin_page
+async def waitlist(request: web.Request, admin: session.AdminSession) -> web.Response:
+    catalog = await context.catalog(request)
+    async with context.uow(request) as work:
+        rows = list(await work.session.scalars(
+            select(WaitlistEntryRow).where(WaitlistEntryRow.business_id == catalog.business.id)
+            .order_by(WaitlistEntryRow.created_at.desc()).limit(200)))
+    return page(request, admin, "waitlist.html", rows=rows,
+                services={s.id: s.name for s in catalog.services},
+                staff={m.id: m.name for m in catalog.staff})
+
+
+@routes.get("/admin/conversations")
+@admin_page
+async def conversations(request: web.Request, admin: session.AdminSession) -> web.Response:
+    sender = request.query.get("sender")
+    async with context.uow(request) as work:
+        listed = await queries.conversations(work.session)
+        events = await queries.transcript(work.session, sender) if sender else []
+    return page(request, admin, "conversations.html", listed=listed, sender=sender,
+                events=events)
+
+
+def _retrain_available() -> bool:
+    return importlib.util.find_spec("assistant.retrain") is not None
+
+
+@routes.get("/admin/bot")
+@admin_page
+async def bot(request: web.Request, admin: session.AdminSession) -> web.Response:
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    return page(request, admin, "bot.html", models=models, training=request.app[TRAINING],
+                can_retrain=_retrain_available())
+
+
+@routes.post("/admin/bot/retrain")
+@admin_page
+async def retrain(request: web.Request, admin: session.AdminSession) -> web.Response:
+    """Run `assistant.retrain` in a thread; the page shows its progress lines."""
+    state = request.app[TRAINING]
+    if _retrain_available() and not state.get("running"):
+        state.update(running=True, lines=[], result=None)
+        request.app[TRAINING]["task"] = asyncio.create_task(_train(request.app))
+    raise web.HTTPSeeOther("/admin/bot")
+
+
+async def _train(app: web.Application) -> None:
+    from assistant import retrain as training
+
+    state = app[TRAINING]
+    try:
+        outcome = await asyncio.to_thread(training.retrain, app[SETTINGS],
+                                          lambda line: state["lines"].append(str(line)))
+        state["result"] = str(outcome)
+    except Exception as error:  # shown on the page: a failed training is an admin's to read
+        state["result"] = f"failed: {error}"
+    finally:
+        state["running"] = False

@@ -1,0 +1,132 @@
+"""Admin login, today's schedule per staff member, and appointments with filters and actions
+(check in, cancel as the owner) — each action one call of a booking service."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
+from uuid import UUID
+
+from aiohttp import web
+
+from assistant.gateway import ratelimit
+from assistant.gateway.admin import queries, session
+from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.admin.users import AdminUsers
+from assistant.gateway.api import context
+from assistant.gateway.pages import render
+from scheduling.booking import attendance, changes
+from scheduling.booking.commands import CancelAppointment
+from scheduling.booking.model import Actor, Status
+from scheduling.errors import DomainError
+from scheduling.persistence.booking_analytics import Filters, listing
+
+USERS = web.AppKey("admin_users", AdminUsers)
+routes = web.RouteTableDef()
+
+
+@routes.get("/admin/login")
+async def login_form(request: web.Request) -> web.Response:
+    token = secrets.token_urlsafe(16)
+    response = render(request, "admin/login.html", login_csrf=token, error=None,
+                      next=request.query.get("next", "/admin"))
+    response.set_cookie("login_csrf", token, httponly=True, samesite="Strict", path="/admin")
+    return response
+
+
+@routes.post("/admin/login")
+async def login(request: web.Request) -> web.Response:
+    ratelimit.check(request, "login", ratelimit.client_ip(request))
+    form = await request.post()
+    if not secrets.compare_digest(str(form.get("login_csrf", "")),
+                                  request.cookies.get("login_csrf", "-")):
+        raise web.HTTPForbidden(text="missing or wrong CSRF token; reload the login page")
+    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    if not request.app[USERS].check(email, password):
+        return render(request, "admin/login.html", status=401, error="Wrong e-mail or password.",
+                      login_csrf=form.get("login_csrf"), next=form.get("next", "/admin"))
+    target = str(form.get("next", "/admin"))
+    response = web.HTTPSeeOther(target if target.startswith("/admin") else "/admin")
+    session.issue(request, response, email.strip().lower())
+    raise response
+
+
+@routes.post("/admin/logout")
+@admin_page
+async def logout(request: web.Request, admin: session.AdminSession) -> web.Response:
+    response = web.HTTPSeeOther("/admin/login")
+    response.del_cookie(session.COOKIE, path="/")
+    raise response
+
+
+@routes.get("/admin")
+@admin_page
+async def dashboard(request: web.Request, admin: session.AdminSession) -> web.Response:
+    catalog = await context.catalog(request)
+    zone = catalog.business.locations[0].zone
+    today = datetime.now(zone).date()
+    start = datetime.combine(today, time(0), zone)
+    filters = Filters(catalog.business.id, start, start + timedelta(days=1),
+                      statuses=(Status.PENDING, Status.CONFIRMED, Status.COMPLETED,
+                                Status.NO_SHOW))
+    async with context.uow(request) as work:
+        day = await listing(work.session, filters, limit=500)
+        alerts = await queries.alerts(work.session)
+        counts = await queries.message_counts(work.session)
+    by_staff = {m.id: [a for a in day.items if a.staff_id == m.id] for m in catalog.staff}
+    return page(request, admin, "dashboard.html", catalog=catalog, zone=zone, today=today,
+                by_staff=by_staff, alerts=alerts, counts=counts,
+                services={s.id: s.name for s in catalog.services})
+
+
+@routes.get("/admin/appointments")
+@admin_page
+async def appointments(request: web.Request, admin: session.AdminSession) -> web.Response:
+    catalog = await context.catalog(request)
+    q = request.query
+    status = tuple(Status(s) for s in q.getall("status", []) if s in Status.__members__.values())
+    staff = tuple(UUID(s) for s in q.getall("staff_id", []) if _is_uuid(s))
+    zone = catalog.business.locations[0].zone
+    start = _day(q.get("from"), zone) or datetime.now(zone) - timedelta(days=1)
+    until = _day(q.get("until"), zone)
+    filters = Filters(catalog.business.id, start, until, status, staff)
+    async with context.uow(request) as work:
+        found = await listing(work.session, filters, limit=50, cursor=q.get("cursor") or None)
+    return page(request, admin, "appointments.html", catalog=catalog, zone=zone, page=found,
+                query=q, statuses=list(Status), notice=q.get("notice"),
+                staff={m.id: m.name for m in catalog.staff},
+                services={s.id: s.name for s in catalog.services})
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _day(value: str | None, zone: object) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(0), zone)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+@routes.post("/admin/appointments/{appointment_id}/{action:check-in|cancel}")
+@admin_page
+async def act(request: web.Request, admin: session.AdminSession) -> web.Response:
+    appointment_id = UUID(request.match_info["appointment_id"])
+    try:
+        if request.match_info["action"] == "check-in":
+            await attendance.check_in(appointment_id, context.uow(request), context.now())
+        else:
+            command = CancelAppointment(appointment_id, Actor.OWNER, f"by {admin.email}")
+            await changes.cancel(command, context.uow(request), context.now())
+        notice = "Done."
+    except DomainError as error:
+        notice = f"Not done: {error}"
+    raise web.HTTPSeeOther("/admin/appointments?" + urlencode({"notice": notice}))

@@ -1,0 +1,98 @@
+"""Analytics for admins: the summary with utilisation, bookings per period, the heat map.
+
+Utilisation needs each staff member's available minutes; they come from the catalog's weekly
+hours less breaks, expanded on the business's wall clock by the same `LocalDays` the engine uses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from aiohttp import web
+
+from assistant.gateway.api import context
+from assistant.gateway.api.auth import require_admin
+from assistant.gateway.api.params import invalid, query_when
+from assistant.gateway.api.spec import Op, Param
+from scheduling.catalog import Catalog
+from scheduling.hours import LocalDays
+from scheduling.persistence import booking_analytics as analytics
+from scheduling.timeline import clip, seconds, subtract
+
+DEFAULT_SPAN = timedelta(days=30)
+
+
+def available_minutes(catalog: Catalog, start: datetime, end: datetime) -> dict[UUID, float]:
+    zone = catalog.business.locations[0].zone
+    days = LocalDays.around(zone, start, end)
+    low, high = seconds(start), seconds(end)
+    out = {}
+    for member in catalog.staff:
+        working = subtract(days.expand(member.weekly_hours, member.overrides),
+                           days.expand(member.breaks))
+        out[member.id] = sum(b - a for a, b in clip(working, low, high)) / 60
+    return out
+
+
+async def _filters(request: web.Request) -> tuple[analytics.Filters, Catalog]:
+    now = context.now()
+    start = query_when(request, "from") or now - DEFAULT_SPAN
+    end = query_when(request, "until") or now + DEFAULT_SPAN
+    if end <= start or end - start > timedelta(days=400):
+        raise invalid("until", "must be after from, within 400 days")
+    catalog = await context.catalog(request)
+    return analytics.Filters(catalog.business.id, start, end), catalog
+
+
+async def summary(request: web.Request) -> web.Response:
+    require_admin(request)
+    filters, catalog = await _filters(request)
+    async with context.uow(request) as work:
+        found = await analytics.summary(work.session, filters)
+    if filters.start_from is None or filters.start_until is None:
+        raise invalid("from", "is required")
+    usage = analytics.utilisation(found.booked_minutes_by_staff,
+                                  available_minutes(catalog, filters.start_from,
+                                                    filters.start_until))
+    return web.json_response({
+        "by_status": found.by_status, "cancellation_rate": found.cancellation_rate,
+        "no_show_rate": found.no_show_rate, "average_lead_hours": found.average_lead_hours,
+        "revenue_by_service": {str(k): str(v) for k, v in found.revenue_by_service.items()},
+        "booked_minutes_by_staff": {str(k): v for k, v in found.booked_minutes_by_staff.items()},
+        "utilisation_by_staff": {str(k): v for k, v in usage.items()},
+    })
+
+
+async def bookings(request: web.Request) -> web.Response:
+    require_admin(request)
+    grain = request.query.get("grain", "day")
+    filters, catalog = await _filters(request)
+    async with context.uow(request) as work:
+        rows = await analytics.buckets(work.session, filters, grain, catalog.business.time_zone)
+    return web.json_response({"grain": grain, "items": [
+        {"start": moment.date().isoformat(), "count": n} for moment, n in rows]})
+
+
+async def heat_map(request: web.Request) -> web.Response:
+    require_admin(request)
+    filters, catalog = await _filters(request)
+    async with context.uow(request) as work:
+        cells = await analytics.heat_map(work.session, filters, catalog.business.time_zone)
+    return web.json_response({"items": [{"weekday": d, "hour": h, "count": n}
+                                        for (d, h), n in sorted(cells.items())]})
+
+
+RANGE = (Param("from", "query", {"type": "string", "format": "date-time"}),
+         Param("until", "query", {"type": "string", "format": "date-time"}))
+OPS = [
+    Op("GET", "/api/v1/analytics/summary", summary, "Status counts, cancellation and no-show "
+       "rates, lead time, revenue, booked minutes and utilisation", "Summary", auth="admin",
+       params=RANGE),
+    Op("GET", "/api/v1/analytics/bookings", bookings, "Bookings per local day, week or month",
+       "Buckets", auth="admin",
+       params=(*RANGE, Param("grain", "query", {"type": "string",
+                                                "enum": ["day", "week", "month"]}))),
+    Op("GET", "/api/v1/analytics/heatmap", heat_map, "Bookings by weekday (1-7) and hour",
+       "HeatMap", auth="admin", params=RANGE),
+]

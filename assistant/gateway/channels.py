@@ -1,0 +1,33 @@
+"""Everything the channels issue adds to the gateway, installed by one call from `create_app`:
+the error middleware, metrics, rate limits, the REST API, the widget, Twilio and the admin."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from assistant.gateway import (
+    admin,
+    api,
+    chat,
+    conversation,
+    errors,
+    metrics,
+    pages,
+    ratelimit,
+    twilio_sms,
+    twilio_voice,
+)
+
+
+def install(app: web.Application) -> None:
+    app.middlewares.append(errors.errors)
+    app[ratelimit.LIMITS] = ratelimit.default_limits()
+    app[metrics.METRICS] = metrics.Metrics()
+    conversation.setup(app)
+    app.add_routes(metrics.routes)
+    pages.setup(app)
+    chat.setup(app)
+    api.setup(app)
+    admin.setup(app)
+    app.add_routes(twilio_sms.routes)
+    app.add_routes(twilio_voice.routes)

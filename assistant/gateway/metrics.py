@@ -1,0 +1,114 @@
+"""Prometheus metrics at `/metrics`, in the text exposition format written by hand.
+
+`prometheus_client` is not a dependency and four instruments do not need it. Turn latency and
+conflicts are counted where the gateway sees them; bookings and messages are counted in the
+database at scrape time, because most bookings are made by the action server and most
+messages by the dispatcher, and the database is the one place that sees every replica's.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from sqlalchemy import func, select
+
+from assistant.gateway.resources import ENGINE
+from scheduling.persistence.booking_tables import AppointmentRow
+from scheduling.persistence.notification_tables import DeliveryAttemptRow
+
+BOUNDS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0)
+Labels = tuple[tuple[str, str], ...]
+
+
+def _labels(labels: Labels, extra: tuple[tuple[str, str], ...] = ()) -> str:
+    pairs = [*labels, *extra]
+    if not pairs:
+        return ""
+    escaped = (v.replace("\\", "\\\\").replace('"', '\\"') for _, v in pairs)
+    return "{" + ",".join(f'{k}="{v}"' for (k, _), v in zip(pairs, escaped, strict=True)) + "}"
+
+
+@dataclass
+class Histogram:
+    name: str
+    help: str
+    counts: dict[Labels, list[int]] = field(default_factory=dict)
+    sums: dict[Labels, float] = field(default_factory=lambda: defaultdict(float))
+
+    def observe(self, seconds: float, **labels: str) -> None:
+        key = tuple(sorted(labels.items()))
+        counts = self.counts.setdefault(key, [0] * (len(BOUNDS) + 1))
+        counts[bisect_left(BOUNDS, seconds)] += 1
+        self.sums[key] += seconds
+
+    def lines(self) -> list[str]:
+        out = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} histogram"]
+        for key, counts in sorted(self.counts.items()):
+            running = 0
+            for bound, count in zip((*map(str, BOUNDS), "+Inf"), counts, strict=True):
+                running += count
+                out.append(f"{self.name}_bucket{_labels(key, (('le', bound),))} {running}")
+            out.append(f"{self.name}_sum{_labels(key)} {self.sums[key]:.6f}")
+            out.append(f"{self.name}_count{_labels(key)} {running}")
+        return out
+
+
+@dataclass
+class Counter:
+    name: str
+    help: str
+    values: dict[Labels, float] = field(default_factory=lambda: defaultdict(float))
+
+    def inc(self, amount: float = 1, **labels: str) -> None:
+        self.values[tuple(sorted(labels.items()))] += amount
+
+    def lines(self) -> list[str]:
+        out = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} counter"]
+        out += [f"{self.name}{_labels(k)} {v:g}" for k, v in sorted(self.values.items())]
+        return out
+
+
+@dataclass
+class Metrics:
+    turns: Histogram = field(default_factory=lambda: Histogram(
+        "gateway_turn_seconds", "Time from a customer's message to the assistant's reply."))
+    conflicts: Counter = field(default_factory=lambda: Counter(
+        "gateway_booking_conflicts_total", "Bookings refused because the slot was taken."))
+    api_bookings: Counter = field(default_factory=lambda: Counter(
+        "gateway_api_bookings_total", "Appointments booked through the REST API."))
+
+
+METRICS = web.AppKey("metrics", Metrics)
+routes = web.RouteTableDef()
+
+
+async def _database_lines(app: web.Application) -> list[str]:
+    async with app[ENGINE].connect() as connection:
+        bookings = await connection.execute(
+            select(AppointmentRow.channel, AppointmentRow.status, func.count())
+            .group_by(AppointmentRow.channel, AppointmentRow.status))
+        messages = await connection.execute(
+            select(DeliveryAttemptRow.channel, DeliveryAttemptRow.status, func.count())
+            .group_by(DeliveryAttemptRow.channel, DeliveryAttemptRow.status))
+    out = ["# HELP booking_appointments Appointments in the database by channel and status.",
+           "# TYPE booking_appointments gauge"]
+    out += [f"booking_appointments{_labels((('channel', c), ('status', s)))} {n}"
+            for c, s, n in bookings.all()]
+    out += ["# HELP notification_deliveries Message delivery attempts by channel and outcome "
+            "(sent, failed, skipped).", "# TYPE notification_deliveries gauge"]
+    out += [f"notification_deliveries{_labels((('channel', c), ('status', s)))} {n}"
+            for c, s, n in messages.all()]
+    return out
+
+
+@routes.get("/metrics")
+async def metrics(request: web.Request) -> web.Response:
+    own = request.app[METRICS]
+    lines = own.turns.lines() + own.conflicts.lines() + own.api_bookings.lines()
+    lines += await _database_lines(request.app)
+    return web.Response(text="\n".join(lines) + "\n",
+                        content_type="text/plain", charset="utf-8",
+                        headers={"X-Content-Type-Options": "nosniff"})

@@ -1,0 +1,87 @@
+"""The booking lifecycle's periodic jobs, run every minute inside the gateway.
+
+Each job is a plain service call in `scheduling` taking `now`; all are safe on several
+gateway replicas at once (rows are taken with SKIP LOCKED, or deduplicated by outbox key).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from assistant.gateway import resources
+from scheduling.booking import attendance, waitlist
+from scheduling.booking.agenda import queue_daily_agendas
+from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.persistence.database import make_session_factory
+
+log = logging.getLogger(__name__)
+
+INTERVAL_SECONDS = 60
+Factory = async_sessionmaker[AsyncSession]
+Job = Callable[[Factory, datetime], Awaitable[object]]
+
+
+def _in_unit_of_work(service: Callable[[BookingUnitOfWork, datetime], Awaitable[object]]) -> Job:
+    async def run(factory: Factory, now: datetime) -> None:
+        await service(BookingUnitOfWork(factory), now)
+
+    return run
+
+
+async def _queue_agendas(factory: Factory, now: datetime) -> None:
+    async with BookingUnitOfWork(factory) as uow:
+        businesses = await uow.catalog.business_ids()
+    for business_id in businesses:
+        await queue_daily_agendas(BookingUnitOfWork(factory), business_id, now)
+
+
+JOBS: dict[str, Job] = {
+    "release expired holds": _in_unit_of_work(attendance.release_expired_holds),
+    "close past appointments": _in_unit_of_work(attendance.close_past),
+    "expire unpaid bookings": _in_unit_of_work(attendance.expire_unpaid),
+    "expire waitlist offers": _in_unit_of_work(waitlist.expire_offers),
+    "daily agendas": _queue_agendas,
+}
+
+
+async def run_periodic(factory: Factory, now: datetime) -> list[str]:
+    """Run every job once; returns the names of those that failed. A failure is logged with
+    its traceback and does not stop the other jobs (each has its own transaction)."""
+    failed = []
+    for name, job in JOBS.items():
+        try:
+            await job(factory, now)
+        except Exception:  # reported here, with the traceback; the next job still runs
+            log.exception("periodic job %r failed", name)
+            failed.append(name)
+    return failed
+
+
+async def periodic_jobs(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: needs `resources.database` before it (the engine)."""
+    factory = make_session_factory(app[resources.ENGINE])
+
+    async def tick() -> None:
+        await run_periodic(factory, datetime.now(UTC))
+
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        tick,
+        "interval",
+        seconds=INTERVAL_SECONDS,
+        id="booking-jobs",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,124 @@
+"""Who a message goes to and what it is about, read at send time.
+
+Outbox payloads carry ids and the appointment's facts; addresses, language, opt-in flags and
+the business's name, contact and policy are read when sending, so a customer who changed their
+e-mail after booking gets the reminder at the new one. Catalogs are cached for one dispatcher
+batch (a batch mostly concerns few businesses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduling.catalog import CancellationPolicy, Catalog, Customer
+from scheduling.errors import NotFound
+from scheduling.notifications.lineage import lineage
+from scheduling.persistence.booking_tables import AppointmentRow
+from scheduling.persistence.catalog_repository import CatalogRepository
+
+Json = dict[str, Any]
+OWNER_KINDS = frozenset({"owner_notice", "owner_alert", "daily_agenda", "handoff"})
+ADDRESSED_KINDS = frozenset({"verification_code"})
+"""Sent to exactly the address in the payload (the one a visitor claims to own), not to the
+customer's stored preferences."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str
+    email: str | None
+    phone: str | None
+    language: str
+    time_zone: str
+    email_ok: bool = True
+    sms_ok: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    catalog: Catalog
+    recipient: Person
+    policy: CancellationPolicy
+    chain_id: UUID | None = None
+    sequence: int = 0
+    refund: Decimal | None = None
+
+
+class AudienceLoader:
+    """Builds `Audience`s on one session; make a new one per batch."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._catalogs: dict[UUID, Catalog] = {}
+
+    async def catalog(self, business_id: UUID) -> Catalog:
+        if business_id not in self._catalogs:
+            self._catalogs[business_id] = await CatalogRepository(self.session).get(business_id)
+        return self._catalogs[business_id]
+
+    async def load(self, kind: str, payload: Json, appointment_id: UUID | None) -> Audience:
+        catalog = await self.catalog(UUID(payload["business_id"]))
+        if kind in OWNER_KINDS:
+            recipient = _owner(catalog, kind, payload)
+        elif kind in ADDRESSED_KINDS:
+            recipient = _addressed(catalog, payload)
+        else:
+            recipient = await self._customer(catalog, payload)
+        chain_id, sequence = (await lineage(self.session, appointment_id)
+                              if appointment_id else (None, 0))
+        refund = await self._refund(appointment_id) if kind == "cancellation" else None
+        return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund)
+
+    async def _customer(self, catalog: Catalog, payload: Json) -> Person:
+        if not payload.get("customer_id"):
+            raise NotFound("customer", None)
+        customer = await CatalogRepository(self.session).get_customer(
+            UUID(payload["customer_id"]))
+        return customer_person(customer, catalog, payload.get("customer_time_zone"))
+
+    async def _refund(self, appointment_id: UUID | None) -> Decimal | None:
+        return await self.session.scalar(
+            select(AppointmentRow.refund_amount).where(AppointmentRow.id == appointment_id))
+
+
+def customer_person(customer: Customer, catalog: Catalog, zone: str | None) -> Person:
+    prefs = customer.notifications
+    return Person(customer.name, customer.email, customer.phone,
+                  customer.preferences.language or "en",
+                  zone or customer.time_zone or catalog.business.time_zone,
+                  email_ok=prefs.email and bool(customer.email),
+                  sms_ok=prefs.sms and bool(customer.phone))
+
+
+def _owner(catalog: Catalog, kind: str, payload: Json) -> Person:
+    """The business's contact; a staff member's agenda goes to their own Google address."""
+    business = catalog.business
+    email = business.contact.email
+    name = business.name
+    if kind == "daily_agenda":
+        staff = catalog.staff_member(UUID(payload["staff_id"]))
+        own = staff.google_calendar_id or ""
+        name = staff.name
+        if "@" in own and not own.endswith("calendar.google.com"):
+            email = own
+    return Person(name, email, None, "en", payload.get("time_zone") or business.time_zone)
+
+
+def _addressed(catalog: Catalog, payload: Json) -> Person:
+    by_email = payload["channel"] == "email"
+    to = str(payload["to"])
+    return Person("", to if by_email else None, None if by_email else to, "en",
+                  catalog.business.time_zone, email_ok=by_email, sms_ok=not by_email)
+
+
+def _policy(catalog: Catalog, payload: Json) -> CancellationPolicy:
+    try:
+        return catalog.cancellation_policy(catalog.find_service(payload.get("service", "")))
+    except NotFound:
+        return catalog.business.policies.cancellation

@@ -1,0 +1,67 @@
+"""Running the dispatcher inside the gateway: senders chosen from the settings, an APScheduler
+job draining the outbox every few seconds, started and stopped with the aiohttp app.
+
+Every replica of the gateway runs it; the outbox leases keep them from sending twice. With no
+SendGrid key or Twilio account the local senders log each message and the dispatcher records
+it as an attempt with provider "local", so `make run` needs no account.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from assistant.gateway import resources
+from assistant.notifications.dispatcher import Dispatcher
+from assistant.notifications.render import Renderer
+from assistant.notifications.senders import EmailSender, LocalEmail, LocalSms, SmsSender
+from assistant.notifications.sendgrid_email import SendGridEmail
+from assistant.notifications.twilio_sms import TwilioSms
+from assistant.settings import Settings
+from scheduling.persistence.database import make_session_factory
+
+log = logging.getLogger(__name__)
+
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+INTERVAL_SECONDS = 5
+
+
+def email_sender(settings: Settings) -> EmailSender:
+    if settings.sendgrid_api_key and settings.sendgrid_from_email:
+        return SendGridEmail(settings.sendgrid_api_key.get_secret_value(),
+                             settings.sendgrid_from_email)
+    return LocalEmail()
+
+
+def sms_sender(settings: Settings) -> SmsSender:
+    sid, token, number = (settings.twilio_account_sid, settings.twilio_auth_token,
+                          settings.twilio_from_number)
+    if sid and token and number:
+        return TwilioSms(sid, token.get_secret_value(), number)
+    return LocalSms()
+
+
+async def notifications(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: needs `resources.database` before it (the engine)."""
+    settings = app[resources.SETTINGS]
+    dispatcher = Dispatcher(
+        make_session_factory(app[resources.ENGINE]),
+        Renderer(settings.secret_key.get_secret_value(), settings.gateway_url),
+        email_sender(settings), sms_sender(settings),
+    )
+    app[DISPATCHER] = dispatcher
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(dispatcher.run_once, "interval", seconds=INTERVAL_SECONDS,
+                      id="outbox-dispatcher", max_instances=1, coalesce=True,
+                      misfire_grace_time=None, next_run_time=datetime.now(UTC))
+    scheduler.start()
+    log.info("outbox dispatcher running every %ss (e-mail: %s, SMS: %s)", INTERVAL_SECONDS,
+             dispatcher.senders["email"].provider, dispatcher.senders["sms"].provider)
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)

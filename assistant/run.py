@@ -1,0 +1,146 @@
+"""`python -m assistant run`: database, migrations, demo data, model, then every process.
+
+The order matters: the database must be up and migrated before anything reads it, and the
+model must exist before Rasa starts. The embedded server is stopped whatever happens after it
+started, including SIGINT and SIGTERM during start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+import aiohttp
+from sqlalchemy.engine import make_url
+
+from assistant.embedded_db import EmbeddedPostgres
+from assistant.rasa_model import RASA_VENV, ensure_model
+from assistant.seeding import seed_demo
+from assistant.settings import PROJECT_ROOT, Settings
+from assistant.supervisor import ChildSpec, Supervisor
+from scheduling.persistence.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The configured server's URL, or an embedded server's, stopped when the block ends."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    server = EmbeddedPostgres(settings.data_dir / "postgres", settings.embedded_db_port)
+    server.start()
+    try:
+        server.create_database(settings.embedded_db_name)
+        yield server.url(settings.embedded_db_name)
+    finally:
+        server.stop()
+
+
+def rasa_endpoints(settings: Settings) -> Path:
+    """endpoints.yml, plus a Redis lock store when REDIS_URL is set (then Rasa may scale out)."""
+    base = PROJECT_ROOT / "endpoints.yml"
+    if not settings.redis_url:
+        return base
+    redis = make_url(settings.redis_url)
+    generated = settings.data_dir / "endpoints.yml"
+    generated.parent.mkdir(parents=True, exist_ok=True)
+    generated.write_text(
+        base.read_text()
+        + f"\nlock_store:\n  type: redis\n  url: {redis.host}\n  port: {redis.port or 6379}\n"
+        + f"  db: {redis.database or 0}\n"
+    )
+    return generated
+
+
+def tracker_store_env(url: str) -> dict[str, str]:
+    """The variables endpoints.yml reads, so Rasa's tracker store shares our database."""
+    parsed = make_url(url)
+    return {
+        "TRACKER_DB_HOST": parsed.host or "127.0.0.1",
+        "TRACKER_DB_PORT": str(parsed.port or 5432),
+        "TRACKER_DB_NAME": parsed.database or "",
+        "TRACKER_DB_USER": parsed.username or "",
+        "TRACKER_DB_PASSWORD": parsed.password or "",
+    }
+
+
+def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
+    env = {"DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    rasa = ChildSpec(
+        "rasa",
+        [
+            str(RASA_VENV / "bin" / "rasa"),
+            "run",
+            "--enable-api",
+            "-i",
+            settings.host,
+            "-p",
+            str(settings.rasa_port),
+            "-m",
+            str(model),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            str(rasa_endpoints(settings)),
+        ],
+        PROJECT_ROOT,
+        {
+            **tracker_store_env(url),
+            "ACTION_SERVER_URL": settings.action_server_url,
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONUNBUFFERED": "1",
+        },
+    )
+    actions = ChildSpec(
+        "actions", [sys.executable, "-m", "assistant", "actions"], PROJECT_ROOT, env
+    )
+    gateway = ChildSpec(
+        "gateway", [sys.executable, "-m", "assistant", "gateway"], PROJECT_ROOT, env
+    )
+    return [rasa, actions, gateway]
+
+
+async def announce_when_ready(
+    settings: Settings, supervisor: Supervisor, limit: float = 300
+) -> None:
+    """Print the URL to chat once every component answers, or say which do not."""
+    ready_url = f"http://{settings.host}:{settings.gateway_port}/ready"
+    body: dict[str, object] = {}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        for _ in range(int(limit)):
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with http.get(ready_url) as response:
+                    body = await response.json()
+                    if response.status == 200:
+                        supervisor.say(
+                            "supervisor",
+                            f"ready: chat at {settings.gateway_url}/ "
+                            f"(health: {settings.gateway_url}/health)",
+                        )
+                        return
+            await asyncio.sleep(1)
+    supervisor.say("supervisor", f"not ready after {limit:.0f}s: {body}")
+
+
+def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def run(settings: Settings) -> int:
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)  # unwind (and stop the DB) during start-up
+    for note in settings.local_defaults():
+        log.info(note)
+    with database(settings) as url:
+        upgrade(url)
+        seed_demo(url)
+        model = ensure_model()
+        supervisor = Supervisor(children(settings, url, model))
+        return asyncio.run(supervisor.run(lambda: announce_when_ready(settings, supervisor)))

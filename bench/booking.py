@@ -1,0 +1,150 @@
+"""Booking throughput: `.venv/bin/python bench/booking.py`.
+
+Starts an embedded PostgreSQL (unless BENCH_DATABASE_URL names a server), creates a fresh
+database, migrates, seeds one business with 64 staff, and times with 16 and 64 concurrent
+clients: bookings on disjoint slots (each client its own staff member), attempts on contended
+slots (everyone on the same twelve starts), and a bare single-row INSERT transaction on the same
+database as the ceiling. Prints rates and the booking/ceiling ratio, then drops the database.
+Each phase stops starting jobs after BENCH_PHASE_SECONDS (20 s) and the engine is disposed
+whatever happens, so a slow build cannot run for long or leave connections open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from assistant.embedded_db import admin_server, fresh_database
+from scheduling.booking import services
+from scheduling.booking.commands import BookAppointment, SlotChoice
+from scheduling.catalog import Business, Catalog, Customer, Location, Service, Staff
+from scheduling.errors import SlotUnavailable
+from scheduling.hours import WeeklyHours
+from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.persistence.catalog_repository import CatalogRepository
+from scheduling.persistence.database import make_engine, make_session_factory
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+NOW = datetime(2027, 3, 1, tzinfo=UTC)
+FIRST = datetime(2027, 3, 2, tzinfo=UTC)
+STAFF = 64
+PER_RUN = 640
+PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "20"))
+
+
+def catalog() -> Catalog:
+    whole_day = WeeklyHours.of(dict.fromkeys(DAYS, ["00:00-00:00"]))
+    place = Location(uuid.uuid4(), "Main", "UTC", whole_day)
+    team = tuple(Staff(uuid.uuid4(), f"s{i}", frozenset({place.id}), whole_day)
+                 for i in range(STAFF))
+    cut = Service(uuid.uuid4(), "Cut", timedelta(minutes=30), Decimal("30"),
+                  buffer_after=timedelta(minutes=5), slot_interval=timedelta(minutes=5),
+                  min_notice=timedelta(0), max_advance_days=365)
+    return Catalog(Business(uuid.uuid4(), "Bench", "UTC", (place,)), team, (cut,))
+
+
+async def seed(engine: AsyncEngine, shop: Catalog, customers: int) -> list[uuid.UUID]:
+    ids = [uuid.uuid4() for _ in range(customers)]
+    async with make_session_factory(engine)() as session:
+        repo = CatalogRepository(session)
+        await repo.save(shop)
+        for cid in ids:
+            await repo.save_customer(shop.business.id, Customer(cid, "c"))
+        await session.execute(text("INSERT INTO booking_rules VALUES (:b, 1000000, false, 5,"
+                                   " 120, 15)"), {"b": shop.business.id})
+        await session.execute(text("CREATE TABLE IF NOT EXISTS ceiling (id uuid PRIMARY KEY,"
+                                   " at timestamptz NOT NULL)"))
+        await session.commit()
+    return ids
+
+
+async def rate(clients: int, jobs: list[Callable[[], Awaitable[bool]]]) -> tuple[float, int]:
+    """Run `jobs` on `clients` workers for at most `PHASE_SECONDS`; (completed per second, how
+    many returned True). Jobs not started by then are dropped, so a slow build stays bounded."""
+    queue = list(reversed(jobs))
+    wins = done = 0
+    started = time.perf_counter()
+    deadline = started + PHASE_SECONDS
+
+    async def worker() -> None:
+        nonlocal wins, done
+        while queue and time.perf_counter() < deadline:
+            won = await queue.pop()()
+            wins += won
+            done += 1
+
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    return done / (time.perf_counter() - started), wins
+
+
+def booking(uow: BookingUnitOfWork, shop: Catalog, staff: int, start: datetime,
+            customer: uuid.UUID) -> Callable[[], Awaitable[bool]]:
+    choice = SlotChoice(shop.business.id, shop.services[0].id, start, shop.staff[staff].id)
+    cmd = BookAppointment(choice, customer, uuid.uuid4().hex)
+
+    async def run() -> bool:
+        try:
+            await services.book(cmd, uow, NOW)
+        except SlotUnavailable:
+            return False
+        return True
+    return run
+
+
+def insert_row(engine: AsyncEngine) -> Callable[[], Awaitable[bool]]:
+    async def run() -> bool:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO ceiling VALUES (:i, now())"),
+                                     {"i": uuid.uuid4()})
+        return True
+    return run
+
+
+async def measure(url: str) -> None:
+    engine = make_engine(url, pool_size=64, max_overflow=0)
+    try:
+        await _measure(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _measure(engine: AsyncEngine) -> None:
+    shop = catalog()
+    customers = await seed(engine, shop, 64)
+    uow_of = lambda: BookingUnitOfWork(make_session_factory(engine))  # noqa: E731
+    day = 0
+    for clients in (16, 64):
+        ceiling, _ = await rate(clients, [insert_row(engine) for _ in range(PER_RUN * 2)])
+        day += 1
+        base = FIRST + timedelta(days=day)
+        disjoint = [booking(uow_of(), shop, i % clients, base + (i // clients) * timedelta(
+            minutes=35), customers[i % len(customers)]) for i in range(PER_RUN)]
+        free, _ = await rate(clients, disjoint)
+        day += 1
+        base = FIRST + timedelta(days=day)
+        contended = [booking(uow_of(), shop, i % 2, base + timedelta(minutes=5 * (i % 12)),
+                             customers[i % len(customers)]) for i in range(PER_RUN // 2)]
+        fought, won = await rate(clients, contended)
+        print(f"{clients:>2} clients: ceiling {ceiling:7.0f} inserts/s | disjoint {free:6.0f}"
+              f" bookings/s ({free / ceiling:.1%} of ceiling) | contended {fought:6.0f}"
+              f" attempts/s, {won} booked ({fought / ceiling:.1%})")
+
+
+def main() -> None:
+    with (
+        admin_server(os.environ.get("BENCH_DATABASE_URL"), "bench-booking-") as admin,
+        fresh_database(admin, "bench") as url,
+    ):
+        asyncio.run(measure(url))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""The booking lifecycle: holds, bookings, cancellations, moves, series, groups, waitlist.
+
+Services take a command, a `BookingUnitOfWork` and `now`, commit once, and return frozen
+results; see `services`, `changes`, `attendance`, `recurrence`, `waitlist`, `analytics`.
+"""

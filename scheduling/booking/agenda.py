@@ -1,0 +1,83 @@
+"""Each staff member's daily agenda: their appointments of the local day, queued once a day.
+
+A periodic job calls `queue_daily_agendas` every minute: from `send_from` local time on, it
+writes one `daily_agenda` outbox row per staff member and day. The row's dedupe key
+(`agenda:<staff>:<date>`) makes repeated runs, and several gateway replicas, write it once;
+a run that finds every key present reads nothing more.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from uuid import UUID
+
+from scheduling.booking.messages import OutboxMessage
+from scheduling.booking.model import Appointment, Status
+from scheduling.catalog import Catalog, zone
+from scheduling.persistence.booking_tables import AppointmentRow
+from scheduling.persistence.booking_uow import BookingUnitOfWork
+
+SEND_FROM = time(7, 0)
+ACTIVE = (Status.PENDING.value, Status.CONFIRMED.value)
+
+
+async def queue_daily_agendas(
+    uow: BookingUnitOfWork, business_id: UUID, now: datetime, send_from: time = SEND_FROM
+) -> int:
+    """Queue today's agenda for every staff member who has none yet; returns how many were
+    queued. Runs every minute, so it first asks which agendas exist and stops there when all
+    do, before reading any appointment."""
+    async with uow:
+        catalog = await uow.catalog.get(business_id)
+        tz = zone(catalog.business.time_zone)
+        local = now.astimezone(tz)
+        if local.time() < send_from:
+            return 0
+        start = datetime.combine(local.date(), time(0), tz)
+        keys = {member.id: _key(member.id, start) for member in catalog.staff}
+        queued = await uow.outbox.existing(keys.values())
+        missing = [staff_id for staff_id, key in keys.items() if key not in queued]
+        if not missing:
+            return 0
+        end = datetime.combine(local.date() + timedelta(days=1), time(0), tz)
+        booked = await uow.appointments.find(
+            AppointmentRow.business_id == business_id, AppointmentRow.status.in_(ACTIVE),
+            AppointmentRow.staff_id.in_(missing),
+            AppointmentRow.starts_at >= start, AppointmentRow.starts_at < end,
+        )
+        names = {a.customer_id: await _customer_name(uow, a) for a in booked}
+        rows = [
+            _agenda(catalog, staff_id, [a for a in booked if a.staff_id == staff_id], names,
+                    start, end, now)
+            for staff_id in missing
+        ]
+        await uow.outbox.add(rows, now)
+        await uow.commit()
+    return len(rows)
+
+
+def _key(staff_id: UUID, day_start: datetime) -> str:
+    return f"agenda:{staff_id}:{day_start.date().isoformat()}"
+
+
+async def _customer_name(uow: BookingUnitOfWork, appointment: Appointment) -> str:
+    if appointment.customer_id is None:
+        return "a walk-in"
+    return (await uow.catalog.get_customer(appointment.customer_id)).name
+
+
+def _agenda(
+    catalog: Catalog, staff_id: UUID, booked: list[Appointment],
+    names: dict[UUID | None, str], start: datetime, end: datetime, now: datetime,
+) -> OutboxMessage:
+    items = [
+        {"start": a.start.isoformat(), "service": catalog.service(a.service_id).name,
+         "customer": names[a.customer_id]}
+        for a in booked
+    ]
+    payload = {
+        "business_id": str(catalog.business.id), "staff_id": str(staff_id),
+        "day": f"{start:%A} {start.day} {start:%B}", "time_zone": catalog.business.time_zone,
+        "day_end": end.isoformat(), "items": items,
+    }
+    return OutboxMessage("daily_agenda", _key(staff_id, start), now, payload)

@@ -1,0 +1,151 @@
+"""Confirming, cancelling and moving appointments, under the cancellation policy.
+
+A move is one transaction: the old appointment stops occupying its slot, the new one is placed
+and inserted, and the two are linked; if the new slot cannot be had the transaction rolls back
+and the old appointment stands untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from uuid import uuid4
+
+from scheduling.booking import messages, waitlist
+from scheduling.booking.commands import (
+    CancelAppointment,
+    ConfirmAppointment,
+    RescheduleAppointment,
+    SlotChoice,
+)
+from scheduling.booking.model import (
+    Actor,
+    Appointment,
+    AuditEntry,
+    Cancellation,
+    Payment,
+    PaymentStatus,
+    Status,
+    transition,
+)
+from scheduling.booking.policies import cancel_decision, may_change
+from scheduling.booking.results import BookingResult, CancelResult, RescheduleResult
+from scheduling.booking.services import check_hold, reminders, secure, store
+from scheduling.catalog import Catalog
+from scheduling.persistence.booking_uow import BookingUnitOfWork
+
+
+async def confirm(
+    cmd: ConfirmAppointment, uow: BookingUnitOfWork, now: datetime
+) -> BookingResult:
+    """Pending becomes confirmed: the deposit arrived or the owner approved."""
+    async with uow:
+        current = await uow.appointments.get(cmd.appointment_id, lock=True)
+        catalog = await uow.catalog.get(current.business_id)
+        payment = current.payment
+        if cmd.payment_reference and payment.required:
+            payment = Payment(True, payment.amount, PaymentStatus.PAID, cmd.payment_reference)
+        done, entry = transition(current, Status.CONFIRMED, now=now, actor=cmd.by,
+                                 reason="confirmed", payment=payment)
+        await _save(uow, catalog, done, [entry])
+        await uow.outbox.add(messages.confirmed(done, catalog, now), now)
+        await uow.outbox.cancel_pending(done.id, ["pending_payment"])
+        await uow.commit()
+    return BookingResult(done)
+
+
+async def cancel(cmd: CancelAppointment, uow: BookingUnitOfWork, now: datetime) -> CancelResult:
+    """Free window: cancelled and refunded; notice window: refused, or a late cancel with its
+    fee; the owner always may, and the customer is then offered new times."""
+    async with uow:
+        current = await uow.appointments.get(cmd.appointment_id, lock=True)
+        catalog = await uow.catalog.get(current.business_id)
+        done = await cancel_in(uow, catalog, current, cmd, now)
+        offer = await waitlist.offer_freed(uow, catalog, current, now)
+        await uow.commit()
+    cancellation = done.cancellation or Cancellation(cmd.by, cmd.reason)
+    return CancelResult(done, cancellation.fee, cancellation.refund,
+                        cmd.by is Actor.OWNER, offer)
+
+
+async def cancel_in(
+    uow: BookingUnitOfWork, catalog: Catalog, current: Appointment, cmd: CancelAppointment,
+    now: datetime,
+) -> Appointment:
+    """Cancel inside the caller's transaction (a series cancels many at once)."""
+    policy = catalog.cancellation_policy(catalog.service(current.service_id))
+    outcome = may_change(current, policy, cmd.by, now, "cancel")
+    decision = cancel_decision(current, outcome, policy)
+    record = Cancellation(cmd.by, cmd.reason, decision.fee, decision.refund, now)
+    payment = replace(current.payment, status=decision.payment_status)
+    done, entry = transition(current, decision.status, now=now, actor=cmd.by,
+                             reason=cmd.reason or outcome.value, cancellation=record,
+                             payment=payment)
+    await _free(uow, catalog, current)
+    await _save(uow, catalog, done, [entry])
+    await uow.outbox.add(messages.cancelled(done, catalog, now, cmd.by is Actor.OWNER), now)
+    return done
+
+
+async def reschedule(
+    cmd: RescheduleAppointment, uow: BookingUnitOfWork, now: datetime
+) -> RescheduleResult:
+    """Move under the same policy; the old slot is freed only with the new one secured."""
+    async with uow:
+        repo = uow.appointments
+        old = await repo.get(cmd.appointment_id, lock=True)
+        catalog = await uow.catalog.get(old.business_id)
+        policy = catalog.cancellation_policy(catalog.service(old.service_id))
+        may_change(old, policy, cmd.by, now, "reschedule")
+        moved, entry = transition(old, Status.RESCHEDULED, now=now, actor=cmd.by,
+                                  reason=cmd.reason or "rescheduled")
+        await _free(uow, catalog, old)
+        await _save(uow, catalog, moved, [entry])
+        new = await _place_new(uow, catalog, old, cmd, now)
+        moved = replace(moved, rescheduled_to=new.id)
+        await _save(uow, catalog, moved, [])
+        news = messages.rescheduled(old, new, catalog, now)
+        await uow.outbox.add(news + await reminders(repo, new, catalog, now), now)
+        offer = await waitlist.offer_freed(uow, catalog, old, now)
+        await uow.commit()
+    return RescheduleResult(moved, new, offer)
+
+
+async def _place_new(
+    uow: BookingUnitOfWork, catalog: Catalog, old: Appointment, cmd: RescheduleAppointment,
+    now: datetime,
+) -> Appointment:
+    repo = uow.appointments
+    choice = SlotChoice(old.business_id, old.service_id, cmd.start,
+                        cmd.staff_id or old.staff_id, old.location_id)
+    held = None
+    if cmd.hold_id is not None:
+        held = check_hold(await repo.get(cmd.hold_id, lock=True), choice, old.customer_id, now)
+    placement = await secure(repo, catalog, choice, old.seats, now, held, (old.id,))
+    new = replace(
+        old, id=held.id if held else uuid4(), staff_id=placement.staff_id,
+        location_id=placement.location_id, start=placement.start, end=placement.end,
+        idempotency_key=None, hold_expires_at=None, rescheduled_from=old.id,
+        rescheduled_to=None, created_at=now, updated_at=now, checked_in_at=None,
+    )
+    await store(repo, catalog, choice, new, now, held)
+    await repo.record([AuditEntry(new.id, now, cmd.by, Status.HELD.value if held else None,
+                                  new.status.value, f"rescheduled from {old.id}")])
+    await uow.outbox.cancel_pending(old.id, messages.REMINDER_KINDS)
+    return new
+
+
+async def _free(uow: BookingUnitOfWork, catalog: Catalog, appointment: Appointment) -> None:
+    """Give back group seats and withdraw reminders of an appointment leaving its slot."""
+    capacity = catalog.service(appointment.service_id).capacity
+    if capacity > 1:
+        await uow.appointments.release_seats(appointment, capacity)
+    await uow.outbox.cancel_pending(appointment.id, messages.REMINDER_KINDS)
+
+
+async def _save(
+    uow: BookingUnitOfWork, catalog: Catalog, appointment: Appointment, audit: list[AuditEntry]
+) -> None:
+    capacity = catalog.service(appointment.service_id).capacity
+    await uow.appointments.update(appointment, capacity)
+    await uow.appointments.record(audit)

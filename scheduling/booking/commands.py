@@ -1,0 +1,99 @@
+"""What callers ask the booking services to do: frozen values, checked on construction.
+
+Rasa actions, the REST API and the admin pages build these; the services never see a request
+object or a dialogue state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from scheduling.booking.model import Actor, Channel, Participant
+from scheduling.errors import InvalidRequest
+from scheduling.hours import require_aware
+
+
+@dataclass(frozen=True, slots=True)
+class SlotChoice:
+    """A start for a service; `staff_id`/`location_id` None let the engine choose."""
+
+    business_id: UUID
+    service_id: UUID
+    start: datetime
+    staff_id: UUID | None = None
+    location_id: UUID | None = None
+
+    def __post_init__(self) -> None:
+        require_aware(self.start, "start")
+
+
+@dataclass(frozen=True, slots=True)
+class HoldSlot:
+    slot: SlotChoice
+    customer_id: UUID | None = None
+    seats: int = 1
+    ttl: timedelta | None = None
+    """None: the business's hold time (five minutes unless it set another)."""
+
+    def __post_init__(self) -> None:
+        if self.ttl is not None and self.ttl <= timedelta(0):
+            raise InvalidRequest("a hold must last some time", field="ttl")
+
+
+@dataclass(frozen=True, slots=True)
+class BookAppointment:
+    """Book `slot` for `customer_id`; the same `idempotency_key` always yields the same
+    appointment. `participants` (a group) count as seats; none means the customer alone.
+    `hold_id` turns an earlier hold into the appointment without freeing the slot."""
+
+    slot: SlotChoice
+    customer_id: UUID
+    idempotency_key: str
+    channel: Channel = Channel.WEB
+    customer_time_zone: str | None = None
+    notes: str = ""
+    participants: tuple[Participant, ...] = ()
+    meeting_link: str | None = None
+    hold_id: UUID | None = None
+    payment_reference: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.idempotency_key.strip():
+            raise InvalidRequest("an idempotency key is required", field="idempotency_key")
+
+    @property
+    def seats(self) -> int:
+        return max(1, len(self.participants))
+
+
+@dataclass(frozen=True, slots=True)
+class CancelAppointment:
+    appointment_id: UUID
+    by: Actor
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RescheduleAppointment:
+    """Move to `start` (optionally another staff member); `hold_id` is a hold on the new slot."""
+
+    appointment_id: UUID
+    start: datetime
+    by: Actor = Actor.CUSTOMER
+    staff_id: UUID | None = None
+    hold_id: UUID | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        require_aware(self.start, "start")
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmAppointment:
+    """Payment received or the owner approved: pending becomes confirmed."""
+
+    appointment_id: UUID
+    by: Actor = Actor.OWNER
+    payment_reference: str | None = None

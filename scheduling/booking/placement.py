@@ -1,0 +1,114 @@
+"""Where a booking goes: the availability engine run on data loaded inside the transaction.
+
+The same engine that offered the slot decides whether it can still be booked, so a slot the
+customer was shown and a slot the service accepts obey one set of rules (hours, breaks, time
+off, notice, horizon, buffers, daily maximum, seats, and busy time in outside calendars, read
+again here because an event may have been added in Google since the slot was offered). The
+database constraint is the backstop for the race the engine cannot see: another transaction
+committing in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from scheduling.assignment import StaffWish, Workload, assign, eligible_staff
+from scheduling.availability import AvailabilityQuery, Slot, available_slots
+from scheduling.booking.commands import SlotChoice
+from scheduling.catalog import Catalog, Service
+from scheduling.errors import SlotUnavailable
+from scheduling.persistence.booking_repository import BookingRepository
+
+MARGIN = timedelta(days=1)
+"""Bookings this far either side of a slot are loaded: enough for a local day's maximum."""
+
+ALTERNATIVES = 3
+SEARCH_AHEAD = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    service: Service
+    staff_id: UUID
+    location_id: UUID
+    start: datetime
+    end: datetime
+
+
+async def place(
+    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    exclude: Iterable[UUID] = (),
+) -> Placement:
+    """The staff member and location for `choice`, or `SlotUnavailable` with alternatives."""
+    service = catalog.service(choice.service_id)
+    skip = tuple(exclude)
+    slots = await _slots(repo, catalog, choice, seats, now, choice.start, skip)
+    match = next((s for s in slots if s.start == choice.start and s.seats_left >= seats), None)
+    if match is None:
+        raise await unavailable(repo, catalog, choice, seats, now, skip)
+    staff_id = await _pick(repo, catalog, match, choice, now)
+    return Placement(service, staff_id, match.location_id, match.start, match.end)
+
+
+async def _slots(
+    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    start: datetime, exclude: tuple[UUID, ...], end: datetime | None = None,
+) -> list[Slot]:
+    service = catalog.service(choice.service_id)
+    query = AvailabilityQuery(
+        service.id, start, end or start + timedelta(seconds=1), now,
+        staff_id=choice.staff_id, location_id=choice.location_id, seats=seats,
+    )
+    staff_ids = _candidates(catalog, service, choice)
+    stop = query.end + service.duration + MARGIN
+    booked = await repo.intervals(staff_ids, query.start - MARGIN, stop, now, exclude)
+    busy = await repo.busy_times(staff_ids, query.start - MARGIN, stop)
+    return available_slots(catalog, query, booked, busy)
+
+
+def _candidates(catalog: Catalog, service: Service, choice: SlotChoice) -> list[UUID]:
+    if choice.staff_id is not None:
+        return [choice.staff_id]
+    locations = [choice.location_id] if choice.location_id else [
+        loc.id for loc in catalog.business.locations
+    ]
+    wish = StaffWish()
+    return list({s.id for loc in locations for s in eligible_staff(catalog, service, loc, wish)})
+
+
+async def _pick(
+    repo: BookingRepository, catalog: Catalog, slot: Slot, choice: SlotChoice, now: datetime
+) -> UUID:
+    """The requested staff member, else the engine's load-balanced choice among the free."""
+    if choice.staff_id is not None or len(slot.staff_ids) == 1:
+        return choice.staff_id or slot.staff_ids[0]
+    zone = catalog.location(slot.location_id).zone
+    booked = await repo.intervals(slot.staff_ids, slot.start - MARGIN, slot.end + MARGIN, now)
+    candidates = [catalog.staff_member(staff_id) for staff_id in slot.staff_ids]
+    return assign(candidates, slot.start, Workload(booked, zone), StaffWish()).staff_id
+
+
+async def unavailable(
+    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    exclude: tuple[UUID, ...] = (), message: str = "that time is not available",
+) -> SlotUnavailable:
+    """The error for a slot that cannot be had, carrying the nearest bookable starts."""
+    return SlotUnavailable(message, await alternatives(repo, catalog, choice, seats, now, exclude))
+
+
+async def alternatives(
+    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    exclude: tuple[UUID, ...] = (),
+) -> list[Slot]:
+    """The bookable starts nearest to the one asked for, from a day before to a week after."""
+    start, end = max(choice.start - MARGIN, now), choice.start + SEARCH_AHEAD
+    if end <= start:
+        return []
+    slots = await _slots(repo, catalog, choice, seats, now, start, exclude,
+                         end=end)
+    slots = [s for s in slots if s.start != choice.start]
+    slots.sort(key=lambda s: (abs((s.start - choice.start).total_seconds()), s.start))
+    return slots[:ALTERNATIVES]

@@ -1,0 +1,93 @@
+"""Booking rules beyond the catalog, and the cancellation decision.
+
+The catalog says how long a free cancellation lasts and what a late one costs; these rules say
+how many bookings a customer may hold, whether the owner approves each one, and how long holds,
+waitlist offers, no-show grace periods and unpaid pending bookings last. Defaults apply to
+businesses with no row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from scheduling.booking.model import Actor, Appointment, PaymentStatus, Status
+from scheduling.catalog import CancellationPolicy
+from scheduling.errors import InvalidRequest, PolicyViolation
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRules:
+    max_active_per_customer: int = 5
+    require_approval: bool = False
+    hold_ttl: timedelta = timedelta(minutes=5)
+    claim_window: timedelta = timedelta(hours=2)
+    no_show_grace: timedelta = timedelta(minutes=15)
+    payment_window: timedelta = timedelta(minutes=30)
+    """How long a pending booking waits for its deposit before the slot is released."""
+
+    def __post_init__(self) -> None:
+        if self.max_active_per_customer < 1:
+            raise InvalidRequest("a customer must be allowed at least one booking")
+
+
+class CancelOutcome(StrEnum):
+    FREE = "free"
+    LATE = "late"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelDecision:
+    status: Status
+    fee: Decimal
+    refund: Decimal
+    payment_status: PaymentStatus
+
+
+def hours_before(appointment: Appointment, now: datetime) -> float:
+    return (appointment.start - now).total_seconds() / 3600
+
+
+def may_change(
+    appointment: Appointment, policy: CancellationPolicy, by: Actor, now: datetime, verb: str
+) -> CancelOutcome:
+    """Whether `by` may cancel or move `appointment` now, and at what cost.
+
+    The owner always may. A customer may for free until `free_cancellation_hours` before the
+    start; after that only when the policy sets a late fee (a late cancel), never to move it,
+    and never once it has started.
+    """
+    if by is not Actor.CUSTOMER:
+        return CancelOutcome.FREE
+    left = hours_before(appointment, now)
+    if left >= policy.free_cancellation_hours:
+        return CancelOutcome.FREE
+    if left > 0 and verb == "cancel" and policy.late_cancel_fee > 0:
+        return CancelOutcome.LATE
+    raise PolicyViolation(
+        "cancellation_window",
+        f"appointments can only be {verb}led up to {policy.free_cancellation_hours} hours "
+        f"before they start; {max(left, 0):.1f} hours are left",
+        free_cancellation_hours=policy.free_cancellation_hours,
+        hours_left=round(max(left, 0.0), 2),
+        late_cancel_fee=str(policy.late_cancel_fee),
+    )
+
+
+def cancel_decision(
+    appointment: Appointment, outcome: CancelOutcome, policy: CancellationPolicy
+) -> CancelDecision:
+    """Status, fee and refund: a free cancel refunds what was paid, a late one keeps the fee."""
+    paid = appointment.payment.amount if appointment.payment.status is PaymentStatus.PAID else 0
+    fee = policy.late_cancel_fee if outcome is CancelOutcome.LATE else Decimal("0")
+    refund = max(Decimal(paid) - fee, Decimal("0"))
+    status = Status.LATE_CANCEL if outcome is CancelOutcome.LATE else Status.CANCELLED
+    return CancelDecision(status, fee, refund, _refunded(appointment.payment.status, paid, refund))
+
+
+def _refunded(current: PaymentStatus, paid: Decimal | int, refund: Decimal) -> PaymentStatus:
+    if current is not PaymentStatus.PAID or refund == 0:
+        return current
+    return PaymentStatus.REFUNDED if refund == paid else PaymentStatus.PARTIALLY_REFUNDED

@@ -1,0 +1,238 @@
+"""Holding and booking slots: one transaction and one commit per command.
+
+`book` loads the part of the catalog it needs (the service, the candidate staff, the
+locations), the customer and the candidate staff's bookings around the slot inside its
+transaction, re-runs the availability engine on them, and inserts; the exclusion constraint
+turns the race the engine cannot see into `SlotUnavailable`, which is re-raised with fresh
+alternatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+from scheduling.booking import messages
+from scheduling.booking.commands import BookAppointment, HoldSlot, SlotChoice
+from scheduling.booking.messages import OutboxMessage
+from scheduling.booking.model import (
+    Actor,
+    Appointment,
+    AuditEntry,
+    Channel,
+    Payment,
+    PaymentStatus,
+    Status,
+    created,
+)
+from scheduling.booking.placement import Placement, place, unavailable
+from scheduling.booking.policies import BookingRules
+from scheduling.booking.results import BookingResult, HoldResult
+from scheduling.catalog import Catalog, Customer
+from scheduling.errors import InvalidRequest, PolicyViolation, SlotUnavailable
+from scheduling.notifications.reminders import reminder_messages
+from scheduling.persistence.booking_context import BookingContext
+from scheduling.persistence.booking_repository import BookingRepository, DuplicateIdempotencyKey
+from scheduling.persistence.booking_uow import BookingUnitOfWork
+
+RACE_LOST = "that time was taken a moment ago"
+"""The message when the database, not the engine, refused the slot (a concurrent booking)."""
+
+
+async def hold(cmd: HoldSlot, uow: BookingUnitOfWork, now: datetime) -> HoldResult:
+    """Reserve a slot while the customer decides; it frees itself at `expires_at`."""
+    async with uow:
+        repo = uow.appointments
+        catalog = await uow.catalog.get(cmd.slot.business_id)
+        ttl = cmd.ttl or (await repo.rules(cmd.slot.business_id)).hold_ttl
+        placement = await secure(repo, catalog, cmd.slot, cmd.seats, now)
+        held = draft(placement, catalog, cmd.customer_id, None, now)
+        held = replace(held, status=Status.HELD, hold_expires_at=now + ttl, seats=cmd.seats)
+        await store(repo, catalog, cmd.slot, held, now)
+        await repo.record([created(held, Actor.CUSTOMER, "hold")])
+        await uow.commit()
+    return HoldResult(held.id, held.staff_id, held.location_id, held.start, held.end, now + ttl)
+
+
+async def book(cmd: BookAppointment, uow: BookingUnitOfWork, now: datetime) -> BookingResult:
+    """Book once per idempotency key; a lost race raises `SlotUnavailable` with alternatives."""
+    try:
+        async with uow:
+            result = await book_in(uow, cmd, now)
+            await uow.commit()
+            return result
+    except DuplicateIdempotencyKey:
+        async with uow:
+            found = await uow.appointments.by_key(cmd.slot.business_id, cmd.idempotency_key)
+        if found is None:
+            raise
+        return BookingResult(same_request(found, cmd), replayed=True)
+
+
+async def book_in(
+    uow: BookingUnitOfWork, cmd: BookAppointment, now: datetime, series_id: UUID | None = None
+) -> BookingResult:
+    """The body of `book`, inside a transaction the caller owns (series book many at once)."""
+    repo = uow.appointments
+    staff_id = None if cmd.hold_id else cmd.slot.staff_id  # a hold names its own staff member
+    context = await repo.context(cmd.slot.business_id, cmd.slot.service_id, staff_id,
+                                 cmd.customer_id, cmd.idempotency_key)
+    if isinstance(context, Appointment):
+        return BookingResult(same_request(context, cmd), replayed=True)
+    catalog, rules, customer = context.catalog, context.rules, context.customer
+    held = await _hold(repo, cmd, now) if cmd.hold_id else None
+    staff_id = held.staff_id if held else staff_id
+    await admit(repo, context, now, then_lock=staff_id)
+    placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=staff_id)
+    base = draft(placement, catalog, cmd.customer_id, customer, now)
+    appointment = _booked(cmd, base, placement.service.deposit, rules, held, series_id)
+    await store(repo, catalog, cmd.slot, appointment, now, held)
+    reason = "booked from hold" if held else "booked"
+    from_status = Status.HELD.value if held else None
+    await repo.record([AuditEntry(appointment.id, now, Actor.CUSTOMER, from_status,
+                                  appointment.status.value, reason)])
+    news = messages.booked(appointment, catalog, now)
+    await uow.outbox.add(news + await reminders(repo, appointment, catalog, now), now)
+    return BookingResult(appointment)
+
+
+async def reminders(
+    repo: BookingRepository, appointment: Appointment, catalog: Catalog, now: datetime
+) -> list[OutboxMessage]:
+    """At the service's lead times, else the business's, else 24 h and 1 h before; none for a
+    moment already past. Channels (e-mail, SMS unless opted out) are chosen at send time."""
+    offsets = await repo.reminder_offsets(appointment.business_id, appointment.service_id)
+    payload = messages.describe(appointment, catalog)
+    return reminder_messages(appointment.id, appointment.start, payload, offsets, now)
+
+
+def same_request(found: Appointment, cmd: BookAppointment) -> Appointment:
+    """A replayed key must carry the same request; reusing it for another is a client bug."""
+    if found.customer_id != cmd.customer_id or found.service_id != cmd.slot.service_id:
+        raise InvalidRequest("idempotency key reused for a different booking",
+                             field="idempotency_key")
+    return found
+
+
+async def admit(
+    repo: BookingRepository, context: BookingContext, now: datetime,
+    then_lock: UUID | None = None,
+) -> None:
+    """Blocklist and the per-customer maximum, counted under the customer's row lock (taken
+    when the context was read); `then_lock` queues on a staff lock in the same round trip."""
+    if context.blocked:
+        raise PolicyViolation("customer_blocked", "bookings for this customer are not accepted")
+    limit = context.rules.max_active_per_customer
+    active = await repo.count_active(context.customer.id, now, then_lock)
+    if active >= limit:
+        raise PolicyViolation(
+            "max_active_bookings", f"a customer can hold at most {limit} upcoming bookings",
+            limit=limit, active=active,
+        )
+
+
+async def _hold(repo: BookingRepository, cmd: BookAppointment, now: datetime) -> Appointment:
+    if cmd.hold_id is None:
+        raise InvalidRequest("no hold given", field="hold_id")
+    return check_hold(await repo.get(cmd.hold_id, lock=True), cmd.slot, cmd.customer_id, now)
+
+
+def check_hold(
+    held: Appointment, choice: SlotChoice, customer_id: UUID | None, now: datetime
+) -> Appointment:
+    """A hold can be used once, before it expires, for its own slot and customer."""
+    expires = held.hold_expires_at
+    if held.status is not Status.HELD or expires is None or expires <= now:
+        raise SlotUnavailable("the hold on that time has expired")
+    if held.start != choice.start or held.service_id != choice.service_id:
+        raise InvalidRequest("the hold is for another slot", field="hold_id")
+    if held.customer_id not in (None, customer_id):
+        raise InvalidRequest("the hold belongs to another customer", field="hold_id")
+    return held
+
+
+async def secure(
+    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    held: Appointment | None = None, exclude: tuple[UUID, ...] = (),
+    locked: UUID | None = None,
+) -> Placement:
+    """Place the booking under its staff member's lock, on data read after taking it.
+
+    Bookings of one staff member queue on the lock, so the engine sees every committed
+    neighbour and the daily maximum is counted exactly; without it, conflicting inserts wait on
+    each other's exclusion checks and deadlock. "Anyone" picks a person first, then re-checks.
+    """
+    skip = exclude + ((held.id,) if held else ())
+    if held is not None:
+        choice = replace(choice, staff_id=held.staff_id, location_id=held.location_id)
+    staff_id = choice.staff_id
+    if staff_id is None:
+        first = await place(repo, catalog, choice, seats, now, skip)
+        staff_id = first.staff_id
+        choice = replace(choice, staff_id=staff_id, location_id=first.location_id)
+    if staff_id != locked:  # `locked`: this staff member's lock is already held
+        await repo.lock_staff(staff_id)
+    return await place(repo, catalog, choice, seats, now, skip)
+
+
+def draft(
+    placement: Placement, catalog: Catalog, customer_id: UUID | None,
+    customer: Customer | None, now: datetime,
+) -> Appointment:
+    service, location = placement.service, catalog.location(placement.location_id)
+    zone = (customer.time_zone if customer else None) or location.time_zone
+    return Appointment(
+        id=uuid4(), business_id=catalog.business.id, customer_id=customer_id,
+        service_id=service.id, staff_id=placement.staff_id, location_id=location.id,
+        start=placement.start, end=placement.end, buffer_before=service.buffer_before,
+        buffer_after=service.buffer_after, customer_time_zone=zone, status=Status.PENDING,
+        channel=Channel.WEB, created_at=now, updated_at=now, price=service.price,
+        location_type=service.location_type, address=location.address,
+    )
+
+
+def _booked(
+    cmd: BookAppointment, base: Appointment, deposit: Decimal, rules: BookingRules,
+    held: Appointment | None, series_id: UUID | None,
+) -> Appointment:
+    """Pending while a deposit is unpaid or the owner approves each booking, else confirmed."""
+    payment = _payment(deposit, cmd.payment_reference)
+    waiting = payment.required and payment.status is not PaymentStatus.PAID
+    status = Status.PENDING if waiting or rules.require_approval else Status.CONFIRMED
+    return replace(
+        base, id=held.id if held else base.id, status=status, channel=cmd.channel,
+        customer_time_zone=cmd.customer_time_zone or base.customer_time_zone,
+        notes=cmd.notes, participants=cmd.participants, seats=cmd.seats,
+        meeting_link=cmd.meeting_link, payment=payment, idempotency_key=cmd.idempotency_key,
+        series_id=series_id, confirmed_at=base.created_at if status is Status.CONFIRMED else None,
+    )
+
+
+def _payment(deposit: Decimal, reference: str | None) -> Payment:
+    """A deposit is required when the service sets one; a provider reference means paid."""
+    if deposit <= 0:
+        return Payment()
+    status = PaymentStatus.PAID if reference else PaymentStatus.PENDING
+    return Payment(True, deposit, status, reference)
+
+
+async def store(
+    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, appointment: Appointment,
+    now: datetime, held: Appointment | None = None,
+) -> None:
+    """Write the row (or turn the hold into it); a lost race becomes alternatives."""
+    capacity = catalog.service(appointment.service_id).capacity
+    try:
+        if capacity > 1 and appointment.status is not Status.HELD:
+            await repo.take_seats(appointment, capacity, appointment.seats)
+        if held is not None:
+            await repo.purge_expired_holds(now, appointment.staff_id,
+                                           appointment.blocked_start, appointment.blocked_end)
+            await repo.update(appointment, capacity)
+        else:
+            await repo.add(appointment, capacity, now)
+    except SlotUnavailable:
+        raise await unavailable(repo, catalog, choice, appointment.seats, now,
+                                message=RACE_LOST) from None

@@ -1,0 +1,66 @@
+"""One-time codes: a web visitor proves they own a customer's e-mail or phone.
+
+Only a hash of the code is stored (salted with the row id), it expires after ten minutes, it
+works once, and five wrong guesses use it up. The code itself travels only in the outbox
+message the dispatcher sends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from sqlalchemy import select
+
+from scheduling.booking.messages import OutboxMessage
+from scheduling.desk.uow import DeskUnitOfWork
+from scheduling.errors import PolicyViolation
+from scheduling.persistence.catalog_tables import CustomerRow
+from scheduling.persistence.desk_tables import VerificationCodeRow
+
+CODE_TTL = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+def _hash(code_id: UUID, code: str) -> str:
+    return hashlib.sha256(f"{code_id}:{code}".encode()).hexdigest()
+
+
+async def issue_code(
+    uow: DeskUnitOfWork, customer_id: UUID, send_to: str, now: datetime
+) -> None:
+    """Make a code for `customer_id` and queue it to `send_to` (an e-mail or E.164 phone)."""
+    code, code_id = f"{secrets.randbelow(10**6):06d}", uuid4()
+    channel = "email" if "@" in send_to else "sms"
+    async with uow:
+        await uow.desk.add_code(VerificationCodeRow(
+            id=code_id, customer_id=customer_id, code_hash=_hash(code_id, code),
+            sent_to=send_to, attempts=0, created_at=now, expires_at=now + CODE_TTL,
+        ))
+        business_id = await uow.session.scalar(
+            select(CustomerRow.business_id).where(CustomerRow.id == customer_id))
+        payload = {"channel": channel, "to": send_to, "code": code,
+                   "customer_id": str(customer_id), "business_id": str(business_id),
+                   "expires_at": (now + CODE_TTL).isoformat()}
+        message = OutboxMessage("verification_code", f"verification_code:{code_id}", now, payload)
+        await uow.outbox.add([message], now)
+        await uow.commit()
+
+
+async def check_code(uow: DeskUnitOfWork, customer_id: UUID, code: str, now: datetime) -> bool:
+    """Whether `code` is the customer's current code; `PolicyViolation` when there is no
+    usable code any more (expired, used up), so the caller offers a new one."""
+    async with uow:
+        row = await uow.desk.latest_code(customer_id)
+        used = row is not None and row.used_at is not None
+        if row is None or used or row.expires_at <= now or row.attempts >= MAX_ATTEMPTS:
+            raise PolicyViolation("verification_expired",
+                                  "the code has expired or was already used; ask for a new one")
+        matches = hmac.compare_digest(row.code_hash, _hash(row.id, code))
+        await uow.desk.mark_code(row.id, attempts=row.attempts + 1,
+                                 used_at=now if matches else None)
+        await uow.commit()
+    return matches

@@ -1,0 +1,57 @@
+"""Domain errors. The gateway maps them to HTTP statuses, the actions to words.
+
+Each error builds its own message, so every caller reports the same sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error the scheduling domain raises on purpose."""
+
+    code = "domain_error"
+
+
+class NotFound(DomainError):
+    """A referenced entity (service, staff, appointment...) does not exist."""
+
+    code = "not_found"
+
+    def __init__(self, kind: str, key: object) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} {key!r} not found")
+
+
+class InvalidRequest(DomainError):
+    """The request is malformed or contradicts itself (bad dates, negative durations...)."""
+
+    code = "invalid_request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class PolicyViolation(DomainError):
+    """A business policy forbids the operation; `policy` names it, `details` say by how much."""
+
+    code = "policy_violation"
+
+    def __init__(self, policy: str, message: str, **details: Any) -> None:
+        self.policy = policy
+        self.details = details
+        super().__init__(message)
+
+
+class SlotUnavailable(DomainError):
+    """The requested slot is taken or not bookable; carries the nearest alternatives."""
+
+    code = "slot_unavailable"
+
+    def __init__(self, message: str, alternatives: Sequence[Any] = ()) -> None:
+        self.alternatives = list(alternatives)
+        super().__init__(message)

@@ -1,0 +1,1 @@
+"""Persistence adapters: SQLAlchemy mapping, engine and sessions, unit of work, migrations."""

@@ -1,0 +1,309 @@
+"""Appointments, holds, seats, rules and the audit trail, as domain values.
+
+Adds and flushes on the caller's session, never commits. Inserts run in a savepoint so a lost
+race (the exclusion constraint, a duplicate idempotency key) leaves the transaction usable for
+finding alternatives; database errors become domain errors here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import date, datetime, timedelta
+from typing import cast
+from uuid import UUID
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduling.booking.commands import BookAppointment
+from scheduling.booking.model import (
+    ACTIVE,
+    BOOKED,
+    Actor,
+    Appointment,
+    AuditEntry,
+    PaymentStatus,
+    Status,
+)
+from scheduling.booking.policies import BookingRules
+from scheduling.errors import InvalidRequest, NotFound, SlotUnavailable
+from scheduling.notifications.reminders import offsets_for
+from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
+from scheduling.persistence import booking_codec as codec
+from scheduling.persistence.booking_context import BookingContext, booking_context
+from scheduling.persistence.booking_tables import (
+    AppointmentRow,
+    BookingEventRow,
+    BookingRulesRow,
+    GroupSessionRow,
+    SeriesRow,
+)
+
+EXCLUSION_VIOLATION = "23P01"
+UNIQUE_VIOLATION = "23505"
+CHECK_VIOLATION = "23514"
+DEADLOCK = "40P01"
+LOCK_STAFF = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+APPOINTMENTS = cast(Table, AppointmentRow.__table__)
+INSERT_APPOINTMENT = pg_insert(APPOINTMENTS).on_conflict_do_nothing().returning(APPOINTMENTS.c.id)
+INSERT_EVENTS = insert(cast(Table, BookingEventRow.__table__))
+"""Core statements with the values as parameters: compiled once, not rebuilt per booking
+(the ORM-enabled `insert(...).values(...)` re-coerced 45 columns on every call)."""
+
+
+class DuplicateIdempotencyKey(InvalidRequest):
+    """Another transaction committed the same key first; the caller replays its result."""
+
+
+def _overlapping(start: datetime, end: datetime) -> ColumnElement[bool]:
+    blocked = func.tstzrange(AppointmentRow.blocked_start, AppointmentRow.blocked_end)
+    return blocked.bool_op("&&")(func.tstzrange(start, end))
+
+
+@asynccontextmanager
+async def mapped_errors(session: AsyncSession) -> AsyncIterator[None]:
+    """A savepoint whose integrity errors come out as domain errors."""
+    try:
+        async with session.begin_nested():
+            yield
+    except DBAPIError as error:
+        code = getattr(error.orig, "sqlstate", None)
+        if code == DEADLOCK:
+            raise SlotUnavailable("that time is being booked by someone else") from error
+        if code == EXCLUSION_VIOLATION:
+            raise SlotUnavailable("that time was just taken") from error
+        if code == UNIQUE_VIOLATION and "idempotency" in str(error.orig):
+            raise DuplicateIdempotencyKey("idempotency key already used") from error
+        if code == CHECK_VIOLATION and "group_sessions" in str(error.orig):
+            raise SlotUnavailable("no seats left in that session") from error
+        raise
+
+
+class BookingRepository:
+    """`busy` is the outside calendars' busy time (none when no calendar is connected)."""
+
+    def __init__(self, session: AsyncSession, busy: BusyTimeSource | None = None) -> None:
+        self.session = session
+        self.busy = busy
+
+    async def context(
+        self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
+        key: str,
+    ) -> BookingContext | Appointment:
+        return await booking_context(self.session, business_id, service_id, staff_id,
+                                     customer_id, key)
+
+    async def busy_times(
+        self, staff_ids: Sequence[UUID], start: datetime, end: datetime
+    ) -> list[BusyInterval]:
+        if self.busy is None or not staff_ids:
+            return []
+        return await self.busy.busy_times(staff_ids, start, end)
+
+    async def reminder_offsets(self, business_id: UUID, service_id: UUID) -> tuple[timedelta, ...]:
+        return await offsets_for(self.session, business_id, service_id)
+
+    async def rules(self, business_id: UUID) -> BookingRules:
+        return codec.rules_of(await self.session.get(BookingRulesRow, business_id))
+
+    async def lock_staff(self, staff_id: UUID) -> None:
+        """Queue the transactions placing bookings for one staff member (until commit)."""
+        await self.session.execute(LOCK_STAFF, {"k": f"staff/{staff_id}"})
+
+    async def count_active(
+        self, customer_id: UUID, now: datetime, then_lock: UUID | None = None
+    ) -> int:
+        """The customer's upcoming bookings (count under their row lock); `then_lock` also
+        queues on that staff member's lock in the same round trip. The count's snapshot is
+        taken before the lock wait, which is right: only the customer's own bookings are
+        counted, and those are serialised by the customer lock already held."""
+        query = select(func.count()).where(
+            AppointmentRow.customer_id == customer_id, AppointmentRow.ends_at > now,
+            AppointmentRow.status.in_([s.value for s in BOOKED]),
+        ).scalar_subquery()
+        if then_lock is None:
+            return int(await self.session.scalar(select(query)) or 0)
+        lock = func.pg_advisory_xact_lock(func.hashtext(f"staff/{then_lock}"))
+        return int((await self.session.execute(select(query, lock))).scalar_one() or 0)
+
+    async def get(self, appointment_id: UUID, *, lock: bool = False) -> Appointment:
+        query = select(AppointmentRow).where(AppointmentRow.id == appointment_id)
+        row = await self.session.scalar(query.with_for_update() if lock else query)
+        if row is None:
+            raise NotFound("appointment", appointment_id)
+        return codec.appointment(row)
+
+    async def by_key(self, business_id: UUID, key: str) -> Appointment | None:
+        row = await self.session.scalar(
+            select(AppointmentRow).where(
+                AppointmentRow.business_id == business_id, AppointmentRow.idempotency_key == key
+            )
+        )
+        return codec.appointment(row) if row else None
+
+    async def find(self, *conditions: ColumnElement[bool], lock: bool = False) -> list[Appointment]:
+        query = select(AppointmentRow).where(*conditions).order_by(AppointmentRow.starts_at)
+        rows = await self.session.scalars(
+            query.with_for_update(skip_locked=True) if lock else query
+        )
+        return [codec.appointment(row) for row in rows]
+
+    async def unpaid_past_window(self, now: datetime) -> list[Appointment]:
+        """Pending bookings still waiting for their deposit after their business's payment
+        window, locked (others' locked rows skipped: a payment is being confirmed)."""
+        default = int(BookingRules().payment_window.total_seconds() // 60)
+        minutes = func.coalesce(BookingRulesRow.payment_window_minutes, default)
+        query = (
+            select(AppointmentRow)
+            .outerjoin(BookingRulesRow, BookingRulesRow.business_id == AppointmentRow.business_id)
+            .where(AppointmentRow.status == Status.PENDING.value,
+                   AppointmentRow.payment_required.is_(True),
+                   AppointmentRow.payment_status == PaymentStatus.PENDING.value,
+                   AppointmentRow.created_at + func.make_interval(0, 0, 0, 0, 0, minutes) <= now)
+            .order_by(AppointmentRow.created_at)
+            .with_for_update(of=AppointmentRow, skip_locked=True)
+        )
+        return [codec.appointment(row) for row in await self.session.scalars(query)]
+
+    async def intervals(
+        self, staff_ids: Sequence[UUID], start: datetime, end: datetime, now: datetime,
+        exclude: Iterable[UUID] = (),
+    ) -> list[BookedInterval]:
+        """What occupies these staff in `[start, end)`: bookings and unexpired holds (only the
+        columns the engine reads: a busy day is dozens of rows, each 45 columns wide)."""
+        a = AppointmentRow
+        query = select(a.id, a.staff_id, a.starts_at, a.ends_at, a.blocked_start,
+                       a.blocked_end, a.service_id, a.seats).where(
+            a.staff_id.in_(list(staff_ids)), _overlapping(start, end),
+            a.status.in_([s.value for s in ACTIVE]),
+            (a.hold_expires_at.is_(None)) | (a.hold_expires_at > now),
+        )
+        skip = set(exclude)
+        return [
+            BookedInterval(row.staff_id, row.starts_at, row.ends_at,
+                           row.starts_at - row.blocked_start, row.blocked_end - row.ends_at,
+                           row.service_id, row.seats)
+            for row in await self.session.execute(query) if row.id not in skip
+        ]
+
+    async def purge_expired_holds(
+        self, now: datetime, staff_id: UUID | None = None,
+        start: datetime | None = None, end: datetime | None = None,
+    ) -> int:
+        """Delete holds past their expiry (in one range, or everywhere for the cleanup job)."""
+        query = delete(AppointmentRow).where(
+            AppointmentRow.status == Status.HELD.value, AppointmentRow.hold_expires_at <= now
+        )
+        if staff_id is not None and start is not None and end is not None:
+            query = query.where(AppointmentRow.staff_id == staff_id, _overlapping(start, end))
+        result = await self.session.execute(query)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def add(
+        self, appointment: Appointment, capacity: int, now: datetime | None = None
+    ) -> None:
+        """Insert, or raise `SlotUnavailable` / `DuplicateIdempotencyKey`.
+
+        The exclusion constraint and the idempotency key are the arbiters of ON CONFLICT DO
+        NOTHING: a conflict inserts nothing instead of failing, so no savepoint (two round
+        trips) is needed to keep the transaction usable for alternatives, and PostgreSQL's
+        speculative insertion settles two racing inserts without a deadlock. Expired holds
+        still count for the constraint, so on a conflict they are purged (with `now`) and the
+        insert tried once more.
+        """
+        values = codec.values(appointment, capacity)
+        if await self._inserted(values):
+            return
+        blocked = (appointment.staff_id, appointment.blocked_start, appointment.blocked_end)
+        if now is not None and await self.purge_expired_holds(now, *blocked):
+            if await self._inserted(values):
+                return
+        key = appointment.idempotency_key
+        if key is not None and await self.by_key(appointment.business_id, key) is not None:
+            raise DuplicateIdempotencyKey("idempotency key already used")
+        raise SlotUnavailable("that time was just taken")
+
+    async def _inserted(self, values: dict[str, object]) -> bool:
+        return (await self.session.execute(INSERT_APPOINTMENT, values)).first() is not None
+
+    async def update(self, appointment: Appointment, capacity: int) -> None:
+        changed = codec.values(appointment, capacity)
+        del changed["id"]
+        async with mapped_errors(self.session):
+            await self.session.execute(
+                update(AppointmentRow).where(AppointmentRow.id == appointment.id).values(changed)
+            )
+
+    async def delete(self, appointment_id: UUID) -> None:
+        query = delete(AppointmentRow).where(AppointmentRow.id == appointment_id)
+        await self.session.execute(query)
+
+    async def take_seats(self, appointment: Appointment, capacity: int, seats: int) -> None:
+        """Count `seats` into the appointment's group session under the session row's lock."""
+        session_id = codec.session_id(appointment, capacity)
+        async with mapped_errors(self.session):
+            await self.session.execute(
+                text(
+                    "INSERT INTO group_sessions (id, staff_id, service_id, starts_at, capacity,"
+                    " seats_taken) VALUES (:id, :staff, :service, :start, :capacity, :seats)"
+                    " ON CONFLICT (id) DO UPDATE"
+                    " SET seats_taken = group_sessions.seats_taken + EXCLUDED.seats_taken"
+                ),
+                {"id": session_id, "staff": appointment.staff_id,
+                 "service": appointment.service_id, "start": appointment.start,
+                 "capacity": capacity, "seats": seats},
+            )
+
+    async def release_seats(self, appointment: Appointment, capacity: int) -> None:
+        await self.session.execute(
+            update(GroupSessionRow)
+            .where(GroupSessionRow.id == codec.session_id(appointment, capacity))
+            .values(seats_taken=GroupSessionRow.seats_taken - appointment.seats)
+        )
+
+    async def add_series(
+        self, series_id: UUID, first: BookAppointment, frequency: str, count: int | None,
+        until: date | None, now: datetime,
+    ) -> None:
+        rule = {"frequency": frequency, "count": count,
+                "until": until.isoformat() if until else None,
+                "first": first.slot.start.isoformat()}
+        await self.session.execute(insert(SeriesRow).values(
+            id=series_id, business_id=first.slot.business_id, customer_id=first.customer_id,
+            rule=rule, created_at=now,
+        ))
+
+    async def record(self, entries: Iterable[AuditEntry]) -> None:
+        rows = [
+            {"subject": e.subject, "subject_id": e.subject_id, "at": e.at, "actor": e.actor.value,
+             "from_status": e.from_status, "to_status": e.to_status, "reason": e.reason,
+             "data": e.data}
+            for e in entries
+        ]
+        if rows:
+            await self.session.execute(INSERT_EVENTS, rows)
+
+    async def history(self, subject_id: UUID) -> list[AuditEntry]:
+        rows = await self.session.scalars(
+            select(BookingEventRow)
+            .where(BookingEventRow.subject_id == subject_id)
+            .order_by(BookingEventRow.at, BookingEventRow.id)
+        )
+        return [_entry(row) for row in rows]
+
+
+def _entry(row: BookingEventRow) -> AuditEntry:
+    return AuditEntry(row.subject_id, row.at, Actor(row.actor), row.from_status, row.to_status,
+                      row.reason, row.subject, row.data)

@@ -1,0 +1,92 @@
+"""Reads the front desk needs (a customer by e-mail, upcoming visits, open waitlist offers)
+and the one-time codes; adds and flushes on the caller's session, never commits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduling.booking.model import BOOKED, Appointment
+from scheduling.persistence import booking_codec
+from scheduling.persistence.booking_tables import AppointmentRow
+from scheduling.persistence.catalog_tables import CustomerRow
+from scheduling.persistence.desk_tables import VerificationCodeRow
+from scheduling.persistence.waitlist_repository import Offer
+from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOfferRow
+
+
+class DeskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def customer_id_by_phone(self, business_id: UUID, phone: str) -> UUID | None:
+        return await self.session.scalar(
+            select(CustomerRow.id)
+            .where(CustomerRow.business_id == business_id, CustomerRow.phone == phone)
+        )
+
+    async def customer_id_by_email(self, business_id: UUID, email: str) -> UUID | None:
+        return await self.session.scalar(
+            select(CustomerRow.id)
+            .where(CustomerRow.business_id == business_id,
+                   func.lower(CustomerRow.email) == email.lower())
+            .order_by(CustomerRow.created_at)
+            .limit(1)
+        )
+
+    async def upcoming(self, customer_id: UUID, now: datetime) -> list[Appointment]:
+        rows = await self.session.scalars(
+            select(AppointmentRow)
+            .where(AppointmentRow.customer_id == customer_id, AppointmentRow.ends_at > now,
+                   AppointmentRow.status.in_([s.value for s in BOOKED]))
+            .order_by(AppointmentRow.starts_at)
+        )
+        return [booking_codec.appointment(row) for row in rows]
+
+    async def history(self, customer_id: UUID) -> list[Appointment]:
+        """Every appointment the customer kept or still has: what their habits are read from."""
+        rows = await self.session.scalars(
+            select(AppointmentRow)
+            .where(AppointmentRow.customer_id == customer_id,
+                   AppointmentRow.status.in_(["completed", *(s.value for s in BOOKED)]))
+            .order_by(AppointmentRow.starts_at.desc())
+            .limit(50)
+        )
+        return [booking_codec.appointment(row) for row in rows]
+
+    async def open_offers(self, customer_id: UUID, now: datetime) -> list[Offer]:
+        rows = await self.session.execute(
+            select(WaitlistOfferRow)
+            .join(WaitlistEntryRow, WaitlistEntryRow.id == WaitlistOfferRow.entry_id)
+            .where(WaitlistEntryRow.customer_id == customer_id,
+                   WaitlistOfferRow.status == "offered", WaitlistOfferRow.expires_at > now)
+            .order_by(WaitlistOfferRow.starts_at)
+        )
+        return [
+            Offer(r.id, r.entry_id, r.hold_id, r.staff_id, r.starts_at, r.offered_at,
+                  r.expires_at, r.status)
+            for r in rows.scalars()
+        ]
+
+    async def add_code(self, row: VerificationCodeRow) -> None:
+        self.session.add(row)
+        await self.session.flush()
+
+    async def latest_code(self, customer_id: UUID) -> VerificationCodeRow | None:
+        """The newest code, used or not: a new code supersedes every older one."""
+        return await self.session.scalar(
+            select(VerificationCodeRow)
+            .where(VerificationCodeRow.customer_id == customer_id)
+            .order_by(VerificationCodeRow.created_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+
+    async def mark_code(self, code_id: UUID, *, attempts: int, used_at: datetime | None) -> None:
+        await self.session.execute(
+            update(VerificationCodeRow).where(VerificationCodeRow.id == code_id)
+            .values(attempts=attempts, used_at=used_at)
+        )

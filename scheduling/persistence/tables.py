@@ -1,0 +1,24 @@
+"""Imports every table module so `metadata` is complete (Alembic autogenerate, test truncation).
+
+Add each new module of mapped classes to the imports below.
+"""
+
+from __future__ import annotations
+
+from scheduling.persistence import (
+    booking_tables,
+    calendar_tables,
+    catalog_tables,
+    desk_tables,
+    notification_tables,
+    outbox,
+    waitlist_tables,
+)
+from scheduling.persistence.orm import Base
+
+metadata = Base.metadata
+
+__all__ = [
+    "booking_tables", "calendar_tables", "catalog_tables", "desk_tables", "metadata",
+    "notification_tables", "outbox", "waitlist_tables",
+]

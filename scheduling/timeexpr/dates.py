@@ -1,0 +1,192 @@
+"""Days: relative days, weekdays, dates in words and digits, weeks, weekends, months.
+
+Every rule prefers the future: a day of the month or a date without a year that has
+passed this month or year means the next one, because nobody books in the past.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .grammar import FULL_MONTH, MONTH, WEEKDAY, Context, Day, Pattern, Value, month, pattern
+from .grammar import weekday as weekday_of
+from .model import Grain
+from .numbers import NUMERIC_ORDINAL, ORDINAL, ORDINAL_WORD, QUANTITY, ordinal, quantity
+
+ROLLED = "a past date was moved to the next one"
+_NEXT = r"(?:next|the\s+following)"
+_COMING = r"(?:coming|the\s+coming|upcoming|this\s+coming)"
+
+
+def valid(year: int, month_no: int, day: int) -> date | None:
+    try:
+        return date(year, month_no, day)
+    except ValueError:
+        return None
+
+
+def add_months(year: int, month_no: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month_no - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def coming(today: date, weekday: int) -> date:
+    """The next such weekday after today (1 to 7 days ahead)."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def next_month_day(today: date, day: int, months_ahead: int = 0) -> date | None:
+    """The first day-of-month ``day`` on or after today, starting ``months_ahead`` on."""
+    for step in range(months_ahead, months_ahead + 13):
+        found = valid(*add_months(today.year, today.month, step), day)
+        if found and found >= today:
+            return found
+    return None
+
+
+def next_date(today: date, month_no: int, day: int) -> date | None:
+    """The next ``month_no``/``day`` on or after today (Feb 29 waits for a leap year)."""
+    for year in range(today.year, today.year + 9):
+        found = valid(year, month_no, day)
+        if found and found >= today:
+            return found
+    return None
+
+
+def _dated(today: date, month_no: int, day: int, year: str | None) -> Value | None:
+    if year:
+        found = valid(int(year) + (2000 if len(year) == 2 else 0), month_no, day)
+    else:
+        found = next_date(today, month_no, day)
+    return Day(found) if found else None
+
+
+def _relative(match: re.Match[str], ctx: Context) -> Value | None:
+    words = match.group().lower()
+    offset = 2 if "after" in words else 0 if "today" in words else 1
+    return Day(ctx.today + timedelta(days=offset))
+
+
+def _weekday(match: re.Match[str], ctx: Context) -> Value | None:
+    """"Friday", "this/next/coming Friday", "Friday after next", "Friday next week"."""
+    wd, today = weekday_of(match["wd"]), ctx.today
+    mod, week = (match["mod"] or "").lower(), (match["wk"] or "").lower()
+    if week:
+        weeks = 2 if match["wan"] else 0 if week in ("this", "the") else 1
+        found = week_start(today) + timedelta(days=7 * weeks + wd)
+        if found < today:
+            return Day(found + timedelta(days=7), weekday_only=True, note=ROLLED)
+        return Day(found, weekday_only=True)
+    if match["after"]:
+        return Day(coming(today, wd) + timedelta(days=7), weekday_only=True)
+    if mod.startswith("next") or mod.endswith("following"):
+        return Day(week_start(today) + timedelta(days=7 + wd), weekday_only=True)
+    this_week = week_start(today) + timedelta(days=wd)
+    if mod == "this" and this_week >= today:
+        return Day(this_week, weekday_only=True)
+    return Day(coming(today, wd), weekday_only=True)
+
+
+def _from_day(match: re.Match[str], ctx: Context) -> Value | None:
+    """"a week from Tuesday", "3 days from now", "two weeks from tomorrow"."""
+    ref = match["ref"].lower()
+    base = ctx.today + timedelta(days=1 if ref.startswith("tom") else 0)
+    if ref not in ("now", "today") and not ref.startswith("tom"):
+        base = coming(ctx.today, weekday_of(ref))
+    days = quantity(match["n"]) * (7 if match["unit"].lower().startswith("week") else 1)
+    return Day(base + timedelta(days=days))
+
+
+def _in_days(match: re.Match[str], ctx: Context) -> Value | None:
+    n, unit = quantity(match["n"]), match["unit"].lower()
+    if unit.startswith("month"):
+        year, month_no = add_months(ctx.today.year, ctx.today.month, n)
+        found = valid(year, month_no, ctx.today.day) or valid(year, month_no, 28)
+        return Day(found) if found else None
+    days = n * (14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1)
+    return Day(ctx.today + timedelta(days=days))
+
+
+def _month_day(match: re.Match[str], ctx: Context) -> Value | None:
+    """"March 1st", "1st of March", "the 4th of July 2027"."""
+    return _dated(ctx.today, month(match["mon"]), ordinal(match["d"]), match["y"])
+
+
+def _of_month(match: re.Match[str], ctx: Context) -> Value | None:
+    """"the 12th of this month" (next month's if it has passed), "the 3rd of next month"."""
+    day, which = ordinal(match["d"]), (match.groupdict().get("which") or "").lower()
+    if which in ("", "this"):
+        found = next_month_day(ctx.today, day)
+        rolled = which == "this" and found is not None and found.month != ctx.today.month
+        return Day(found, note=ROLLED if rolled else None) if found else None
+    found = valid(*add_months(ctx.today.year, ctx.today.month, 1), day)
+    return Day(found) if found else None
+
+
+def _numeric(match: re.Match[str], ctx: Context) -> Value | None:
+    """"3/15" (month first, unless the first number cannot be a month), "15.03.", ISO."""
+    first, second = int(match["a"]), int(match["b"])
+    if match.group().count(".") or first > 12 >= second:
+        first, second = second, first
+    if not (1 <= first <= 12):
+        return None
+    return _dated(ctx.today, first, second, match["y"])
+
+
+def _period(match: re.Match[str], ctx: Context) -> Value | None:
+    """"this/next week", "(this/next) weekend", "this/next month", "the week after next"."""
+    words, today = " ".join(match.group().lower().split()), ctx.today
+    ahead = 2 if "after next" in words else 1 if ("next" in words or "following" in words) else 0
+    if words.endswith("month"):
+        first = date(*add_months(today.year, today.month, ahead), 1) if ahead else today
+        return Day(first, date(*add_months(today.year, today.month, ahead + 1), 1), Grain.MONTH)
+    monday = week_start(today) + timedelta(days=7 * ahead)
+    if words.endswith("weekend"):
+        return Day(max(today, monday + timedelta(days=5)), monday + timedelta(days=7))
+    return Day(max(today, monday), monday + timedelta(days=7), Grain.WEEK)
+
+
+def _named_month(match: re.Match[str], ctx: Context) -> Value | None:
+    """"in March": the rest of this month if it is March, else the next March."""
+    today, month_no = ctx.today, month(match["mon"])
+    year = today.year + (1 if month_no < today.month else 0)
+    first = today if (year, month_no) == (today.year, today.month) else date(year, month_no, 1)
+    return Day(first, date(*add_months(year, month_no, 1), 1), Grain.MONTH)
+
+
+_TIME_AHEAD = r"(?!\s*(?::|[ap]\.?m\b|o\s?['\"’]?\s?clock))"
+_DAY_NO = rf"(?P<d>{ORDINAL}|\d{{1,2}}(?!\d))"
+_NOT_A_DAY = (r"(?:st(?:reet)?|ave(?:nue)?|rd|road|floor|fl|place|pl|grade|birthday|anniversary"
+              r"|time|visit|appointment)")
+_YEAR = r"(?:,?\s*(?P<y>\d{4})\b)?"
+
+PATTERNS: list[Pattern] = [
+    (pattern(r"\b(?:(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw)|later\s+today|today|tomorrow"
+             r"|tmrw|tmr|tomm?orr?ow)\b"), _relative),
+    (pattern(rf"\b(?:(?P<mod>this|{_NEXT}|{_COMING}|on)\s+)?(?P<wd>{WEEKDAY})"
+             rf"(?:\s+(?P<after>after\s+next))?(?:\s*,?\s*(?:of\s+)?(?P<wk>this|next|the\s+following"
+             r"|the)\s+week(?P<wan>\s+after\s+next)?)?"), _weekday),
+    (pattern(rf"\b(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?)\s+(?:from|after|on)\s+"
+             rf"(?P<ref>now|today|tomorrow|{WEEKDAY})"), _from_day),
+    (pattern(rf"\bin\s+(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"),
+     _in_days),
+    (pattern(rf"\b(?P<mon>{MONTH})\s*(?:the\s+)?{_DAY_NO}{_TIME_AHEAD}{_YEAR}"), _month_day),
+    (pattern(rf"\b(?:the\s+)?{_DAY_NO}\s+(?:day\s+)?(?:of\s+)?(?P<mon>{MONTH}){_YEAR}"),
+     _month_day),
+    (pattern(rf"\b(?:the\s+)?(?P<d>{ORDINAL})\s+(?:day\s+)?(?:of\s+)?(?P<which>this|next|the\s+"
+             r"following)\s+month\b"), _of_month),
+    (pattern(rf"\b(?:the\s+)?(?P<d>{NUMERIC_ORDINAL})\b(?!\s+{_NOT_A_DAY}\b)"), _of_month),
+    (pattern(rf"\bthe\s+(?P<d>{ORDINAL_WORD})\b(?=\s*(?:$|[,.;?!]|at\b|in\s+the\b|or\b|around\b"
+             r"|please\b|for\s+(?:a|an|my)\b))"), _of_month),
+    (pattern(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?\b"), _numeric),
+    (pattern(r"\b(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?:(?P<y>\d{4})\b)?"), _numeric),
+    (pattern(r"\b(?P<y>\d{4})-(?P<a>\d{1,2})-(?P<b>\d{1,2})\b"), _numeric),
+    (pattern(rf"\b(?:(?:this|{_NEXT}|{_COMING})\s+(?:week(?:end)?|month)|(?:the\s+)?week\s+after"
+             r"\s+next|(?:the\s+)?weekend)\b"), _period),
+    (pattern(rf"\b(?:in|during)\s+(?P<mon>{FULL_MONTH})\b(?!\s*\d)"), _named_month),
+]

@@ -1,0 +1,72 @@
+"""Words around clock times: parts of the day, range words, "in 2 hours", "asap"."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, timedelta
+
+from .grammar import Asap, Context, Moment, Op, Part, Pattern, Value, pattern
+from .model import Grain
+from .numbers import QUANTITY, quantity
+
+_PART_NAMES = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
+               "night": "night", "lunch": "lunchtime", "lunchtime": "lunchtime"}
+_ROLES = {
+    "lower_post": r"or\s+(?:later|after)|and\s+later|onwards?|at\s+the\s+earliest",
+    "upper_post": r"or\s+(?:earlier|before)|at\s+the\s+latest",
+    "lower": r"between|from|after|later\s+than|no\s+earlier\s+than|not\s+before|since"
+             r"|starting(?:\s+(?:at|from))?|beginning(?:\s+at)?",
+    "upper": r"before|earlier\s+than|no\s+later\s+than|not\s+after|until|till|til|up\s+to|by"
+             r"|through|thru",
+    "link": r"to|and",
+    "at": r"at|around|about|approximately|roughly|circa",
+    "join": r"but|or",
+}
+_OPS = "|".join(f"(?P<{role}>{words})" for role, words in _ROLES.items())
+
+
+def _part(match: re.Match[str], _: Context) -> Value | None:
+    if match["tonight"]:
+        return Part("tonight", today=True)
+    name = _PART_NAMES["".join(match["name"].lower().split())]
+    return Part(name, today=(match["this"] or "").lower() == "this")
+
+
+def _op(match: re.Match[str], _: Context) -> Value | None:
+    if match["dash"]:
+        return Op("link")
+    if match["sym"]:
+        return Op("at")
+    return Op(next(role for role in _ROLES if match[role]))
+
+
+def _asap(match: re.Match[str], _: Context) -> Value | None:
+    return Asap()
+
+
+def _duration(match: re.Match[str], ctx: Context) -> Value | None:
+    """"in 2 hours", "in half an hour", "45 minutes from now": counted in real (UTC) time,
+    so that a DST change in between does not shift the answer."""
+    if match["half"]:
+        minutes, unit = 30, "minute"
+    else:
+        unit = match["unit"].lower()
+        per = 1 if unit.startswith("m") else 60
+        minutes = quantity(match["n"]) * per + (per // 2 if match["plus"] else 0)
+    at = (ctx.now.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ctx.tz)
+    return Moment(at, Grain.MINUTE if unit.startswith("m") else Grain.HOUR)
+
+
+_UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?)"
+PATTERNS: list[Pattern] = [
+    (pattern(r"\b(?P<tonight>tonight|tonite)\b|(?<!good\s)\b(?:(?P<this>this|in\s+the|during\s+the"
+             r"|the)\s+)?(?P<name>morning|afternoon|evening|night|lunch\s*time|lunch)s?\b"), _part),
+    (pattern(rf"\b(?:{_OPS})\b|(?P<dash>(?<=\d)\s*[-–—]\s*(?=\d)|\s[-–—]\s)|(?P<sym>@)"), _op),
+    (pattern(r"\b(?:as\s+soon\s+as\s+(?:possible|you\s+can)|asap|(?:the\s+)?earliest(?:\s+possible)?"
+             r"|soonest(?:\s+possible)?|(?:the\s+)?first\s+available|as\s+early\s+as\s+possible"
+             r"|right\s+away)\b"), _asap),
+    (pattern(rf"\bin\s+(?:(?P<half>half\s+an\s+hour)|(?P<n>{QUANTITY})\s+{_UNIT}"
+             r"(?P<plus>\s+and\s+a\s+half)?)\b"), _duration),
+    (pattern(rf"\b(?P<n>{QUANTITY})\s+{_UNIT}\s+from\s+now\b(?P<half>(?!))?(?P<plus>(?!))?"),
+     _duration),
+]

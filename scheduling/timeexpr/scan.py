@@ -1,0 +1,160 @@
+"""Cut a sentence into atoms and group the neighbouring ones into phrases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from . import clock, dates, phrases
+from .grammar import Asap, Clock, Context, Day, Moment, Op, Part, Pattern, Value
+from .model import Grain
+from .ranges import Bounds, bounds
+
+PATTERNS: list[Pattern] = dates.PATTERNS + clock.PATTERNS + phrases.PATTERNS
+_FILLER = re.compile(
+    r"(?:\s+|,|\b(?:on|the|of|in|for|sometime|some\s+time|please|ideally|preferably|say|maybe"
+    r"|perhaps|like|probably|possibly)\b)*",
+    re.IGNORECASE,
+)
+_EDGE_ROLES = ("at", "join", "link")
+_FOLLOWING_ROLES = ("link", "lower_post", "upper_post")
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    start: int
+    end: int
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One time expression, its parts gathered from neighbouring atoms."""
+
+    start: int
+    end: int
+    day: Day | None = None
+    part: Part | None = None
+    bounds: Bounds = Bounds()
+    moment: Moment | None = None
+    asap: bool = False
+
+
+def atoms(text: str, ctx: Context) -> list[Atom]:
+    """All pattern matches; where two overlap the earlier (then the longer) wins."""
+    found: list[Atom] = []
+    for regex, build in PATTERNS:
+        for match in regex.finditer(text):
+            value = build(match, ctx) if match.end() > match.start() else None
+            if value is not None:
+                found.append(Atom(match.start(), match.end(), value))
+    found.sort(key=lambda a: (a.start, a.start - a.end))
+    chosen: list[Atom] = []
+    for atom in found:
+        if not chosen or atom.start >= chosen[-1].end:
+            chosen.append(atom)
+    return chosen
+
+
+def merge_days(a: Day, b: Day) -> Day | None:
+    """Two days in one phrase that agree: a weekday yields to an explicit date ("Friday,
+    March 8th") or picks its day in a week ("next week Friday"); a date stays a date in
+    the month or week around it ("March 11th of this month"). Any other pair is two
+    phrases."""
+    if a.until is not None and b.until is None:
+        a, b = b, a
+    if b.until is not None and a.until is None and not a.weekday_only:
+        return a if b.first <= a.first < b.until else None
+    if b.weekday_only and not a.weekday_only:
+        a, b = b, a
+    if not a.weekday_only or b.weekday_only:
+        return None
+    if b.grain is Grain.WEEK:
+        offset = (a.first.weekday() - b.first.weekday()) % 7
+        return Day(b.first + timedelta(days=offset), note=b.note)
+    return b if b.until is None else None
+
+
+def _clashes(group: list[Atom], new: Value) -> bool:
+    values = [a.value for a in group]
+    if any(isinstance(v, Moment) for v in values) or isinstance(new, Moment):
+        return any(not isinstance(v, Op) for v in values)
+    if isinstance(new, Day):
+        return any(isinstance(v, Day) and merge_days(v, new) is None for v in values)
+    if isinstance(new, Part):
+        return any(isinstance(v, Part) for v in values)
+    if isinstance(new, Clock):
+        timed = any(isinstance(v, Clock) and not v.bare for v in values)
+        return timed and not isinstance(values[-1], Op)
+    return False
+
+
+def groups(text: str, found: list[Atom]) -> list[list[Atom]]:
+    """Runs of atoms separated only by filler words ("on", "the", commas)."""
+    out: list[list[Atom]] = []
+    for atom in found:
+        last = out[-1] if out else None
+        if last and _FILLER.fullmatch(text, last[-1].end, atom.start) and not _clashes(
+            last, atom.value
+        ):
+            last.append(atom)
+        else:
+            out.append([atom])
+    return out
+
+
+def _touches(text: str, a: Atom, b: Atom) -> bool:
+    return not text[a.end:b.start].strip()
+
+
+def _time_context(text: str, group: list[Atom], i: int) -> bool:
+    """A lone number is a time right after a range word ("at 5", "between 2 and 4pm"),
+    right before one ("2 to 4pm", "5 or later"), or right by a part of the day."""
+    before = group[i - 1] if i > 0 else None
+    after_ = group[i + 1] if i + 1 < len(group) else None
+    if before and _touches(text, before, group[i]):
+        if isinstance(before.value, Part) or (
+            isinstance(before.value, Op) and before.value.role != "join"
+        ):
+            return True
+    if after_ and _touches(text, group[i], after_):
+        return isinstance(after_.value, Part) or (
+            isinstance(after_.value, Op) and after_.value.role in _FOLLOWING_ROLES
+        )
+    return False
+
+
+def _keep(text: str, group: list[Atom]) -> list[Atom]:
+    """Drop lone numbers that are not times here, then range words left at the edges."""
+    kept = [
+        a for i, a in enumerate(group)
+        if not (isinstance(a.value, Clock) and a.value.bare) or _time_context(text, group, i)
+    ]
+    while kept and isinstance(kept[0].value, Op) and kept[0].value.role in _EDGE_ROLES:
+        kept.pop(0)
+    while kept and isinstance(kept[-1].value, Op) and not kept[-1].value.role.endswith("_post"):
+        kept.pop()
+    return kept
+
+
+def phrase(text: str, group: list[Atom]) -> Phrase | None:
+    kept = _keep(text, group)
+    if not kept or all(isinstance(a.value, Op) for a in kept):
+        return None
+    day: Day | None = None
+    part: Part | None = None
+    for atom in kept:
+        if isinstance(atom.value, Day):
+            day = atom.value if day is None else merge_days(day, atom.value)
+        elif isinstance(atom.value, Part):
+            part = atom.value
+    timed = [a.value for a in kept if isinstance(a.value, Op | Clock)]
+    moment = next((a.value for a in kept if isinstance(a.value, Moment)), None)
+    asap = any(isinstance(a.value, Asap) for a in kept)
+    return Phrase(kept[0].start, kept[-1].end, day, part, bounds(timed), moment, asap)
+
+
+def scan(text: str, ctx: Context) -> list[Phrase]:
+    found = (phrase(text, g) for g in groups(text, atoms(text, ctx)))
+    return [p for p in found if p is not None]

@@ -1,0 +1,170 @@
+"""The booking form and the book action against real Postgres with the demo salon."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from actions.booking import ActionBook
+from actions.booking_form import ActionAskBookingConfirmed, ValidateBookingForm
+from actions.offers import ActionAskSlotChoice
+from actions.runtime import runtime
+from scheduling.catalog import Catalog
+from scheduling.demo import demo_id
+from tests.actions.conftest import slots_of, tracker
+
+pytestmark = [pytest.mark.db]
+
+DOMAIN: dict[str, Any] = {"forms": {"booking_form": {"required_slots": [
+    "service", "when", "slot_choice", "customer_name", "phone", "email", "booking_confirmed",
+]}}, "slots": {}}
+CUT = str(demo_id("service/Women's cut"))
+
+
+async def validate(
+    text: str, intent: str = "inform", sender: str = "web-test", **slots: Any
+) -> tuple[dict[str, Any], str]:
+    dispatcher = CollectingDispatcher()
+    requested = slots.pop("requested", None)
+    state = tracker(text, intent, slots, requested, sender=sender, loop="booking_form")
+    events = await ValidateBookingForm().run(dispatcher, state, DOMAIN)
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    return slots_of(events), said
+
+
+async def test_one_sentence_fills_service_staff_and_time(salon: Catalog) -> None:
+    found, _ = await validate("can I get a haircut with Ana next Tuesday afternoon?", "book")
+    assert found["service"] == CUT
+    assert found["staff"] == str(demo_id("staff/ana"))
+    assert found["when_start"] and found["when_end"]
+    assert found["requested_slot"] == "slot_choice"
+
+
+async def test_unknown_service_is_said_and_asked_again(salon: Catalog) -> None:
+    found, said = await validate("a pedicure", requested="service")
+    assert found["service"] is None and "couldn't match" in said
+
+
+async def test_a_question_fills_nothing_so_the_form_rejects(salon: Catalog) -> None:
+    found, said = await validate("how much is a haircut", "ask_price", requested="when",
+                                 service=CUT, staff="any")
+    assert {k: v for k, v in found.items() if k != "requested_slot"} == {} and said == ""
+
+
+async def test_a_correction_clears_the_pick_and_keeps_the_day(salon: Catalog) -> None:
+    before = {"service": CUT, "staff": "any", "when": "tuesday at 3",
+              "when_start": "2030-01-08T15:00:00-05:00", "slot_choice": {"start": "x"},
+              "booking_confirmed": None, "requested": "booking_confirmed"}
+    found, _ = await validate("no, I said 11 am", "deny", **before)
+    assert found["when_start"] == "2030-01-08T11:00:00-05:00"
+    assert found["slot_choice"] is None and found["requested_slot"] == "slot_choice"
+
+
+async def test_staff_wishes_the_catalog_cannot_answer_are_explained(salon: Catalog) -> None:
+    found, said = await validate("a woman please", service=CUT, requested="when")
+    assert found["staff"] == "any" and "Ana, Marcus, Priya" in said
+    found, _ = await validate("someone who speaks Spanish", service=CUT, requested="when")
+    assert found["language"] == "es"
+
+
+async def test_offers_come_from_the_engine_with_reasons(salon: Catalog) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"service": CUT, "staff": "any", "when": "earliest"}
+    events = await ActionAskSlotChoice().run(dispatcher, tracker("", slots=slots), DOMAIN)
+    offers = slots_of(events)["suggestions"]
+    assert 3 <= len(offers) <= 4
+    assert "1. " in dispatcher.messages[0]["text"] and "earliest" in dispatcher.messages[0]["text"]
+    pick, _ = await validate("the second", requested="slot_choice", suggestions=offers, **slots)
+    assert pick["slot_choice"] == offers[1]
+
+
+async def test_contact_details_are_validated(salon: Catalog) -> None:
+    found, said = await validate("12", requested="phone", service=CUT)
+    assert found["phone"] is None and "phone number" in said
+    found, _ = await validate("(718) 555-0101", requested="phone", service=CUT)
+    assert found["phone"] == "+17185550101"
+    found, _ = await validate("skip", "deny", requested="email", service=CUT)
+    assert found["email"] == "skip"
+    found, _ = await validate("jo lee", "nlu_fallback", requested="customer_name", service=CUT)
+    assert found["customer_name"] == "Jo Lee"
+
+
+async def test_a_known_caller_is_not_asked_for_details(salon: Catalog) -> None:
+    await book_once("+17185550155")
+    found, _ = await validate("book a beard trim", "book", sender="sms:+17185550155")
+    assert found["customer_name"] == "Jo Lee" and found["customer_id"]
+
+
+async def book_once(
+    phone: str, taken: tuple[datetime, str] | None = None, when: str = "earliest"
+) -> tuple[dict[str, Any], str]:
+    """Book the first offer for `when` ("earliest" or words) as a new conversation."""
+    dispatcher = CollectingDispatcher()
+    slots: dict[str, Any] = {"service": CUT, "staff": "any", "when": "earliest"}
+    if when != "earliest":
+        slots |= (await validate(when, service=CUT, staff="any", requested="when"))[0]
+    events = await ActionAskSlotChoice().run(dispatcher, tracker("", slots=slots), DOMAIN)
+    offer = slots_of(events)["suggestions"][0]
+    if taken is not None:
+        offer = {**offer, "start": taken[0].isoformat(), "staff_id": taken[1]}
+    done = {**slots, "slot_choice": offer, "customer_name": "Jo Lee", "phone": phone,
+            "email": f"jo{phone[-4:]}@example.com",
+            "booking_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    state = tracker("yes", "affirm", done, sender=f"web-{phone}")
+    events = await ActionBook().run(dispatcher, state, DOMAIN)
+    return slots_of(events), dispatcher.messages[0]["text"]
+
+
+async def test_booking_reads_back_then_books_with_a_reference(
+    salon: Catalog, engine: AsyncEngine
+) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"service": CUT, "customer_name": "Jo Lee",
+             "slot_choice": {"start": "2030-01-08T15:00:00-05:00",
+                             "staff_id": str(demo_id("staff/ana"))}}
+    await ActionAskBookingConfirmed().run(dispatcher, tracker("", slots=slots), DOMAIN)
+    assert "Women's cut with Ana" in dispatcher.messages[0]["text"] and "$65" in \
+        dispatcher.messages[0]["text"]
+    found, said = await book_once("+17185550100")
+    assert found["booking_reference"] in said and "You're booked" in said
+    async with engine.connect() as connection:
+        status = await connection.scalar(text("SELECT status FROM appointments"))
+    assert status == "confirmed"
+
+
+async def test_a_lost_race_offers_the_alternatives(salon: Catalog) -> None:
+    await book_once("+17185550100")
+    found, said = await book_once("+17185550111", taken=await taken_slot())
+    assert "just taken" in said
+    assert found["slot_choice"] is None and found["suggestions"]
+
+
+async def taken_slot() -> tuple[datetime, str]:
+    async with runtime.uow() as uow:
+        rows = await uow.session.execute(text("SELECT starts_at, staff_id FROM appointments"))
+        start, staff = next(iter(rows))
+    return start, str(staff)
+
+
+async def test_the_waitlist_is_joined_when_chosen(salon: Catalog, engine: AsyncEngine) -> None:
+    slots = {"service": CUT, "staff": "any", "when": "tuesday",
+             "when_start": "2030-01-08T00:00:00-05:00", "slot_choice": "waitlist",
+             "customer_name": "Jo Lee", "phone": "+17185550122", "email": "skip",
+             "booking_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    await ActionBook().run(dispatcher, tracker("yes", "affirm", slots), DOMAIN)
+    assert "waitlist" in dispatcher.messages[0]["text"]
+    async with engine.connect() as connection:
+        assert await connection.scalar(text("SELECT count(*) FROM waitlist_entries")) == 1
+
+
+async def test_later_without_offers_is_not_taken_as_a_choice(salon: Catalog) -> None:
+    found, _ = await validate("something later", requested="slot_choice", service=CUT,
+                              staff="any", when="earliest")
+    assert found["slot_choice"] is None

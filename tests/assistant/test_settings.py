@@ -1,0 +1,80 @@
+"""Settings: local defaults are announced, malformed values stop start-up by name."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.settings import SettingsError, load_settings
+
+OPTIONAL_KEYS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "GOOGLE_CLIENT_ID",
+    "GOOGLE_CLIENT_SECRET",
+    "SENDGRID_API_KEY",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM_NUMBER",
+)
+
+
+@pytest.fixture(autouse=True)
+def bare_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
+    for key in OPTIONAL_KEYS:
+        monkeypatch.delenv(key, raising=False)
+
+
+def test_no_keys_means_every_integration_on_its_local_default() -> None:
+    notes = load_settings().local_defaults()
+    assert len(notes) == 5
+    assert any("embedded PostgreSQL" in note for note in notes)
+    assert any("SendGrid" in note for note in notes)
+    assert any("Twilio" in note for note in notes)
+
+
+def test_configured_integrations_are_not_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.example:5432/booking")
+    monkeypatch.setenv("SENDGRID_API_KEY", "SG.key")
+    notes = load_settings().local_defaults()
+    assert not any("embedded" in note or "SendGrid" in note for note in notes)
+
+
+def test_env_file_is_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / ".env").write_text("GATEWAY_PORT=8123\n")
+    assert load_settings().gateway_port == 8123
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("GATEWAY_PORT", "eighty"),
+        ("GATEWAY_PORT", "70000"),
+        ("DATABASE_URL", "not a url"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_malformed_setting_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, key: str, value: str
+) -> None:
+    monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError, match=key):
+        load_settings()
+
+
+def test_cli_exits_2_with_the_name_of_the_bad_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from assistant.__main__ import main
+
+    monkeypatch.setenv("RASA_PORT", "-1")
+    assert main(["migrate"]) == 2
+    assert "RASA_PORT" in capsys.readouterr().err
+
+
+def test_env_example_documents_every_setting() -> None:
+    from assistant.settings import PROJECT_ROOT, Settings
+
+    documented = (PROJECT_ROOT / ".env.example").read_text()
+    missing = [name for name in Settings.model_fields if f"{name.upper()}=" not in documented]
+    assert missing == []

@@ -1,0 +1,1 @@
+"""Local fakes of the vendors' HTTP APIs, driven in tests by the real client libraries."""

@@ -1,0 +1,99 @@
+"""`python -m assistant run` as the end-to-end tests run it: on free ports, output kept.
+
+Shared by the start/stop test, the conversation tests and the channel tests, so there is one
+way to start the whole system, wait for it, stop it and clean up after it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+from assistant.embedded_db import free_port
+from assistant.settings import PROJECT_ROOT
+from scheduling.persistence import tables
+
+READY = re.compile(r"ready: chat at (\S+)")
+STARTED = re.compile(r"started (\w+) \(pid (\d+)\)")
+
+
+class RunningAssistant:
+    """The whole system in a subprocess. `env` adds settings; without DATABASE_URL in it, the
+    run uses an embedded server in `data_dir`."""
+
+    def __init__(self, data_dir: Path, **env: str) -> None:
+        self.gateway_port, self.rasa_port = free_port(), free_port()
+        settings = {
+            "DATA_DIR": str(data_dir),
+            "GATEWAY_PORT": str(self.gateway_port),
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_SERVER_PORT": str(free_port()),
+        }
+        inherited = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "run"],
+            cwd=PROJECT_ROOT,
+            env={**inherited, **settings, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def wait_for(self, pattern: re.Pattern[str], timeout: float = 600) -> re.Match[str]:
+        """The first output line matching `pattern`; RuntimeError with the output if none."""
+        deadline = time.monotonic() + timeout
+        if self.process.stdout is None:
+            raise RuntimeError("no output to read")
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line and self.process.poll() is not None:
+                break
+            self.lines.append(line)
+            if match := pattern.search(line):
+                return match
+        raise RuntimeError(f"no {pattern.pattern!r} in {timeout}s:\n{self.output(60)}")
+
+    def wait_ready(self, timeout: float = 600) -> None:
+        self.wait_for(READY, timeout)
+
+    def finish(self, signum: signal.Signals = signal.SIGTERM) -> int:
+        """Signal the run and wait for it to stop; its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        out, _ = self.process.communicate(timeout=60)
+        self.lines.append(out or "")
+        return self.process.returncode
+
+    def child_pids(self) -> list[int]:
+        return [int(m.group(2)) for line in self.lines if (m := STARTED.search(line))]
+
+    def output(self, last: int) -> str:
+        return "".join(self.lines[-last:])
+
+
+def truncate_all(database_url: str) -> None:
+    """Empty every mapped table (what a run seeded and what the tests created)."""
+    names = ", ".join(f'"{t.name}"' for t in tables.metadata.sorted_tables)
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def query(database_url: str, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with psycopg.connect(database_url) as connection:
+        return connection.execute(sql, args).fetchall()  # type: ignore[arg-type]
