@@ -11,8 +11,13 @@ import asyncio
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from rasa.core.agent import load_agent
+
+# The pipeline's own components (nlu_components/) are imported by module path from the
+# repository root, as `rasa` does from its working directory.
+sys.path.insert(1, str(Path(__file__).resolve().parents[2]))
 
 TEXTS = ["can I get a haircut with Ana next Tuesday afternoon?", "the second one",
          "how much is it", "cancel my appointment", "my name is Jordan Lee",
