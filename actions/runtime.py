@@ -1,14 +1,20 @@
-"""The database engine and clock the actions share, made on first use.
+"""The database engine, catalog and clock the actions share, made on first use.
 
 rasa-sdk has no start-up hook (the action server imports `actions` and serves; there is no
 place to build resources and pass them in), so the engine is created lazily from
 DATABASE_URL the first time an action needs it, and reused for the process' life. Tests
 point it at their database with `configure(url)` before running actions.
+
+The catalog is read by nearly every action, several times per form turn (service, staff,
+time zone); reading it costs six queries. The composition root lets the runtime keep it for a
+few seconds (`catalog_ttl`), which is what an owner's edit may take to reach the chat. Booking
+itself never trusts this copy: the booking services read the catalog in their transaction.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import UUID
@@ -34,13 +40,18 @@ class Runtime:
         self._business_id: UUID | None = None
         self._busy_from: BusySourceFactory | None = None
         self._busy: BusyTimeSource | None = None
+        self._catalog_ttl = 0.0
+        self._catalog: tuple[float, Catalog] | None = None
 
-    def configure(self, url: str, busy_from: BusySourceFactory | None = None) -> None:
+    def configure(self, url: str, busy_from: BusySourceFactory | None = None,
+                  catalog_ttl: float = 0.0) -> None:
         """Use `url` from now on (the next use builds a new engine). `busy_from` makes the
         outside calendars' busy-time source on that engine's sessions; the composition root
-        (`python -m assistant actions`) passes Google's when it is configured."""
+        (`python -m assistant actions`) passes Google's when it is configured. The catalog
+        read is reused for `catalog_ttl` seconds (0: read on every use)."""
         self._url, self._engine, self._sessions, self._business_id = url, None, None, None
         self._busy_from, self._busy = busy_from, None
+        self._catalog_ttl, self._catalog = catalog_ttl, None
 
     def _factory(self) -> async_sessionmaker[AsyncSession]:
         if self._sessions is None:
@@ -67,14 +78,20 @@ class Runtime:
         return self._business_id
 
     async def catalog(self) -> Catalog:
+        """The business's catalog, read at most `catalog_ttl` seconds ago."""
+        if self._catalog is not None and time.monotonic() - self._catalog[0] < self._catalog_ttl:
+            return self._catalog[1]
         business_id = await self.business_id()
+        read_at = time.monotonic()
         async with self.uow() as uow:
-            return await uow.catalog.get(business_id)
+            catalog = await uow.catalog.get(business_id)
+        self._catalog = (read_at, catalog)
+        return catalog
 
     async def dispose(self) -> None:
         if self._engine is not None:
             await self._engine.dispose()
-        self.configure(self._url or "", self._busy_from)
+        self.configure(self._url or "", self._busy_from, self._catalog_ttl)
 
 
 def now() -> datetime:

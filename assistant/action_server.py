@@ -38,7 +38,8 @@ def busy_source(settings: Settings) -> BusySourceFactory | None:
 
 
 def serve(settings: Settings) -> None:
-    runtime.configure(database_url(settings), busy_source(settings))
+    runtime.configure(database_url(settings), busy_source(settings),
+                      settings.catalog_cache_seconds)
     os.environ["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
     executor = ActionExecutor()
     executor.register_package("actions")

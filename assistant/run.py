@@ -77,7 +77,9 @@ def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
     rasa = ChildSpec(
         "rasa",
         [
-            str(RASA_VENV / "bin" / "rasa"),
+            str(RASA_VENV / "bin" / "python"),
+            "-m",
+            "rasa_addons",  # Rasa's command line with our fixes (rasa_addons/__main__.py)
             "run",
             "--enable-api",
             "-i",

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     secret_key: SecretStr = SecretStr("dev-only-change-me")
     trust_proxy: bool = False
+    # how long the action server reuses the catalog it read (0: read it on every use)
+    catalog_cache_seconds: float = Field(default=5.0, ge=0, le=3600)
     # admin: a user made at start from these; the REST API's admin key (compared hashed)
     admin_email: str | None = None
     admin_password: SecretStr | None = None

@@ -2,9 +2,18 @@
 REST channel are the baseline, so the gateway's own overhead shows as the difference.
 
     .venv/bin/python bench/chat.py [--gateway URL --rasa URL] [--customers 20]
+                                   [--pause MIN MAX]
 
-With no URLs it starts `python -m assistant run` on free ports (embedded database, temporary
-data folder) and stops it afterwards.
+Two loads, each through the gateway and then bare Rasa:
+- paced: each customer reads the reply and types the next message, pausing a random
+  1-3 s (`--pause`) between turns, as people do. This is the load the latency target is for.
+- saturation: no pause at all, every customer sends the next message the moment the reply
+  arrives. It shows the throughput ceiling; latency then is mostly queueing.
+
+Every run uses new conversation ids and phone numbers, so runs against a long-lived server
+neither grow old conversations nor hit the per-customer booking limit. With no URLs it starts
+`python -m assistant run` on free ports (embedded database, temporary data folder) and stops
+it afterwards.
 """
 
 from __future__ import annotations
@@ -12,12 +21,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -31,17 +43,32 @@ from tests.gateway.stack import answer_for  # noqa: E402
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
 
+HOURS = ["9am", "10am", "11am", "1pm", "2pm", "3pm", "4pm"]
+PICKS = ["the first", "the second", "the third"]
+
+
 def first_message(n: int) -> str:
-    return f"I'd like a beard trim next {DAYS[n % len(DAYS)]} at {10 + n % 6}am"
+    return f"I'd like a beard trim next {DAYS[n % len(DAYS)]} at {HOURS[n % len(HOURS)]}"
 
 
-async def conversation(http: aiohttp.ClientSession, url: str, sender: str, n: int,
-                       via_gateway: bool, times: list[float]) -> bool:
+@dataclass
+class Load:
+    """How the simulated customers behave, and which run this is (for unique ids)."""
+
+    tag: str
+    pause: tuple[float, float]
+
+
+async def conversation(http: aiohttp.ClientSession, url: str, n: int, via_gateway: bool,
+                       load: Load, times: list[float]) -> bool:
     said: str | None = first_message(n)
-    phone = f"+1212555{n:04d}"
+    sender = f"bench-{load.tag}-{n}"
+    phone = f"+1212{2_000_000 + zlib.crc32(sender.encode()) % 8_000_000}"
+    rng = random.Random(sender)
     for _ in range(14):
         if said is None:
             return True
+        await asyncio.sleep(rng.uniform(*load.pause))
         body = {"sender": sender, "message": said}
         started = time.perf_counter()
         async with http.post(url, json=body) as response:
@@ -50,25 +77,28 @@ async def conversation(http: aiohttp.ClientSession, url: str, sender: str, n: in
         replies = data["replies"] if via_gateway else data
         reply = " ".join(r.get("text", "") for r in replies)
         said = answer_for(reply, f"Bench Customer{n}", phone)
-        if said == "a men's cut next wednesday at 10am":
+        if said == "the first":  # people don't all take the top offer
+            said = rng.choice(PICKS)
+        elif said == "a men's cut next wednesday at 10am":
             said = first_message(n + 1)
     return False
 
 
-async def run_all(url: str, customers: int, via_gateway: bool, tag: str) -> tuple[list[float], int]:
+async def run_all(url: str, customers: int, via_gateway: bool,
+                  load: Load) -> tuple[list[float], int]:
     times: list[float] = []
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as http:
         done = await asyncio.gather(*(
-            conversation(http, url, f"bench-{tag}-{n}", n, via_gateway, times)
-            for n in range(customers)))
+            conversation(http, url, n, via_gateway, load, times) for n in range(customers)))
     return times, sum(done)
 
 
 def figures(name: str, times: list[float], booked: int, customers: int) -> None:
     ordered = sorted(times)
     p95 = ordered[int(len(ordered) * 0.95) - 1] if ordered else 0
-    print(f"{name:<22} turns {len(times):4d}  booked {booked}/{customers}  "
-          f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms")
+    print(f"{name:<36} turns {len(times):4d}  booked {booked}/{customers}  "
+          f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms",
+          flush=True)
 
 
 def start_stack(folder: Path) -> tuple[subprocess.Popen[str], str, str, int]:
@@ -85,12 +115,18 @@ def start_stack(folder: Path) -> tuple[subprocess.Popen[str], str, str, int]:
             ports["EMBEDDED_DB"])
 
 
-async def measure(gateway: str, rasa: str, customers: int) -> None:
-    await run_all(f"{rasa}/webhooks/rest/webhook", 2, False, "warm")
-    times, booked = await run_all(f"{gateway}/chat", customers, True, "gw")
-    figures("gateway (POST /chat)", times, booked, customers)
-    times, booked = await run_all(f"{rasa}/webhooks/rest/webhook", customers, False, "rasa")
-    figures("bare Rasa REST", times, booked, customers)
+async def measure(gateway: str, rasa: str, customers: int, pause: tuple[float, float]) -> None:
+    run = f"{time.time():.0f}"
+    await run_all(f"{rasa}/webhooks/rest/webhook", 2, False, Load(f"warm{run}", (0, 0)))
+    for label, load_pause in ((f"paced {pause[0]:g}-{pause[1]:g} s", pause),
+                              ("saturation", (0.0, 0.0))):
+        for via_gateway, target, name in ((True, f"{gateway}/chat", "gateway (POST /chat)"),
+                                          (False, f"{rasa}/webhooks/rest/webhook",
+                                           "bare Rasa REST")):
+            load = Load(f"{run}-{label.split()[0]}-{'gw' if via_gateway else 'rasa'}",
+                        load_pause)
+            times, booked = await run_all(target, customers, via_gateway, load)
+            figures(f"{label:<15} {name}", times, booked, customers)
 
 
 def main() -> None:
@@ -98,14 +134,17 @@ def main() -> None:
     parser.add_argument("--gateway")
     parser.add_argument("--rasa")
     parser.add_argument("--customers", type=int, default=20)
+    parser.add_argument("--pause", type=float, nargs=2, default=(1.0, 3.0),
+                        metavar=("MIN", "MAX"), help="seconds a paced customer waits per turn")
     args = parser.parse_args()
+    pause = (args.pause[0], args.pause[1])
     if args.gateway and args.rasa:
-        asyncio.run(measure(args.gateway, args.rasa, args.customers))
+        asyncio.run(measure(args.gateway, args.rasa, args.customers, pause))
         return
     with tempfile.TemporaryDirectory(prefix="bench-chat-") as folder:
         process, gateway, rasa, db_port = start_stack(Path(folder))
         try:
-            asyncio.run(measure(gateway, rasa, args.customers))
+            asyncio.run(measure(gateway, rasa, args.customers, pause))
         finally:
             process.terminate()
             process.communicate(timeout=60)
