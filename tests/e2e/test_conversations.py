@@ -131,3 +131,43 @@ def test_a_caller_asks_for_a_person(assistant: Assistant, database_url: str) -> 
     assert any(r.get("custom", {}).get("handoff") for r in replies)
     rows = query(database_url, "SELECT payload->>'channel' FROM outbox WHERE kind = 'handoff'")
     assert rows == [("voice",)]
+
+
+def test_a_time_taken_before_yes_is_apologised_for_and_replaced(
+    assistant: Assistant, database_url: str,
+) -> None:
+    request = "I'd like a haircut next thursday at 3pm"
+    conversation(assistant, "sms:+17185550155", [
+        (request, "Here is what I have"), ("the first", "name"), ("Rita Ross", "email"),
+        ("skip", "To confirm"),
+    ])
+    book(assistant, "sms:+17185550166", request, "Ben Bell")  # takes that same first offer
+    conversation(assistant, "sms:+17185550155", [
+        ("yes", "someone has just taken that time"), ("the first", "To confirm"),
+        ("yes", "You're booked"),
+    ])
+    (lost_status, lost_start, _), = appointment_of(database_url, "+17185550155")
+    (won_status, won_start, _), = appointment_of(database_url, "+17185550166")
+    assert (lost_status, won_status) == ("confirmed", "confirmed")
+    assert lost_start != won_start
+
+
+def test_a_waitlisted_customer_claims_the_time_a_cancellation_frees(
+    assistant: Assistant, database_url: str,
+) -> None:
+    conversation(assistant, "sms:+17185550177", [
+        ("put me on the waitlist for a blow-dry next tuesday", "name"), ("Wen Wu", "email"),
+        ("skip", "waitlist"), ("yes", "on the waitlist"),
+    ])
+    book(assistant, "sms:+17185550188", "a blow-dry next tuesday at 11am please", "Cal Cole")
+    (_, freed_start, _), = appointment_of(database_url, "+17185550188")
+    conversation(assistant, "sms:+17185550188", [
+        ("cancel my appointment", "cancel"), ("yes", "is cancelled"),
+    ])
+    conversation(assistant, "sms:+17185550177", [
+        ("I'll take the slot you offered", "Shall I book it"), ("yes", "It's yours"),
+    ])
+    assert appointment_of(database_url, "+17185550177") == [("confirmed", freed_start, None)]
+    rows = query(database_url, "SELECT w.status FROM waitlist_entries w JOIN customers c "
+                 "ON c.id = w.customer_id WHERE c.phone = '+17185550177'")
+    assert rows == [("claimed",)]
