@@ -11,10 +11,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 from aiohttp import web
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.gateway import resources
+from assistant.interval import every
 from scheduling.booking import attendance, waitlist
 from scheduling.booking.agenda import queue_daily_agendas
 from scheduling.persistence.booking_uow import BookingUnitOfWork
@@ -70,18 +70,5 @@ async def periodic_jobs(app: web.Application) -> AsyncIterator[None]:
     async def tick() -> None:
         await run_periodic(factory, datetime.now(UTC))
 
-    scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(
-        tick,
-        "interval",
-        seconds=INTERVAL_SECONDS,
-        id="booking-jobs",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=datetime.now(UTC),
-    )
-    scheduler.start()
-    try:
+    async with every(INTERVAL_SECONDS, tick, "booking-jobs"):
         yield
-    finally:
-        scheduler.shutdown(wait=False)

@@ -1,5 +1,6 @@
 """Running the dispatcher inside the gateway: senders chosen from the settings, an APScheduler
-job draining the outbox every few seconds, started and stopped with the aiohttp app.
+job draining the outbox every few seconds, started and stopped with the aiohttp app (a drain
+in flight at shutdown is finished first: `assistant.interval`).
 
 Every replica of the gateway runs it; the outbox leases keep them from sending twice. With no
 SendGrid key or Twilio account the local senders log each message and the dispatcher records
@@ -10,12 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 from aiohttp import web
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from assistant.gateway import resources
+from assistant.interval import every
 from assistant.notifications.dispatcher import Dispatcher
 from assistant.notifications.render import Renderer
 from assistant.notifications.senders import EmailSender, LocalEmail, LocalSms, SmsSender
@@ -54,14 +54,7 @@ async def notifications(app: web.Application) -> AsyncIterator[None]:
         email_sender(settings), sms_sender(settings),
     )
     app[DISPATCHER] = dispatcher
-    scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(dispatcher.run_once, "interval", seconds=INTERVAL_SECONDS,
-                      id="outbox-dispatcher", max_instances=1, coalesce=True,
-                      misfire_grace_time=None, next_run_time=datetime.now(UTC))
-    scheduler.start()
     log.info("outbox dispatcher running every %ss (e-mail: %s, SMS: %s)", INTERVAL_SECONDS,
              dispatcher.senders["email"].provider, dispatcher.senders["sms"].provider)
-    try:
+    async with every(INTERVAL_SECONDS, dispatcher.run_once, "outbox-dispatcher"):
         yield
-    finally:
-        scheduler.shutdown(wait=False)
