@@ -41,10 +41,10 @@ from assistant.embedded_db import EmbeddedPostgres, free_port  # noqa: E402
 from tests.gateway.stack import answer_for  # noqa: E402
 
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
-
-
 HOURS = ["9am", "10am", "11am", "1pm", "2pm", "3pm", "4pm"]
 PICKS = ["the first", "the second", "the third"]
+MAX_TURNS = 24
+"""A booking takes 6 turns; a lost race (two customers taking one time) adds 2 each time."""
 
 
 def first_message(n: int) -> str:
@@ -65,7 +65,7 @@ async def conversation(http: aiohttp.ClientSession, url: str, n: int, via_gatewa
     sender = f"bench-{load.tag}-{n}"
     phone = f"+1212{2_000_000 + zlib.crc32(sender.encode()) % 8_000_000}"
     rng = random.Random(sender)
-    for _ in range(14):
+    for _ in range(MAX_TURNS):
         if said is None:
             return True
         await asyncio.sleep(rng.uniform(*load.pause))
