@@ -43,31 +43,10 @@ class AskQuestion(Action, metaclass=abc.ABCMeta):
         return []
 
 
-class AskWhen(AskQuestion):
-    def name(self) -> str:
-        return "action_ask_when"
+def _asker(slot: str) -> type[AskQuestion]:
+    """A concrete `action_ask_<slot>`; rasa-sdk registers it as a subclass of `Action`."""
+    return type(f"Ask_{slot}", (AskQuestion,), {"name": lambda self: f"action_ask_{slot}"})
 
 
-class AskCustomerName(AskQuestion):
-    def name(self) -> str:
-        return "action_ask_customer_name"
-
-
-class AskPhone(AskQuestion):
-    def name(self) -> str:
-        return "action_ask_phone"
-
-
-class AskEmail(AskQuestion):
-    def name(self) -> str:
-        return "action_ask_email"
-
-
-class AskVerifyContact(AskQuestion):
-    def name(self) -> str:
-        return "action_ask_verify_contact"
-
-
-class AskOtpCode(AskQuestion):
-    def name(self) -> str:
-        return "action_ask_otp_code"
+ASKERS = [_asker(slot) for slot in QUESTIONS]
+"""One action per question, made from the table so the two cannot drift apart."""
