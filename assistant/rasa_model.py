@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
 MODELS = PROJECT_ROOT / "models"
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "nlu_components")
+"""What shapes a model: Rasa's config, domain and data, and our own NLU component's code."""
+SOURCE_SUFFIXES = (".yml", ".py")
 
 
 class TrainingError(RuntimeError):
@@ -36,7 +38,8 @@ def training_fingerprint(root: Path = PROJECT_ROOT) -> str:
     digest = hashlib.sha256()
     for name in TRAINING_INPUTS:
         target = root / name
-        files = sorted(target.rglob("*.yml")) if target.is_dir() else [target]
+        files = (sorted(f for f in target.rglob("*") if f.suffix in SOURCE_SUFFIXES)
+                 if target.is_dir() else [target])
         for file in files:
             digest.update(str(file.relative_to(root)).encode())
             digest.update(file.read_bytes())
