@@ -117,9 +117,10 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
             dispatcher.utter_message(text="Sorry, I couldn't work out a day or time from that. "
                                           "You could say, for example, Friday at 3 pm.")
             return {"when": None}
-        previous = tracker.get_slot("when_start")
+        previous, previous_end = (tracker.get_slot(name) for name in ("when_start", "when_end"))
         start, end = parsing.merge_correction(
-            found, datetime.fromisoformat(previous) if previous else None
+            found, datetime.fromisoformat(previous) if previous else None,
+            datetime.fromisoformat(previous_end) if previous_end else None,
         )
         return {"when": str(value), "when_start": start.isoformat(),
                 "when_end": end.isoformat() if end else None, **NEW_TIME_CLEARS}

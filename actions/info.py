@@ -35,21 +35,20 @@ class ActionAnswerQuestion(Action):
     ) -> list[EventType]:
         turn = Turn(tracker)
         catalog = await runtime.catalog()
-        service = _service_in_question(catalog, turn.text, tracker.get_slot("service"))
-        dispatcher.utter_message(text=answer(turn.intent, catalog, service))
+        named = parsing.match_service(catalog, turn.text)
+        current = tracker.get_slot("service")
+        service = named or (catalog.service(UUID(current)) if current else None)
+        dispatcher.utter_message(text=answer(turn.intent, catalog, service, named is not None))
         return []
 
 
-def _service_in_question(catalog: Catalog, text: str, current: str | None) -> Service | None:
-    said = parsing.match_service(catalog, text)
-    if said is not None:
-        return said
-    return catalog.service(UUID(current)) if current else None
-
-
-def answer(intent: str, catalog: Catalog, service: Service | None) -> str:
-    """One intent, one answer; questions about a service name it, else cover them all."""
+def answer(intent: str, catalog: Catalog, service: Service | None, named: bool = False) -> str:
+    """One intent, one answer; questions about a service (named now, or being booked) answer
+    for it, else cover them all. "Do you do X?" with X ours is a yes; otherwise the list says
+    what we do offer."""
     currency = catalog.business.policies.currency
+    if intent == "ask_services" and service is not None and named:
+        return f"Yes: {speech.service_line(service, currency)}. Would you like to book one?"
     if intent in ("ask_price", "ask_duration", "ask_services"):
         if service is not None and intent != "ask_services":
             return speech.service_line(service, currency) + "."

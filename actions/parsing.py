@@ -16,7 +16,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from scheduling.catalog import Catalog, Service, Staff, normalise
-from scheduling.timeexpr import Resolution, resolve
+from scheduling.timeexpr import Grain, Kind, Resolution, resolve
 
 ORDINALS = {
     "first": 0, "1st": 0, "one": 0, "1": 0, "second": 1, "2nd": 1, "two": 1, "2": 1,
@@ -107,10 +107,12 @@ def when_in(text: str, now: datetime, zone: ZoneInfo) -> Resolution | None:
 
 
 def merge_correction(
-    new: Resolution, previous: datetime | None
+    new: Resolution, previous: datetime | None, previous_end: datetime | None = None
 ) -> tuple[datetime, datetime | None]:
-    """A correction keeps what it does not change: "no, 11 am" keeps the day, "make it
-    Thursday" keeps the time when only one was said."""
+    """A correction keeps what it does not change: "no, 11 am" keeps the day; "make it
+    Thursday" (a bare day) keeps the time or the part of the day said before, so Thursday after
+    "Friday afternoon" is Thursday afternoon. Anything that says a time or a part of the day
+    ("Saturday morning") replaces the old one."""
     start, end = new.start, new.end
     if previous is None:
         return start, end
@@ -118,9 +120,11 @@ def merge_correction(
         moved = previous.astimezone(start.tzinfo).date()
         shift = datetime.combine(moved, start.timetz()) - start
         return start + shift, end + shift if end else None
-    if new.date_explicit and not new.time_explicit and previous.time() != datetime.min.time():
-        local = previous.astimezone(start.tzinfo)
-        return datetime.combine(start.date(), local.timetz()), None
+    local = previous.astimezone(start.tzinfo)
+    bare_day = new.kind is Kind.INSTANT and new.grain is Grain.DAY and not new.time_explicit
+    if bare_day and local.time() != datetime.min.time():
+        moved_start = datetime.combine(start.date(), local.timetz())
+        return moved_start, moved_start + (previous_end - previous) if previous_end else None
     return start, end
 
 

@@ -74,6 +74,22 @@ def test_a_correction_keeps_the_day_or_the_time_it_does_not_change() -> None:
     assert (start, end) == (datetime(2026, 11, 26, 15, 0, tzinfo=NY), None)
 
 
+def test_a_new_day_keeps_the_part_of_the_day_said_before() -> None:
+    afternoon = (datetime(2026, 11, 27, 12, 0, tzinfo=NY), datetime(2026, 11, 27, 17, 0, tzinfo=NY))
+    thursday = parsing.when_in("make it Thursday", NOW, NY)
+    assert parsing.merge_correction(thursday, *afternoon) == (
+        datetime(2026, 11, 26, 12, 0, tzinfo=NY), datetime(2026, 11, 26, 17, 0, tzinfo=NY))
+
+
+@pytest.mark.parametrize("text", ["actually make it saturday morning", "saturday at 10am",
+                                  "next week"])
+def test_a_correction_that_says_a_time_or_window_replaces_the_old_one(text: str) -> None:
+    afternoon = (datetime(2026, 11, 27, 12, 0, tzinfo=NY), datetime(2026, 11, 27, 17, 0, tzinfo=NY))
+    said = parsing.when_in(text, NOW, NY)
+    assert said is not None
+    assert parsing.merge_correction(said, *afternoon) == (said.start, said.end)
+
+
 def test_contacts_are_validated_and_normalised() -> None:
     assert parsing.phone_in("my number is (718) 555-0199") == "+17185550199"
     assert parsing.phone_in("call me on 12") is None
