@@ -58,21 +58,28 @@ class ValidateBookingForm(BaseForm):
         if not turn.carries_values() or turn.requested in FREE_TEXT:
             return {}
         wish = parsing.match_staff(await runtime.catalog(), turn.text)
-        if wish.staff is not None:
-            return {"staff": str(wish.staff.id)}
-        if wish.language:
-            return {"staff": f"language:{wish.language}"}
+        current = tracker.get_slot("staff")
         if wish.unsupported:
             return {"staff": "unsupported"}
-        if wish.anyone or tracker.get_slot("staff") is None:
-            return {"staff": "any"}
-        return {}
+        if wish.staff is not None:
+            value = str(wish.staff.id)
+        elif wish.language:
+            value = f"language:{wish.language}"
+            current = f"language:{tracker.get_slot('language')}" if current == "any" else current
+        elif wish.anyone or current is None:
+            value = "any"
+        else:
+            return {}
+        return {} if value == current else {"staff": value}  # only a change is validated
 
     async def validate_staff(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        changed = value != tracker.get_slot("staff") and tracker.get_slot("slot_choice")
-        clears = NEW_TIME_CLEARS if changed else {}
+        # Only a change of person gets here (extract_staff): other people mean other times, so
+        # the offers go, unless this same message picked one of them ("the 3 pm with Ana").
+        picked = Turn(tracker).requested == "slot_choice" and isinstance(
+            tracker.get_slot("slot_choice"), dict)
+        clears = {} if picked else NEW_TIME_CLEARS
         if value == "unsupported":
             names = ", ".join(s.name for s in (await runtime.catalog()).staff)
             dispatcher.utter_message(text=f"I can't choose staff that way, sorry. Our team is "

@@ -163,12 +163,10 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
 
 
 def _shifted(direction: str, offers: list[dict[str, str]]) -> Slots:
-    """New search bounds past the offers already made ("something later")."""
+    """New search bounds past the offers already made: "later" searches from just after the
+    last offer, "earlier" up to just before the first (`offers.search_for` reads the bound)."""
     starts = sorted(datetime.fromisoformat(offer["start"]) for offer in offers)
-    if direction == "later":
-        bound = starts[-1] + timedelta(minutes=1)
-        return {"slot_choice": None, "suggestions": None, "when": f"after {bound.isoformat()}",
-                "when_start": bound.isoformat(), "when_end": None}
-    bound = starts[0] - timedelta(minutes=1)
-    return {"slot_choice": None, "suggestions": None, "when": f"before {bound.isoformat()}",
+    step = timedelta(minutes=1)
+    bound = starts[-1] + step if direction == "later" else starts[0] - step
+    return {"slot_choice": None, "suggestions": None, "when": direction,
             "when_start": bound.isoformat(), "when_end": None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -35,6 +36,24 @@ def search_for(tracker: Tracker, business_id: UUID, service_id: UUID,
     )
 
 
+def nothing_then(tracker: Tracker, offers: list[dict[str, Any]], zone: ZoneInfo) -> str | None:
+    """When none of the offers is in the window asked for (or, for a time, on its day), say
+    so before offering them, so a closed or fully booked day is not passed over in silence."""
+    start, end = tracker.get_slot("when_start"), tracker.get_slot("when_end")
+    if not start or not offers or tracker.get_slot("when") in ("later", "earlier"):
+        return None
+    begin = datetime.fromisoformat(start)
+    starts = [datetime.fromisoformat(offer["start"]) for offer in offers]
+    if end:
+        if any(begin <= moment < datetime.fromisoformat(end) for moment in starts):
+            return None
+        return "Nothing is free then, sorry. The nearest I have:"
+    day = begin.astimezone(zone).date()
+    if any(moment.astimezone(zone).date() == day for moment in starts):
+        return None
+    return f"Nothing is free {speech.day_text(begin, zone, now())}, sorry. The nearest I have:"
+
+
 class ActionAskSlotChoice(Action):
     """Offer the best few times with the engine's reasons; say so plainly when none fit."""
 
@@ -46,9 +65,12 @@ class ActionAskSlotChoice(Action):
     ) -> list[EventType]:
         catalog = await runtime.catalog()
         offers = tracker.get_slot("suggestions") or []
+        zone = catalog.business.locations[0].zone
+        heading = "Here is what I have:"
         if not offers:
             try:
                 offers = await self._search(tracker, catalog)
+                heading = nothing_then(tracker, offers, zone) or heading
             except DomainError as error:
                 dispatcher.utter_message(text=f"Sorry, I can't search that: {error}. "
                                               "Could you choose another person or time?")
@@ -58,9 +80,8 @@ class ActionAskSlotChoice(Action):
                                           "time, or say waitlist and I'll tell you when "
                                           "something opens up.")
             return [SlotSet("suggestions", None)]
-        zone = catalog.business.locations[0].zone
         dispatcher.utter_message(
-            text="Here is what I have:\n" + speech.offer_lines(offers, catalog, zone, now())
+            text=heading + "\n" + speech.offer_lines(offers, catalog, zone, now())
             + "\nWhich one would you like? You can say the first, a time, or something later."
         )
         return [SlotSet("suggestions", offers)]

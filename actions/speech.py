@@ -28,17 +28,21 @@ def minutes(span: timedelta) -> str:
     return f"{text} {rest} minutes" if rest else text
 
 
-def day_and_time(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
-    """"Tuesday 24 November at 3:15 pm"; "today"/"tomorrow" when close."""
+def day_text(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """"Tuesday 24 November"; "today"/"tomorrow" when close."""
     local = moment.astimezone(zone)
-    day = f"{local:%A} {local.day} {local:%B}"
     if now is not None:
         today = now.astimezone(zone).date()
         if local.date() == today:
-            day = "today"
-        elif (local.date() - today).days == 1:
-            day = "tomorrow"
-    return f"{day} at {clock_text(local)}"
+            return "today"
+        if (local.date() - today).days == 1:
+            return "tomorrow"
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def day_and_time(moment: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """"Tuesday 24 November at 3:15 pm"; "today"/"tomorrow" when close."""
+    return f"{day_text(moment, zone, now)} at {clock_text(moment.astimezone(zone))}"
 
 
 def offer_record(suggestion: Suggestion) -> dict[str, str]:

@@ -155,10 +155,21 @@ class _Scorer:
         said = clock_text(wanted.astimezone(self.zone))
         if minutes == 0:
             return 4.0, Reason(ReasonCode.AT_REQUESTED_TIME, f"at {said}, as you asked")
-        weight = 4 * math.exp(-abs(minutes) / 90)
+        weight = 4 * math.exp(-abs(minutes) / 90) + self._same_clock(slot, wanted)
         side = "after" if minutes > 0 else "before"
         text = f"{abs(minutes)} min {side} {said}" if abs(minutes) < 120 else None
         return weight, Reason(ReasonCode.CLOSE_TO_REQUEST, text) if text else None
+
+    def _same_clock(self, slot: Slot, wanted: datetime) -> float:
+        """On another day the time of day asked for still counts ("tomorrow at 4" when tomorrow
+        is closed is best answered at 4 the day after), less than the day itself, fading with
+        every day further away."""
+        asked, offered = wanted.astimezone(self.zone), slot.start.astimezone(self.zone)
+        days = abs((offered.date() - asked.date()).days)
+        if days == 0:
+            return 0.0
+        clock = abs((offered.hour - asked.hour) * 60 + offered.minute - asked.minute)
+        return math.exp(-clock / 90) * math.exp(-(days - 1) / 7)
 
     def _window(self, slot: Slot, low: datetime, high: datetime) -> list[Part]:
         if low <= slot.start < high:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -81,6 +82,61 @@ async def test_offers_come_from_the_engine_with_reasons(salon: Catalog) -> None:
     assert "1. " in dispatcher.messages[0]["text"] and "earliest" in dispatcher.messages[0]["text"]
     pick, _ = await validate("the second", requested="slot_choice", suggestions=offers, **slots)
     assert pick["slot_choice"] == offers[1]
+
+
+async def test_a_closed_day_is_said_before_the_nearest_offers(salon: Catalog) -> None:
+    zone = ZoneInfo("America/New_York")
+    today = datetime.now(zone).date()
+    sunday = today + timedelta(days=(6 - today.weekday()) % 7 + 7)  # the salon's closed day
+    asked = datetime.combine(sunday, time(16), zone)
+    dispatcher = CollectingDispatcher()
+    slots = {"service": CUT, "staff": "any", "when": "sunday at 4pm",
+             "when_start": asked.isoformat()}
+    events = await ActionAskSlotChoice().run(dispatcher, tracker("", slots=slots), DOMAIN)
+    said = dispatcher.messages[0]["text"]
+    assert said.startswith(f"Nothing is free Sunday {sunday.day} {sunday:%B}, sorry. "
+                           "The nearest I have:"), said
+    offers = slots_of(events)["suggestions"]
+    assert {datetime.fromisoformat(o["start"]).astimezone(zone).hour for o in offers} == {16}
+
+
+async def offers_for(**slots: Any) -> list[dict[str, Any]]:
+    events = await ActionAskSlotChoice().run(CollectingDispatcher(), tracker("", slots=slots),
+                                             DOMAIN)
+    found: list[dict[str, Any]] = slots_of(events)["suggestions"]
+    return found
+
+
+async def test_asking_for_someone_else_drops_the_offers_made(salon: Catalog) -> None:
+    ana, priya = str(demo_id("staff/ana")), str(demo_id("staff/priya"))
+    slots = {"service": CUT, "staff": ana, "when": "earliest"}
+    offers = await offers_for(**slots)
+    assert {o["staff_id"] for o in offers} == {ana}
+    found, _ = await validate("with priya instead", requested="slot_choice",
+                              suggestions=offers, **slots)
+    assert found["staff"] == priya and found["suggestions"] is None
+    assert await offers_for(**{**slots, "staff": priya}) and all(
+        o["staff_id"] == priya for o in await offers_for(**{**slots, "staff": priya}))
+
+
+async def test_a_pick_that_names_the_person_keeps_the_pick(salon: Catalog) -> None:
+    slots = {"service": CUT, "staff": "any", "when": "earliest"}
+    offers = await offers_for(**slots)
+    name = {str(s.id): s.name for s in salon.staff}[offers[0]["staff_id"]]
+    found, _ = await validate(f"the first one with {name}", requested="slot_choice",
+                              suggestions=offers, **slots)
+    assert found["slot_choice"] == offers[0]
+
+
+async def test_something_later_searches_after_the_last_offer(salon: Catalog) -> None:
+    slots = {"service": CUT, "staff": "any", "when": "earliest"}
+    offers = await offers_for(**slots)
+    found, _ = await validate("something later", requested="slot_choice",
+                              suggestions=offers, **slots)
+    assert found["when"] == "later" and found["suggestions"] is None
+    later = await offers_for(**{**slots, **found})
+    last = max(datetime.fromisoformat(o["start"]) for o in offers)
+    assert later and all(datetime.fromisoformat(o["start"]) > last for o in later)
 
 
 async def test_contact_details_are_validated(salon: Catalog) -> None:

@@ -28,7 +28,7 @@ class Stack(RunningAssistant):
 def answer_for(reply: str, name: str, phone: str) -> str | None:
     """What a customer says next in a booking, from the assistant's last words."""
     text = reply.lower()
-    steps = [("you're booked", None), ("here is what i have", "the first"),
+    steps = [("you're booked", None), ("which one would you like", "the first"),
              ("to confirm", "yes"), ("shall i book", "yes"), ("e-mail", "skip"),
              ("email", "skip"), ("phone", phone), ("name", name)]
     for cue, said in steps:

@@ -100,6 +100,17 @@ def test_suggest_closest_to_the_requested_time_with_reasons(salon: Catalog) -> N
     assert best[0].reasons[0].text == "30 min after 3 pm"
 
 
+def test_a_time_asked_on_a_closed_day_is_offered_at_that_time_the_next_days(
+    salon: Catalog,
+) -> None:
+    wanted = at(NY, 2026, 11, 22, 16)  # Sunday 4 pm: the salon is closed on Sundays
+    request = SuggestionRequest(week(salon), preferred_start=wanted)
+    best = suggest(salon, request, 3)
+    # 4 pm on the nearest open days, either side (Saturday closes too early for a cut at 4)
+    assert [s.slot.start.astimezone(wanted.tzinfo).strftime("%a %d %H:%M") for s in best] == [
+        "Mon 23 16:00", "Fri 20 16:00", "Tue 24 16:00"]
+
+
 def test_suggest_in_a_window_prefers_stated_and_learned_preferences(salon: Catalog) -> None:
     customer = Customer(
         demo_id("customer/lucia"), "Lucía", phone="+13475550199",
