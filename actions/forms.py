@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import parsing
 from actions.runtime import now, runtime
+from scheduling.catalog import Catalog
 from scheduling.desk import customers
 
 VALUE_INTENTS = {"book", "inform", "deny", "join_waitlist", "affirm", "nlu_fallback",
@@ -98,6 +99,8 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
         if parsing.wants_earliest(turn.text):
             return {"when": "earliest"}
         catalog = await runtime.catalog()
+        if turn.answers("slot_choice") and _pick(turn, tracker, catalog) is not None:
+            return {}  # "ok the second" picks an offer: it is not the 2nd of the month
         found = parsing.when_in(turn.text, now(), catalog.business.locations[0].zone)
         if found is None and turn.answers("when"):
             return {"when": turn.text}
@@ -136,10 +139,7 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
         if not turn.answers("slot_choice"):
             return {}
         offers = tracker.get_slot("suggestions") or []
-        catalog = await runtime.catalog()
-        names = {str(s.id): s.name for s in catalog.staff}
-        pick = parsing.parse_pick(turn.text, offers, catalog.business.locations[0].zone,
-                                  now(), names)
+        pick = _pick(turn, tracker, await runtime.catalog())
         if pick is None:
             return {"slot_choice": "none"} if turn.intent == "deny" else {}
         if pick.later or pick.earlier:
@@ -160,6 +160,13 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
         if value == "waitlist" or isinstance(value, dict):
             return {"slot_choice": value}
         return {"slot_choice": None}
+
+
+def _pick(turn: Turn, tracker: Tracker, catalog: Catalog) -> parsing.Pick | None:
+    """Which of the offers on the table the message chooses, if any."""
+    names = {str(s.id): s.name for s in catalog.staff}
+    return parsing.parse_pick(turn.text, tracker.get_slot("suggestions") or [],
+                              catalog.business.locations[0].zone, now(), names)
 
 
 def _shifted(direction: str, offers: list[dict[str, str]]) -> Slots:

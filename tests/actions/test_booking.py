@@ -128,6 +128,15 @@ async def test_a_pick_that_names_the_person_keeps_the_pick(salon: Catalog) -> No
     assert found["slot_choice"] == offers[0]
 
 
+async def test_picking_the_second_offer_is_not_the_second_of_the_month(salon: Catalog) -> None:
+    slots = {"service": CUT, "staff": "any", "when": "earliest"}
+    offers = await offers_for(**slots)
+    found, _ = await validate("ok the second", requested="slot_choice", suggestions=offers,
+                              **slots)
+    assert found["slot_choice"] == offers[1]
+    assert "when" not in found and "when_start" not in found
+
+
 async def test_something_later_searches_after_the_last_offer(salon: Catalog) -> None:
     slots = {"service": CUT, "staff": "any", "when": "earliest"}
     offers = await offers_for(**slots)
