@@ -153,10 +153,15 @@ def parse_pick(text: str, offers: list[dict[str, str]], zone: ZoneInfo, now: dat
 
 
 def _by_position(said: str, count: int) -> int | None:
-    """"the second", "last"; a bare number only as "option 3" or "number two" (a lone "3"
-    is a time, "the one with Priya" no position)."""
+    """"the second", "last", "option 3"; a message that is only a number answers the numbered
+    list ("2" by SMS). Inside a sentence a bare number is a time ("can you do 3"), and "the
+    one with Priya" no position."""
     if re.search(r"\b(last|final)\b", said) and count:
         return count - 1
+    alone = re.fullmatch(r"\W*#?\s*([1-9])\W*", said)
+    if alone:
+        index = int(alone.group(1)) - 1
+        return index if index < count else None
     tokens = said.split()
     for before, token in zip(["", *tokens], tokens, strict=False):
         index = ORDINALS.get(token)

@@ -51,11 +51,16 @@ NAMES = {str(s.id): s.name for s in CATALOG.staff}
 @pytest.mark.parametrize(
     ("text", "index"),
     [("the second", 1), ("the first one", 0), ("option 3", 2), ("3:15 works", 1),
-     ("the one with Priya", 2), ("the last", 2), ("the 10 o'clock one", 0), ("number two", 1)],
+     ("the one with Priya", 2), ("the last", 2), ("the 10 o'clock one", 0), ("number two", 1),
+     ("2", 1), (" 3. ", 2), ("#1", 0)],
 )
 def test_picks_by_position_time_or_staff(text: str, index: int) -> None:
     pick = parsing.parse_pick(text, OFFERS, NY, NOW, NAMES)
     assert pick is not None and pick.index == index
+
+
+def test_a_lone_number_past_the_list_picks_nothing() -> None:
+    assert parsing.parse_pick("7", OFFERS, NY, NOW, NAMES) is None
 
 
 def test_later_and_earlier_are_wishes_not_picks() -> None:
