@@ -31,6 +31,8 @@ LATER = re.compile(r"\b(later|after that|afterwards)\b")
 EARLIER = re.compile(r"\b(earlier|before that|sooner)\b")
 SKIP = re.compile(r"^\s*(skip|no|none|nope|no email|no thanks|rather not|i'?d rather not.*)\s*\W*$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+SPOKEN_SYMBOLS = {"at": "@", "dot": ".", "underscore": "_", "dash": "-", "hyphen": "-"}
+SPOKEN_EMAIL = re.compile(r"\b(at|dot|underscore|dash|hyphen)\b", re.I)
 NAME_LEAD = re.compile(r"^(my name is|my name's|name is|it's|it is|i am|i'm|im|this is|call me"
                        r"|put it under|under)\s+", re.I)
 CODE = re.compile(r"\d")
@@ -203,14 +205,21 @@ def phone_in(text: str, region: str = "US") -> str | None:
 
 
 def email_in(text: str) -> str | None:
-    """The first e-mail address in `text` that is well formed, normalised."""
-    found = EMAIL.search(text)
+    """The first e-mail address in `text` that is well formed, normalised; also as said
+    aloud on a call ("ann dot lee at example dot com")."""
+    found = EMAIL.search(text) or EMAIL.search(_written(text))
     if found is None:
         return None
     try:
         return validate_email(found.group(0), check_deliverability=False).normalized
     except EmailNotValidError:
         return None
+
+
+def _written(spoken: str) -> str:
+    """Speech-to-text's "jo underscore lee at example dot com" as "jo_lee@example.com"."""
+    text = SPOKEN_EMAIL.sub(lambda m: SPOKEN_SYMBOLS[m.group(1).lower()], spoken)
+    return re.sub(r"\s*([@._-])\s*", r"\1", text)
 
 
 def declines(text: str) -> bool:

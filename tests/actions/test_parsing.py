@@ -100,6 +100,9 @@ def test_contacts_are_validated_and_normalised() -> None:
     assert parsing.phone_in("call me on 12") is None
     assert parsing.email_in("it's Jo.Lee@Example.COM thanks") == "Jo.Lee@example.com"
     assert parsing.email_in("jo@") is None
+    assert parsing.email_in("ann dot lee at example dot com") == "ann.lee@example.com"
+    assert parsing.email_in("it's jo underscore b at mail dot co dot uk") == "jo_b@mail.co.uk"
+    assert parsing.email_in("call me at noon") is None
     assert parsing.declines("skip") and parsing.declines("no thanks")
     assert parsing.name_in("it's sam patel") == "Sam Patel"
     assert parsing.name_in("1234") is None
