@@ -43,10 +43,29 @@ class AskQuestion(Action, metaclass=abc.ABCMeta):
         return []
 
 
+class AskWhen(AskQuestion):
+    """When moving an appointment, the question first names the one being moved (after a
+    one-time code the customer has not heard it yet)."""
+
+    def name(self) -> str:
+        return "action_ask_when"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        chosen = tracker.get_slot("appointment_id")
+        items = tracker.get_slot("appointments") or []
+        moving = next((item["text"] for item in items if item["id"] == chosen), None)
+        if tracker.active_loop_name != "manage_form" or moving is None:
+            return await super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(text=f"Let's move your {moving}. {QUESTIONS['when']}")
+        return []
+
+
 def _asker(slot: str) -> type[AskQuestion]:
     """A concrete `action_ask_<slot>`; rasa-sdk registers it as a subclass of `Action`."""
     return type(f"Ask_{slot}", (AskQuestion,), {"name": lambda self: f"action_ask_{slot}"})
 
 
-ASKERS = [_asker(slot) for slot in QUESTIONS]
+ASKERS = [_asker(slot) for slot in QUESTIONS if slot != "when"]
 """One action per question, made from the table so the two cannot drift apart."""

@@ -21,3 +21,15 @@ async def test_each_question_is_registered_listed_in_the_domain_and_asked() -> N
         dispatcher = CollectingDispatcher()
         await executor.actions[name](dispatcher, tracker(requested=slot), {})
         assert [m["text"] for m in dispatcher.messages] == [question]
+
+
+async def test_moving_an_appointment_the_question_names_it() -> None:
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    item = {"id": "a1", "text": "Men's cut with Marcus Monday 23 November at 12:30 pm"}
+    slots = {"appointment_id": "a1", "appointments": [item], "task": "reschedule"}
+    dispatcher = CollectingDispatcher()
+    await executor.actions["action_ask_when"](
+        dispatcher, tracker(requested="when", slots=slots, loop="manage_form"), {})
+    assert dispatcher.messages[0]["text"] == (
+        f"Let's move your {item['text']}. {QUESTIONS['when']}")
