@@ -42,16 +42,22 @@ def nothing_then(tracker: Tracker, offers: list[dict[str, Any]], zone: ZoneInfo)
     start, end = tracker.get_slot("when_start"), tracker.get_slot("when_end")
     if not start or not offers or tracker.get_slot("when") in ("later", "earlier"):
         return None
-    begin = datetime.fromisoformat(start)
+    begin, finish = datetime.fromisoformat(start), datetime.fromisoformat(end) if end else None
     starts = [datetime.fromisoformat(offer["start"]) for offer in offers]
-    if end:
-        if any(begin <= moment < datetime.fromisoformat(end) for moment in starts):
+    if finish is not None and not _whole_day(begin, finish, zone):
+        if any(begin <= moment < finish for moment in starts):
             return None
         return "Nothing is free then, sorry. The nearest I have:"
     day = begin.astimezone(zone).date()
     if any(moment.astimezone(zone).date() == day for moment in starts):
         return None
     return f"Nothing is free {speech.day_text(begin, zone, now())}, sorry. The nearest I have:"
+
+
+def _whole_day(begin: datetime, finish: datetime, zone: ZoneInfo) -> bool:
+    first, last = begin.astimezone(zone), finish.astimezone(zone)
+    midnight = datetime.min.time()
+    return first.time() == last.time() == midnight and (last.date() - first.date()).days == 1
 
 
 class ActionAskSlotChoice(Action):

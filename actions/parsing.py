@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -116,6 +116,9 @@ def merge_correction(
     "Friday afternoon" is Thursday afternoon. Anything that says a time or a part of the day
     ("Saturday morning") replaces the old one."""
     start, end = new.start, new.end
+    bare_day = new.kind is Kind.INSTANT and new.grain is Grain.DAY and not new.time_explicit
+    if bare_day:  # "Friday" means any time that day, not Friday at midnight
+        end = datetime.combine(start.date() + timedelta(days=1), time(0), start.tzinfo)
     if previous is None:
         return start, end
     if new.time_explicit and not new.date_explicit:
@@ -123,7 +126,6 @@ def merge_correction(
         shift = datetime.combine(moved, start.timetz()) - start
         return start + shift, end + shift if end else None
     local = previous.astimezone(start.tzinfo)
-    bare_day = new.kind is Kind.INSTANT and new.grain is Grain.DAY and not new.time_explicit
     if bare_day and local.time() != datetime.min.time():
         moved_start = datetime.combine(start.date(), local.timetz())
         return moved_start, moved_start + (previous_end - previous) if previous_end else None

@@ -46,6 +46,16 @@ async def test_one_sentence_fills_service_staff_and_time(salon: Catalog) -> None
     assert found["requested_slot"] == "slot_choice"
 
 
+async def test_a_day_alone_is_searched_across_that_day(salon: Catalog) -> None:
+    found, _ = await validate("a haircut on friday week", "book")
+    start, end = (datetime.fromisoformat(found[k]) for k in ("when_start", "when_end"))
+    assert end - start == timedelta(days=1)
+    offers = await offers_for(service=CUT, staff="any", **{
+        k: found[k] for k in ("when", "when_start", "when_end")})
+    assert all(start <= datetime.fromisoformat(o["start"]) < end for o in offers)
+    assert all(o["reason"] == "when you asked" for o in offers)
+
+
 async def test_unknown_service_is_said_and_asked_again(salon: Catalog) -> None:
     found, said = await validate("a pedicure", requested="service")
     assert found["service"] is None and "couldn't match" in said

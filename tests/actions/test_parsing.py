@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -77,6 +77,13 @@ def test_a_correction_keeps_the_day_or_the_time_it_does_not_change() -> None:
     thursday = parsing.when_in("make it Thursday", NOW, NY)
     start, end = parsing.merge_correction(thursday, previous)
     assert (start, end) == (datetime(2026, 11, 26, 15, 0, tzinfo=NY), None)
+
+
+def test_a_bare_day_is_the_whole_day() -> None:
+    friday = parsing.when_in("on friday", NOW, NY)
+    assert friday is not None
+    start, end = parsing.merge_correction(friday, None)
+    assert (start.hour, end - start) == (0, timedelta(days=1))
 
 
 def test_a_new_day_keeps_the_part_of_the_day_said_before() -> None:
