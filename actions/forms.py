@@ -140,6 +140,8 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
             return {}
         offers = tracker.get_slot("suggestions") or []
         pick = _pick(turn, tracker, await runtime.catalog())
+        if pick is None and turn.intent == "affirm":  # "yes" to a list: only one can be meant
+            return {"slot_choice": offers[0] if len(offers) == 1 else "which"}
         if pick is None:
             return {"slot_choice": "none"} if turn.intent == "deny" else {}
         if pick.later or pick.earlier:
@@ -156,6 +158,10 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
             dispatcher.utter_message(text="No problem. Tell me another day or time that suits "
                                           "you, or say waitlist and I'll let you know when "
                                           "something opens up.")
+            return {"slot_choice": None}
+        if value == "which":
+            dispatcher.utter_message(text=f"Which one? Say its number, 1 to {len(offers)}, "
+                                          "or its time.")
             return {"slot_choice": None}
         if value == "waitlist" or isinstance(value, dict):
             return {"slot_choice": value}

@@ -147,6 +147,18 @@ async def test_picking_the_second_offer_is_not_the_second_of_the_month(salon: Ca
     assert "when" not in found and "when_start" not in found
 
 
+async def test_yes_to_a_list_asks_which_and_yes_to_one_offer_takes_it(salon: Catalog) -> None:
+    slots = {"service": CUT, "staff": "any", "when": "earliest"}
+    offers = await offers_for(**slots)
+    found, said = await validate("yes", "affirm", requested="slot_choice", suggestions=offers,
+                                 **slots)
+    assert found["slot_choice"] is None
+    assert said == f"Which one? Say its number, 1 to {len(offers)}, or its time."
+    found, _ = await validate("yes please", "affirm", requested="slot_choice",
+                              suggestions=offers[:1], **slots)
+    assert found["slot_choice"] == offers[0]
+
+
 async def test_something_later_searches_after_the_last_offer(salon: Catalog) -> None:
     slots = {"service": CUT, "staff": "any", "when": "earliest"}
     offers = await offers_for(**slots)
