@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant run|gateway|migrate|train-if-changed|train`."""
+"""Command line: `python -m assistant run|gateway|actions|migrate|train-if-changed|train|admin`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("train-if-changed", help="train the Rasa model if the training data changed")
     sub.add_parser("train", help="validate, train, evaluate; swap in the model if no worse")
+    admin = sub.add_parser("admin", help="set a dashboard admin's password (creating the admin);"
+                                         " asks for it, or reads one line from a pipe")
+    admin.add_argument("email")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -28,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
+    if args.command == "admin":
+        return _admin(settings, args.email)
     return COMMANDS[args.command](settings)
 
 
@@ -55,9 +60,15 @@ def _migrate(settings: Settings) -> int:
     from assistant.run import database
     from scheduling.persistence.migrate import upgrade
 
-    with database(settings) as url:
+    with database(settings, borrow=True) as url:
         upgrade(url)
     return 0
+
+
+def _admin(settings: Settings, email: str) -> int:
+    from assistant.admin_cli import set_admin_password
+
+    return set_admin_password(settings, email)
 
 
 def _train(settings: Settings) -> int:

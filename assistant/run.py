@@ -30,18 +30,23 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def database(settings: Settings) -> Iterator[str]:
-    """The configured server's URL, or an embedded server's, stopped when the block ends."""
+def database(settings: Settings, borrow: bool = False) -> Iterator[str]:
+    """The configured server's URL, or an embedded server's, stopped when the block ends.
+
+    `borrow` is for one-off commands (migrate, admin) run beside `make run`: an embedded
+    server found running is used and left running for its owner."""
     if settings.database_url:
         yield settings.database_url
         return
     server = EmbeddedPostgres(settings.data_dir / "postgres", settings.embedded_db_port)
+    owner = not (borrow and server.is_running())
     server.start()
     try:
         server.create_database(settings.embedded_db_name)
         yield server.url(settings.embedded_db_name)
     finally:
-        server.stop()
+        if owner:
+            server.stop()
 
 
 def rasa_endpoints(settings: Settings) -> Path:

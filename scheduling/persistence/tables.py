@@ -6,6 +6,7 @@ Add each new module of mapped classes to the imports below.
 from __future__ import annotations
 
 from scheduling.persistence import (
+    admin_tables,
     booking_tables,
     calendar_tables,
     catalog_tables,
@@ -19,6 +20,6 @@ from scheduling.persistence.orm import Base
 metadata = Base.metadata
 
 __all__ = [
-    "booking_tables", "calendar_tables", "catalog_tables", "desk_tables", "metadata",
-    "notification_tables", "outbox", "waitlist_tables",
+    "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
+    "metadata", "notification_tables", "outbox", "waitlist_tables",
 ]

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from aiohttp import web
 
 from assistant.gateway.admin import insight, views
-from assistant.gateway.admin.users import ensure_admin
-from assistant.gateway.resources import SETTINGS
+from assistant.gateway.admin.users import AdminUsers, ensure_admin
+from assistant.gateway.resources import ENGINE, SETTINGS
+from scheduling.persistence.database import make_session_factory
 
 
 def setup(app: web.Application) -> None:
     app[insight.TRAINING] = {"running": False, "lines": [], "result": None}
-    app[views.USERS] = ensure_admin(app[SETTINGS])
+    app.cleanup_ctx.append(admin_users)
     app.add_routes(views.routes)
     app.add_routes(insight.routes)
+
+
+async def admin_users(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx, after `resources.database`: the accounts, with the configured admin."""
+    users = AdminUsers(make_session_factory(app[ENGINE]))
+    await ensure_admin(app[SETTINGS], users)
+    app[views.USERS] = users
+    yield

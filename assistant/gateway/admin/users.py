@@ -1,26 +1,37 @@
-"""Admin users: e-mail and an scrypt hash (stdlib), kept in DATA_DIR/admin_users.json.
+"""Admin users: an e-mail and an scrypt hash (stdlib), in the database's `admin_users` table.
 
-A file, not a table: the schema belongs to `scheduling`'s migrations and an admin login is
-gateway business. The user named by ADMIN_EMAIL/ADMIN_PASSWORD is created or updated at start;
-with none configured and no user yet, a dev admin is created and its password logged once.
+In the database rather than a file under DATA_DIR, every gateway replica sees the same
+accounts and backups include them. A file left by an earlier version
+(DATA_DIR/admin_users.json) is imported once at start and renamed. The user named by
+ADMIN_EMAIL/ADMIN_PASSWORD is created or updated at start; with none configured and no user
+yet, a dev admin is created and its password logged once. `python -m assistant admin EMAIL`
+sets a password from the command line. scrypt is slow on purpose, so it runs off the event
+loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from assistant.settings import Settings
+from scheduling.persistence.admin_tables import AdminUserRow
 
 log = logging.getLogger(__name__)
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 DEV_EMAIL = "admin@localhost"
+LEGACY_FILE = "admin_users.json"
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -40,41 +51,59 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 class AdminUsers:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
 
-    def _load(self) -> dict[str, str]:
-        if not self.path.exists():
-            return {}
-        found: dict[str, str] = json.loads(self.path.read_text())
-        return found
+    async def set_password(self, email: str, password: str) -> None:
+        hashed = await asyncio.to_thread(hash_password, password)
+        await self._store({email.strip().lower(): hashed})
 
-    def set_password(self, email: str, password: str) -> None:
-        users = self._load() | {email.lower(): hash_password(password)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(users, indent=1))
-        os.chmod(temporary, 0o600)
-        temporary.replace(self.path)
+    async def _store(self, hashes: dict[str, str]) -> None:
+        now = datetime.now(UTC)
+        rows = [{"email": email, "password_hash": hashed, "created_at": now, "updated_at": now}
+                for email, hashed in hashes.items()]
+        statement = insert(AdminUserRow).values(rows)
+        statement = statement.on_conflict_do_update(
+            index_elements=[AdminUserRow.email],
+            set_={"password_hash": statement.excluded.password_hash, "updated_at": now})
+        async with self.sessions() as session, session.begin():
+            await session.execute(statement)
 
-    def check(self, email: str, password: str) -> bool:
-        stored = self._load().get(email.strip().lower())
-        if stored is None:
-            hash_password(password)  # same work either way: no timing hint that the user exists
+    async def check(self, email: str, password: str) -> bool:
+        async with self.sessions() as session:
+            stored = await session.scalar(select(AdminUserRow.password_hash).where(
+                AdminUserRow.email == email.strip().lower()))
+        if stored is None:  # the same work either way: no timing hint that the user exists
+            await asyncio.to_thread(hash_password, password)
             return False
-        return password_matches(password, stored)
+        return await asyncio.to_thread(password_matches, password, stored)
 
-    def emails(self) -> list[str]:
-        return sorted(self._load())
+    async def emails(self) -> list[str]:
+        async with self.sessions() as session:
+            return list(await session.scalars(select(AdminUserRow.email)
+                                              .order_by(AdminUserRow.email)))
+
+    async def import_file(self, path: Path) -> int:
+        """Take over the accounts of a legacy JSON file (already hashed), then rename it so
+        it is read only once; returns how many were imported."""
+        if not path.exists():
+            return 0
+        hashes: dict[str, str] = json.loads(path.read_text())
+        if hashes:
+            await self._store({email.lower(): hashed for email, hashed in hashes.items()})
+        path.rename(path.with_suffix(".json.imported"))
+        log.info("imported %d admin user(s) from %s into the database", len(hashes), path)
+        return len(hashes)
 
 
-def ensure_admin(settings: Settings) -> AdminUsers:
-    users = AdminUsers(settings.data_dir / "admin_users.json")
+async def ensure_admin(settings: Settings, users: AdminUsers) -> None:
+    """At start: legacy file, then the configured admin, else a dev admin when there is none."""
+    await users.import_file(settings.data_dir / LEGACY_FILE)
     if settings.admin_email and settings.admin_password:
-        users.set_password(settings.admin_email, settings.admin_password.get_secret_value())
-    elif not users.emails():
+        await users.set_password(settings.admin_email,
+                                 settings.admin_password.get_secret_value())
+    elif not await users.emails():
         password = secrets.token_urlsafe(12)
-        users.set_password(DEV_EMAIL, password)
+        await users.set_password(DEV_EMAIL, password)
         log.warning("dev admin created (shown once): %s / %s — set ADMIN_EMAIL and "
                     "ADMIN_PASSWORD for a real one", DEV_EMAIL, password)
-    return users

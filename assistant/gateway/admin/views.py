@@ -43,7 +43,7 @@ async def login(request: web.Request) -> web.Response:
                                   request.cookies.get("login_csrf", "-")):
         raise web.HTTPForbidden(text="missing or wrong CSRF token; reload the login page")
     email, password = str(form.get("email", "")), str(form.get("password", ""))
-    if not request.app[USERS].check(email, password):
+    if not await request.app[USERS].check(email, password):
         return render(request, "admin/login.html", status=401, error="Wrong e-mail or password.",
                       login_csrf=form.get("login_csrf"), next=form.get("next", "/admin"))
     target = str(form.get("next", "/admin"))

@@ -1,0 +1,69 @@
+"""Admin accounts in the database: passwords checked by hash, the legacy file taken over once,
+the configured admin kept up to date, and `python -m assistant admin` for the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from assistant.gateway.admin.users import DEV_EMAIL, AdminUsers, ensure_admin, hash_password
+from assistant.settings import PROJECT_ROOT, Settings
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def users(session_factory: async_sessionmaker[AsyncSession], clean_tables: None) -> AdminUsers:
+    return AdminUsers(session_factory)
+
+
+async def test_a_password_is_checked_against_its_hash(users: AdminUsers) -> None:
+    await users.set_password(" Owner@Example.com", "correct horse")
+    assert await users.check("owner@example.com ", "correct horse")
+    assert not await users.check("owner@example.com", "wrong horse")
+    assert not await users.check("nobody@example.com", "correct horse")
+    await users.set_password("owner@example.com", "battery staple")  # an update, not a second
+    assert await users.emails() == ["owner@example.com"]
+    assert await users.check("owner@example.com", "battery staple")
+
+
+async def test_the_legacy_file_is_imported_once(users: AdminUsers, tmp_path: Path) -> None:
+    legacy = tmp_path / "admin_users.json"
+    legacy.write_text(json.dumps({"old@example.com": hash_password("from the file")}))
+    settings = Settings(data_dir=tmp_path, admin_email=None, admin_password=None)
+    await ensure_admin(settings, users)
+    assert await users.check("old@example.com", "from the file")
+    assert not legacy.exists() and (tmp_path / "admin_users.json.imported").exists()
+    assert await users.emails() == ["old@example.com"]  # no dev admin beside a real one
+
+
+async def test_a_dev_admin_is_made_only_when_there_is_none(
+    users: AdminUsers, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = Settings(data_dir=tmp_path, admin_email=None, admin_password=None)
+    await ensure_admin(settings, users)
+    await ensure_admin(settings, users)
+    assert await users.emails() == [DEV_EMAIL]
+    assert sum("dev admin created" in r.message for r in caplog.records) == 1
+
+
+def admin_command(database_url: str, email: str, typed: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run([sys.executable, "-m", "assistant", "admin", email], input=typed,
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+async def test_the_command_line_sets_a_password(users: AdminUsers, database_url: str) -> None:
+    done = admin_command(database_url, "Night@Example.com", "a long enough password\n")
+    assert done.returncode == 0, done.stderr
+    assert await users.check("night@example.com", "a long enough password")
+    short = admin_command(database_url, "night@example.com", "short\n")
+    assert short.returncode == 2 and "at least 10 characters" in short.stderr
+    assert await users.check("night@example.com", "a long enough password")
