@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import speech
+from actions import parsing, speech
 from actions.runtime import now, runtime
 from scheduling.catalog import Catalog
 from scheduling.desk.slots import SlotSearch, find_slots
@@ -86,10 +86,16 @@ class ActionAskSlotChoice(Action):
                                           "time, or say waitlist and I'll tell you when "
                                           "something opens up.")
             return [SlotSet("suggestions", None)]
-        dispatcher.utter_message(
-            text=heading + "\n" + speech.offer_lines(offers, catalog, zone, now())
-            + "\nWhich one would you like? You can say the first, a time, or something later."
-        )
+        if parsing.channel_of(tracker.sender_id) == "web":  # the widget shows buttons
+            dispatcher.utter_message(
+                text=heading + "\nWhich one would you like? Tap it, or say a time or "
+                               "something later.",
+                buttons=speech.offer_buttons(offers, catalog, zone, now()))
+        else:
+            dispatcher.utter_message(
+                text=heading + "\n" + speech.offer_lines(offers, catalog, zone, now())
+                + "\nWhich one would you like? You can say the first, a time, or something "
+                  "later.")
         return [SlotSet("suggestions", offers)]
 
     async def _search(self, tracker: Tracker, catalog: Catalog) -> list[dict[str, Any]]:

@@ -52,15 +52,34 @@ def offer_record(suggestion: Suggestion) -> dict[str, str]:
             "reason": reason}
 
 
-def offer_lines(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
-                now: datetime) -> str:
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
+def offer_texts(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
+                now: datetime) -> list[str]:
+    """Each offer in words: "Friday 27 November at 9 am with Ana (when you asked)"."""
     names = {str(s.id): s.name for s in catalog.staff}
-    lines = []
-    for number, offer in enumerate(offers, start=1):
+    texts = []
+    for offer in offers:
         when = day_and_time(datetime.fromisoformat(offer["start"]), zone, now)
         why = f" ({offer['reason']})" if offer.get("reason") else ""
-        lines.append(f"{number}. {when} with {names.get(offer['staff_id'], 'our team')}{why}")
-    return "\n".join(lines)
+        texts.append(f"{when} with {names.get(offer['staff_id'], 'our team')}{why}")
+    return texts
+
+
+def offer_lines(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
+                now: datetime) -> str:
+    """The offers as a numbered list, for SMS and voice ("2" or "press 2" picks one)."""
+    texts = offer_texts(offers, catalog, zone, now)
+    return "\n".join(f"{number}. {text}" for number, text in enumerate(texts, start=1))
+
+
+def offer_buttons(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
+                  now: datetime) -> list[dict[str, str]]:
+    """The offers as the web widget's buttons; a tap says "the second", as typing it would."""
+    texts = offer_texts(offers, catalog, zone, now)
+    return [{"title": text, "payload": f"the {ORDINALS[number]}"}
+            for number, text in enumerate(texts)]
 
 
 def service_line(service: Service, currency: str) -> str:

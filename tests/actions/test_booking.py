@@ -89,9 +89,21 @@ async def test_offers_come_from_the_engine_with_reasons(salon: Catalog) -> None:
     events = await ActionAskSlotChoice().run(dispatcher, tracker("", slots=slots), DOMAIN)
     offers = slots_of(events)["suggestions"]
     assert 3 <= len(offers) <= 4
-    assert "1. " in dispatcher.messages[0]["text"] and "earliest" in dispatcher.messages[0]["text"]
+    buttons = dispatcher.messages[0]["buttons"]  # on the web, the widget's buttons
+    assert [b["payload"] for b in buttons] == ["the first", "the second", "the third",
+                                               "the fourth"][:len(offers)]
+    assert "earliest" in buttons[0]["title"]
     pick, _ = await validate("the second", requested="slot_choice", suggestions=offers, **slots)
     assert pick["slot_choice"] == offers[1]
+
+
+async def test_by_sms_the_offers_are_a_numbered_list(salon: Catalog) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"service": CUT, "staff": "any", "when": "earliest"}
+    await ActionAskSlotChoice().run(dispatcher, tracker("", slots=slots,
+                                                        sender="sms:+17185550100"), DOMAIN)
+    said = dispatcher.messages[0]
+    assert not said["buttons"] and "\n1. " in said["text"] and "\n3. " in said["text"]
 
 
 async def test_a_closed_day_is_said_before_the_nearest_offers(salon: Catalog) -> None:

@@ -52,17 +52,23 @@ def test_widget_booking_shows_up_in_the_admin(stack: Stack) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(stack.url + "/")
         page.get_by_role("button", name="Book an appointment").click()
-        seen = 0
+        seen, tapped = 0, False
         reply = _last_bot(page, seen)
         for _ in range(12):
             seen = page.locator(".bw-bot").count()
             said = answer_for(reply, "Dana Fox", phone)
             if said is None:
                 break
-            page.get_by_label("Your message").fill(said)
-            page.keyboard.press("Enter")
+            offers = page.locator(".bw-choices").last.get_by_role("button")
+            if said == "the first" and offers.count():
+                page.screenshot(path=str(ARTIFACTS / "widget-offers.png"))
+                offers.nth(1).click()  # the offers are buttons: tap the second
+                tapped = True
+            else:
+                page.get_by_label("Your message").fill(said)
+                page.keyboard.press("Enter")
             reply = _last_bot(page, seen)
-        assert "booked" in reply.lower(), reply
+        assert "booked" in reply.lower() and tapped, reply
         page.screenshot(path=str(ARTIFACTS / "widget-desktop.png"))
         page.reload()
         expect(page.locator(".bw-bot").last).to_contain_text("booked")
