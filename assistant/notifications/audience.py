@@ -2,7 +2,8 @@
 
 Outbox payloads carry ids and the appointment's facts; addresses, language, opt-in flags and
 the business's name, contact and policy are read when sending, so a customer who changed their
-e-mail after booking gets the reminder at the new one. Catalogs are cached for one dispatcher
+e-mail after booking gets the reminder at the new one (and a video link Google added after
+booking is in the reminders). Catalogs are cached for one dispatcher
 batch (a batch mostly concerns few businesses).
 """
 
@@ -48,6 +49,9 @@ class Audience:
     chain_id: UUID | None = None
     sequence: int = 0
     refund: Decimal | None = None
+    meeting_link: str | None = None
+    """The video link as it is now: Google adds it after booking, so the confirmation may
+    say it will follow and the reminders carry it."""
 
 
 class AudienceLoader:
@@ -73,7 +77,10 @@ class AudienceLoader:
         chain_id, sequence = (await lineage(self.session, appointment_id)
                               if appointment_id else (None, 0))
         refund = await self._refund(appointment_id) if kind == "cancellation" else None
-        return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund)
+        link = (await self._meeting_link(appointment_id)
+                if payload.get("location_type") == "virtual" and appointment_id else None)
+        return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund,
+                        link)
 
     async def _customer(self, catalog: Catalog, payload: Json) -> Person:
         if not payload.get("customer_id"):
@@ -81,6 +88,10 @@ class AudienceLoader:
         customer = await CatalogRepository(self.session).get_customer(
             UUID(payload["customer_id"]))
         return customer_person(customer, catalog, payload.get("customer_time_zone"))
+
+    async def _meeting_link(self, appointment_id: UUID) -> str | None:
+        return await self.session.scalar(
+            select(AppointmentRow.meeting_link).where(AppointmentRow.id == appointment_id))
 
     async def _refund(self, appointment_id: UUID | None) -> Decimal | None:
         return await self.session.scalar(

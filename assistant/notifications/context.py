@@ -43,10 +43,12 @@ def policy_text(audience: Audience) -> str:
     return f"{free}."
 
 
-def where(payload: Json) -> str:
+def where(payload: Json, meeting_link: str | None = None) -> str:
+    """Where the appointment happens; a video link known at booking or added since."""
     kind = payload.get("location_type")
     if kind == "virtual":
-        return f"Online: {payload.get('meeting_link') or 'the link will follow'}"
+        link = payload.get("meeting_link") or meeting_link
+        return f"Online: {link or 'the link will follow'}"
     if kind == "phone":
         return "By phone: we will call you"
     return str(payload.get("address") or "")
@@ -66,7 +68,7 @@ def message_context(kind: str, payload: Json, audience: Audience, key: str, base
         "kind": kind, "payload": payload, "recipient": audience.recipient,
         "business": business, "contact": business.contact,
         "service": payload.get("service", ""), "staff": payload.get("staff", ""),
-        "where": where(payload), "policy": policy_text(audience),
+        "where": where(payload, audience.meeting_link), "policy": policy_text(audience),
         "currency": business.policies.currency,
         "when": long_time(start, zone) if start else "",
         "when_short": short_time(start, zone) if start else "",

@@ -6,12 +6,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assistant.notifications.audience import AudienceLoader
 from assistant.notifications.dispatcher import Dispatcher
+from assistant.notifications.render import Renderer
 from scheduling.booking import services
+from scheduling.booking.messages import describe
 from scheduling.notifications.alerts import open_alerts
+from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.notification_tables import DeliveryAttemptRow
 from scheduling.persistence.outbox import OutboxRow
@@ -108,3 +112,21 @@ async def test_a_refused_request_fails_without_retrying(
     await make_dispatcher().run_once()
     [confirmation] = await outbox(session_factory, "confirmation")
     assert (confirmation.status, confirmation.attempts) == ("failed", 1)
+
+
+async def test_a_video_link_added_after_booking_is_read_at_send_time(
+    salon: Salon, uow: BookingUnitOfWork, session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    result = await services.book(salon.booking("Cut", ny(3, 12, 10), customer=1), uow, NOW)
+    appointment = result.appointment
+    link = "https://meet.google.com/abc-defg-hij"
+    async with session_factory() as session, session.begin():  # as calendar_sync saves it
+        await session.execute(update(AppointmentRow).where(AppointmentRow.id == appointment.id)
+                              .values(meeting_link=link))
+    payload = describe(appointment, salon.catalog) | {"location_type": "virtual"}
+    async with session_factory() as session:
+        found = await AudienceLoader(session).load("reminder", payload, appointment.id)
+    assert found.meeting_link == link
+    reminder = Renderer("secret", "https://booking.example").render("reminder", payload, found,
+                                                                    NOW)
+    assert f"Online: {link}" in reminder.text
