@@ -18,9 +18,22 @@ from actions.runtime import now, runtime
 CONTACT = ["customer_name", "phone", "email"]
 
 
+GROUP_NOTE = ("I book one person at a time, so let's start with the first appointment. Once "
+              "it's booked, say book another appointment for the next person.")
+
+
 class ValidateBookingForm(BaseForm):
     def name(self) -> str:
         return "validate_booking_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """A request for several people is said to be booked one by one, not silently cut
+        down to one."""
+        if parsing.mentions_group(Turn(tracker).text):
+            dispatcher.utter_message(text=GROUP_NOTE)
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -36,6 +36,8 @@ SPOKEN_EMAIL = re.compile(r"\b(at|dot|underscore|dash|hyphen)\b", re.I)
 NAME_LEAD = re.compile(r"^(my name is|my name's|name is|it's|it is|i am|i'm|im|this is|call me"
                        r"|put it under|under)\s+", re.I)
 CODE = re.compile(r"\d")
+GROUP = re.compile(r"\b(for (two|three|four|2|3|4) (people|persons)|(two|three|four|both) of us"
+                   r"|us both|(me|myself) and my \w+|my \w+ and (me|i|myself))\b")
 GENDER = re.compile(r"\b(woman|female|lady|man|male|guy|girl)\b")
 
 
@@ -222,6 +224,11 @@ def _written(spoken: str) -> str:
     """Speech-to-text's "jo underscore lee at example dot com" as "jo_lee@example.com"."""
     text = SPOKEN_EMAIL.sub(lambda m: SPOKEN_SYMBOLS[m.group(1).lower()], spoken)
     return re.sub(r"\s*([@._-])\s*", r"\1", text)
+
+
+def mentions_group(text: str) -> bool:
+    """Whether a booking request is for more than one person ("for me and my daughter")."""
+    return GROUP.search(text.lower()) is not None
 
 
 def declines(text: str) -> bool:

@@ -56,6 +56,14 @@ async def test_a_day_alone_is_searched_across_that_day(salon: Catalog) -> None:
     assert all(o["reason"] == "when you asked" for o in offers)
 
 
+async def test_a_request_for_two_people_says_they_are_booked_one_by_one(
+    salon: Catalog,
+) -> None:
+    found, said = await validate("a haircut for me and my daughter next tuesday", "book")
+    assert found["service"] == CUT
+    assert said.startswith("I book one person at a time")
+
+
 async def test_unknown_service_is_said_and_asked_again(salon: Catalog) -> None:
     found, said = await validate("a pedicure", requested="service")
     assert found["service"] is None and "couldn't match" in said

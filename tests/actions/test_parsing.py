@@ -123,3 +123,13 @@ def test_the_caller_number_comes_from_the_sender_or_metadata() -> None:
     assert parsing.caller_phone("web-abc", {"phone": "+15550001111"}) == "+15550001111"
     assert parsing.caller_phone("web-abc", None) is None
     assert parsing.channel_of("voice:+1555") == "voice" and parsing.channel_of("x") == "web"
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("a haircut for me and my daughter on friday", True), ("can I book for 2 people", True),
+    ("both of us need a trim", True), ("my husband and I want cuts", True),
+    ("a haircut for me on friday", False), ("my daughter needs a haircut", False),
+    ("two o'clock please", False),
+])
+def test_requests_for_several_people_are_noticed(text: str, group: bool) -> None:
+    assert parsing.mentions_group(text) is group
