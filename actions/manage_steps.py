@@ -58,10 +58,18 @@ def item_lines(items: list[Item]) -> str:
     return "\n".join(f"{number}. {item['text']}" for number, item in enumerate(items, 1))
 
 
-def _chosen(tracker: Tracker) -> Item:
+def chosen_item(tracker: Tracker) -> Item | None:
+    """The appointment (or offer) the conversation has settled on, if any yet."""
     wanted = tracker.get_slot("appointment_id")
     items = tracker.get_slot("appointments") or []
-    return next(item for item in items if item["id"] == wanted)
+    return next((item for item in items if item["id"] == wanted), None)
+
+
+def _chosen(tracker: Tracker) -> Item:
+    item = chosen_item(tracker)
+    if item is None:
+        raise LookupError("no appointment chosen")  # the form requires one before this step
+    return item
 
 
 async def describe_terms(tracker: Tracker) -> str:

@@ -86,16 +86,13 @@ class ActionAskSlotChoice(Action):
                                           "time, or say waitlist and I'll tell you when "
                                           "something opens up.")
             return [SlotSet("suggestions", None)]
-        if parsing.channel_of(tracker.sender_id) == "web":  # the widget shows buttons
-            dispatcher.utter_message(
-                text=heading + "\nWhich one would you like? Tap it, or say a time or "
-                               "something later.",
-                buttons=speech.offer_buttons(offers, catalog, zone, now()))
-        else:
-            dispatcher.utter_message(
-                text=heading + "\n" + speech.offer_lines(offers, catalog, zone, now())
-                + "\nWhich one would you like? You can say the first, a time, or something "
-                  "later.")
+        web = parsing.channel_of(tracker.sender_id) == "web"  # the widget shows buttons
+        listing = "" if web else "\n" + speech.offer_lines(offers, catalog, zone, now())
+        how = ("Tap it, or say a time or something later." if web
+               else "You can say the first, a time, or something later.")
+        dispatcher.utter_message(
+            text=f"{heading}{listing}\nWhich one would you like? {how}",
+            buttons=speech.offer_buttons(offers, catalog, zone, now()) if web else [])
         return [SlotSet("suggestions", offers)]
 
     async def _search(self, tracker: Tracker, catalog: Catalog) -> list[dict[str, Any]]:

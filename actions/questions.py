@@ -17,6 +17,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.manage_steps import chosen_item
+
 QUESTIONS = {
     "when": "What day and time would suit you? You can also say earliest.",
     "customer_name": "What name should I put the booking under?",
@@ -53,12 +55,10 @@ class AskWhen(AskQuestion):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        chosen = tracker.get_slot("appointment_id")
-        items = tracker.get_slot("appointments") or []
-        moving = next((item["text"] for item in items if item["id"] == chosen), None)
+        moving = chosen_item(tracker)
         if tracker.active_loop_name != "manage_form" or moving is None:
             return await super().run(dispatcher, tracker, domain)
-        dispatcher.utter_message(text=f"Let's move your {moving}. {QUESTIONS['when']}")
+        dispatcher.utter_message(text=f"Let's move your {moving['text']}. {QUESTIONS['when']}")
         return []
 
 

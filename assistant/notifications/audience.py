@@ -76,9 +76,7 @@ class AudienceLoader:
             recipient = await self._customer(catalog, payload)
         chain_id, sequence = (await lineage(self.session, appointment_id)
                               if appointment_id else (None, 0))
-        refund = await self._refund(appointment_id) if kind == "cancellation" else None
-        link = (await self._meeting_link(appointment_id)
-                if payload.get("location_type") == "virtual" and appointment_id else None)
+        refund, link = await self._now_known(kind, payload, appointment_id)
         return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund,
                         link)
 
@@ -89,13 +87,19 @@ class AudienceLoader:
             UUID(payload["customer_id"]))
         return customer_person(customer, catalog, payload.get("customer_time_zone"))
 
-    async def _meeting_link(self, appointment_id: UUID) -> str | None:
-        return await self.session.scalar(
-            select(AppointmentRow.meeting_link).where(AppointmentRow.id == appointment_id))
-
-    async def _refund(self, appointment_id: UUID | None) -> Decimal | None:
-        return await self.session.scalar(
-            select(AppointmentRow.refund_amount).where(AppointmentRow.id == appointment_id))
+    async def _now_known(self, kind: str, payload: Json, appointment_id: UUID | None
+                         ) -> tuple[Decimal | None, str | None]:
+        """What the appointment row knows that the payload could not: the refund of a
+        cancellation, the video link of a virtual visit; one read, and only when needed."""
+        wanted = kind == "cancellation", payload.get("location_type") == "virtual"
+        if appointment_id is None or not any(wanted):
+            return None, None
+        row = (await self.session.execute(
+            select(AppointmentRow.refund_amount, AppointmentRow.meeting_link)
+            .where(AppointmentRow.id == appointment_id))).first()
+        if row is None:
+            return None, None
+        return (row.refund_amount if wanted[0] else None), (row.meeting_link if wanted[1] else None)
 
 
 def customer_person(customer: Customer, catalog: Catalog, zone: str | None) -> Person:

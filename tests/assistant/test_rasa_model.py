@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from assistant.rasa_model import TRAINING_INPUTS, training_fingerprint
 from assistant.settings import PROJECT_ROOT
 
@@ -23,19 +25,17 @@ def test_fingerprint_is_stable_for_the_same_data(tmp_path: Path) -> None:
     assert training_fingerprint(copy_inputs(tmp_path)) == training_fingerprint(PROJECT_ROOT)
 
 
-def test_fingerprint_changes_with_any_training_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("changed", "addition"), [
+    ("data/nlu.yml", "      - hullo\n"),  # training data
+    ("nlu_components/tfidf_intent_classifier.py", "\n# a change to the classifier\n"),
+])
+def test_fingerprint_changes_with_any_training_input(
+    tmp_path: Path, changed: str, addition: str,
+) -> None:
     root = copy_inputs(tmp_path)
     before = training_fingerprint(root)
-    nlu = root / "data" / "nlu.yml"
-    nlu.write_text(nlu.read_text() + "      - hullo\n")
-    assert training_fingerprint(root) != before
-
-
-def test_fingerprint_changes_with_our_nlu_components_code(tmp_path: Path) -> None:
-    root = copy_inputs(tmp_path)
-    before = training_fingerprint(root)
-    component = root / "nlu_components" / "tfidf_intent_classifier.py"
-    component.write_text(component.read_text() + "\n# a change to the classifier\n")
+    target = root / changed
+    target.write_text(target.read_text() + addition)
     assert training_fingerprint(root) != before
 
 
