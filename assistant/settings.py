@@ -6,6 +6,8 @@ Google, messages recorded in the outbox and the log), so `make run` works with n
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from pathlib import Path
 from typing import Literal
@@ -73,6 +75,12 @@ class Settings(BaseSettings):
             except ArgumentError as error:
                 raise ValueError(f"not a database URL: {error}") from None
         return value or None
+
+    def subkey(self, purpose: str) -> bytes:
+        """A key for one purpose ("admin-session", "customer-link", "google-token"...) derived
+        from SECRET_KEY, so a key leaked from one use cannot forge another's."""
+        root = self.secret_key.get_secret_value().encode()
+        return hmac.new(root, f"booking-assistant/{purpose}".encode(), hashlib.sha256).digest()
 
     @property
     def gateway_url(self) -> str:

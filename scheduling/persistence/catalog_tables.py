@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -152,13 +153,16 @@ class ServiceRow(Base):
 
 class CustomerRow(Base):
     __tablename__ = "customers"
-    __table_args__ = (UniqueConstraint("business_id", "phone", name="uq_customers_phone"),)
+    __table_args__ = (UniqueConstraint("business_id", "phone", name="uq_customers_phone"),
+                      Index("ix_customers_email", "business_id", "email"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     business_id: Mapped[uuid.UUID] = _business_fk()
     name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(320))
+    phone_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     time_zone: Mapped[str | None] = mapped_column(String(64))
     notifications: Mapped[Json] = mapped_column(JSONB)
     preferences: Mapped[Json] = mapped_column(JSONB)
