@@ -51,7 +51,7 @@ def _checked(sender: object, message: object) -> tuple[str, str]:
 
 
 async def _turn(request: web.Request, sender: str, message: str, meta: bool) -> list[Reply]:
-    ratelimit.check(request, "chat", sender)
+    await ratelimit.check(request, "chat", sender)
     try:
         return await forward(request.app, sender, message,
                              {"channel": "web"} if meta else None, "web")

@@ -64,7 +64,7 @@ def default_limits() -> dict[str, RateLimiter]:
             "twilio": RateLimiter(rate=2.0, burst=30), "login": RateLimiter(rate=0.2, burst=5)}
 
 
-def check(request: web.Request, kind: str, key: str) -> None:
+async def check(request: web.Request, kind: str, key: str) -> None:
     """Spend a token of `key` in the `kind` bucket; 429 with Retry-After when there is none."""
     limiter = request.app[LIMITS][kind]
     if not limiter.allow(key):

@@ -97,7 +97,7 @@ async def incoming(request: web.Request) -> web.Response:
     phone, text = form.get("From", ""), form.get("Body", "").strip()
     if not E164.match(phone):
         raise ApiError(422, "invalid_sender", "From must be an E.164 number")
-    ratelimit.check(request, "twilio", phone)
+    await ratelimit.check(request, "twilio", phone)
     handled = await _keyword(request, phone, text.upper().strip(" .!"))
     if handled is not None:
         return handled

@@ -53,7 +53,7 @@ def _caller(form: dict[str, str]) -> tuple[str, dict[str, str]]:
 @routes.post("/twilio/voice")
 async def incoming(request: web.Request) -> web.Response:
     form = await verified_form(request)
-    ratelimit.check(request, "twilio", form.get("From", "") or ratelimit.client_ip(request))
+    await ratelimit.check(request, "twilio", form.get("From", "") or ratelimit.client_ip(request))
     catalog = await context.catalog(request)
     response = VoiceResponse()
     _gather(response, catalog, f"Thank you for calling {catalog.business.name}. I can book, "

@@ -37,7 +37,7 @@ async def login_form(request: web.Request) -> web.Response:
 
 @routes.post("/admin/login")
 async def login(request: web.Request) -> web.Response:
-    ratelimit.check(request, "login", ratelimit.client_ip(request))
+    await ratelimit.check(request, "login", ratelimit.client_ip(request))
     form = await request.post()
     if not secrets.compare_digest(str(form.get("login_csrf", "")),
                                   request.cookies.get("login_csrf", "-")):

@@ -64,7 +64,7 @@ def idempotency_key(request: web.Request) -> str:
 
 
 async def create_appointment(request: web.Request) -> web.Response:
-    ratelimit.check(request, "api", ratelimit.client_ip(request))
+    await ratelimit.check(request, "api", ratelimit.client_ip(request))
     key, data = idempotency_key(request), await body(request)
     service_id = uuid_of(data.get("service_id"), "service_id")
     start = when_of(data.get("start"), "start")

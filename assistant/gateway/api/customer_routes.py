@@ -42,7 +42,7 @@ def _contact(data: dict[str, object]) -> tuple[str | None, str | None]:
 
 
 async def request_code(request: web.Request) -> web.Response:
-    ratelimit.check(request, "login", ratelimit.client_ip(request))
+    await ratelimit.check(request, "login", ratelimit.client_ip(request))
     data = await body(request)
     phone, email = _contact(data)
     found = await customers.find(context.uow(request), await context.business_id(request),
@@ -55,7 +55,7 @@ async def request_code(request: web.Request) -> web.Response:
 
 
 async def exchange_code(request: web.Request) -> web.Response:
-    ratelimit.check(request, "login", ratelimit.client_ip(request))
+    await ratelimit.check(request, "login", ratelimit.client_ip(request))
     data = await body(request)
     phone, email = _contact(data)
     code = text(data, "code", 6, required=True)
@@ -79,7 +79,7 @@ async def my_appointments(request: web.Request) -> web.Response:
 
 
 async def join_waitlist(request: web.Request) -> web.Response:
-    ratelimit.check(request, "api", ratelimit.client_ip(request))
+    await ratelimit.check(request, "api", ratelimit.client_ip(request))
     data = await body(request)
     name, phone, email = contact(data)
     windows = data.get("windows")
