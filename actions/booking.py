@@ -14,10 +14,9 @@ from rasa_sdk.types import DomainDict
 from actions import parsing, speech
 from actions.runtime import now, runtime
 from scheduling.booking.commands import BookAppointment, SlotChoice
-from scheduling.booking.model import Channel, Status
-from scheduling.booking.services import book
+from scheduling.booking.model import Channel, Contact, Status
 from scheduling.booking.waitlist import JoinWaitlist, join
-from scheduling.catalog import Catalog, Customer
+from scheduling.catalog import Catalog
 from scheduling.desk import customers
 from scheduling.errors import DomainError, PolicyViolation, SlotUnavailable
 
@@ -37,25 +36,25 @@ class ActionBook(Action):
             return _reset()
         catalog = await runtime.catalog()
         try:
-            customer = await _customer(tracker, catalog)
             if tracker.get_slot("slot_choice") == "waitlist":
-                return await self._waitlist(dispatcher, tracker, catalog, customer)
-            return await self._book(dispatcher, tracker, catalog, customer)
+                return await self._waitlist(dispatcher, tracker, catalog)
+            return await self._book(dispatcher, tracker, catalog)
         except SlotUnavailable as lost:
             return _race_lost(dispatcher, lost, catalog)
         except DomainError as error:
             dispatcher.utter_message(text=refusal(error))
             return _reset()
 
-    async def _book(self, dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog,
-                    customer: Customer) -> list[EventType]:
+    async def _book(self, dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog
+                    ) -> list[EventType]:
         choice: dict[str, str] = tracker.get_slot("slot_choice")
         slot = SlotChoice(catalog.business.id, UUID(tracker.get_slot("service")),
                           datetime.fromisoformat(choice["start"]), UUID(choice["staff_id"]))
         key = f"{tracker.sender_id}:{slot.service_id}:{choice['start']}:{choice['staff_id']}"
         channel = Channel(parsing.channel_of(tracker.sender_id))
-        result = await book(BookAppointment(slot, customer.id, key, channel=channel),
-                            runtime.uow(), now())
+        cmd = BookAppointment(slot, None, key, channel=channel, contact=_contact(tracker))
+        who = _proof(tracker)
+        result = await customers.book_for(cmd, who, runtime.uow(), now())
         appointment = result.appointment
         ref = speech.reference(appointment)
         text = (f"You're booked: {speech.appointment_text(appointment, catalog, now())}. "
@@ -65,10 +64,13 @@ class ActionBook(Action):
             text += f" It is held until we receive the {deposit} deposit; we'll send the details."
         dispatcher.utter_message(text=text + " Is there anything else I can do for you?")
         return [*_reset(), SlotSet("booking_reference", ref),
-                SlotSet("customer_id", str(customer.id))]
+                *_proved(who, appointment.customer_id)]
 
     async def _waitlist(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        catalog: Catalog, customer: Customer) -> list[EventType]:
+                        catalog: Catalog) -> list[EventType]:
+        who = _proof(tracker)
+        customer = await customers.register(runtime.uow(), catalog.business.id,
+                                            _contact(tracker), who, now())
         service_id = UUID(tracker.get_slot("service"))
         staff = tracker.get_slot("staff")
         cmd = JoinWaitlist(catalog.business.id, customer.id, service_id,
@@ -79,7 +81,7 @@ class ActionBook(Action):
         dispatcher.utter_message(text=f"You're on the waitlist for {service}. If a time opens "
                                       "up we'll message you, and you can claim it by replying "
                                       "or by telling me. Anything else?")
-        return [*_reset(), SlotSet("customer_id", str(customer.id))]
+        return [*_reset(), *_proved(who, customer.id)]
 
 
 def waitlist_window(tracker: Tracker, catalog: Catalog) -> tuple[datetime, datetime]:
@@ -95,13 +97,29 @@ def waitlist_window(tracker: Tracker, catalog: Catalog) -> tuple[datetime, datet
     return now(), now() + timedelta(days=7)
 
 
-async def _customer(tracker: Tracker, catalog: Catalog) -> Customer:
-    """The known caller, or the customer the details name (registered if new)."""
+def _contact(tracker: Tracker) -> Contact:
+    """The name, phone and e-mail the customer gave in this conversation."""
     email = tracker.get_slot("email")
-    return await customers.register(
-        runtime.uow(), catalog.business.id, tracker.get_slot("customer_name") or "",
-        tracker.get_slot("phone"), email if email not in (None, "skip") else None,
-    )
+    return Contact(tracker.get_slot("customer_name") or "", tracker.get_slot("phone"),
+                   email if email not in (None, "skip") else None)
+
+
+def _proof(tracker: Tracker) -> customers.Proof:
+    """`customer_id` is set only once this conversation proved who it is (the caller's number
+    on SMS and voice, a one-time code on the web); a new texting number proves itself."""
+    known = tracker.get_slot("customer_id")
+    if known:
+        return customers.Proof(customer_id=UUID(known))
+    caller = parsing.caller_phone(tracker.sender_id, (tracker.latest_message or {}).get("metadata"))
+    return customers.Proof(phone=caller) if caller else customers.ANONYMOUS
+
+
+def _proved(who: customers.Proof, customer_id: UUID | None) -> list[EventType]:
+    """Remember the customer for the rest of the conversation only when they proved who they
+    are: an anonymous web booking must not open "my appointments" to whoever typed a phone."""
+    if who == customers.ANONYMOUS or customer_id is None:
+        return []
+    return [SlotSet("customer_id", str(customer_id))]
 
 
 def _race_lost(dispatcher: CollectingDispatcher, lost: SlotUnavailable,

@@ -76,13 +76,14 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
         return known + rest
 
     async def identity_events(self, tracker: Tracker) -> list[EventType]:
-        """On SMS and voice the number is the customer: look them up once per conversation."""
+        """On SMS and voice the number is the customer, proved by the carrier: look them up
+        (and record the proof) once per conversation."""
         if tracker.get_slot("customer_id") or tracker.get_slot("phone"):
             return []
         phone = parsing.caller_phone(tracker.sender_id, Turn(tracker).metadata)
         if phone is None:
             return []
-        found = await customers.find(runtime.uow(), await runtime.business_id(), phone=phone)
+        found = await customers.caller(runtime.uow(), await runtime.business_id(), phone, now())
         if found is None:
             return [SlotSet("phone", phone)]
         return [SlotSet("phone", phone), SlotSet("customer_id", str(found.id)),

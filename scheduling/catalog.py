@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
@@ -208,6 +208,10 @@ class Customer:
     time_zone: str | None = None
     notifications: NotificationPreferences = field(default_factory=NotificationPreferences)
     preferences: CustomerPreferences = field(default_factory=CustomerPreferences)
+    phone_verified_at: datetime | None = None
+    """When someone last proved control of `phone` (a text or call from it, a code sent to it);
+    None: the number was only typed in, and proves nothing."""
+    email_verified_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.phone is not None and not E164.match(self.phone):

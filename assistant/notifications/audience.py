@@ -1,20 +1,21 @@
 """Who a message goes to and what it is about, read at send time.
 
 Outbox payloads carry ids and the appointment's facts; addresses, language, opt-in flags and
-the business's name, contact and policy are read when sending, so a customer who changed their
-e-mail after booking gets the reminder at the new one (and a video link Google added after
-booking is in the reminders). Catalogs are cached for one dispatcher
-batch (a batch mostly concerns few businesses).
+the business's name, contact and policy are read when sending (a video link Google added after
+booking is in the reminders). A message about an appointment goes to the phone and e-mail the
+appointment was booked with, never to other addresses its customer's profile holds: a booking
+by someone who proved nothing must not redirect anybody's notices (`scheduling.desk.customers`).
+Catalogs are cached for one dispatcher batch (a batch mostly concerns few businesses).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.catalog import CancellationPolicy, Catalog, Customer
@@ -68,38 +69,41 @@ class AudienceLoader:
 
     async def load(self, kind: str, payload: Json, appointment_id: UUID | None) -> Audience:
         catalog = await self.catalog(UUID(payload["business_id"]))
+        facts = await self._now_known(appointment_id)
         if kind in OWNER_KINDS:
             recipient = _owner(catalog, kind, payload)
         elif kind in ADDRESSED_KINDS:
             recipient = _addressed(catalog, payload)
         else:
-            recipient = await self._customer(catalog, payload)
+            recipient = await self._customer(catalog, payload, facts)
         chain_id, sequence = (await lineage(self.session, appointment_id)
                               if appointment_id else (None, 0))
-        refund, link = await self._now_known(kind, payload, appointment_id)
+        refund = facts.refund_amount if facts and kind == "cancellation" else None
+        virtual = facts and payload.get("location_type") == "virtual"
         return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund,
-                        link)
+                        facts.meeting_link if facts and virtual else None)
 
-    async def _customer(self, catalog: Catalog, payload: Json) -> Person:
+    async def _customer(self, catalog: Catalog, payload: Json, facts: Row[Any] | None
+                        ) -> Person:
         if not payload.get("customer_id"):
             raise NotFound("customer", None)
         customer = await CatalogRepository(self.session).get_customer(
             UUID(payload["customer_id"]))
+        if facts is not None and (facts.contact_phone or facts.contact_email):
+            customer = replace(customer, name=facts.contact_name or customer.name,
+                               phone=facts.contact_phone, email=facts.contact_email)
         return customer_person(customer, catalog, payload.get("customer_time_zone"))
 
-    async def _now_known(self, kind: str, payload: Json, appointment_id: UUID | None
-                         ) -> tuple[Decimal | None, str | None]:
-        """What the appointment row knows that the payload could not: the refund of a
-        cancellation, the video link of a virtual visit; one read, and only when needed."""
-        wanted = kind == "cancellation", payload.get("location_type") == "virtual"
-        if appointment_id is None or not any(wanted):
-            return None, None
-        row = (await self.session.execute(
-            select(AppointmentRow.refund_amount, AppointmentRow.meeting_link)
+    async def _now_known(self, appointment_id: UUID | None) -> Row[Any] | None:
+        """What the appointment row knows that the payload could not: who it was booked by,
+        the refund of a cancellation, the video link of a virtual visit; one read."""
+        if appointment_id is None:
+            return None
+        return (await self.session.execute(
+            select(AppointmentRow.refund_amount, AppointmentRow.meeting_link,
+                   AppointmentRow.contact_name, AppointmentRow.contact_phone,
+                   AppointmentRow.contact_email)
             .where(AppointmentRow.id == appointment_id))).first()
-        if row is None:
-            return None, None
-        return (row.refund_amount if wanted[0] else None), (row.meeting_link if wanted[1] else None)
 
 
 def customer_person(customer: Customer, catalog: Catalog, zone: str | None) -> Person:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from scheduling.booking.model import Actor, Channel, Participant
+from scheduling.booking.model import Actor, Channel, Contact, Participant
 from scheduling.errors import InvalidRequest
 from scheduling.hours import require_aware
 
@@ -45,11 +45,14 @@ class HoldSlot:
 @dataclass(frozen=True, slots=True)
 class BookAppointment:
     """Book `slot` for `customer_id`; the same `idempotency_key` always yields the same
-    appointment. `participants` (a group) count as seats; none means the customer alone.
-    `hold_id` turns an earlier hold into the appointment without freeing the slot."""
+    appointment. `contact` is what the booking was made with (its notices go there; None: the
+    customer's profile); `customer_id` None lets `scheduling.desk.customers.book_for` find or
+    register the customer from `contact` in the booking's own transaction. `participants` (a
+    group) count as seats; none means the customer alone. `hold_id` turns an earlier hold into
+    the appointment without freeing the slot."""
 
     slot: SlotChoice
-    customer_id: UUID
+    customer_id: UUID | None
     idempotency_key: str
     channel: Channel = Channel.WEB
     customer_time_zone: str | None = None
@@ -58,6 +61,7 @@ class BookAppointment:
     meeting_link: str | None = None
     hold_id: UUID | None = None
     payment_reference: str | None = None
+    contact: Contact | None = None
 
     def __post_init__(self) -> None:
         if not self.idempotency_key.strip():

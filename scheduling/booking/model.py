@@ -112,6 +112,22 @@ class Participant:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """The name, phone and e-mail an appointment was booked with: its notices go there, and
+    a customer who proves one of them sees it. Kept apart from the customer's profile so a
+    request that proved nothing can book without changing or redirecting anyone's profile."""
+
+    name: str = ""
+    phone: str | None = None
+    email: str | None = None
+
+    def reaches(self, phone: str | None, email: str | None) -> bool:
+        """Whether this contact is the given phone or e-mail (e-mail case-insensitively)."""
+        return bool((phone and self.phone == phone)
+                    or (email and self.email and self.email.lower() == email.lower()))
+
+
+@dataclass(frozen=True, slots=True)
 class Appointment(Buffered):
     """`blocked_start`/`blocked_end` (from `Buffered`) are the range the database keeps
     exclusive per staff member."""
@@ -148,6 +164,7 @@ class Appointment(Buffered):
     checked_in_at: datetime | None = None
     confirmed_at: datetime | None = None
     completed_at: datetime | None = None
+    contact: Contact | None = None
 
     @property
     def duration(self) -> timedelta:

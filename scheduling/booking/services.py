@@ -9,9 +9,11 @@ alternatives.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from scheduling.booking import messages
@@ -22,6 +24,7 @@ from scheduling.booking.model import (
     Appointment,
     AuditEntry,
     Channel,
+    Contact,
     Payment,
     PaymentStatus,
     Status,
@@ -37,6 +40,7 @@ from scheduling.persistence.booking_context import BookingContext
 from scheduling.persistence.booking_repository import BookingRepository, DuplicateIdempotencyKey
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 
+U = TypeVar("U", bound=BookingUnitOfWork)
 RACE_LOST = "that time was taken a moment ago"
 """The message when the database, not the engine, refused the slot (a concurrent booking)."""
 
@@ -56,10 +60,21 @@ async def hold(cmd: HoldSlot, uow: BookingUnitOfWork, now: datetime) -> HoldResu
     return HoldResult(held.id, held.staff_id, held.location_id, held.start, held.end, now + ttl)
 
 
-async def book(cmd: BookAppointment, uow: BookingUnitOfWork, now: datetime) -> BookingResult:
-    """Book once per idempotency key; a lost race raises `SlotUnavailable` with alternatives."""
+async def book(
+    cmd: BookAppointment, uow: U, now: datetime,
+    identify: Callable[[U], Awaitable[UUID]] | None = None,
+) -> BookingResult:
+    """Book once per idempotency key; a lost race raises `SlotUnavailable` with alternatives.
+
+    `identify`, when given, names the customer inside the same transaction (after a replayed
+    key is ruled out), so registering the customer and booking commit or fail together."""
     try:
         async with uow:
+            if identify is not None:
+                found = await uow.appointments.by_key(cmd.slot.business_id, cmd.idempotency_key)
+                if found is not None:
+                    return BookingResult(same_request(found, cmd), replayed=True)
+                cmd = replace(cmd, customer_id=await identify(uow))
             result = await book_in(uow, cmd, now)
             await uow.commit()
             return result
@@ -75,6 +90,8 @@ async def book_in(
     uow: BookingUnitOfWork, cmd: BookAppointment, now: datetime, series_id: UUID | None = None
 ) -> BookingResult:
     """The body of `book`, inside a transaction the caller owns (series book many at once)."""
+    if cmd.customer_id is None:
+        raise InvalidRequest("a booking needs a customer", field="customer_id")
     repo = uow.appointments
     staff_id = None if cmd.hold_id else cmd.slot.staff_id  # a hold names its own staff member
     context = await repo.context(cmd.slot.business_id, cmd.slot.service_id, staff_id,
@@ -109,8 +126,11 @@ async def reminders(
 
 
 def same_request(found: Appointment, cmd: BookAppointment) -> Appointment:
-    """A replayed key must carry the same request; reusing it for another is a client bug."""
-    if found.customer_id != cmd.customer_id or found.service_id != cmd.slot.service_id:
+    """A replayed key must carry the same request (the same customer, or when the customer is
+    not yet known, the same contact); reusing it for another is a client bug."""
+    same_customer = (found.customer_id == cmd.customer_id if cmd.customer_id is not None
+                     else found.contact == cmd.contact)
+    if not same_customer or found.service_id != cmd.slot.service_id:
         raise InvalidRequest("idempotency key reused for a different booking",
                              field="idempotency_key")
     return found
@@ -190,6 +210,7 @@ def draft(
         buffer_after=service.buffer_after, customer_time_zone=zone, status=Status.PENDING,
         channel=Channel.WEB, created_at=now, updated_at=now, price=service.price,
         location_type=service.location_type, address=location.address,
+        contact=Contact(customer.name, customer.phone, customer.email) if customer else None,
     )
 
 
@@ -207,6 +228,7 @@ def _booked(
         notes=cmd.notes, participants=cmd.participants, seats=cmd.seats,
         meeting_link=cmd.meeting_link, payment=payment, idempotency_key=cmd.idempotency_key,
         series_id=series_id, confirmed_at=base.created_at if status is Status.CONFIRMED else None,
+        contact=cmd.contact or base.contact,
     )
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from scheduling.booking.model import Actor, Appointment
 from scheduling.booking.policies import CancelOutcome, cancel_decision, may_change
+from scheduling.desk.customers import holds
 from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.errors import NotFound
 
@@ -31,7 +32,7 @@ async def terms(
     """Terms for `verb` ("cancel" or "reschedule") now; `PolicyViolation` when not allowed."""
     async with uow:
         appointment = await uow.appointments.get(appointment_id)
-        if appointment.customer_id != customer_id:
+        if not holds(await uow.catalog.get_customer(customer_id), appointment):
             raise NotFound("appointment", appointment_id)
         catalog = await uow.catalog.get(appointment.business_id)
     policy = catalog.cancellation_policy(catalog.service(appointment.service_id))

@@ -16,8 +16,9 @@ from uuid import UUID, uuid4
 from sqlalchemy import select
 
 from scheduling.booking.messages import OutboxMessage
+from scheduling.desk import customers
 from scheduling.desk.uow import DeskUnitOfWork
-from scheduling.errors import PolicyViolation
+from scheduling.errors import NotFound, PolicyViolation
 from scheduling.persistence.catalog_tables import CustomerRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
 
@@ -52,7 +53,8 @@ async def issue_code(
 
 async def check_code(uow: DeskUnitOfWork, customer_id: UUID, code: str, now: datetime) -> bool:
     """Whether `code` is the customer's current code; `PolicyViolation` when there is no
-    usable code any more (expired, used up), so the caller offers a new one."""
+    usable code any more (expired, used up), so the caller offers a new one. A match proves
+    the contact the code went to (`customers.prove`), in the same transaction."""
     async with uow:
         row = await uow.desk.latest_code(customer_id)
         used = row is not None and row.used_at is not None
@@ -62,5 +64,12 @@ async def check_code(uow: DeskUnitOfWork, customer_id: UUID, code: str, now: dat
         matches = hmac.compare_digest(row.code_hash, _hash(row.id, code))
         await uow.desk.mark_code(row.id, attempts=row.attempts + 1,
                                  used_at=now if matches else None)
+        if matches:
+            business_id = await uow.session.scalar(
+                select(CustomerRow.business_id).where(CustomerRow.id == customer_id))
+            try:
+                await customers.prove(uow, business_id, customer_id, row.sent_to, now)
+            except NotFound:  # the profile no longer has that contact: the code proves nothing
+                matches = False
         await uow.commit()
     return matches

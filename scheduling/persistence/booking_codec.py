@@ -12,6 +12,7 @@ from scheduling.booking.model import (
     Appointment,
     Cancellation,
     Channel,
+    Contact,
     Participant,
     Payment,
     PaymentStatus,
@@ -58,6 +59,9 @@ def values(appointment: Appointment, capacity: int) -> dict[str, Any]:
         "cancelled_at": cancel.at if cancel else None, "checked_in_at": a.checked_in_at,
         "created_at": a.created_at, "confirmed_at": a.confirmed_at,
         "completed_at": a.completed_at, "updated_at": a.updated_at,
+        "contact_name": a.contact.name if a.contact else None,
+        "contact_phone": a.contact.phone if a.contact else None,
+        "contact_email": a.contact.email if a.contact else None,
     }
 
 
@@ -81,8 +85,14 @@ def appointment(row: AppointmentRow) -> Appointment:
         series_id=row.series_id, rescheduled_from=row.rescheduled_from,
         rescheduled_to=row.rescheduled_to, cancellation=_cancellation(row),
         checked_in_at=row.checked_in_at, confirmed_at=row.confirmed_at,
-        completed_at=row.completed_at,
+        completed_at=row.completed_at, contact=_contact(row),
     )
+
+
+def _contact(row: AppointmentRow) -> Contact | None:
+    if row.contact_name is None and row.contact_phone is None and row.contact_email is None:
+        return None
+    return Contact(row.contact_name or "", row.contact_phone, row.contact_email)
 
 
 def _cancellation(row: AppointmentRow) -> Cancellation | None:

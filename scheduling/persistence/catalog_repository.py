@@ -228,6 +228,7 @@ def _customer_row(business_id: UUID, customer: Customer) -> CustomerRow:
         email=customer.email, time_zone=customer.time_zone,
         notifications=codec.notifications_json(customer.notifications),
         preferences=codec.preferences_json(customer.preferences),
+        phone_verified_at=customer.phone_verified_at, email_verified_at=customer.email_verified_at,
     )
 
 
@@ -236,4 +237,5 @@ def _customer(row: CustomerRow) -> Customer:
         id=row.id, name=row.name, phone=row.phone, email=row.email, time_zone=row.time_zone,
         notifications=codec.notifications_of(row.notifications),
         preferences=codec.preferences_of(row.preferences),
+        phone_verified_at=row.phone_verified_at, email_verified_at=row.email_verified_at,
     )

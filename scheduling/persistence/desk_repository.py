@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.booking.model import BOOKED, Appointment
@@ -37,10 +37,19 @@ class DeskRepository:
             .limit(1)
         )
 
-    async def upcoming(self, customer_id: UUID, now: datetime) -> list[Appointment]:
+    async def upcoming_by_contact(
+        self, customer_id: UUID, phone: str | None, email: str | None, now: datetime
+    ) -> list[Appointment]:
+        """Booked appointments not yet ended, in the customer's business, that were booked with
+        this phone or e-mail (whichever profile they were booked on)."""
+        business = select(CustomerRow.business_id).where(CustomerRow.id == customer_id)
+        reached = [AppointmentRow.contact_phone == phone] if phone else []
+        if email:
+            reached.append(func.lower(AppointmentRow.contact_email) == email.lower())
         rows = await self.session.scalars(
             select(AppointmentRow)
-            .where(AppointmentRow.customer_id == customer_id, AppointmentRow.ends_at > now,
+            .where(AppointmentRow.business_id == business.scalar_subquery(), or_(*reached),
+                   AppointmentRow.ends_at > now,
                    AppointmentRow.status.in_([s.value for s in BOOKED]))
             .order_by(AppointmentRow.starts_at)
         )
