@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from assistant import logcontext
 from assistant.settings import Settings, SettingsError, load_settings
 
 
@@ -27,9 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logcontext.configure(settings.log_level)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
     if args.command == "admin":
         return _admin(settings, args.email)

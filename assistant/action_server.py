@@ -9,12 +9,14 @@ busy-time source booking must respect), then starts rasa-sdk's server on the con
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from rasa_sdk.endpoint import run
-from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.executor import ActionExecutor, ActionExecutorRunResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.runtime import BusySourceFactory, runtime
+from assistant import logcontext
 from assistant.gateway.google_oauth import google_config, token_key
 from assistant.gateway.resources import database_url
 from assistant.settings import Settings
@@ -37,10 +39,22 @@ def busy_source(settings: Settings) -> BusySourceFactory | None:
     return build
 
 
+class ConversationExecutor(ActionExecutor):
+    """rasa-sdk's executor, with the conversation id (the sender) on every log line of a call."""
+
+    async def run(self, action_call: dict[str, Any]) -> ActionExecutorRunResult | None:
+        sender = (action_call.get("tracker") or {}).get("sender_id")
+        reset = logcontext.current.set(f"conv={str(sender)[:80]}" if sender else logcontext.NONE)
+        try:
+            return await super().run(action_call)
+        finally:
+            logcontext.current.reset(reset)
+
+
 def serve(settings: Settings) -> None:
     runtime.configure(database_url(settings), busy_source(settings),
                       settings.catalog_cache_seconds)
     os.environ["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
-    executor = ActionExecutor()
+    executor = ConversationExecutor()
     executor.register_package("actions")
     run(executor, port=settings.action_server_port)

@@ -11,6 +11,7 @@ import hmac
 import logging
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +53,10 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     admin_api_key: SecretStr | None = None
+    # /metrics wants `Authorization: Bearer <this>` when set; unset: open (local use)
+    metrics_token: SecretStr | None = None
+    # origins (scheme://host[:port], comma-separated) whose pages may call POST /chat
+    chat_allowed_origins: str = ""
 
     # optional integrations: each unset key switches that integration to its local default
     redis_url: str | None = None
@@ -75,6 +80,22 @@ class Settings(BaseSettings):
             except ArgumentError as error:
                 raise ValueError(f"not a database URL: {error}") from None
         return value or None
+
+    @field_validator("chat_allowed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        """Exact origins only: a wildcard would let any site's script read the chat's replies."""
+        found = [o.strip().rstrip("/").lower() for o in value.split(",") if o.strip()]
+        for origin in found:
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or "*" in origin \
+                    or parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+                raise ValueError(f"{origin!r} is not an origin like https://www.example.com")
+        return ",".join(found)
+
+    @property
+    def chat_origins(self) -> frozenset[str]:
+        return frozenset(self.chat_allowed_origins.split(",")) - {""}
 
     def subkey(self, purpose: str) -> bytes:
         """A key for one purpose ("admin-session", "customer-link", "google-token"...) derived

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import parse_qsl, urlencode
+
 from aiohttp import web
 from aiohttp.web_log import AccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from assistant.gateway import channels, google_oauth, health, resources
+from assistant.gateway import (
+    channels,
+    cors,
+    forms,
+    google_oauth,
+    health,
+    resources,
+    security_headers,
+    tracing,
+)
 from assistant.jobs import periodic_jobs
 from assistant.notifications.runtime import notifications
 from assistant.settings import Settings
@@ -20,15 +32,37 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(notifications)
     app.cleanup_ctx.append(periodic_jobs)
     app.add_routes(health.routes)
+    app.middlewares.extend([tracing.request_ids, cors.chat_cors])
+    app.on_response_prepare.extend([tracing.echo, security_headers.secure])
     channels.install(app)
+    app.middlewares.append(forms.readable_forms)
     google_oauth.setup(app)
     return app
 
 
 class AccessLog(AccessLogger):
-    """The usual access log, less the health probes the supervisor sends every second."""
+    """The usual access log, less the health probes the supervisor sends every second, and
+    with every query value but a few harmless ones hidden: link tokens, Twilio continuation
+    tokens and OAuth codes travel in query strings. No Referer either: it repeats those URLs."""
 
     PROBES = frozenset({"/health", "/ready"})
+    LOG_FORMAT = '%a %t "%r" %s %b "%{User-Agent}i"'
+    SHOWN = frozenset({"count", "limit", "status", "staff_id", "service_id", "from", "until",
+                       "start", "end", "next", "notice"})
+
+    def __init__(self, logger: logging.Logger, log_format: str = LOG_FORMAT) -> None:
+        super().__init__(logger, self.LOG_FORMAT)
+        # aiohttp compiles formats from its own class's methods: swap in ours for "%r"
+        self._methods = [m._replace(method=self.request_line) if m.key == "first_request_line"
+                         else m for m in self._methods]
+
+    @staticmethod
+    def request_line(request: BaseRequest, response: StreamResponse, time: float) -> str:
+        query = urlencode([(k, v if k in AccessLog.SHOWN else "***")
+                           for k, v in parse_qsl(request.query_string, keep_blank_values=True)],
+                          safe="*")
+        target = request.path + (f"?{query}" if query else "")
+        return f"{request.method} {target} HTTP/{request.version.major}.{request.version.minor}"
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         if request.path not in self.PROBES:

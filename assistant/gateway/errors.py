@@ -4,6 +4,11 @@ Domain errors are mapped by class, most specific first (Starlette's handler look
 MRO the same way), so a subclass such as `InvalidLink` keeps its parent's status but its own
 code. Gateway-level refusals (no credentials, too many requests) are `ApiError`s. Only paths
 under `/api/` get JSON for aiohttp's own HTTP errors; pages keep aiohttp's plain answers.
+
+The parsers (`api.params`) bound every date they accept, so arithmetic on one cannot leave
+`datetime`'s range; an OverflowError that still gets through is the input's fault and a 422,
+logged with its traceback so the parser missing the bound gets fixed. Anything else unexpected
+is a bug: logged with its traceback and answered 500 with the request id, and no details.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
+from assistant.gateway.tracing import request_id
 from scheduling.errors import (
     DomainError,
     InvalidRequest,
@@ -99,6 +105,21 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             raise
         code = HTTP_CODES.get(error.status, "http_error")
         return json_error(error.status, code, error.reason, **_allow(error))
+    except OverflowError:
+        log.warning("a value out of range reached %s %s", request.method, request.path,
+                    exc_info=True)
+        return _answer(request, 422, "out_of_range", "a date or number is out of range")
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _answer(request, 500, "internal_error", "something went wrong on our side")
+
+
+def _answer(request: web.Request, status: int, code: str, message: str) -> web.Response:
+    """JSON under /api/ (and for `POST /chat`, a JSON route), plain text for pages."""
+    found = request_id(request)
+    if request.path.startswith("/api/") or request.path == "/chat":
+        return json_error(status, code, message, request_id=found)
+    return web.Response(status=status, text=f"{message} (request id {found})")
 
 
 def _allow(error: web.HTTPException) -> dict[str, Any]:

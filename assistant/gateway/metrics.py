@@ -4,10 +4,15 @@
 conflicts are counted where the gateway sees them; bookings and messages are counted in the
 database at scrape time, because most bookings are made by the action server and most
 messages by the dispatcher, and the database is the one place that sees every replica's.
+
+With METRICS_TOKEN set, a scrape must send `Authorization: Bearer <token>` (compared in constant
+time); the figures say how busy the business is, which is not for everyone to read.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,7 +20,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from sqlalchemy import func, select
 
-from assistant.gateway.resources import ENGINE
+from assistant.gateway.resources import ENGINE, SETTINGS
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.notification_tables import DeliveryAttemptRow
 
@@ -104,8 +109,26 @@ async def _database_lines(app: web.Application) -> list[str]:
     return out
 
 
+def _digest(value: str) -> bytes:
+    return hashlib.sha256(value.encode()).digest()
+
+
+def authorised(request: web.Request) -> bool:
+    """True when no token is configured, or the request's Bearer token is the configured one
+    (both hashed first, so the comparison takes as long whatever the lengths)."""
+    token = request.app[SETTINGS].metrics_token
+    if token is None:
+        return True
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        _digest(given.strip()), _digest(token.get_secret_value()))
+
+
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
+    if not authorised(request):
+        raise web.HTTPUnauthorized(text="a metrics token is required",
+                                   headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     own = request.app[METRICS]
     lines = own.turns.lines() + own.conflicts.lines() + own.api_bookings.lines()
     lines += await _database_lines(request.app)

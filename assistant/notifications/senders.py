@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import uuid4
 
+from assistant.logcontext import masked
+
 log = logging.getLogger(__name__)
 
 
@@ -68,20 +70,25 @@ class SmsSender(Protocol):
 
 
 class LocalEmail:
-    """No SendGrid key: the e-mail is logged, and the dispatcher records it as an attempt."""
+    """No SendGrid key: the e-mail is noted in the log, and the dispatcher records it as an
+    attempt. The log shows a masked address and the length, never the text or the subject (a
+    verification e-mail's carries its one-time code): logs are read by more people than mail."""
 
     provider = "local"
 
     def send(self, email: Email) -> str:
-        log.info("e-mail (not sent, no SendGrid key) to %s: %s", email.to, email.subject)
+        log.info("sent e-mail to %s (%d chars; not sent: no SendGrid key)",
+                 masked(email.to), len(email.text))
         return f"local-{uuid4().hex}"
 
 
 class LocalSms:
-    """No Twilio account: the SMS is logged, and the dispatcher records it as an attempt."""
+    """No Twilio account: the SMS is noted in the log (masked number, length, never the body),
+    and the dispatcher records it as an attempt."""
 
     provider = "local"
 
     def send(self, sms: Sms) -> str:
-        log.info("SMS (not sent, no Twilio account) to %s: %s", sms.to, sms.body)
+        log.info("sent SMS to %s (%d chars; not sent: no Twilio account)",
+                 masked(sms.to), len(sms.body))
         return f"local-{uuid4().hex}"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -15,6 +15,8 @@ from assistant.gateway.admin import queries, session
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.users import AdminUsers
 from assistant.gateway.api import context
+from assistant.gateway.api.params import HISTORY
+from assistant.gateway.errors import ApiError
 from assistant.gateway.pages import render
 from scheduling.booking import attendance, changes
 from scheduling.booking.commands import CancelAppointment
@@ -88,8 +90,8 @@ async def appointments(request: web.Request, admin: session.AdminSession) -> web
     status = tuple(Status(s) for s in q.getall("status", []) if s in Status.__members__.values())
     staff = tuple(UUID(s) for s in q.getall("staff_id", []) if _is_uuid(s))
     zone = catalog.business.locations[0].zone
-    start = _day(q.get("from"), zone) or datetime.now(zone) - timedelta(days=1)
-    until = _day(q.get("until"), zone)
+    start = _day(q.get("from"), zone, "from") or datetime.now(zone) - timedelta(days=1)
+    until = _day(q.get("until"), zone, "until")
     filters = Filters(catalog.business.id, start, until, status, staff)
     async with context.uow(request) as work:
         found = await listing(work.session, filters, limit=50, cursor=q.get("cursor") or None)
@@ -107,18 +109,25 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _day(value: str | None, zone: object) -> datetime | None:
+def _day(value: str | None, zone: tzinfo, field: str) -> datetime | None:
+    """Midnight of a YYYY-MM-DD day in the business's zone, within the listing's window (a
+    year-9999 day overflows once moved to UTC); anything else is a 400 naming the field."""
     if not value:
         return None
     try:
-        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(0), zone)  # type: ignore[arg-type]
+        day = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(0), zone)
+        return HISTORY.check(day, field, context.now())
     except ValueError:
-        return None
+        raise web.HTTPBadRequest(text=f"{field}: not a day like 2026-12-01") from None
+    except ApiError as error:
+        raise web.HTTPBadRequest(text=str(error)) from None
 
 
 @routes.post("/admin/appointments/{appointment_id}/{action:check-in|cancel}")
 @admin_page
 async def act(request: web.Request, admin: session.AdminSession) -> web.Response:
+    if not _is_uuid(request.match_info["appointment_id"]):
+        raise web.HTTPNotFound(text="no such appointment")
     appointment_id = UUID(request.match_info["appointment_id"])
     try:
         if request.match_info["action"] == "check-in":

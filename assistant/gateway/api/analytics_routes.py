@@ -13,7 +13,7 @@ from aiohttp import web
 
 from assistant.gateway.api import context
 from assistant.gateway.api.auth import require_admin
-from assistant.gateway.api.params import invalid, query_when
+from assistant.gateway.api.params import HISTORY, invalid, query_when
 from assistant.gateway.api.spec import Op, Param
 from scheduling.catalog import Catalog
 from scheduling.hours import LocalDays
@@ -37,8 +37,8 @@ def available_minutes(catalog: Catalog, start: datetime, end: datetime) -> dict[
 
 async def _filters(request: web.Request) -> tuple[analytics.Filters, Catalog]:
     now = context.now()
-    start = query_when(request, "from") or now - DEFAULT_SPAN
-    end = query_when(request, "until") or now + DEFAULT_SPAN
+    start = query_when(request, "from", window=HISTORY) or now - DEFAULT_SPAN
+    end = query_when(request, "until", window=HISTORY) or now + DEFAULT_SPAN
     if end <= start or end - start > timedelta(days=400):
         raise invalid("until", "must be after from, within 400 days")
     catalog = await context.catalog(request)

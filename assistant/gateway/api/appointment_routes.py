@@ -16,6 +16,7 @@ from assistant.gateway import ratelimit
 from assistant.gateway.api import context, serialize
 from assistant.gateway.api.auth import Caller, admin_or_customer, is_admin, require_admin
 from assistant.gateway.api.params import (
+    HISTORY,
     body,
     contact,
     invalid,
@@ -94,8 +95,10 @@ async def list_appointments(request: web.Request) -> web.Response:
     statuses = tuple(_status(s) for s in request.query.get("status", "").split(",") if s)
     staff, service = query_id(request, "staff_id"), query_id(request, "service_id")
     channel = request.query.get("channel")
-    filters = Filters(await context.business_id(request), query_when(request, "from"),
-                      query_when(request, "until"), statuses, (staff,) if staff else (),
+    filters = Filters(await context.business_id(request),
+                      query_when(request, "from", window=HISTORY),
+                      query_when(request, "until", window=HISTORY), statuses,
+                      (staff,) if staff else (),
                       (service,) if service else (), query_id(request, "customer_id"),
                       (channel,) if channel else ())
     limit = query_int(request, "limit", 50, 1, 200)

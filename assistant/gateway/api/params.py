@@ -1,9 +1,15 @@
-"""Reading query parameters and JSON bodies; anything malformed is a 422 naming the field."""
+"""Reading query parameters and JSON bodies; anything malformed is a 422 naming the field.
+
+Dates are bounded here: a year-1 or year-9999 date parses, then overflows the moment a time
+zone, a margin or a duration is applied to it. Booking inputs (a start, a search, a waitlist
+window) must lie within a year back and five years ahead; filters over records go further back.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -26,14 +32,36 @@ def uuid_of(value: object, field: str) -> UUID:
         raise invalid(field, "not a UUID") from None
 
 
-def when_of(value: object, field: str) -> datetime:
+@dataclass(frozen=True, slots=True)
+class Window:
+    """How far from now a date may be: `past` before it, `future` after it."""
+
+    past: timedelta
+    future: timedelta
+
+    def check(self, moment: datetime, field: str, now: datetime) -> datetime:
+        low, high = now - self.past, now + self.future
+        if not low <= moment <= high:
+            raise invalid(field, f"must be between {low:%Y-%m-%d} and {high:%Y-%m-%d}")
+        return moment
+
+
+BOOKING = Window(past=timedelta(days=366), future=timedelta(days=5 * 366))
+HISTORY = Window(past=timedelta(days=30 * 366), future=timedelta(days=5 * 366))
+
+
+def when_of(value: object, field: str, window: Window = BOOKING,
+            now: datetime | None = None) -> datetime:
+    """An ISO 8601 date-time with a UTC offset, inside `window` around `now`."""
+    if not isinstance(value, str):
+        raise invalid(field, "must be an ISO 8601 date-time string")
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise invalid(field, "not an ISO 8601 date-time") from None
-    if moment.tzinfo is None:
-        raise invalid(field, "needs a UTC offset")
-    return moment
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise invalid(field, "needs a UTC offset, like 2026-12-01T10:00:00+01:00 or ...Z")
+    return window.check(moment, field, now or datetime.now(UTC))
 
 
 def path_id(request: web.Request, name: str) -> UUID:
@@ -52,9 +80,10 @@ def query_id(request: web.Request, name: str, required: bool = False) -> UUID | 
     return None if raw is None else uuid_of(raw, name)
 
 
-def query_when(request: web.Request, name: str, required: bool = False) -> datetime | None:
+def query_when(request: web.Request, name: str, required: bool = False,
+               window: Window = BOOKING) -> datetime | None:
     raw = _query(request, name, required)
-    return None if raw is None else when_of(raw, name)
+    return None if raw is None else when_of(raw, name, window)
 
 
 def query_int(request: web.Request, name: str, default: int, low: int, high: int) -> int:
