@@ -3,7 +3,7 @@
 `python -m rasa_sdk` would import `actions` and serve with no way to pass anything in, so the
 actions could not see the owner's Google busy time. This is the composition root for that
 process: it configures the actions' runtime (database URL, and with Google configured the
-busy-time source booking must respect), then starts rasa-sdk's server on the configured host.
+busy-time source booking must respect), then starts rasa-sdk's server on ACTION_SERVER_HOST.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ class ConversationExecutor(ActionExecutor):
 def serve(settings: Settings) -> None:
     runtime.configure(database_url(settings), busy_source(settings),
                       settings.catalog_cache_seconds)
-    os.environ["SANIC_HOST"] = settings.host  # rasa-sdk binds 0.0.0.0 unless told otherwise
+    # rasa-sdk binds 0.0.0.0 unless told otherwise; it has no authentication, so loopback
+    os.environ["SANIC_HOST"] = settings.action_server_host
     executor = ConversationExecutor()
     executor.register_package("actions")
     run(executor, port=settings.action_server_port)

@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import yaml
 
@@ -107,8 +108,9 @@ def prune(keep: int = KEEP) -> None:
 
 def hot_swap(settings: Settings, model: Path) -> tuple[bool, str]:
     """Load `model` into the running Rasa server; when none runs, the next start loads it."""
+    token = urlencode({"token": settings.rasa_token.get_secret_value()})  # Rasa's API auth
     request = urllib.request.Request(
-        f"{settings.rasa_url}/model", method="PUT",
+        f"{settings.rasa_url}/model?{token}", method="PUT",
         data=json.dumps({"model_file": str(model)}).encode(),
         headers={"Content-Type": "application/json"},
     )

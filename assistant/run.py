@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from assistant.embedded_db import EmbeddedPostgres
 from assistant.rasa_model import RASA_VENV, ensure_model
 from assistant.seeding import seed_demo
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.settings import PROJECT_ROOT, Settings, client_host
 from assistant.supervisor import ChildSpec, Supervisor
 from scheduling.persistence.migrate import upgrade
 
@@ -78,6 +78,15 @@ def tracker_store_env(url: str) -> dict[str, str]:
 
 
 def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
+    """Rasa, the action server and the gateway, each bound to its own host setting.
+
+    Rasa's HTTP API (trackers with customers' names and phones, `PUT /model` loading any file)
+    answers only with RASA_TOKEN as `?token=`. Its REST channel webhook
+    (/webhooks/rest/webhook) is not covered by that token in Rasa 3.6: anyone who reaches the
+    port can chat as any conversation id, so RASA_HOST must stay a loopback address (the
+    default) and the outside world talks to the gateway only. The action server has no
+    authentication at all and is kept on ACTION_SERVER_HOST (loopback) for the same reason.
+    """
     env = {"DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     rasa = ChildSpec(
         "rasa",
@@ -87,8 +96,10 @@ def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
             "rasa_addons",  # Rasa's command line with our fixes (rasa_addons/__main__.py)
             "run",
             "--enable-api",
+            "--auth-token",
+            settings.rasa_token.get_secret_value(),
             "-i",
-            settings.host,
+            settings.rasa_host,
             "-p",
             str(settings.rasa_port),
             "-m",
@@ -119,7 +130,7 @@ async def announce_when_ready(
     settings: Settings, supervisor: Supervisor, limit: float = 300
 ) -> None:
     """Print the URL to chat once every component answers, or say which do not."""
-    ready_url = f"http://{settings.host}:{settings.gateway_port}/ready"
+    ready_url = f"http://{client_host(settings.gateway_host)}:{settings.gateway_port}/ready"
     body: dict[str, object] = {}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
         for _ in range(int(limit)):

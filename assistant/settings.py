@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from assistant import secret_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,14 +48,22 @@ class Settings(BaseSettings):
     embedded_db_port: int = Field(default=54329, ge=1024, le=65535)
     embedded_db_name: str = "booking"
 
-    # processes and ports
-    host: str = "127.0.0.1"
+    # processes: the address each binds to (HOST still names the gateway's), its port, and the
+    # URL the others reach it at (unset: derived from the bind address and port)
+    gateway_host: str = Field(default="127.0.0.1",
+                              validation_alias=AliasChoices("gateway_host", "host"))
+    rasa_host: str = "127.0.0.1"
+    action_server_host: str = "127.0.0.1"
     gateway_port: int = Field(default=8000, ge=1, le=65535)
     rasa_port: int = Field(default=5005, ge=1, le=65535)
     action_server_port: int = Field(default=5055, ge=1, le=65535)
+    rasa_url: str = Field(default="", validate_default=True)
+    action_server_url: str = Field(default="", validate_default=True)
     public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    secret_key: SecretStr = SecretStr("dev-only-change-me")
+    # unset: a random value kept in DATA_DIR/secret_key and DATA_DIR/rasa_token (made once)
+    secret_key: SecretStr = Field(default=None, validate_default=True)
+    rasa_token: SecretStr = Field(default=None, validate_default=True)
     trust_proxy: bool = False
     # how long the action server reuses the catalog it read (0: read it on every use)
     catalog_cache_seconds: float = Field(default=5.0, ge=0, le=3600)
@@ -97,6 +115,40 @@ class Settings(BaseSettings):
     def chat_origins(self) -> frozenset[str]:
         return frozenset(self.chat_allowed_origins.split(",")) - {""}
 
+    @field_validator("rasa_url", "action_server_url")
+    @classmethod
+    def _reach_url(cls, value: str, info: ValidationInfo) -> str:
+        """The URL as given, or the bound address's: `rasa_url` from RASA_HOST and RASA_PORT,
+        `action_server_url` (the webhook Rasa calls) from ACTION_SERVER_HOST and its port."""
+        service = (info.field_name or "").removesuffix("_url")
+        host, port = info.data.get(f"{service}_host"), info.data.get(f"{service}_port")
+        if value or host is None or port is None:  # a bad host or port is reported by name
+            return value.rstrip("/")
+        url = f"http://{client_host(host)}:{port}"
+        return f"{url}/webhook" if service == "action_server" else url
+
+    @field_validator("secret_key", "rasa_token", mode="before")
+    @classmethod
+    def _secret_or_file(cls, value: object, info: ValidationInfo) -> object:
+        """An unset secret is read from (or first written to) its file in DATA_DIR, so every
+        process of this installation shares it; an empty one is a mistake, not "unset"."""
+        if value is not None:
+            if not str(value.get_secret_value() if isinstance(value, SecretStr) else value):
+                raise ValueError("empty: unset it to use a generated one, or set a random value")
+            return value
+        data_dir = info.data.get("data_dir")
+        if data_dir is None:  # DATA_DIR itself is malformed and reported by name
+            return ""
+        try:
+            return secret_file.read_or_create(Path(data_dir) / str(info.field_name))[0]
+        except (OSError, secret_file.SecretFileError) as error:
+            raise ValueError(f"unset, and no usable file for it: {error}") from None
+
+    @property
+    def secret_key_generated(self) -> bool:
+        """True when SECRET_KEY is not configured and the key comes from DATA_DIR/secret_key."""
+        return "secret_key" not in self.model_fields_set
+
     def subkey(self, purpose: str) -> bytes:
         """A key for one purpose ("admin-session", "customer-link", "google-token"...) derived
         from SECRET_KEY, so a key leaked from one use cannot forge another's."""
@@ -105,19 +157,14 @@ class Settings(BaseSettings):
 
     @property
     def gateway_url(self) -> str:
-        return self.public_url or f"http://{self.host}:{self.gateway_port}"
-
-    @property
-    def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
-
-    @property
-    def action_server_url(self) -> str:
-        return f"http://{self.host}:{self.action_server_port}/webhook"
+        return self.public_url or f"http://{client_host(self.gateway_host)}:{self.gateway_port}"
 
     def local_defaults(self) -> list[str]:
         """One sentence for each integration that runs on its local stand-in."""
         notes = []
+        if self.secret_key_generated:
+            notes.append(f"SECRET_KEY unset: signing with the key generated in "
+                         f"{self.data_dir / 'secret_key'}")
         if not self.database_url:
             notes.append(
                 f"DATABASE_URL unset: using the embedded PostgreSQL in {self.data_dir / 'postgres'}"
@@ -133,12 +180,44 @@ class Settings(BaseSettings):
         return notes
 
 
-def load_settings() -> Settings:
-    """Read the settings; a malformed one raises SettingsError naming every bad variable."""
+def client_host(bind: str) -> str:
+    """The host a local client connects to for a server bound to `bind` (a wildcard bind is
+    reached on the loopback address)."""
+    if bind in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{bind}]" if ":" in bind else bind
+
+
+def is_local_url(url: str | None) -> bool:
+    """True for no URL, or one whose host is localhost or a loopback address."""
+    if url is None:
+        return True
+    host = urlsplit(url).hostname
+    if host == "localhost":
+        return True
     try:
-        return Settings()
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def load_settings() -> Settings:
+    """Read the settings; a malformed one raises SettingsError naming every bad variable.
+
+    A reachable installation (PUBLIC_URL not local) must configure SECRET_KEY: a key generated
+    into DATA_DIR differs between replicas and is lost with the machine, breaking every link
+    already sent to customers.
+    """
+    try:
+        settings = Settings()
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
         )
         raise SettingsError(f"invalid settings: {problems}") from None
+    if settings.secret_key_generated and not is_local_url(settings.public_url):
+        raise SettingsError(
+            f"invalid settings: SECRET_KEY must be set when PUBLIC_URL ({settings.public_url}) "
+            "is not a local address; set it to a long random value shared by every process"
+        )
+    return settings

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -60,16 +61,18 @@ def turns(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 class Server:
-    """Rasa with the model only: empty endpoints (no tracker store or action server needed)."""
+    """Rasa with the model only: empty endpoints (no tracker store or action server needed),
+    its HTTP API behind a token made for this run, as `assistant run` starts it."""
 
     def __init__(self, folder: Path) -> None:
-        self.port = free_port()
+        self.port, self.token = free_port(), secrets.token_urlsafe(32)
         endpoints = folder / "endpoints.yml"
         endpoints.write_text("{}\n")
         self.log = folder / "rasa.log"
         self.process = subprocess.Popen(
             [str(RASA_VENV / "bin" / "rasa"), "run", "--enable-api", "-m", str(ensure_model()),
-             "-p", str(self.port), "-i", "127.0.0.1", "--endpoints", str(endpoints)],
+             "--auth-token", self.token, "-p", str(self.port), "-i", "127.0.0.1",
+             "--endpoints", str(endpoints)],
             cwd=PROJECT, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
 
@@ -77,7 +80,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/status", timeout=5):
+                with urllib.request.urlopen(self.url("status"), timeout=5):
                     return
             except OSError:
                 time.sleep(1)
@@ -85,11 +88,14 @@ class Server:
 
     def intent(self, text: str) -> str:
         request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/model/parse", data=json.dumps({"text": text}).encode(),
+            self.url("model/parse"), data=json.dumps({"text": text}).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return str(json.loads(response.read())["intent"]["name"])
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
 
     def stop(self) -> None:
         self.process.terminate()

@@ -3,7 +3,9 @@ terminal, with Google's installed-app flow (a browser on this machine, a local r
 
 `calendar_sync` may not import the assistant's settings, so this entry point reads the same
 variables from the environment: DATABASE_URL, GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET,
-GOOGLE_TOKEN_KEY (else SECRET_KEY), GOOGLE_API_URL, GOOGLE_OAUTH_URL, PUBLIC_URL.
+GOOGLE_TOKEN_KEY, GOOGLE_API_URL, GOOGLE_OAUTH_URL, PUBLIC_URL. GOOGLE_TOKEN_KEY is required
+here: without it the gateway encrypts tokens under a subkey of SECRET_KEY that only the
+assistant's settings derive, and there is no built-in key to fall back on.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ async def run(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     if "DATABASE_URL" not in env:
         raise SystemExit("DATABASE_URL is not set")
     engine = make_engine(env["DATABASE_URL"])
-    key = env.get("GOOGLE_TOKEN_KEY") or env.get("SECRET_KEY", "dev-only-change-me")
+    key = env.get("GOOGLE_TOKEN_KEY")
+    if not key:
+        raise SystemExit("GOOGLE_TOKEN_KEY is not set (set the same value for the gateway)")
     services = build(make_session_factory(engine), config_from(env), key,
                      env.get("PUBLIC_URL", "http://127.0.0.1:8000"))
     try:

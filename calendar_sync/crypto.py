@@ -12,7 +12,8 @@ from calendar_sync.errors import ConnectionBroken
 
 
 def fernet_key(secret: str) -> bytes:
-    """`secret` itself when it is a Fernet key, else a key derived from it (SECRET_KEY)."""
+    """`secret` itself when it is a Fernet key (what the gateway derives from SECRET_KEY),
+    else a key derived from it (GOOGLE_TOKEN_KEY given as a passphrase)."""
     raw = secret.encode()
     if _is_fernet_key(raw):
         return raw

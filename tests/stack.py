@@ -29,6 +29,7 @@ class RunningAssistant:
     run uses an embedded server in `data_dir`."""
 
     def __init__(self, data_dir: Path, **env: str) -> None:
+        self.data_dir, self.env = data_dir, env
         self.gateway_port, self.rasa_port = free_port(), free_port()
         settings = {
             "DATA_DIR": str(data_dir),
@@ -54,6 +55,12 @@ class RunningAssistant:
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def rasa_token(self) -> str:
+        """What Rasa's HTTP API wants as `?token=`: RASA_TOKEN, or the one the run generated."""
+        given = self.env.get("RASA_TOKEN") or os.environ.get("RASA_TOKEN")
+        return given or (self.data_dir / "rasa_token").read_text().strip()
 
     def wait_for(self, pattern: re.Pattern[str], timeout: float = 600) -> re.Match[str]:
         """The first output line matching `pattern`; RuntimeError with the output if none."""

@@ -72,7 +72,7 @@ class AccessLog(AccessLogger):
 def serve(settings: Settings) -> None:
     web.run_app(
         create_app(settings),
-        host=settings.host,
+        host=settings.gateway_host,
         port=settings.gateway_port,
         print=None,
         handle_signals=True,

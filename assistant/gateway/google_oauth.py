@@ -6,6 +6,7 @@ calendar services at start-up and runs their background work (event delivery, ch
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -36,8 +37,10 @@ def google_config(settings: Settings) -> GoogleConfig | None:
 
 
 def token_key(settings: Settings) -> str:
-    key = settings.google_token_key or settings.secret_key
-    return key.get_secret_value()
+    """GOOGLE_TOKEN_KEY, else SECRET_KEY's "google-token" subkey (as a Fernet key)."""
+    if settings.google_token_key is not None:
+        return settings.google_token_key.get_secret_value()
+    return base64.urlsafe_b64encode(settings.subkey("google-token")).decode()
 
 
 async def calendar_services(app: web.Application) -> AsyncIterator[None]:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from sqlalchemy import text
 
@@ -31,16 +32,22 @@ async def _database(app: web.Application) -> dict[str, Any]:
     return {"server_version": version}
 
 
-async def _json_get(app: web.Application, url: str) -> dict[str, Any]:
-    async with app[HTTP].get(url) as response:
-        if response.status != 200:
-            raise RuntimeError(f"{url} answered {response.status}")
-        body: dict[str, Any] = await response.json(content_type=None)
-        return body
+async def _json_get(app: web.Application, url: str, **query: str) -> dict[str, Any]:
+    """GET `url` with `query` (a token: never in an error message, which /health shows)."""
+    try:
+        async with app[HTTP].get(url, params=query) as response:
+            if response.status != 200:
+                raise RuntimeError(f"{url} answered {response.status}")
+            body: dict[str, Any] = await response.json(content_type=None)
+            return body
+    except aiohttp.ClientResponseError as error:  # its message holds the URL with the query
+        raise RuntimeError(f"{url} answered {error.status}: {error.message}") from None
 
 
 async def _rasa(app: web.Application) -> dict[str, Any]:
-    status = await _json_get(app, f"{app[SETTINGS].rasa_url}/status")
+    settings = app[SETTINGS]
+    status = await _json_get(app, f"{settings.rasa_url}/status",
+                             token=settings.rasa_token.get_secret_value())  # Rasa's API auth
     if not status.get("model_file"):
         raise RuntimeError("Rasa is up but has no model loaded")
     return {"model": status["model_file"]}

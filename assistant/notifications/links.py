@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 from uuid import UUID
 
+from assistant.settings import Settings
 from scheduling.errors import InvalidRequest
 
 ACTIONS = frozenset({"reschedule", "cancel", "manage", "confirm", "claim"})
@@ -27,6 +28,12 @@ class InvalidLink(InvalidRequest):
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"this link is not valid: {reason}", field="token")
+
+
+def link_key(settings: Settings) -> str:
+    """The key customer links are signed with: SECRET_KEY's "customer-link" subkey, so a key
+    leaked from another use (admin sessions, Google tokens) cannot forge a customer's link."""
+    return settings.subkey("customer-link").hex()
 
 
 def _signature(key: bytes, body: str) -> str:

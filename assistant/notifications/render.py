@@ -60,8 +60,9 @@ def fit_sms(text: str) -> str:
 
 
 class Renderer:
-    def __init__(self, secret_key: str, base_url: str) -> None:
-        self.secret_key = secret_key
+    def __init__(self, link_key: str, base_url: str) -> None:
+        """`link_key` signs the customer links in messages (`links.link_key(settings)`)."""
+        self.link_key = link_key
         self.base_url = base_url
         self.env = Environment(
             loader=PackageLoader("assistant.notifications", "templates"),
@@ -81,7 +82,7 @@ class Renderer:
 
     def render(self, kind: str, payload: Json, audience: Audience, now: datetime) -> Rendered:
         kind = self.template_kind(kind, payload)
-        context = message_context(kind, payload, audience, self.secret_key, self.base_url, now)
+        context = message_context(kind, payload, audience, self.link_key, self.base_url, now)
         template = self._template(audience.recipient.language, kind)
         text = template.render(context)
         intro = _block(template, "intro", context)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from assistant.gateway import resources
 from assistant.interval import every
+from assistant.notifications import links
 from assistant.notifications.dispatcher import Dispatcher
 from assistant.notifications.render import Renderer
 from assistant.notifications.senders import EmailSender, LocalEmail, LocalSms, SmsSender
@@ -50,7 +51,7 @@ async def notifications(app: web.Application) -> AsyncIterator[None]:
     settings = app[resources.SETTINGS]
     dispatcher = Dispatcher(
         make_session_factory(app[resources.ENGINE]),
-        Renderer(settings.secret_key.get_secret_value(), settings.gateway_url),
+        Renderer(links.link_key(settings), settings.gateway_url),
         email_sender(settings), sms_sender(settings),
     )
     app[DISPATCHER] = dispatcher

@@ -81,11 +81,12 @@ def rasa_server() -> Iterator[int]:
 
 
 def test_hot_swap_puts_the_model_into_the_running_server(rasa_server: int, tmp_path: Path) -> None:
-    settings = Settings(rasa_port=rasa_server)
+    settings = Settings(rasa_port=rasa_server, rasa_token="the-rasa-token")
     model = tmp_path / "model-x.tar.gz"
     swapped, note = retrain.hot_swap(settings, model)
     assert swapped and "now serving" in note
-    assert FakeRasa.received[-1] == ("PUT", "/model", {"model_file": str(model)})
+    assert FakeRasa.received[-1] == (
+        "PUT", "/model?token=the-rasa-token", {"model_file": str(model)})
 
 
 def test_without_a_running_server_the_model_waits_for_the_next_start(tmp_path: Path) -> None:

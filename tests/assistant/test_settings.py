@@ -15,19 +15,28 @@ OPTIONAL_KEYS = (
     "TWILIO_ACCOUNT_SID",
     "TWILIO_AUTH_TOKEN",
     "TWILIO_FROM_NUMBER",
+    "SECRET_KEY",
+    "RASA_TOKEN",
+    "PUBLIC_URL",
+    "HOST",
+    "GATEWAY_HOST",
+    "RASA_HOST",
+    "RASA_URL",
 )
 
 
 @pytest.fixture(autouse=True)
 def bare_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)  # no .env from the developer's checkout
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))  # generated secrets go there
     for key in OPTIONAL_KEYS:
         monkeypatch.delenv(key, raising=False)
 
 
 def test_no_keys_means_every_integration_on_its_local_default() -> None:
     notes = load_settings().local_defaults()
-    assert len(notes) == 5
+    assert len(notes) == 6
+    assert any("SECRET_KEY unset" in note for note in notes)
     assert any("embedded PostgreSQL" in note for note in notes)
     assert any("SendGrid" in note for note in notes)
     assert any("Twilio" in note for note in notes)
@@ -36,8 +45,26 @@ def test_no_keys_means_every_integration_on_its_local_default() -> None:
 def test_configured_integrations_are_not_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db.example:5432/booking")
     monkeypatch.setenv("SENDGRID_API_KEY", "SG.key")
+    monkeypatch.setenv("SECRET_KEY", "a long random value from the operator")
     notes = load_settings().local_defaults()
-    assert not any("embedded" in note or "SendGrid" in note for note in notes)
+    assert not any(word in note for note in notes for word in ("embedded", "SendGrid", "SECRET"))
+
+
+def test_each_service_binds_to_loopback_and_is_reached_at_its_own_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = load_settings()
+    assert (settings.gateway_host, settings.rasa_host, settings.action_server_host) == (
+        "127.0.0.1", "127.0.0.1", "127.0.0.1")
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.action_server_url == "http://127.0.0.1:5055/webhook"
+
+    monkeypatch.setenv("HOST", "0.0.0.0")  # HOST still names the gateway's bind address
+    monkeypatch.setenv("RASA_URL", "http://rasa.internal:5005/")
+    settings = load_settings()
+    assert settings.gateway_host == "0.0.0.0" and settings.rasa_host == "127.0.0.1"
+    assert settings.gateway_url == "http://127.0.0.1:8000"  # a wildcard bind is reached locally
+    assert settings.rasa_url == "http://rasa.internal:5005"
 
 
 def test_env_file_is_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -52,6 +79,8 @@ def test_env_file_is_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
         ("GATEWAY_PORT", "70000"),
         ("DATABASE_URL", "not a url"),
         ("LOG_LEVEL", "LOUD"),
+        ("SECRET_KEY", ""),
+        ("RASA_TOKEN", ""),
     ],
 )
 def test_malformed_setting_names_the_variable(

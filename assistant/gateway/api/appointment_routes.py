@@ -50,7 +50,7 @@ TOKEN_LIFETIME = timedelta(days=30)
 
 
 def customer_token(request: web.Request, subject: UUID, until: datetime) -> str:
-    key = request.app[SETTINGS].secret_key.get_secret_value()
+    key = links.link_key(request.app[SETTINGS])
     return links.sign(key, subject, "manage", until)
 
 

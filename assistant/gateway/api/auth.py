@@ -56,7 +56,7 @@ def customer(request: web.Request) -> Caller:
     token = bearer(request)
     if token is None:
         raise ApiError(401, "unauthorized", "a customer token (Authorization: Bearer) is required")
-    key = request.app[SETTINGS].secret_key.get_secret_value()
+    key = links.link_key(request.app[SETTINGS])
     action = token.split(".")[1] if token.count(".") == 3 else ""
     if action not in CUSTOMER_ACTIONS:
         raise ApiError(401, "unauthorized", "this token is not valid: malformed")
