@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from assistant.gateway import ratelimit
+from assistant.gateway import limits
 from assistant.gateway.api import context
 from assistant.gateway.conversation import Reply, forward
 from assistant.gateway.errors import ApiError, json_error
@@ -24,7 +24,9 @@ from assistant.gateway.pages import render
 from scheduling.errors import NotFound
 
 MAX_MESSAGE_CHARS = 1000
-SENDER = re.compile(r"^[A-Za-z0-9_.:+-]{1,64}$")
+SENDER = re.compile(r"^(?!(?:sms|voice):)[A-Za-z0-9_.:+-]{1,64}$")
+"""A web sender id may never pose as a texting or calling number: the actions take `sms:+1…`
+and `voice:+1…` as a number the carrier proved (only the Twilio webhooks make such ids)."""
 STATIC = Path(__file__).with_name("static")
 routes = web.RouteTableDef()
 
@@ -41,7 +43,8 @@ async def page(request: web.Request) -> web.Response:
 
 def _checked(sender: object, message: object) -> tuple[str, str]:
     if not isinstance(sender, str) or not SENDER.match(sender):
-        raise ApiError(422, "invalid_sender", "sender must be 1-64 letters, digits or _.:+-")
+        raise ApiError(422, "invalid_sender",
+                       "sender must be 1-64 letters, digits or _.:+-, not starting sms: or voice:")
     if not isinstance(message, str) or not message.strip():
         raise ApiError(422, "empty_message", "message must be non-empty text")
     if len(message) > MAX_MESSAGE_CHARS:
@@ -51,7 +54,8 @@ def _checked(sender: object, message: object) -> tuple[str, str]:
 
 
 async def _turn(request: web.Request, sender: str, message: str, meta: bool) -> list[Reply]:
-    await ratelimit.check(request, "chat", sender)
+    await limits.chat_turn(request, sender)
+    await limits.new_conversation(request, sender)
     try:
         return await forward(request.app, sender, message,
                              {"channel": "web"} if meta else None, "web")
@@ -78,6 +82,7 @@ async def chat(request: web.Request) -> web.Response:
 async def socket(request: web.Request) -> web.WebSocketResponse:
     sender = request.query.get("sender")
     _checked(sender, "-")
+    await limits.new_conversation(request, str(sender))
     ws = web.WebSocketResponse(heartbeat=20, max_msg_size=8 * 1024)
     await ws.prepare(request)
     async for frame in ws:

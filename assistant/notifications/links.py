@@ -18,7 +18,9 @@ from uuid import UUID
 from assistant.settings import Settings
 from scheduling.errors import InvalidRequest
 
-ACTIONS = frozenset({"reschedule", "cancel", "manage", "confirm", "claim"})
+ACTIONS = frozenset({"reschedule", "cancel", "manage", "confirm", "claim", "customer"})
+"""What a link token may do; "customer" tokens (from a one-time code) name a customer, the
+others an appointment or a waitlist offer."""
 
 
 class InvalidLink(InvalidRequest):

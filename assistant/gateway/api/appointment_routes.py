@@ -12,9 +12,9 @@ from uuid import UUID
 
 from aiohttp import web
 
-from assistant.gateway import ratelimit
+from assistant.gateway import limits, ratelimit
 from assistant.gateway.api import context, serialize
-from assistant.gateway.api.auth import Caller, admin_or_customer, is_admin, require_admin
+from assistant.gateway.api.auth import Caller, admin_or_customer, proof, require_admin
 from assistant.gateway.api.params import (
     HISTORY,
     body,
@@ -33,14 +33,14 @@ from assistant.gateway.api.spec import Op, Param
 from assistant.gateway.metrics import METRICS
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
-from scheduling.booking import attendance, changes, services
+from scheduling.booking import attendance, changes
 from scheduling.booking.commands import (
     BookAppointment,
     CancelAppointment,
     RescheduleAppointment,
     SlotChoice,
 )
-from scheduling.booking.model import Actor, Appointment, Channel, Status
+from scheduling.booking.model import Actor, Appointment, Channel, Contact, Status
 from scheduling.desk import customers
 from scheduling.errors import NotFound, SlotUnavailable
 from scheduling.persistence.booking_analytics import Filters, listing
@@ -49,9 +49,11 @@ ID = Param("appointment_id", "path", {"type": "string", "format": "uuid"}, True)
 TOKEN_LIFETIME = timedelta(days=30)
 
 
-def customer_token(request: web.Request, subject: UUID, until: datetime) -> str:
+def customer_token(
+    request: web.Request, subject: UUID, until: datetime, action: str = "manage"
+) -> str:
     key = links.link_key(request.app[SETTINGS])
-    return links.sign(key, subject, "manage", until)
+    return links.sign(key, subject, action, until)
 
 
 KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
@@ -71,13 +73,13 @@ async def create_appointment(request: web.Request) -> web.Response:
     start = when_of(data.get("start"), "start")
     staff_id, notes = optional_id(data, "staff_id"), text(data, "notes", 1000)
     name, phone, email = contact(data)
-    business_id, admin = await context.business_id(request), is_admin(request)
-    customer = await customers.register(context.uow(request), business_id, name, phone, email)
-    command = BookAppointment(SlotChoice(business_id, service_id, start, staff_id), customer.id,
-                              f"api:{key}", channel=Channel.ADMIN if admin else Channel.API,
-                              notes=notes)
+    await limits.anonymous_booking(request, phone, email)
+    business_id, who = await context.business_id(request), proof(request)
+    command = BookAppointment(SlotChoice(business_id, service_id, start, staff_id), None,
+                              f"api:{key}", channel=Channel.ADMIN if who.owner else Channel.API,
+                              notes=notes, contact=Contact(name, phone, email))
     try:
-        result = await services.book(command, context.uow(request), context.now())
+        result = await customers.book_for(command, who, context.uow(request), context.now())
     except SlotUnavailable:
         request.app[METRICS].conflicts.inc(channel="api")
         raise
@@ -122,8 +124,12 @@ async def _own(request: web.Request, caller: Caller, verb: str) -> Appointment:
         found = await work.appointments.get(appointment_id)
     if caller.admin:
         return found
-    mine = caller.subject in (found.id, found.customer_id)
-    if not mine or caller.action not in ("manage", verb):
+    if caller.action == "customer" and caller.subject is not None:
+        async with context.uow(request) as work:
+            mine = customers.holds(await work.catalog.get_customer(caller.subject), found)
+    else:
+        mine = caller.subject == found.id and caller.action in ("manage", verb)
+    if not mine:
         raise NotFound("appointment", appointment_id)
     return found
 

@@ -15,8 +15,11 @@ from assistant.gateway.admin import session
 from assistant.gateway.errors import ApiError
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
+from scheduling.desk.customers import ANONYMOUS, Proof
 
-CUSTOMER_ACTIONS = ("manage", "cancel", "reschedule", "confirm", "claim")
+CUSTOMER_ACTIONS = ("manage", "cancel", "reschedule", "confirm", "claim", "customer")
+"""Link tokens name an appointment or an offer; "customer" tokens (from a one-time code) name
+the customer who proved a contact."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,17 @@ def customer(request: web.Request) -> Caller:
     except links.InvalidLink as error:
         raise ApiError(401, "unauthorized", str(error)) from None
     return Caller(admin=False, subject=subject, action=action)
+
+
+def proof(request: web.Request) -> Proof:
+    """What the caller proved: the business (admin), a customer (a token from a one-time
+    code), or nothing; a token that is present but invalid is refused, not ignored."""
+    if is_admin(request):
+        return Proof(owner=True)
+    if bearer(request) is None:
+        return ANONYMOUS
+    caller = customer(request)
+    return Proof(customer_id=caller.subject) if caller.action == "customer" else ANONYMOUS
 
 
 def admin_or_customer(request: web.Request) -> Caller:

@@ -11,10 +11,10 @@ from datetime import timedelta
 from aiohttp import web
 from sqlalchemy import select
 
-from assistant.gateway import ratelimit
+from assistant.gateway import limits, ratelimit
 from assistant.gateway.api import context, serialize
 from assistant.gateway.api.appointment_routes import customer_token
-from assistant.gateway.api.auth import customer, is_admin, require_admin
+from assistant.gateway.api.auth import customer, is_admin, proof, require_admin
 from assistant.gateway.api.params import (
     body,
     contact,
@@ -28,7 +28,7 @@ from assistant.gateway.api.params import (
 from assistant.gateway.api.spec import Op, Param
 from assistant.gateway.errors import ApiError
 from scheduling.booking import waitlist
-from scheduling.booking.model import Channel
+from scheduling.booking.model import Channel, Contact
 from scheduling.desk import customers, verification
 from scheduling.errors import NotFound
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow
@@ -66,13 +66,13 @@ async def exchange_code(request: web.Request) -> web.Response:
                                                            code, now):
         raise ApiError(401, "invalid_code", "that code does not match")
     until = now + CUSTOMER_TOKEN_LIFETIME
-    return web.json_response({"token": customer_token(request, found.id, until),
+    return web.json_response({"token": customer_token(request, found.id, until, "customer"),
                               "customer_id": str(found.id), "expires_at": until.isoformat()})
 
 
 async def my_appointments(request: web.Request) -> web.Response:
     caller = customer(request)
-    if caller.subject is None or caller.action != "manage":
+    if caller.subject is None or caller.action != "customer":
         raise ApiError(403, "forbidden", "this token is not a customer token")
     found = await customers.upcoming(context.uow(request), caller.subject, context.now())
     return web.json_response({"items": [serialize.appointment(a) for a in found]})
@@ -82,6 +82,7 @@ async def join_waitlist(request: web.Request) -> web.Response:
     await ratelimit.check(request, "api", ratelimit.client_ip(request))
     data = await body(request)
     name, phone, email = contact(data)
+    await limits.anonymous_booking(request, phone, email)
     windows = data.get("windows")
     if not isinstance(windows, list) or not 1 <= len(windows) <= 10:
         raise invalid("windows", "1 to 10 {start, end} objects")
@@ -89,7 +90,8 @@ async def join_waitlist(request: web.Request) -> web.Response:
                    when_of(_field(w, "end"), "windows.end")) for w in windows)
     service_id = uuid_of(data.get("service_id"), "service_id")
     business_id = await context.business_id(request)
-    person = await customers.register(context.uow(request), business_id, name, phone, email)
+    person = await customers.register(context.uow(request), business_id,
+                                      Contact(name, phone, email), proof(request), context.now())
     entry = await waitlist.join(waitlist.JoinWaitlist(business_id, person.id, service_id, spans,
                                                       optional_id(data, "staff_id")),
                                 context.uow(request), context.now())
