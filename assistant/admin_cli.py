@@ -1,7 +1,9 @@
 """`python -m assistant admin EMAIL`: set a dashboard admin's password from the command line.
 
-Typed at a terminal (twice, not echoed) or piped in as one line (for scripts). The embedded
-database is borrowed if `make run` has it running, and the schema is brought up to date first.
+Typed at a terminal (twice, not echoed) or piped in as one line (for scripts). The admin's
+open sessions are signed out, so a password changed after a leak locks out whoever had one.
+The embedded database is borrowed if `make run` has it running, and the schema is brought up
+to date first.
 """
 
 from __future__ import annotations
@@ -43,14 +45,16 @@ def set_admin_password(settings: Settings, email: str) -> int:
         return 2
     with database(settings, borrow=True) as url:
         upgrade(url)
-        asyncio.run(_store(url, email, password))
-    print(f"admin {email.strip().lower()} can now sign in at /admin")
+        ended = asyncio.run(_store(url, email, password))
+    print(f"admin {email.strip().lower()} can now sign in at /admin"
+          f" ({ended} open session(s) signed out)")
     return 0
 
 
-async def _store(url: str, email: str, password: str) -> None:
+async def _store(url: str, email: str, password: str) -> int:
+    """Set the password; returns how many of the admin's sessions that signed out."""
     engine = make_engine(url)
     try:
-        await AdminUsers(make_session_factory(engine)).set_password(email, password)
+        return await AdminUsers(make_session_factory(engine)).set_password(email, password)
     finally:
         await engine.dispose()

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.embedded_db import free_port
 from assistant.gateway.admin import session
+from assistant.gateway.admin.session_store import SessionStore
 from assistant.gateway.google_oauth import routes
 from assistant.gateway.resources import CALENDAR, SETTINGS
 from assistant.settings import Settings
@@ -23,14 +24,17 @@ from calendar_sync.oauth import connect
 from calendar_sync.service import CalendarServices, build
 from tests.booking.booking_builders import NOW, Salon, build_salon, save_salon
 from tests.fakes.google_calendar import FakeGoogle, running_fake
+from tests.gateway.admin_login import login_as
 
 CONNECTED_AT = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 ADMIN_KEY = "calendar test secret"
 
 
-def admin_cookie() -> dict[str, str]:
-    """A signed admin session, as the login page would set it."""
-    return {session.COOKIE: session.encode(ADMIN_KEY.encode(), "owner@salon.example")}
+@pytest.fixture
+async def admin_cookie(session_factory: async_sessionmaker[AsyncSession], clean_tables: None
+                       ) -> dict[str, str]:
+    """An admin session in the database, as the login page would open it."""
+    return await login_as(session_factory, "owner@salon.example")
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +84,10 @@ async def calendar(
     port = free_port()
     services = build(session_factory, config, "test secret key", f"http://127.0.0.1:{port}",
                      clock=lambda: NOW)
-    app = web.Application()
+    app = web.Application(middlewares=[session.middleware])  # resolves the admin cookie
     app[CALENDAR] = services
-    app[SETTINGS] = Settings(secret_key=ADMIN_KEY)  # the admin session check reads it
+    app[session.STORE] = SessionStore(session_factory)
+    app[SETTINGS] = Settings(secret_key=ADMIN_KEY)
     app.add_routes(routes)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -16,18 +16,18 @@ from calendar_sync.config import GoogleConfig
 from calendar_sync.connections import ConnectionStore
 from calendar_sync.service import CalendarServices
 from tests.booking.booking_builders import Salon
-from tests.calendar_sync.conftest import admin_cookie
 from tests.fakes.google_calendar import FakeGoogle
 
 pytestmark = pytest.mark.db
 
 
 async def test_web_flow_connects_watches_and_syncs(
-    google: FakeGoogle, calendar: CalendarServices, salon: Salon, store: ConnectionStore
+    google: FakeGoogle, calendar: CalendarServices, salon: Salon, store: ConnectionStore,
+    admin_cookie: dict[str, str],
 ) -> None:
     staff_id = salon.staff("Ana").id
     start = f"{calendar.public_url}/oauth/google/start?staff_id={staff_id}"
-    async with aiohttp.ClientSession(cookies=admin_cookie()) as http, http.get(start) as answer:
+    async with aiohttp.ClientSession(cookies=admin_cookie) as http, http.get(start) as answer:
         assert answer.status == 200, await answer.text()
         assert "owner@example.com connected" in await answer.text()
     connection = await store.by_staff(staff_id)

@@ -7,6 +7,7 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from tests.gateway.admin_login import sign_in
 from tests.gateway.conftest import FakeRasa
 
 pytestmark = pytest.mark.db
@@ -37,21 +38,11 @@ async def test_websocket_turns_show_typing_then_replies(
                                  "metadata": {"channel": "web"}}]
 
 
-async def _login(client: TestClient, password: str) -> int:  # type: ignore[type-arg]
-    form = await (await client.get("/admin/login")).text()
-    token = re.search(r'name="login_csrf" value="([^"]+)"', form)
-    assert token is not None
-    response = await client.post("/admin/login", allow_redirects=False, data={
-        "email": "owner@example.com", "password": password, "login_csrf": token.group(1),
-        "next": "/admin"})
-    return response.status
-
-
 async def test_admin_login_pages_and_csrf(gateway: TestClient) -> None:  # type: ignore[type-arg]
     anonymous = await gateway.get("/admin", allow_redirects=False)
     assert anonymous.status == 303 and "/admin/login" in anonymous.headers["Location"]
-    assert await _login(gateway, "wrong") == 401
-    assert await _login(gateway, "correct horse") == 303
+    assert (await sign_in(gateway, "owner@example.com", "wrong")).status == 401
+    assert (await sign_in(gateway, "owner@example.com", "correct horse")).status == 303
     for path in ("/admin", "/admin/appointments", "/admin/analytics", "/admin/messages",
                  "/admin/calendars", "/admin/waitlist", "/admin/conversations", "/admin/bot"):
         response = await gateway.get(path)

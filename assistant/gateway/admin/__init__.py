@@ -1,4 +1,5 @@
-"""The admin dashboard: server-rendered pages behind a login, with CSRF-checked forms."""
+"""The admin dashboard: server-rendered pages behind a login (sessions kept in the database,
+see `session`), with CSRF-checked forms."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from assistant.gateway.admin import insight, views
+from assistant.gateway.admin import insight, session, views
+from assistant.gateway.admin.session_store import SessionStore
 from assistant.gateway.admin.users import AdminUsers, ensure_admin
 from assistant.gateway.resources import ENGINE, SETTINGS
 from scheduling.persistence.database import make_session_factory
@@ -15,13 +17,17 @@ from scheduling.persistence.database import make_session_factory
 def setup(app: web.Application) -> None:
     app[insight.TRAINING] = {"running": False, "lines": [], "result": None}
     app.cleanup_ctx.append(admin_users)
+    app.middlewares.append(session.middleware)
     app.add_routes(views.routes)
     app.add_routes(insight.routes)
 
 
 async def admin_users(app: web.Application) -> AsyncIterator[None]:
-    """cleanup_ctx, after `resources.database`: the accounts, with the configured admin."""
-    users = AdminUsers(make_session_factory(app[ENGINE]))
+    """cleanup_ctx, after `resources.database`: the accounts, with the configured admin, and
+    their sessions."""
+    factory = make_session_factory(app[ENGINE])
+    users = AdminUsers(factory)
     await ensure_admin(app[SETTINGS], users)
     app[views.USERS] = users
+    app[session.STORE] = SessionStore(factory)
     yield

@@ -5,8 +5,9 @@ accounts and backups include them. A file left by an earlier version
 (DATA_DIR/admin_users.json) is imported once at start and renamed. The user named by
 ADMIN_EMAIL/ADMIN_PASSWORD is created or updated at start; with none configured and no user
 yet, a dev admin is created and its password logged once. `python -m assistant admin EMAIL`
-sets a password from the command line. scrypt is slow on purpose, so it runs off the event
-loop.
+sets a password from the command line. Setting a password signs the admin out everywhere
+(its sessions are revoked in the same transaction), so start-up only sets ADMIN_PASSWORD when
+it differs from the stored one. scrypt is slow on purpose, so it runs off the event loop.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assistant.gateway.admin.session_store import revoke_every
 from assistant.settings import Settings
 from scheduling.persistence.admin_tables import AdminUserRow
 
@@ -54,11 +56,12 @@ class AdminUsers:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def set_password(self, email: str, password: str) -> None:
+    async def set_password(self, email: str, password: str) -> int:
+        """Create or update the admin; returns how many of its sessions were signed out."""
         hashed = await asyncio.to_thread(hash_password, password)
-        await self._store({email.strip().lower(): hashed})
+        return await self._store({email.strip().lower(): hashed})
 
-    async def _store(self, hashes: dict[str, str]) -> None:
+    async def _store(self, hashes: dict[str, str]) -> int:
         now = datetime.now(UTC)
         rows = [{"email": email, "password_hash": hashed, "created_at": now, "updated_at": now}
                 for email, hashed in hashes.items()]
@@ -68,6 +71,7 @@ class AdminUsers:
             set_={"password_hash": statement.excluded.password_hash, "updated_at": now})
         async with self.sessions() as session, session.begin():
             await session.execute(statement)
+            return await revoke_every(session, hashes, now)
 
     async def check(self, email: str, password: str) -> bool:
         async with self.sessions() as session:
@@ -100,8 +104,11 @@ async def ensure_admin(settings: Settings, users: AdminUsers) -> None:
     """At start: legacy file, then the configured admin, else a dev admin when there is none."""
     await users.import_file(settings.data_dir / LEGACY_FILE)
     if settings.admin_email and settings.admin_password:
-        await users.set_password(settings.admin_email,
-                                 settings.admin_password.get_secret_value())
+        password = settings.admin_password.get_secret_value()
+        if not await users.check(settings.admin_email, password):
+            ended = await users.set_password(settings.admin_email, password)
+            log.info("admin %s: password set from ADMIN_PASSWORD, %d session(s) signed out",
+                     settings.admin_email, ended)
     elif not await users.emails():
         password = secrets.token_urlsafe(12)
         await users.set_password(DEV_EMAIL, password)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import secrets
 from datetime import datetime, time, timedelta, tzinfo
 from urllib.parse import urlencode
@@ -24,6 +26,7 @@ from scheduling.booking.model import Actor, Status
 from scheduling.errors import DomainError
 from scheduling.persistence.booking_analytics import Filters, listing
 
+log = logging.getLogger(__name__)
 USERS = web.AppKey("admin_users", AdminUsers)
 routes = web.RouteTableDef()
 
@@ -31,26 +34,45 @@ routes = web.RouteTableDef()
 @routes.get("/admin/login")
 async def login_form(request: web.Request) -> web.Response:
     token = secrets.token_urlsafe(16)
-    response = render(request, "admin/login.html", login_csrf=token, error=None,
-                      next=request.query.get("next", "/admin"))
+    response = _login_page(request, 200, None, token, request.query.get("next", "/admin"))
     response.set_cookie("login_csrf", token, httponly=True, samesite="Strict", path="/admin")
     return response
 
 
+def _login_page(request: web.Request, status: int, error: str | None, login_csrf: object,
+                target: object) -> web.Response:
+    return render(request, "admin/login.html", status=status, error=error,
+                  login_csrf=login_csrf, next=target)
+
+
 @routes.post("/admin/login")
 async def login(request: web.Request) -> web.Response:
-    await ratelimit.check(request, "login", ratelimit.client_ip(request))
+    """Limited per client address and per account (guessing one admin's password from many
+    addresses, or many admins' from one, is slowed either way); failures are logged."""
     form = await request.post()
     if not secrets.compare_digest(str(form.get("login_csrf", "")),
                                   request.cookies.get("login_csrf", "-")):
         raise web.HTTPForbidden(text="missing or wrong CSRF token; reload the login page")
-    email, password = str(form.get("email", "")), str(form.get("password", ""))
+    email = str(form.get("email", "")).strip().lower()[:320]
+    password, client = str(form.get("password", "")), ratelimit.client_ip(request)
+    again = (form.get("login_csrf"), form.get("next", "/admin"))
+    try:
+        await ratelimit.check(request, "login", client)
+        await ratelimit.check(request, "login-account", email)
+    except ApiError as refused:
+        log.warning("admin login refused, too many attempts: %r from %s", email, client)
+        wait = math.ceil(refused.details.get("retry_after_seconds", 1))
+        page = _login_page(request, 429, f"Too many login attempts; try again in {wait} "
+                           "seconds.", *again)
+        page.headers["Retry-After"] = str(wait)
+        return page
     if not await request.app[USERS].check(email, password):
-        return render(request, "admin/login.html", status=401, error="Wrong e-mail or password.",
-                      login_csrf=form.get("login_csrf"), next=form.get("next", "/admin"))
+        log.warning("admin login failed: %r from %s", email, client)
+        return _login_page(request, 401, "Wrong e-mail or password.", *again)
     target = str(form.get("next", "/admin"))
     response = web.HTTPSeeOther(target if target.startswith("/admin") else "/admin")
-    session.issue(request, response, email.strip().lower())
+    await session.start(request, response, email)
+    log.info("admin %s signed in from %s", email, client)
     raise response
 
 
@@ -58,7 +80,7 @@ async def login(request: web.Request) -> web.Response:
 @admin_page
 async def logout(request: web.Request, admin: session.AdminSession) -> web.Response:
     response = web.HTTPSeeOther("/admin/login")
-    response.del_cookie(session.COOKIE, path="/")
+    await session.end(request, response, admin)
     raise response
 
 
