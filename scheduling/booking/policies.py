@@ -27,10 +27,20 @@ class BookingRules:
     no_show_grace: timedelta = timedelta(minutes=15)
     payment_window: timedelta = timedelta(minutes=30)
     """How long a pending booking waits for its deposit before the slot is released."""
+    max_per_contact_day: int = 4
+    max_per_contact_week: int = 10
+    """New bookings one phone or e-mail may make in a day and in a week (the owner's own
+    bookings are not counted against it): one script cannot hoard a day's slots under made-up
+    names, whatever profile each booking lands on."""
+    max_live_holds_per_customer: int = 2
 
     def __post_init__(self) -> None:
         if self.max_active_per_customer < 1:
             raise InvalidRequest("a customer must be allowed at least one booking")
+        caps = (self.max_per_contact_day, self.max_per_contact_week,
+                self.max_live_holds_per_customer)
+        if min(caps) < 1:
+            raise InvalidRequest("every per-contact cap must allow at least one")
 
 
 class CancelOutcome(StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 from uuid import UUID, uuid4
@@ -50,7 +50,15 @@ async def hold(cmd: HoldSlot, uow: BookingUnitOfWork, now: datetime) -> HoldResu
     async with uow:
         repo = uow.appointments
         catalog = await uow.catalog.get(cmd.slot.business_id)
-        ttl = cmd.ttl or (await repo.rules(cmd.slot.business_id)).hold_ttl
+        rules = await repo.rules(cmd.slot.business_id)
+        ttl = cmd.ttl or rules.hold_ttl
+        if cmd.customer_id is not None:
+            live = await repo.count_live_holds(cmd.customer_id, now)
+            if live >= rules.max_live_holds_per_customer:
+                raise PolicyViolation(
+                    "live_holds", f"at most {rules.max_live_holds_per_customer} times can be "
+                    "held at once; book or let one go first",
+                    limit=rules.max_live_holds_per_customer)
         placement = await secure(repo, catalog, cmd.slot, cmd.seats, now)
         held = draft(placement, catalog, cmd.customer_id, None, now)
         held = replace(held, status=Status.HELD, hold_expires_at=now + ttl, seats=cmd.seats)
@@ -101,6 +109,9 @@ async def book_in(
     catalog, rules, customer = context.catalog, context.rules, context.customer
     held = await _hold(repo, cmd, now) if cmd.hold_id else None
     staff_id = held.staff_id if held else staff_id
+    if cmd.channel is not Channel.ADMIN and series_id is None:  # a series counts as one
+        await within_contact_caps(repo, cmd.slot.business_id, cmd.contact or context.customer,
+                                  rules, now)
     await admit(repo, context, now, then_lock=staff_id)
     placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=staff_id)
     base = draft(placement, catalog, cmd.customer_id, customer, now)
@@ -151,6 +162,22 @@ async def admit(
             "max_active_bookings", f"a customer can hold at most {limit} upcoming bookings",
             limit=limit, active=active,
         )
+
+
+async def within_contact_caps(
+    repo: BookingRepository, business_id: UUID, contact: Contact | Customer, rules: BookingRules,
+    now: datetime,
+) -> None:
+    """The owner's caps on new bookings per phone or e-mail per day and per week."""
+    for window, limit, label in ((timedelta(days=1), rules.max_per_contact_day, "day"),
+                                 (timedelta(days=7), rules.max_per_contact_week, "week")):
+        made = await repo.count_by_contact(business_id, contact.phone, contact.email,
+                                           now - window)
+        if made >= limit:
+            raise PolicyViolation(
+                "bookings_per_contact", f"at most {limit} bookings a {label} can be made with "
+                "one phone number or e-mail; please call us to book more", limit=limit,
+                per=label)
 
 
 async def _hold(repo: BookingRepository, cmd: BookAppointment, now: datetime) -> Appointment:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -137,6 +138,27 @@ class BookingRepository:
             return int(await self.session.scalar(select(query)) or 0)
         lock = func.pg_advisory_xact_lock(func.hashtext(f"staff/{then_lock}"))
         return int((await self.session.execute(select(query, lock))).scalar_one() or 0)
+
+    async def count_by_contact(
+        self, business_id: UUID, phone: str | None, email: str | None, since: datetime
+    ) -> int:
+        """Bookings (held ones aside) made since `since` with this phone or e-mail, whatever
+        profile they are on and whatever became of them: cancelling does not refill a cap."""
+        reached = [AppointmentRow.contact_phone == phone] if phone else []
+        if email:
+            reached.append(func.lower(AppointmentRow.contact_email) == email.lower())
+        if not reached:
+            return 0
+        return int(await self.session.scalar(select(func.count()).where(
+            AppointmentRow.business_id == business_id, or_(*reached),
+            AppointmentRow.created_at >= since, AppointmentRow.status != Status.HELD.value,
+        )) or 0)
+
+    async def count_live_holds(self, customer_id: UUID, now: datetime) -> int:
+        return int(await self.session.scalar(select(func.count()).where(
+            AppointmentRow.customer_id == customer_id, AppointmentRow.status == Status.HELD.value,
+            AppointmentRow.hold_expires_at > now,
+        )) or 0)
 
     async def get(self, appointment_id: UUID, *, lock: bool = False) -> Appointment:
         query = select(AppointmentRow).where(AppointmentRow.id == appointment_id)

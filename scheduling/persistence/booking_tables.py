@@ -80,6 +80,9 @@ class AppointmentRow(Base):
         Index("ix_appointments_staff_start", "staff_id", "starts_at"),
         Index("ix_appointments_business_start", "business_id", "starts_at", "id"),
         Index("ix_appointments_customer_status", "customer_id", "status"),
+        Index("ix_appointments_contact_phone", "business_id", "contact_phone", "created_at"),
+        Index("ix_appointments_contact_email", "business_id", text("lower(contact_email)"),
+              "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -167,6 +170,9 @@ class BookingRulesRow(Base):
     claim_window_minutes: Mapped[int] = mapped_column(Integer)
     no_show_grace_minutes: Mapped[int] = mapped_column(Integer)
     payment_window_minutes: Mapped[int] = mapped_column(Integer, server_default=text("30"))
+    max_per_contact_day: Mapped[int] = mapped_column(Integer, server_default=text("4"))
+    max_per_contact_week: Mapped[int] = mapped_column(Integer, server_default=text("10"))
+    max_live_holds_per_customer: Mapped[int] = mapped_column(Integer, server_default=text("2"))
 
 
 class CustomerBlockRow(Base):
