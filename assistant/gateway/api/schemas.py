@@ -44,6 +44,9 @@ APPOINTMENT_PROPS: dict[str, Schema] = {
                    amount=MONEY, status={"type": "string"}),
     "cancellation": nullable(obj(["by", "reason", "fee", "refund"], by={"type": "string"},
                                  reason={"type": "string"}, fee=MONEY, refund=MONEY)),
+    "contact": nullable(obj(["name", "phone", "email"], name={"type": "string"},
+                            phone=nullable({"type": "string"}),
+                            email=nullable({"type": "string"}))),
 }
 SLOT = obj(["start", "end", "service_id", "location_id", "staff_ids", "seats_left"],
            start=WHEN, end=WHEN, service_id=UUID, location_id=UUID, staff_ids=array(UUID),

@@ -38,6 +38,8 @@ def appointment(a: Appointment) -> Json:
         "cancellation": None if cancel is None else {
             "by": cancel.by.value, "reason": cancel.reason, "fee": str(cancel.fee),
             "refund": str(cancel.refund)},
+        "contact": None if a.contact is None else {
+            "name": a.contact.name, "phone": a.contact.phone, "email": a.contact.email},
     }
 
 
