@@ -20,31 +20,37 @@ from assistant.gateway.admin.users import AdminUsers
 
 @dataclass(frozen=True)
 class Answer:
+    """What the login form answered (no redirect followed)."""
+
     status: int
     text: str
     set_cookie: list[str]
+    location: str | None
 
 
 async def sign_in(client: TestClient, email: str, password: str,  # type: ignore[type-arg]
-                  source: str | None = None) -> Answer:
-    """Fill in the login form and return the answer. Without `source`
-    the client's own cookie jar keeps the session; with one (e.g. "127.0.0.7", any loopback
-    address works on Linux) the form is posted from that address by a client of its own."""
+                  source: str | None = None, target: str = "/admin") -> Answer:
+    """Fill in the login form, asking to return to `target`. Without `source` the client's
+    own cookie jar keeps the session; with one (e.g. "127.0.0.7": any loopback address works
+    on Linux) the form is posted from that address by a client of its own."""
     form = await (await client.get("/admin/login")).text()
     found = re.search(r'name="login_csrf" value="([^"]+)"', form)
     assert found is not None, form
-    data = {"email": email, "password": password, "login_csrf": found.group(1), "next": "/admin"}
+    data = {"email": email, "password": password, "login_csrf": found.group(1), "next": target}
     if source is None:
         response = await client.post("/admin/login", data=data, allow_redirects=False)
-        return Answer(response.status, await response.text(),
-                      response.headers.getall("Set-Cookie", []))
+        return await _answer(response)
     connector = aiohttp.TCPConnector(local_addr=(source, 0))
     async with aiohttp.ClientSession(connector=connector) as http, http.post(
         client.make_url("/admin/login"), data=data, allow_redirects=False,
         headers={"Cookie": f"login_csrf={found.group(1)}"},
     ) as response:
-        return Answer(response.status, await response.text(),
-                      response.headers.getall("Set-Cookie", []))
+        return await _answer(response)
+
+
+async def _answer(response: aiohttp.ClientResponse) -> Answer:
+    return Answer(response.status, await response.text(),
+                  response.headers.getall("Set-Cookie", []), response.headers.get("Location"))
 
 
 async def login_as(sessions: async_sessionmaker[AsyncSession], email: str,

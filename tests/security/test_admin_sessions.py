@@ -177,3 +177,22 @@ async def test_login_is_limited_per_client_across_many_accounts(gateway: Client)
     assert "Too many login attempts" in answers[-1].text
     elsewhere = await sign_in(gateway, OWNER, PASSWORD, source="127.0.0.30")
     assert elsewhere.status == 303  # the same account from another address is let in
+
+
+@pytest.mark.parametrize("email", ["owner@example.com\x00", "x" * 5000, "ünï@exämple.com"])
+async def test_an_odd_email_on_the_login_form_is_refused_not_a_500(
+    gateway: Client, email: str,  # noqa: F811
+) -> None:
+    assert (await sign_in(gateway, email, PASSWORD)).status == 401
+
+
+@pytest.mark.parametrize(("target", "location"), [
+    ("/admin/appointments?status=confirmed", "/admin/appointments?status=confirmed"),
+    ("//evil.example/admin", "/admin"), ("/administrator", "/admin"),
+    ("/admin/" + "a" * 5000, "/admin"),
+])
+async def test_login_returns_only_to_a_dashboard_page(
+    gateway: Client, target: str, location: str,  # noqa: F811
+) -> None:
+    answer = await sign_in(gateway, OWNER, PASSWORD, target=target)
+    assert (answer.status, answer.location) == (303, location)

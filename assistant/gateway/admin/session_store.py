@@ -64,7 +64,7 @@ class SessionStore:
             token_hash=token_hash(token), email=email, created_at=now, last_seen_at=now,
             expires_at=now + ABSOLUTE, revoked_at=None,
             client_address=client_address[:ADDRESS_CHARS],
-            user_agent=user_agent[:USER_AGENT_CHARS])
+            user_agent=user_agent.replace("\x00", "")[:USER_AGENT_CHARS])
         async with self.sessions() as session, session.begin():
             await session.execute(delete(AdminSessionRow).where(
                 AdminSessionRow.expires_at < now - KEEP_ENDED))

@@ -53,7 +53,7 @@ async def login(request: web.Request) -> web.Response:
     if not secrets.compare_digest(str(form.get("login_csrf", "")),
                                   request.cookies.get("login_csrf", "-")):
         raise web.HTTPForbidden(text="missing or wrong CSRF token; reload the login page")
-    email = str(form.get("email", "")).strip().lower()[:320]
+    email = _address(form.get("email"))
     password, client = str(form.get("password", "")), ratelimit.client_ip(request)
     again = (form.get("login_csrf"), form.get("next", "/admin"))
     try:
@@ -69,11 +69,25 @@ async def login(request: web.Request) -> web.Response:
     if not await request.app[USERS].check(email, password):
         log.warning("admin login failed: %r from %s", email, client)
         return _login_page(request, 401, "Wrong e-mail or password.", *again)
-    target = str(form.get("next", "/admin"))
-    response = web.HTTPSeeOther(target if target.startswith("/admin") else "/admin")
+    response = web.HTTPSeeOther(_back_to(form.get("next")))
     await session.start(request, response, email)
     log.info("admin %s signed in from %s", email, client)
     raise response
+
+
+def _address(typed: object) -> str:
+    """The e-mail as accounts are keyed; "" (no account) for what cannot be one, such as a
+    value with a NUL byte, which PostgreSQL would refuse to compare."""
+    email = str(typed or "").strip().lower()
+    return "" if "\x00" in email or len(email) > 320 else email
+
+
+def _back_to(target: object) -> str:
+    """Where the login form returns to: a dashboard page of ours, never another site (an open
+    redirect) nor a path a client cannot follow."""
+    path = str(target or "")
+    ours = path == "/admin" or path.startswith(("/admin/", "/admin?"))
+    return path if ours and len(path) <= 2000 else "/admin"
 
 
 @routes.post("/admin/logout")
