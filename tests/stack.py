@@ -31,11 +31,12 @@ class RunningAssistant:
     def __init__(self, data_dir: Path, **env: str) -> None:
         self.data_dir, self.env = data_dir, env
         self.gateway_port, self.rasa_port = free_port(), free_port()
+        self.action_server_port = free_port()
         settings = {
             "DATA_DIR": str(data_dir),
             "GATEWAY_PORT": str(self.gateway_port),
             "RASA_PORT": str(self.rasa_port),
-            "ACTION_SERVER_PORT": str(free_port()),
+            "ACTION_SERVER_PORT": str(self.action_server_port),
         }
         inherited = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         self.process = subprocess.Popen(
