@@ -17,6 +17,7 @@ from assistant.gateway import resources
 from assistant.interval import every
 from scheduling.booking import attendance, waitlist
 from scheduling.booking.agenda import queue_daily_agendas
+from scheduling.persistence import limits, receipts
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.database import make_session_factory
 
@@ -41,12 +42,22 @@ async def _queue_agendas(factory: Factory, now: datetime) -> None:
         await queue_daily_agendas(BookingUnitOfWork(factory), business_id, now)
 
 
+async def _prune_limits(factory: Factory, now: datetime) -> None:
+    """Rate-limit buckets that are full again and receipts past their keep: both behave as if
+    absent, so deleting them changes nothing but the tables' size."""
+    async with factory() as session:
+        await limits.prune(session, now)
+        await receipts.prune(session, now)
+        await session.commit()
+
+
 JOBS: dict[str, Job] = {
     "release expired holds": _in_unit_of_work(attendance.release_expired_holds),
     "close past appointments": _in_unit_of_work(attendance.close_past),
     "expire unpaid bookings": _in_unit_of_work(attendance.expire_unpaid),
     "expire waitlist offers": _in_unit_of_work(waitlist.expire_offers),
     "daily agendas": _queue_agendas,
+    "prune rate limits and receipts": _prune_limits,
 }
 
 

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from aiohttp import web
 
+from assistant.gateway import replays
 from assistant.gateway.admin.guard import admin_page
 from assistant.gateway.admin.session import AdminSession
 from assistant.gateway.resources import CALENDAR, ENGINE, SETTINGS
@@ -26,6 +27,8 @@ from scheduling.persistence.database import make_session_factory
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
+PUSHES = replays.Source("google-push", "text/plain")
+"""Notifications by channel id and X-Goog-Message-Number: a repeat is not synced again."""
 
 
 def google_config(settings: Settings) -> GoogleConfig | None:
@@ -115,8 +118,23 @@ async def google_push(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="not a Google push notification")
     token = request.headers.get("X-Goog-Channel-Token", "")
     try:
-        outcome = await services.sync.on_push(channel, token, state, services.clock())
+        await services.channels.verify(channel, token)
     except UnknownChannel:
+        raise web.HTTPForbidden(text="unknown channel") from None
+    number = request.headers.get("X-Goog-Message-Number", "")
+    return await replays.once(request, PUSHES, f"{channel}:{number}" if number else "",
+                              lambda: _synced(services, channel, token, state), _repeated)
+
+
+async def _synced(services: CalendarServices, channel: str, token: str, state: str
+                  ) -> web.Response:
+    try:
+        outcome = await services.sync.on_push(channel, token, state, services.clock())
+    except UnknownChannel:  # stopped since it was verified
         raise web.HTTPForbidden(text="unknown channel") from None
     log.info("Google push on channel %s (%s): %s", channel, state, outcome)
     return web.Response(text=outcome)
+
+
+async def _repeated() -> web.Response:
+    return web.Response(text="already received")

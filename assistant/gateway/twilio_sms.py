@@ -15,12 +15,12 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from twilio.twiml.messaging_response import MessagingResponse
 
-from assistant.gateway import ratelimit
+from assistant.gateway import ratelimit, replays
 from assistant.gateway.api import context
 from assistant.gateway.conversation import TIMEOUTS, Reply, forward, within
 from assistant.gateway.errors import ApiError
 from assistant.gateway.resources import ENGINE
-from assistant.gateway.twilio_auth import pending_turn, twiml, verified_form
+from assistant.gateway.twilio_auth import TWIML, pending_turn, twiml, verified_form
 from scheduling.catalog import E164
 from scheduling.notifications import optouts
 from scheduling.persistence.database import make_session_factory
@@ -37,6 +37,8 @@ STARTED = ("You have successfully been re-subscribed to messages from this numbe
            "Reply HELP for help. Reply STOP to unsubscribe.")
 ONE_MOMENT = "One moment, I'm checking that for you."
 UNAVAILABLE = "Sorry, I can't answer right now. Please try again in a few minutes."
+RECEIVED = replays.Source("twilio-sms", TWIML)
+"""Messages by MessageSid: Twilio's retry of one gets the first answer, not a second turn."""
 routes = web.RouteTableDef()
 
 
@@ -98,6 +100,11 @@ async def incoming(request: web.Request) -> web.Response:
     if not E164.match(phone):
         raise ApiError(422, "invalid_sender", "From must be an E.164 number")
     await ratelimit.check(request, "twilio", phone)
+    return await replays.once(request, RECEIVED, form.get("MessageSid", ""),
+                              lambda: _reply(request, phone, text), _nothing)
+
+
+async def _reply(request: web.Request, phone: str, text: str) -> web.Response:
     handled = await _keyword(request, phone, text.upper().strip(" .!"))
     if handled is not None:
         return handled
@@ -105,6 +112,10 @@ async def incoming(request: web.Request) -> web.Response:
     task = asyncio.ensure_future(
         forward(request.app, f"sms:{phone}", text[:1000] or "hi", metadata, "sms"))
     return await _answer(request, task)
+
+
+async def _nothing() -> web.Response:
+    return _message("")
 
 
 @routes.post("/twilio/sms/continue")

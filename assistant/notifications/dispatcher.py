@@ -22,6 +22,7 @@ from assistant.notifications.audience import AudienceLoader
 from assistant.notifications.planning import Delivery, Plan, plan_message
 from assistant.notifications.render import Renderer
 from assistant.notifications.senders import EmailSender, SendError, SmsSender
+from assistant.notifications.sms_limits import SmsCaps, refusal
 from assistant.notifications.twilio_sms import RecipientOptedOut
 from scheduling.notifications import alerts, optouts, store
 from scheduling.notifications.policy import RetryPolicy
@@ -46,6 +47,8 @@ class DispatchConfig:
     lease: timedelta = timedelta(minutes=5)
     concurrency: int = 8
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    sms_caps: SmsCaps = field(default_factory=SmsCaps)
+    """Texts to numbers nobody verified (`sms_limits`)."""
 
 
 class Dispatcher:
@@ -93,6 +96,13 @@ class Dispatcher:
         key = f"{message.id}:{delivery.channel}"
         attempt = partial(Attempt, delivery.channel, sender.provider, delivery.recipient, key,
                           summary=delivery.summary)
+        if delivery.channel == "sms":
+            refused = await refusal(self.factory, self.config.sms_caps, delivery.recipient,
+                                    message.payload.get("business_id"), self.clock())
+            if refused is not None:
+                log.warning("outbox %s: SMS to %s skipped: %s", message.id, delivery.recipient,
+                            refused)
+                return attempt("skipped", error=refused)
         try:
             sid = await asyncio.to_thread(sender.send, delivery.build(key))  # type: ignore[arg-type]
         except RecipientOptedOut as error:

@@ -11,6 +11,7 @@ from scheduling.persistence import (
     calendar_tables,
     catalog_tables,
     desk_tables,
+    limit_tables,
     notification_tables,
     outbox,
     waitlist_tables,
@@ -21,5 +22,5 @@ metadata = Base.metadata
 
 __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
-    "metadata", "notification_tables", "outbox", "waitlist_tables",
+    "limit_tables", "metadata", "notification_tables", "outbox", "waitlist_tables",
 ]

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from assistant.embedded_db import free_port
 from assistant.gateway.admin import session
 from assistant.gateway.admin.session_store import SessionStore
 from assistant.gateway.google_oauth import routes
-from assistant.gateway.resources import CALENDAR, SETTINGS
+from assistant.gateway.resources import CALENDAR, ENGINE, SETTINGS
 from assistant.settings import Settings
 from calendar_sync.config import GoogleConfig
 from calendar_sync.connections import Connection, ConnectionStore
@@ -78,7 +78,7 @@ async def salon(
 
 @pytest.fixture
 async def calendar(
-    session_factory: async_sessionmaker[AsyncSession], config: GoogleConfig
+    session_factory: async_sessionmaker[AsyncSession], config: GoogleConfig, engine: AsyncEngine
 ) -> AsyncIterator[CalendarServices]:
     """The calendar services behind the gateway's Google routes, listening on 127.0.0.1."""
     port = free_port()
@@ -86,6 +86,7 @@ async def calendar(
                      clock=lambda: NOW)
     app = web.Application(middlewares=[session.middleware])  # resolves the admin cookie
     app[CALENDAR] = services
+    app[ENGINE] = engine  # push receipts (a repeated message number is not synced again)
     app[session.STORE] = SessionStore(session_factory)
     app[SETTINGS] = Settings(secret_key=ADMIN_KEY)
     app.add_routes(routes)

@@ -76,17 +76,21 @@ class FakeGoogle:
         request[ACCOUNT] = account
         return await handler(request)
 
-    async def push(self, calendar_id: str, state: str = "exists") -> list[int]:
-        """Notify every channel on `calendar_id`; the receivers' statuses, in order."""
+    async def push(self, calendar_id: str, state: str = "exists", again: bool = False
+                   ) -> list[int]:
+        """Notify every channel on `calendar_id`; the receivers' statuses, in order. Each
+        message takes the channel's next message number (1 went with its "sync" message), as
+        Google numbers them; `again` delivers the last one a second time, as a retry would."""
         statuses = []
         async with aiohttp.ClientSession() as http:
             for channel in list(self.state.channels.values()):
                 if channel["calendarId"] != calendar_id:
                     continue
+                channel["messages"] = channel.get("messages", 1) + (0 if again else 1)
                 headers = {"X-Goog-Channel-ID": channel["id"], "X-Goog-Resource-State": state,
                            "X-Goog-Channel-Token": channel.get("token", ""),
                            "X-Goog-Resource-ID": channel["resourceId"],
-                           "X-Goog-Message-Number": "2"}
+                           "X-Goog-Message-Number": str(channel["messages"])}
                 async with http.post(channel["address"], headers=headers) as answer:
                     statuses.append(answer.status)
         return statuses

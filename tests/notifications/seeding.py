@@ -6,19 +6,26 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.booking.messages import describe
 from scheduling.booking.model import Appointment, Channel, Status
+from scheduling.persistence.catalog_tables import CustomerRow
 from scheduling.persistence.outbox import OutboxRow
-from tests.booking.booking_builders import Salon, ny, save_salon
+from tests.booking.booking_builders import NOW, Salon, ny, save_salon
 from tests.notifications.conftest import mailable_salon
 
 
 async def seed_salon(factory: async_sessionmaker[AsyncSession]) -> Salon:
+    """The salon, its customers' phones verified: this load is the business's own customers',
+    not texts to numbers nobody proved (those are capped, `assistant.notifications.sms_limits`)."""
     salon = mailable_salon()
     await save_salon(factory, salon)
+    async with factory() as session:
+        await session.execute(update(CustomerRow).where(CustomerRow.business_id == salon.id)
+                              .values(phone_verified_at=NOW))
+        await session.commit()
     return salon
 
 
