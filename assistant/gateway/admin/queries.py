@@ -18,21 +18,31 @@ from scheduling.persistence.outbox import OutboxRow
 Row = dict[str, Any]
 
 
+def _kept(session: AsyncSession, rows: list[Any]) -> list[Any]:
+    """ORM rows a page reads after its unit of work rolled back: taken out of the session, they
+    keep what was loaded; left in, the rollback expires them and the template's first read of
+    an attribute fails (DetachedInstanceError, a 500) as soon as there is one such row."""
+    for row in rows:
+        session.expunge(row)
+    return rows
+
+
 async def attempts(session: AsyncSession, failed_only: bool, limit: int = 200) -> list[Row]:
     query = (select(DeliveryAttemptRow, OutboxRow.kind)
              .join(OutboxRow, OutboxRow.id == DeliveryAttemptRow.outbox_id)
              .order_by(desc(DeliveryAttemptRow.id)).limit(limit))
     if failed_only:
         query = query.where(DeliveryAttemptRow.status == "failed")
-    rows = await session.execute(query)
-    return [{"attempt": a, "kind": kind} for a, kind in rows.all()]
+    rows = (await session.execute(query)).all()
+    _kept(session, [a for a, _ in rows])
+    return [{"attempt": a, "kind": kind} for a, kind in rows]
 
 
 async def alerts(session: AsyncSession) -> list[NotificationAlertRow]:
     rows = await session.scalars(select(NotificationAlertRow)
                                  .where(NotificationAlertRow.resolved_at.is_(None))
                                  .order_by(desc(NotificationAlertRow.created_at)).limit(100))
-    return list(rows)
+    return _kept(session, list(rows))
 
 
 async def calendars(session: AsyncSession) -> list[Row]:
@@ -40,7 +50,9 @@ async def calendars(session: AsyncSession) -> list[Row]:
         select(CalendarConnectionRow, StaffRow.name)
         .join(StaffRow, StaffRow.id == CalendarConnectionRow.staff_id)
         .order_by(StaffRow.name))
-    return [{"connection": c, "staff": name} for c, name in rows.all()]
+    found = rows.all()
+    _kept(session, [c for c, _ in found])
+    return [{"connection": c, "staff": name} for c, name in found]
 
 
 async def _has_events(session: AsyncSession) -> bool:
