@@ -6,6 +6,7 @@ the calendar sync, and gets the first answer again.
 
 from __future__ import annotations
 
+import asyncio
 from xml.etree import ElementTree
 
 import pytest
@@ -46,6 +47,16 @@ async def test_a_retried_sms_reaches_rasa_once_and_gets_the_same_answer(
     assert len(rasa[0].received) == 1
     await post(twilio, "/twilio/sms", {**form, "MessageSid": "SM" + "2" * 32})
     assert len(rasa[0].received) == 2  # another message with the same words is a new turn
+
+
+async def test_a_retry_during_the_first_delivery_waits_for_its_answer(
+        twilio: Client, rasa: Rasa) -> None:  # noqa: F811
+    rasa[0].delay = 0.5  # longer than the SMS timeout here: the answer is "one moment"
+    form = {"From": CALLER, "Body": "any time tomorrow", "MessageSid": "SM" + "4" * 32}
+    answers = await asyncio.gather(*(post(twilio, "/twilio/sms", form) for _ in range(3)))
+    assert {status for status, _ in answers} == {200}
+    assert len({_xml(root) for _, root in answers}) == 1
+    assert len(rasa[0].received) == 1
 
 
 async def test_a_retried_voice_step_reaches_rasa_once(twilio: Client, rasa: Rasa  # noqa: F811
