@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
+
 from actions.runtime import Runtime
 from assistant.action_server import busy_source
 from assistant.settings import Settings
@@ -28,3 +33,13 @@ def test_every_unit_of_work_gets_the_configured_source() -> None:
     assert runtime.uow().busy is source
     runtime.configure("postgresql://u@127.0.0.1:1/none")
     assert runtime.uow().busy is None
+
+
+@pytest.mark.parametrize("module", ["assistant.action_server", "assistant.gateway.app",
+                                    "assistant.run", "calendar_sync.__main__"])
+def test_each_process_entry_imports_on_its_own(module: str) -> None:
+    """Each process starts from a fresh interpreter: an import cycle that the test session's
+    import order happens to hide must still fail here (one stopped the action server)."""
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
