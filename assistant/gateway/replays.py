@@ -13,11 +13,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
-from assistant.gateway.api import context
 from assistant.gateway.resources import ENGINE
 from scheduling.persistence import receipts
 from scheduling.persistence.database import make_session_factory
@@ -46,7 +45,7 @@ async def once(request: web.Request, source: Source, key: str, handle: Respond,
         return await handle()
     factory = make_session_factory(request.app[ENGINE])
     async with factory() as session:
-        first = await receipts.first(session, source.name, key, context.now(), KEEP)
+        first = await receipts.first(session, source.name, key, datetime.now(UTC), KEEP)
         await session.commit()
     if not first:
         stored = await _first_answer(request, source, key)
