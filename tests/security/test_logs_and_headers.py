@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant import logcontext
+from assistant.action_server import ConversationExecutor
 from assistant.gateway import errors, tracing
 from assistant.gateway.app import AccessLog, create_app
 from assistant.notifications.runtime import DISPATCHER
@@ -96,8 +97,6 @@ async def test_every_gateway_line_and_response_names_its_request(
 
 
 async def test_action_server_lines_name_the_conversation(lines: list[str]) -> None:
-    from assistant.action_server import ConversationExecutor  # after the gateway: import order
-
     executor = ConversationExecutor()
 
     class Noisy(Action):
