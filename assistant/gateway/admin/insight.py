@@ -10,16 +10,15 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
 
-from assistant.gateway.admin import queries, session
+from assistant.gateway.admin import session
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.api import context
-from assistant.gateway.api.analytics_routes import available_minutes
+from assistant.gateway.reads import reads
 from assistant.gateway.resources import SETTINGS
 from assistant.settings import PROJECT_ROOT
-from scheduling.persistence import booking_analytics as analytics
-from scheduling.persistence.waitlist_tables import WaitlistEntryRow
+from scheduling.persistence.admin_reads import Filters, utilisation
+from scheduling.utilisation import available_minutes
 
 TRAINING = web.AppKey("training", dict[str, Any])
 routes = web.RouteTableDef()
@@ -31,12 +30,11 @@ async def analytics_page(request: web.Request, admin: session.AdminSession) -> w
     catalog = await context.catalog(request)
     now, zone = context.now(), catalog.business.time_zone
     start, end = now - timedelta(days=30), now + timedelta(days=30)
-    filters = analytics.Filters(catalog.business.id, start, end)
-    async with context.uow(request) as work:
-        summary = await analytics.summary(work.session, filters)
-        days = await analytics.buckets(work.session, filters, "day", zone)
-        heat = await analytics.heat_map(work.session, filters, zone)
-    usage = analytics.utilisation(summary.booked_minutes_by_staff,
+    filters, found = Filters(catalog.business.id, start, end), reads(request)
+    summary = await found.summary(filters)
+    days = await found.buckets(filters, "day", zone)
+    heat = await found.heat_map(filters, zone)
+    usage = utilisation(summary.booked_minutes_by_staff,
                                   available_minutes(catalog, start, end))
     chart = {"days": [[d.date().isoformat(), n] for d, n in days],
              "utilisation": [[m.name, round(usage.get(m.id, 0.0), 3)] for m in catalog.staff]}
@@ -49,9 +47,8 @@ async def analytics_page(request: web.Request, admin: session.AdminSession) -> w
 @admin_page
 async def messages(request: web.Request, admin: session.AdminSession) -> web.Response:
     failed_only = request.query.get("failed") == "1"
-    async with context.uow(request) as work:
-        rows = await queries.attempts(work.session, failed_only)
-        alerts = await queries.alerts(work.session)
+    rows = await reads(request).attempts(failed_only)
+    alerts = await reads(request).open_alerts()
     return page(request, admin, "messages.html", rows=rows, alerts=alerts,
                 failed_only=failed_only)
 
@@ -60,8 +57,7 @@ async def messages(request: web.Request, admin: session.AdminSession) -> web.Res
 @admin_page
 async def calendars(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
-    async with context.uow(request) as work:
-        rows = await queries.calendars(work.session)
+    rows = await reads(request).calendars()
     google = bool(request.app[SETTINGS].google_client_id)
     return page(request, admin, "calendars.html", rows=rows, staff=catalog.staff, google=google)
 
@@ -70,10 +66,7 @@ async def calendars(request: web.Request, admin: session.AdminSession) -> web.Re
 @admin_page
 async def waitlist(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
-    async with context.uow(request) as work:
-        rows = list(await work.session.scalars(
-            select(WaitlistEntryRow).where(WaitlistEntryRow.business_id == catalog.business.id)
-            .order_by(WaitlistEntryRow.created_at.desc()).limit(200)))
+    rows = await reads(request).waitlist(catalog.business.id)
     return page(request, admin, "waitlist.html", rows=rows,
                 services={s.id: s.name for s in catalog.services},
                 staff={m.id: m.name for m in catalog.staff})
@@ -83,9 +76,8 @@ async def waitlist(request: web.Request, admin: session.AdminSession) -> web.Res
 @admin_page
 async def conversations(request: web.Request, admin: session.AdminSession) -> web.Response:
     sender = request.query.get("sender")
-    async with context.uow(request) as work:
-        listed = await queries.conversations(work.session)
-        events = await queries.transcript(work.session, sender) if sender else []
+    listed = await reads(request).conversations()
+    events = await reads(request).transcript(sender) if sender else []
     return page(request, admin, "conversations.html", listed=listed, sender=sender,
                 events=events)
 

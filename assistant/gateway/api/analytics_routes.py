@@ -1,13 +1,11 @@
 """Analytics for admins: the summary with utilisation, bookings per period, the heat map.
 
-Utilisation needs each staff member's available minutes; they come from the catalog's weekly
-hours less breaks, expanded on the business's wall clock by the same `LocalDays` the engine uses.
+Utilisation needs each staff member's available minutes (`scheduling.utilisation`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from uuid import UUID
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -16,23 +14,11 @@ from assistant.gateway.api.auth import require_admin
 from assistant.gateway.api.params import HISTORY, invalid, query_when
 from assistant.gateway.api.spec import Op, Param
 from scheduling.catalog import Catalog
-from scheduling.hours import LocalDays
-from scheduling.persistence import booking_analytics as analytics
-from scheduling.timeline import clip, seconds, subtract
+from assistant.gateway.reads import reads
+from scheduling.persistence import admin_reads as analytics
+from scheduling.utilisation import available_minutes
 
 DEFAULT_SPAN = timedelta(days=30)
-
-
-def available_minutes(catalog: Catalog, start: datetime, end: datetime) -> dict[UUID, float]:
-    zone = catalog.business.locations[0].zone
-    days = LocalDays.around(zone, start, end)
-    low, high = seconds(start), seconds(end)
-    out = {}
-    for member in catalog.staff:
-        working = subtract(days.expand(member.weekly_hours, member.overrides),
-                           days.expand(member.breaks))
-        out[member.id] = sum(b - a for a, b in clip(working, low, high)) / 60
-    return out
 
 
 async def _filters(request: web.Request) -> tuple[analytics.Filters, Catalog]:
@@ -48,8 +34,7 @@ async def _filters(request: web.Request) -> tuple[analytics.Filters, Catalog]:
 async def summary(request: web.Request) -> web.Response:
     require_admin(request)
     filters, catalog = await _filters(request)
-    async with context.uow(request) as work:
-        found = await analytics.summary(work.session, filters)
+    found = await reads(request).summary(filters)
     if filters.start_from is None or filters.start_until is None:
         raise invalid("from", "is required")
     usage = analytics.utilisation(found.booked_minutes_by_staff,
@@ -68,8 +53,7 @@ async def bookings(request: web.Request) -> web.Response:
     require_admin(request)
     grain = request.query.get("grain", "day")
     filters, catalog = await _filters(request)
-    async with context.uow(request) as work:
-        rows = await analytics.buckets(work.session, filters, grain, catalog.business.time_zone)
+    rows = await reads(request).buckets(filters, grain, catalog.business.time_zone)
     return web.json_response({"grain": grain, "items": [
         {"start": moment.date().isoformat(), "count": n} for moment, n in rows]})
 
@@ -77,8 +61,7 @@ async def bookings(request: web.Request) -> web.Response:
 async def heat_map(request: web.Request) -> web.Response:
     require_admin(request)
     filters, catalog = await _filters(request)
-    async with context.uow(request) as work:
-        cells = await analytics.heat_map(work.session, filters, catalog.business.time_zone)
+    cells = await reads(request).heat_map(filters, catalog.business.time_zone)
     return web.json_response({"items": [{"weekday": d, "hour": h, "count": n}
                                         for (d, h), n in sorted(cells.items())]})
 
