@@ -215,7 +215,7 @@ async def read_back(tracker: Tracker) -> str:
         around = "as soon as something opens" if when == "earliest" else f"around {when}"
         return (f"So that's the waitlist for {service.name}, {around}, for {name}. "
                 "Shall I add you? Please say yes or no.")
-    zone = catalog.business.locations[0].zone
+    zone = catalog.business.zone
     when = speech.day_and_time(datetime.fromisoformat(choice["start"]), zone, now())
     staff = catalog.staff_member(UUID(choice["staff_id"])).name
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"

@@ -130,7 +130,7 @@ class ValidateManageForm(BaseForm):
         if len(by_service) == 1:
             return {"appointment_id": by_service[0]["id"]}
         names = {str(s.id): s.name for s in catalog.staff}
-        pick = parsing.parse_pick(turn.text, items, catalog.business.locations[0].zone, now(),
+        pick = parsing.parse_pick(turn.text, items, catalog.business.zone, now(),
                                   names)
         index = pick.index if pick else None
         return {"appointment_id": items[index]["id"]} if index is not None else {}

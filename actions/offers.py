@@ -71,7 +71,7 @@ class ActionAskSlotChoice(Action):
     ) -> list[EventType]:
         catalog = await runtime.catalog()
         offers = tracker.get_slot("suggestions") or []
-        zone = catalog.business.locations[0].zone
+        zone = catalog.business.zone
         heading = "Here is what I have:"
         if not offers:
             try:

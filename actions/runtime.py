@@ -22,10 +22,10 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scheduling.catalog import Catalog
-from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.errors import NotFound
 from scheduling.occupancy import BusyTimeSource
 from scheduling.persistence.database import make_engine, make_session_factory
+from scheduling.persistence.desk_uow import DeskUnitOfWork
 
 BusySourceFactory = Callable[[async_sessionmaker[AsyncSession]], BusyTimeSource]
 

@@ -90,6 +90,11 @@ class Business:
         if not self.locations:
             raise InvalidRequest("a business needs at least one location")
 
+    @property
+    def zone(self) -> ZoneInfo:
+        """The business's own time zone: its days, agendas and reports are read in it."""
+        return zone(self.time_zone)
+
 
 @dataclass(frozen=True, slots=True)
 class Staff:

@@ -1,5 +1,5 @@
-"""The booking lifecycle: holds, bookings, cancellations, moves, series, groups, waitlist.
+"""The booking lifecycle: holds, bookings, cancellations, moves, groups, waitlist.
 
 Services take a command, a `BookingUnitOfWork` and `now`, commit once, and return frozen
-results; see `services`, `changes`, `attendance`, `recurrence`, `waitlist`, `analytics`.
+results; see `services`, `changes`, `attendance`, `waitlist`, `analytics`.
 """

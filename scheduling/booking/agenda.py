@@ -12,13 +12,11 @@ from datetime import datetime, time, timedelta
 from uuid import UUID
 
 from scheduling.booking.messages import OutboxMessage
-from scheduling.booking.model import Appointment, Status
-from scheduling.catalog import Catalog, zone
-from scheduling.persistence.booking_tables import AppointmentRow
-from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.booking.model import Appointment
+from scheduling.catalog import Catalog
+from scheduling.ports import BookingUnitOfWork
 
 SEND_FROM = time(7, 0)
-ACTIVE = (Status.PENDING.value, Status.CONFIRMED.value)
 
 
 async def queue_daily_agendas(
@@ -29,7 +27,7 @@ async def queue_daily_agendas(
     do, before reading any appointment."""
     async with uow:
         catalog = await uow.catalog.get(business_id)
-        tz = zone(catalog.business.time_zone)
+        tz = catalog.business.zone
         local = now.astimezone(tz)
         if local.time() < send_from:
             return 0
@@ -40,11 +38,7 @@ async def queue_daily_agendas(
         if not missing:
             return 0
         end = datetime.combine(local.date() + timedelta(days=1), time(0), tz)
-        booked = await uow.appointments.find(
-            AppointmentRow.business_id == business_id, AppointmentRow.status.in_(ACTIVE),
-            AppointmentRow.staff_id.in_(missing),
-            AppointmentRow.starts_at >= start, AppointmentRow.starts_at < end,
-        )
+        booked = await uow.appointments.booked_between(business_id, missing, start, end)
         names = {a.customer_id: await _customer_name(uow, a) for a in booked}
         rows = [
             _agenda(catalog, staff_id, [a for a in booked if a.staff_id == staff_id], names,

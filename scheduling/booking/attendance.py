@@ -16,8 +16,7 @@ from scheduling.booking.model import Actor, Appointment, AuditEntry, Status, tra
 from scheduling.booking.results import BookingResult, SweepResult
 from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest
-from scheduling.persistence.booking_tables import AppointmentRow
-from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.ports import BookingUnitOfWork
 
 EARLIEST_CHECK_IN = timedelta(hours=1)
 PAYMENT_NOT_RECEIVED = "payment not received"
@@ -39,24 +38,13 @@ async def check_in(appointment_id: UUID, uow: BookingUnitOfWork, now: datetime) 
     return BookingResult(done)
 
 
-async def complete(appointment_id: UUID, uow: BookingUnitOfWork, now: datetime) -> BookingResult:
-    async with uow:
-        current = await uow.appointments.get(appointment_id, lock=True)
-        done, entry = transition(current, Status.COMPLETED, now=now, actor=Actor.OWNER,
-                                 reason="completed")
-        await _save(uow, done, entry)
-        await uow.commit()
-    return BookingResult(done)
-
-
 async def close_past(uow: BookingUnitOfWork, now: datetime) -> SweepResult:
     """Periodic job: confirmed appointments past their end plus the business's grace period
     become completed when checked in, no-shows otherwise; each no-show gets a "we missed you"
     message (with the business's no-show fee, if it charges one)."""
     async with uow:
         repo = uow.appointments
-        due = await repo.find(AppointmentRow.status == Status.CONFIRMED.value,
-                              AppointmentRow.ends_at <= now, lock=True)
+        due = await repo.ended_confirmed(now)
         catalogs = _Catalogs(uow)
         grace: dict[UUID, timedelta] = {}
         no_show: list[UUID] = []

@@ -1,4 +1,4 @@
-"""Confirming, cancelling and moving appointments, under the cancellation policy.
+"""Cancelling and moving appointments, under the cancellation policy.
 
 A move is one transaction: the old appointment stops occupying its slot, the new one is placed
 and inserted, and the two are linked; if the new slot cannot be had the transaction rolls back
@@ -14,7 +14,6 @@ from uuid import uuid4
 from scheduling.booking import messages, waitlist
 from scheduling.booking.commands import (
     CancelAppointment,
-    ConfirmAppointment,
     RescheduleAppointment,
     SlotChoice,
 )
@@ -23,35 +22,14 @@ from scheduling.booking.model import (
     Appointment,
     AuditEntry,
     Cancellation,
-    Payment,
-    PaymentStatus,
     Status,
     transition,
 )
 from scheduling.booking.policies import cancel_decision, may_change
-from scheduling.booking.results import BookingResult, CancelResult, RescheduleResult
+from scheduling.booking.results import CancelResult, RescheduleResult
 from scheduling.booking.services import check_hold, reminders, secure, store
 from scheduling.catalog import Catalog
-from scheduling.persistence.booking_uow import BookingUnitOfWork
-
-
-async def confirm(
-    cmd: ConfirmAppointment, uow: BookingUnitOfWork, now: datetime
-) -> BookingResult:
-    """Pending becomes confirmed: the deposit arrived or the owner approved."""
-    async with uow:
-        current = await uow.appointments.get(cmd.appointment_id, lock=True)
-        catalog = await uow.catalog.get(current.business_id)
-        payment = current.payment
-        if cmd.payment_reference and payment.required:
-            payment = Payment(True, payment.amount, PaymentStatus.PAID, cmd.payment_reference)
-        done, entry = transition(current, Status.CONFIRMED, now=now, actor=cmd.by,
-                                 reason="confirmed", payment=payment)
-        await _save(uow, catalog, done, [entry])
-        await uow.outbox.add(messages.confirmed(done, catalog, now), now)
-        await uow.outbox.cancel_pending(done.id, ["pending_payment"])
-        await uow.commit()
-    return BookingResult(done)
+from scheduling.ports import BookingUnitOfWork
 
 
 async def cancel(cmd: CancelAppointment, uow: BookingUnitOfWork, now: datetime) -> CancelResult:
@@ -72,7 +50,7 @@ async def cancel_in(
     uow: BookingUnitOfWork, catalog: Catalog, current: Appointment, cmd: CancelAppointment,
     now: datetime,
 ) -> Appointment:
-    """Cancel inside the caller's transaction (a series cancels many at once)."""
+    """Cancel inside the caller's transaction (the unpaid-booking sweep cancels many)."""
     policy = catalog.cancellation_policy(catalog.service(current.service_id))
     outcome = may_change(current, policy, cmd.by, now, "cancel")
     decision = cancel_decision(current, outcome, policy)

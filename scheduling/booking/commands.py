@@ -92,12 +92,3 @@ class RescheduleAppointment:
 
     def __post_init__(self) -> None:
         require_aware(self.start, "start")
-
-
-@dataclass(frozen=True, slots=True)
-class ConfirmAppointment:
-    """Payment received or the owner approved: pending becomes confirmed."""
-
-    appointment_id: UUID
-    by: Actor = Actor.OWNER
-    payment_reference: str | None = None

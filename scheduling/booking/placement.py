@@ -20,7 +20,7 @@ from scheduling.availability import AvailabilityQuery, Slot, available_slots
 from scheduling.booking.commands import SlotChoice
 from scheduling.catalog import Catalog, Service
 from scheduling.errors import SlotUnavailable
-from scheduling.persistence.booking_repository import BookingRepository
+from scheduling.ports import AppointmentsPort
 
 MARGIN = timedelta(days=1)
 """Bookings this far either side of a slot are loaded: enough for a local day's maximum."""
@@ -39,7 +39,7 @@ class Placement:
 
 
 async def place(
-    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
     exclude: Iterable[UUID] = (),
 ) -> Placement:
     """The staff member and location for `choice`, or `SlotUnavailable` with alternatives."""
@@ -54,7 +54,7 @@ async def place(
 
 
 async def _slots(
-    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
     start: datetime, exclude: tuple[UUID, ...], end: datetime | None = None,
 ) -> list[Slot]:
     service = catalog.service(choice.service_id)
@@ -80,7 +80,7 @@ def _candidates(catalog: Catalog, service: Service, choice: SlotChoice) -> list[
 
 
 async def _pick(
-    repo: BookingRepository, catalog: Catalog, slot: Slot, choice: SlotChoice, now: datetime
+    repo: AppointmentsPort, catalog: Catalog, slot: Slot, choice: SlotChoice, now: datetime
 ) -> UUID:
     """The requested staff member, else the engine's load-balanced choice among the free."""
     if choice.staff_id is not None or len(slot.staff_ids) == 1:
@@ -92,7 +92,7 @@ async def _pick(
 
 
 async def unavailable(
-    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
     exclude: tuple[UUID, ...] = (), message: str = "that time is not available",
 ) -> SlotUnavailable:
     """The error for a slot that cannot be had, carrying the nearest bookable starts."""
@@ -100,7 +100,7 @@ async def unavailable(
 
 
 async def alternatives(
-    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
     exclude: tuple[UUID, ...] = (),
 ) -> list[Slot]:
     """The bookable starts nearest to the one asked for, from a day before to a week after."""

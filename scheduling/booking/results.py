@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from scheduling.availability import Slot
 from scheduling.booking.model import Appointment
 
 
@@ -52,18 +51,3 @@ class SweepResult:
     no_show: tuple[UUID, ...] = ()
     completed: tuple[UUID, ...] = ()
     expired: tuple[UUID, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    start: datetime
-    appointment: Appointment | None
-    conflict: str | None = None
-    alternatives: tuple[Slot, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesResult:
-    series_id: UUID
-    booked: tuple[Occurrence, ...]
-    conflicted: tuple[Occurrence, ...]

@@ -33,12 +33,11 @@ from scheduling.booking.model import (
 from scheduling.booking.placement import Placement, place, unavailable
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.results import BookingResult, HoldResult
+from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
 from scheduling.catalog import Catalog, Customer
 from scheduling.errors import InvalidRequest, PolicyViolation, SlotUnavailable
 from scheduling.notifications.reminders import reminder_messages
-from scheduling.persistence.booking_context import BookingContext
-from scheduling.persistence.booking_repository import BookingRepository, DuplicateIdempotencyKey
-from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.ports import AppointmentsPort, BookingUnitOfWork
 
 U = TypeVar("U", bound=BookingUnitOfWork)
 RACE_LOST = "that time was taken a moment ago"
@@ -95,9 +94,9 @@ async def book(
 
 
 async def book_in(
-    uow: BookingUnitOfWork, cmd: BookAppointment, now: datetime, series_id: UUID | None = None
+    uow: BookingUnitOfWork, cmd: BookAppointment, now: datetime
 ) -> BookingResult:
-    """The body of `book`, inside a transaction the caller owns (series book many at once)."""
+    """The body of `book`, inside a transaction the caller owns (a waitlist claim)."""
     if cmd.customer_id is None:
         raise InvalidRequest("a booking needs a customer", field="customer_id")
     repo = uow.appointments
@@ -109,13 +108,13 @@ async def book_in(
     catalog, rules, customer = context.catalog, context.rules, context.customer
     held = await _hold(repo, cmd, now) if cmd.hold_id else None
     staff_id = held.staff_id if held else staff_id
-    if cmd.channel is not Channel.ADMIN and series_id is None:  # a series counts as one
+    if cmd.channel is not Channel.ADMIN:
         await within_contact_caps(repo, cmd.slot.business_id, cmd.contact or context.customer,
                                   rules, now)
     await admit(repo, context, now, then_lock=staff_id)
     placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=staff_id)
     base = draft(placement, catalog, cmd.customer_id, customer, now)
-    appointment = _booked(cmd, base, placement.service.deposit, rules, held, series_id)
+    appointment = _booked(cmd, base, placement.service.deposit, rules, held)
     await store(repo, catalog, cmd.slot, appointment, now, held)
     reason = "booked from hold" if held else "booked"
     from_status = Status.HELD.value if held else None
@@ -127,7 +126,7 @@ async def book_in(
 
 
 async def reminders(
-    repo: BookingRepository, appointment: Appointment, catalog: Catalog, now: datetime
+    repo: AppointmentsPort, appointment: Appointment, catalog: Catalog, now: datetime
 ) -> list[OutboxMessage]:
     """At the service's lead times, else the business's, else 24 h and 1 h before; none for a
     moment already past. Channels (e-mail, SMS unless opted out) are chosen at send time."""
@@ -148,7 +147,7 @@ def same_request(found: Appointment, cmd: BookAppointment) -> Appointment:
 
 
 async def admit(
-    repo: BookingRepository, context: BookingContext, now: datetime,
+    repo: AppointmentsPort, context: BookingContext, now: datetime,
     then_lock: UUID | None = None,
 ) -> None:
     """Blocklist and the per-customer maximum, counted under the customer's row lock (taken
@@ -165,7 +164,7 @@ async def admit(
 
 
 async def within_contact_caps(
-    repo: BookingRepository, business_id: UUID, contact: Contact | Customer, rules: BookingRules,
+    repo: AppointmentsPort, business_id: UUID, contact: Contact | Customer, rules: BookingRules,
     now: datetime,
 ) -> None:
     """The owner's caps on new bookings per phone or e-mail per day and per week."""
@@ -180,7 +179,7 @@ async def within_contact_caps(
                 per=label)
 
 
-async def _hold(repo: BookingRepository, cmd: BookAppointment, now: datetime) -> Appointment:
+async def _hold(repo: AppointmentsPort, cmd: BookAppointment, now: datetime) -> Appointment:
     if cmd.hold_id is None:
         raise InvalidRequest("no hold given", field="hold_id")
     return check_hold(await repo.get(cmd.hold_id, lock=True), cmd.slot, cmd.customer_id, now)
@@ -201,7 +200,7 @@ def check_hold(
 
 
 async def secure(
-    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
+    repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
     held: Appointment | None = None, exclude: tuple[UUID, ...] = (),
     locked: UUID | None = None,
 ) -> Placement:
@@ -243,7 +242,7 @@ def draft(
 
 def _booked(
     cmd: BookAppointment, base: Appointment, deposit: Decimal, rules: BookingRules,
-    held: Appointment | None, series_id: UUID | None,
+    held: Appointment | None,
 ) -> Appointment:
     """Pending while a deposit is unpaid or the owner approves each booking, else confirmed."""
     payment = _payment(deposit, cmd.payment_reference)
@@ -254,7 +253,7 @@ def _booked(
         customer_time_zone=cmd.customer_time_zone or base.customer_time_zone,
         notes=cmd.notes, participants=cmd.participants, seats=cmd.seats,
         meeting_link=cmd.meeting_link, payment=payment, idempotency_key=cmd.idempotency_key,
-        series_id=series_id, confirmed_at=base.created_at if status is Status.CONFIRMED else None,
+        confirmed_at=base.created_at if status is Status.CONFIRMED else None,
         contact=cmd.contact or base.contact,
     )
 
@@ -268,7 +267,7 @@ def _payment(deposit: Decimal, reference: str | None) -> Payment:
 
 
 async def store(
-    repo: BookingRepository, catalog: Catalog, choice: SlotChoice, appointment: Appointment,
+    repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, appointment: Appointment,
     now: datetime, held: Appointment | None = None,
 ) -> None:
     """Write the row (or turn the hold into it); a lost race becomes alternatives."""

@@ -18,11 +18,11 @@ from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.model import Actor, Appointment, AuditEntry, Channel, Status
 from scheduling.booking.results import BookingResult
 from scheduling.booking.services import book_in, draft, secure, store
+from scheduling.booking.values import Offer, WaitlistEntry
 from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest, SlotUnavailable
 from scheduling.hours import require_range
-from scheduling.persistence.booking_uow import BookingUnitOfWork
-from scheduling.persistence.waitlist_repository import Offer, WaitlistEntry
+from scheduling.ports import BookingUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from uuid import UUID
 from scheduling.booking.model import Actor, Appointment
 from scheduling.booking.policies import CancelOutcome, cancel_decision, may_change
 from scheduling.desk.customers import holds
-from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.errors import NotFound
+from scheduling.ports import DeskUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,10 +28,10 @@ from scheduling.booking import services
 from scheduling.booking.commands import BookAppointment
 from scheduling.booking.model import Appointment, Contact
 from scheduling.booking.results import BookingResult
+from scheduling.booking.values import Offer
 from scheduling.catalog import Customer
-from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.errors import InvalidRequest, NotFound
-from scheduling.persistence.waitlist_repository import Offer
+from scheduling.ports import DeskUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

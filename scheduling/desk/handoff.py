@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from scheduling.booking.messages import OutboxMessage
-from scheduling.desk.uow import DeskUnitOfWork
+from scheduling.ports import DeskUnitOfWork
 
 
 async def request_person(

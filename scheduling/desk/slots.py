@@ -14,8 +14,8 @@ from uuid import UUID
 from scheduling.availability import AvailabilityQuery
 from scheduling.booking.model import Appointment, Status
 from scheduling.catalog import Catalog, Customer
-from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.patterns import AppointmentRecord, AppointmentStatus, PatternModel
+from scheduling.ports import DeskUnitOfWork
 from scheduling.suggestions import Suggestion, SuggestionRequest, suggest
 
 AROUND_A_DAY = timedelta(days=7)
@@ -66,7 +66,7 @@ def search_range(catalog: Catalog, search: SlotSearch, now: datetime) -> tuple[d
     if search.preferred_start is None:
         start, end = now, now + EARLIEST
     else:
-        local = search.preferred_start.astimezone(catalog.business.locations[0].zone)
+        local = search.preferred_start.astimezone(catalog.business.zone)
         start = datetime.combine(local.date(), time(0), local.tzinfo)
         end = start + AROUND_A_DAY
     start = max(start, now, search.after or now)

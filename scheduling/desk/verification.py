@@ -13,14 +13,11 @@ import secrets
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
-
 from scheduling.booking.messages import OutboxMessage
 from scheduling.desk import customers
-from scheduling.desk.uow import DeskUnitOfWork
+from scheduling.desk.codes import VerificationCode
 from scheduling.errors import NotFound, PolicyViolation
-from scheduling.persistence.catalog_tables import CustomerRow
-from scheduling.persistence.desk_tables import VerificationCodeRow
+from scheduling.ports import DeskUnitOfWork
 
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
@@ -37,12 +34,9 @@ async def issue_code(
     code, code_id = f"{secrets.randbelow(10**6):06d}", uuid4()
     channel = "email" if "@" in send_to else "sms"
     async with uow:
-        await uow.desk.add_code(VerificationCodeRow(
-            id=code_id, customer_id=customer_id, code_hash=_hash(code_id, code),
-            sent_to=send_to, attempts=0, created_at=now, expires_at=now + CODE_TTL,
-        ))
-        business_id = await uow.session.scalar(
-            select(CustomerRow.business_id).where(CustomerRow.id == customer_id))
+        await uow.desk.add_code(VerificationCode(
+            code_id, customer_id, _hash(code_id, code), send_to, 0, now, now + CODE_TTL))
+        business_id = await uow.desk.business_of(customer_id)
         payload = {"channel": channel, "to": send_to, "code": code,
                    "customer_id": str(customer_id), "business_id": str(business_id),
                    "expires_at": (now + CODE_TTL).isoformat()}
@@ -64,12 +58,19 @@ async def check_code(uow: DeskUnitOfWork, customer_id: UUID, code: str, now: dat
         matches = hmac.compare_digest(row.code_hash, _hash(row.id, code))
         await uow.desk.mark_code(row.id, attempts=row.attempts + 1,
                                  used_at=now if matches else None)
-        if matches:
-            business_id = await uow.session.scalar(
-                select(CustomerRow.business_id).where(CustomerRow.id == customer_id))
-            try:
-                await customers.prove(uow, business_id, customer_id, row.sent_to, now)
-            except NotFound:  # the profile no longer has that contact: the code proves nothing
-                matches = False
+        matches = matches and await _prove(uow, customer_id, row.sent_to, now)
         await uow.commit()
     return matches
+
+
+async def _prove(uow: DeskUnitOfWork, customer_id: UUID, sent_to: str, now: datetime) -> bool:
+    """Whether the profile still exists and still has the contact the code went to (a code
+    for a contact since removed proves nothing)."""
+    business_id = await uow.desk.business_of(customer_id)
+    if business_id is None:
+        return False
+    try:
+        await customers.prove(uow, business_id, customer_id, sent_to, now)
+    except NotFound:
+        return False
+    return True

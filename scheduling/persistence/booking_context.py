@@ -11,7 +11,6 @@ cache to invalidate.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -21,8 +20,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.booking.model import Appointment
-from scheduling.booking.policies import BookingRules
-from scheduling.catalog import Business, Catalog, Customer, Location, Staff
+from scheduling.booking.values import BookingContext
+from scheduling.catalog import Business, Catalog, Location, Staff
 from scheduling.errors import NotFound
 from scheduling.hours import TimeOff
 from scheduling.persistence import booking_codec, catalog_codec
@@ -42,16 +41,6 @@ from scheduling.persistence.catalog_tables import (
     StaffRow,
     StaffTimeOffRow,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class BookingContext:
-    catalog: Catalog
-    """The business, all its locations, one service and the staff who might give it."""
-    rules: BookingRules
-    customer: Customer
-    blocked: bool
-    """The business no longer accepts this customer's bookings."""
 
 
 async def booking_context(

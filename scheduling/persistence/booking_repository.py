@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import cast
 from uuid import UUID
 
@@ -28,7 +28,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduling.booking.commands import BookAppointment
 from scheduling.booking.model import (
     ACTIVE,
     BOOKED,
@@ -39,17 +38,17 @@ from scheduling.booking.model import (
     Status,
 )
 from scheduling.booking.policies import BookingRules
-from scheduling.errors import InvalidRequest, NotFound, SlotUnavailable
+from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
+from scheduling.errors import NotFound, SlotUnavailable
 from scheduling.notifications.reminders import offsets_for
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
 from scheduling.persistence import booking_codec as codec
-from scheduling.persistence.booking_context import BookingContext, booking_context
+from scheduling.persistence.booking_context import booking_context
 from scheduling.persistence.booking_tables import (
     AppointmentRow,
     BookingEventRow,
     BookingRulesRow,
     GroupSessionRow,
-    SeriesRow,
 )
 
 EXCLUSION_VIOLATION = "23P01"
@@ -62,10 +61,6 @@ INSERT_APPOINTMENT = pg_insert(APPOINTMENTS).on_conflict_do_nothing().returning(
 INSERT_EVENTS = insert(cast(Table, BookingEventRow.__table__))
 """Core statements with the values as parameters: compiled once, not rebuilt per booking
 (the ORM-enabled `insert(...).values(...)` re-coerced 45 columns on every call)."""
-
-
-class DuplicateIdempotencyKey(InvalidRequest):
-    """Another transaction committed the same key first; the caller replays its result."""
 
 
 def _overlapping(start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -175,11 +170,24 @@ class BookingRepository:
         )
         return codec.appointment(row) if row else None
 
-    async def find(self, *conditions: ColumnElement[bool], lock: bool = False) -> list[Appointment]:
-        query = select(AppointmentRow).where(*conditions).order_by(AppointmentRow.starts_at)
+    async def booked_between(
+        self, business_id: UUID, staff_ids: Sequence[UUID], start: datetime, end: datetime
+    ) -> list[Appointment]:
+        """Pending and confirmed appointments of these staff starting in `[start, end)`."""
+        a = AppointmentRow
         rows = await self.session.scalars(
-            query.with_for_update(skip_locked=True) if lock else query
-        )
+            select(a).where(a.business_id == business_id, a.staff_id.in_(list(staff_ids)),
+                            a.status.in_([s.value for s in BOOKED]),
+                            a.starts_at >= start, a.starts_at < end)
+            .order_by(a.starts_at))
+        return [codec.appointment(row) for row in rows]
+
+    async def ended_confirmed(self, now: datetime) -> list[Appointment]:
+        """Confirmed appointments that ended by `now`, locked; rows others hold are skipped."""
+        a = AppointmentRow
+        rows = await self.session.scalars(
+            select(a).where(a.status == Status.CONFIRMED.value, a.ends_at <= now)
+            .order_by(a.starts_at).with_for_update(skip_locked=True))
         return [codec.appointment(row) for row in rows]
 
     async def unpaid_past_window(self, now: datetime) -> list[Appointment]:
@@ -294,18 +302,6 @@ class BookingRepository:
             .where(GroupSessionRow.id == codec.session_id(appointment, capacity))
             .values(seats_taken=GroupSessionRow.seats_taken - appointment.seats)
         )
-
-    async def add_series(
-        self, series_id: UUID, first: BookAppointment, frequency: str, count: int | None,
-        until: date | None, now: datetime,
-    ) -> None:
-        rule = {"frequency": frequency, "count": count,
-                "until": until.isoformat() if until else None,
-                "first": first.slot.start.isoformat()}
-        await self.session.execute(insert(SeriesRow).values(
-            id=series_id, business_id=first.slot.business_id, customer_id=first.customer_id,
-            rule=rule, created_at=now,
-        ))
 
     async def record(self, entries: Iterable[AuditEntry]) -> None:
         rows = [

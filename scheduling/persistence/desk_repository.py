@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.booking.model import BOOKED, Appointment
+from scheduling.booking.values import Offer
+from scheduling.desk.codes import VerificationCode
 from scheduling.persistence import booking_codec
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.catalog_tables import CustomerRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
-from scheduling.persistence.waitlist_repository import Offer
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOfferRow
 
 
@@ -36,6 +37,10 @@ class DeskRepository:
             .order_by(CustomerRow.created_at)
             .limit(1)
         )
+
+    async def business_of(self, customer_id: UUID) -> UUID | None:
+        return await self.session.scalar(
+            select(CustomerRow.business_id).where(CustomerRow.id == customer_id))
 
     async def upcoming_by_contact(
         self, customer_id: UUID, phone: str | None, email: str | None, now: datetime
@@ -80,19 +85,26 @@ class DeskRepository:
             for r in rows.scalars()
         ]
 
-    async def add_code(self, row: VerificationCodeRow) -> None:
-        self.session.add(row)
-        await self.session.flush()
+    async def add_code(self, code: VerificationCode) -> None:
+        await self.session.execute(insert(VerificationCodeRow).values(
+            id=code.id, customer_id=code.customer_id, code_hash=code.code_hash,
+            sent_to=code.sent_to, attempts=code.attempts, created_at=code.created_at,
+            expires_at=code.expires_at, used_at=code.used_at,
+        ))
 
-    async def latest_code(self, customer_id: UUID) -> VerificationCodeRow | None:
+    async def latest_code(self, customer_id: UUID) -> VerificationCode | None:
         """The newest code, used or not: a new code supersedes every older one."""
-        return await self.session.scalar(
+        row = await self.session.scalar(
             select(VerificationCodeRow)
             .where(VerificationCodeRow.customer_id == customer_id)
             .order_by(VerificationCodeRow.created_at.desc())
             .limit(1)
             .with_for_update()
         )
+        if row is None:
+            return None
+        return VerificationCode(row.id, row.customer_id, row.code_hash, row.sent_to,
+                                row.attempts, row.created_at, row.expires_at, row.used_at)
 
     async def mark_code(self, code_id: UUID, *, attempts: int, used_at: datetime | None) -> None:
         await self.session.execute(

@@ -1,30 +1,16 @@
-"""The unit of work: one transaction per command, rolled back unless committed.
+"""The PostgreSQL unit of work: one transaction per command, rolled back unless committed.
 
-Services take a unit of work (this one, or a fake in unit tests) and call `commit()` once.
+Services take a unit of work (the `scheduling.ports` protocol: this one, or the in-memory fake
+in tests) and call `commit()` once.
 Repositories are attached by the subclasses that need them, so each service sees only its own.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-
-class UnitOfWork(Protocol):
-    async def __aenter__(self) -> Self: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    async def commit(self) -> None: ...
-
-    async def rollback(self) -> None: ...
 
 
 class SqlUnitOfWork:

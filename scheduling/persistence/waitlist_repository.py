@@ -1,43 +1,16 @@
-"""Waitlist entries and offers as domain values; adds and flushes, never commits."""
+"""Waitlist entries and offers, read and written as the domain's values; never commits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduling.booking.values import Offer, WaitlistEntry
 from scheduling.errors import NotFound
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOfferRow
-
-
-@dataclass(frozen=True, slots=True)
-class WaitlistEntry:
-    id: UUID
-    business_id: UUID
-    customer_id: UUID
-    service_id: UUID
-    staff_id: UUID | None
-    windows: tuple[tuple[datetime, datetime], ...]
-    status: str
-    created_at: datetime
-
-    def wants(self, start: datetime) -> bool:
-        return any(low <= start < high for low, high in self.windows)
-
-
-@dataclass(frozen=True, slots=True)
-class Offer:
-    id: UUID
-    entry_id: UUID
-    hold_id: UUID | None
-    staff_id: UUID
-    start: datetime
-    offered_at: datetime
-    expires_at: datetime
-    status: str
 
 
 class WaitlistRepository:

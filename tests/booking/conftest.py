@@ -1,7 +1,8 @@
-"""Booking fixtures: a salon saved for real (fresh ids per test) and a unit of work.
+"""Booking fixtures: a salon saved (fresh ids per test) and a unit of work.
 
-Every test gets its own business, so tests that commit never see each other's rows; the
-tables are still emptied afterwards.
+`uow` is PostgreSQL unless a test is parametrised with `backends.both`, which runs it on the
+in-memory fake as well. Every test gets its own business, so tests that commit never see each
+other's rows; on PostgreSQL the tables are still emptied afterwards.
 """
 
 from __future__ import annotations
@@ -9,21 +10,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from booking_builders import Salon, build_salon, save_salon
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from backends import Backend, backend_of, make_uow
+from booking_builders import Salon, build_salon
 
-from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.ports import DeskUnitOfWork
 
 
 @pytest.fixture
-async def salon(
-    session_factory: async_sessionmaker[AsyncSession], clean_tables: None
-) -> AsyncIterator[Salon]:
+def uow(request: pytest.FixtureRequest) -> DeskUnitOfWork:
+    return make_uow(request)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest, uow: DeskUnitOfWork) -> Backend:
+    return backend_of(request, uow)
+
+
+@pytest.fixture
+async def salon(backend: Backend) -> AsyncIterator[Salon]:
     built = build_salon()
-    await save_salon(session_factory, built)
+    await backend.seed(built)
     yield built
-
-
-@pytest.fixture
-def uow(session_factory: async_sessionmaker[AsyncSession]) -> BookingUnitOfWork:
-    return BookingUnitOfWork(session_factory)

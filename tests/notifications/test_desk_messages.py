@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from assistant.notifications.dispatcher import Dispatcher
 from scheduling.desk import verification
 from scheduling.desk.handoff import request_person
-from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.errors import PolicyViolation
+from scheduling.persistence.desk_uow import DeskUnitOfWork
 from tests.booking.booking_builders import NOW, Salon
 from tests.notifications.conftest import Clock, Fakes
 

@@ -1,4 +1,4 @@
-"""Staff assignment, learned patterns, suggestions and alternatives on the demo salon."""
+"""Staff assignment, learned patterns and suggestions on the demo salon."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from catalog_builders import at
 
-from scheduling.alternatives import AlternativeRequest, alternatives
 from scheduling.assignment import StaffReason, StaffWish, Workload, assign
 from scheduling.availability import AvailabilityQuery
 from scheduling.catalog import Catalog, Customer, CustomerPreferences, TimeOfDay
@@ -147,25 +146,3 @@ def test_back_to_back_is_penalised(salon: Catalog) -> None:
     [tight] = [s for s in suggest(salon, request, 5, [booked(ANA, 24, 11, 45)])
                if s.slot.start == at(NY, 2026, 11, 24, 11)]
     assert ReasonCode.BACK_TO_BACK in {r.code for r in tight.reasons}
-
-
-def test_alternatives_same_staff_then_others_then_other_days(salon: Catalog) -> None:
-    wanted = at(NY, 2026, 11, 24, 15)
-    taken = [booked(ANA, 24, 13, 30, 210)]  # Ana busy 13:30-17:00 on Tuesday
-    request = AlternativeRequest(cut(salon), wanted, NOW, staff_id=ANA)
-    offers = alternatives(salon, request, 4, taken)
-    described = [(o.slot.start.astimezone(wanted.tzinfo).strftime("%a %H:%M"),
-                  salon.staff_member(o.staff_id).name, o.reasons[0].code) for o in offers]
-    assert described == [
-        ("Tue 11:45", "Ana", ReasonCode.SAME_STAFF),
-        ("Tue 15:00", "Marcus", ReasonCode.OTHER_STAFF),
-        ("Tue 15:15", "Marcus", ReasonCode.OTHER_STAFF),
-        ("Wed 15:00", "Ana", ReasonCode.OTHER_DAY),
-    ]
-    assert [r.text for o in offers[:2] for r in o.reasons] == [
-        "at 11:45 am with Ana", "with Marcus at 3 pm"]
-    later = alternatives(salon, AlternativeRequest(cut(salon), wanted, NOW, staff_id=ANA), 30, [
-        *taken, booked(MARCUS, 24, 10, 0, 480), booked(ANA, 24, 9, 0, 270)])
-    assert later[0].reasons[0].code is ReasonCode.OTHER_DAY
-    assert later[0].staff_id == ANA
-    assert later[0].reasons[0].text == "Wednesday at 3 pm with Ana"

@@ -16,9 +16,9 @@ from scheduling.booking import changes, services
 from scheduling.booking.commands import CancelAppointment, HoldSlot
 from scheduling.booking.model import Actor, Channel, Contact
 from scheduling.desk import customers
-from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.errors import PolicyViolation
 from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.persistence.desk_uow import DeskUnitOfWork
 from tests.booking.booking_builders import NOW, Salon, build_salon, ny, save_salon
 
 pytestmark = pytest.mark.db

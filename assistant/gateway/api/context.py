@@ -9,9 +9,9 @@ from aiohttp import web
 
 from assistant.gateway.resources import CALENDAR, ENGINE
 from scheduling.catalog import Catalog
-from scheduling.desk.uow import DeskUnitOfWork
 from scheduling.errors import NotFound
 from scheduling.persistence.database import make_session_factory
+from scheduling.persistence.desk_uow import DeskUnitOfWork
 
 
 def uow(request: web.Request | web.Application) -> DeskUnitOfWork:

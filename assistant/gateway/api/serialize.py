@@ -7,8 +7,8 @@ from typing import Any
 
 from scheduling.availability import Slot
 from scheduling.booking.model import Appointment, AuditEntry
+from scheduling.booking.values import WaitlistEntry
 from scheduling.catalog import Catalog
-from scheduling.persistence.waitlist_repository import WaitlistEntry
 from scheduling.suggestions import Suggestion
 
 Json = dict[str, Any]

@@ -1,4 +1,5 @@
-"""Booking, confirming, cancelling, moving, holds and attendance on real PostgreSQL."""
+"""Booking rules, on the in-memory fake and on PostgreSQL alike: the same functions run
+against both implementations of `scheduling.ports` (the PostgreSQL half is marked `db`)."""
 
 from __future__ import annotations
 
@@ -8,44 +9,29 @@ from decimal import Decimal
 from uuid import uuid4
 
 import pytest
-from booking_builders import NOW, Salon, ny
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from backends import Backend, both
+from booking_builders import NOW, Salon, build_salon, ny
 
-from scheduling.booking import attendance, changes, services
-from scheduling.booking.commands import (
-    CancelAppointment,
-    ConfirmAppointment,
-    HoldSlot,
-    RescheduleAppointment,
-)
-from scheduling.booking.model import Actor, IllegalTransition, PaymentStatus, Status
+from scheduling.booking import attendance, changes, services, waitlist
+from scheduling.booking.commands import CancelAppointment, HoldSlot, RescheduleAppointment
+from scheduling.booking.model import Actor, Participant, PaymentStatus, Status
+from scheduling.booking.policies import BookingRules
+from scheduling.booking.values import DuplicateIdempotencyKey
 from scheduling.errors import InvalidRequest, PolicyViolation, SlotUnavailable
-from scheduling.persistence.booking_repository import DuplicateIdempotencyKey
-from scheduling.persistence.booking_uow import BookingUnitOfWork
-from scheduling.persistence.outbox import OutboxRow
+from scheduling.ports import BookingUnitOfWork
 
-pytestmark = pytest.mark.db
-
-
-async def outbox_kinds(factory: async_sessionmaker[AsyncSession], appointment_id: object) -> dict[
-        str, str]:
-    async with factory() as session:
-        rows = await session.scalars(
-            select(OutboxRow).where(OutboxRow.appointment_id == appointment_id)
-        )
-        return {row.dedupe_key: row.status for row in rows}
+pytestmark = both
 
 
 async def test_booking_confirms_and_writes_outbox_and_audit(
-    salon: Salon, uow: BookingUnitOfWork, session_factory: async_sessionmaker[AsyncSession]
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
 ) -> None:
     result = await services.book(salon.booking("Cut", ny(3, 12, 10), customer=1), uow, NOW)
     booked = result.appointment
     assert booked.status is Status.CONFIRMED and not result.replayed
     assert booked.start == ny(3, 12, 10) and booked.end == ny(3, 12, 10, 45)
     assert booked.customer_time_zone == "Europe/London"
-    keys = await outbox_kinds(session_factory, booked.id)
+    keys = await backend.outbox(booked.id)
     assert {k.split(":")[0] for k in keys} == {
         "confirmation", "owner_notice", "calendar_event", "reminder"
     }
@@ -103,20 +89,20 @@ async def test_notice_and_hours_are_enforced(salon: Salon, uow: BookingUnitOfWor
 
 
 async def test_deposit_keeps_it_pending_until_paid(
-    salon: Salon, uow: BookingUnitOfWork, session_factory: async_sessionmaker[AsyncSession]
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
 ) -> None:
     pending = (await services.book(salon.booking("Colour", ny(3, 12, 10)), uow, NOW)).appointment
     assert pending.status is Status.PENDING and pending.payment.status is PaymentStatus.PENDING
-    done = await changes.confirm(ConfirmAppointment(pending.id, payment_reference="pi_1"), uow,
-                                 NOW)
-    assert done.appointment.status is Status.CONFIRMED
-    assert done.appointment.payment.status is PaymentStatus.PAID
-    keys = await outbox_kinds(session_factory, pending.id)
-    assert keys[f"pending_payment:{pending.id}:pending"] == "cancelled"
+    keys = await backend.outbox(pending.id)
+    assert keys[f"pending_payment:{pending.id}:pending"] == "pending"
+    paid = await services.book(salon.booking("Colour", ny(3, 15, 10), payment_reference="pi_1"),
+                               uow, NOW)
+    assert paid.appointment.status is Status.CONFIRMED
+    assert paid.appointment.payment.status is PaymentStatus.PAID
 
 
 async def test_free_cancel_refunds_and_withdraws_reminders(
-    salon: Salon, uow: BookingUnitOfWork, session_factory: async_sessionmaker[AsyncSession]
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
 ) -> None:
     cmd = salon.booking("Colour", ny(3, 15, 10), payment_reference="pi_2")
     booked = (await services.book(cmd, uow, NOW)).appointment
@@ -125,7 +111,7 @@ async def test_free_cancel_refunds_and_withdraws_reminders(
     assert result.appointment.status is Status.CANCELLED
     assert result.refund == Decimal("30.00") and result.fee == 0
     assert result.appointment.payment.status is PaymentStatus.REFUNDED
-    keys = await outbox_kinds(session_factory, booked.id)
+    keys = await backend.outbox(booked.id)
     assert keys[f"refund:{booked.id}:cancelled"] == "pending"
     assert all(s == "cancelled" for k, s in keys.items() if k.startswith("reminder"))
     again = await services.book(salon.booking("Cut", ny(3, 15, 10), customer=1), uow, NOW)
@@ -197,20 +183,15 @@ async def test_attendance_and_no_show_sweep(salon: Salon, uow: BookingUnitOfWork
     assert swept.completed == (came.id,) and swept.no_show == ()
     swept = await attendance.close_past(uow, ny(3, 12, 12, 0))
     assert swept.no_show == (absent.id,)
-    with pytest.raises(IllegalTransition):
-        await attendance.complete(absent.id, uow, ny(3, 12, 13))
+    with pytest.raises(InvalidRequest):  # a no-show cannot be checked in afterwards
+        await attendance.check_in(absent.id, uow, ny(3, 12, 13))
 
 
 async def test_customer_limits(
-    salon: Salon, uow: BookingUnitOfWork, session_factory: async_sessionmaker[AsyncSession]
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
 ) -> None:
-    async with session_factory() as session:
-        await session.execute(text(
-            "INSERT INTO booking_rules VALUES (:b, 2, false, 5, 120, 15)"
-        ), {"b": salon.id})
-        await session.execute(text("INSERT INTO customer_blocks VALUES (:c, 'abuse', now())"),
-                              {"c": salon.customers[3].id})
-        await session.commit()
+    await backend.set_rules(salon.id, BookingRules(max_active_per_customer=2))
+    await backend.block(salon.customers[3].id)
     for hour in (10, 11):
         await services.book(salon.booking("Cut", ny(3, 12, hour)), uow, NOW)
     with pytest.raises(PolicyViolation) as limit:
@@ -219,3 +200,92 @@ async def test_customer_limits(
     with pytest.raises(PolicyViolation) as blocked:
         await services.book(salon.booking("Cut", ny(3, 12, 14), customer=3), uow, NOW)
     assert blocked.value.policy == "customer_blocked"
+
+
+async def test_an_idempotency_key_is_unique_per_business(
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
+) -> None:
+    other = build_salon()
+    await backend.seed(other)
+    first = await services.book(salon.booking("Cut", ny(3, 12, 10), key="shared"), uow, NOW)
+    elsewhere = await services.book(other.booking("Cut", ny(3, 12, 10), key="shared"), uow, NOW)
+    assert not elsewhere.replayed and elsewhere.appointment.id != first.appointment.id
+
+
+async def test_a_refused_booking_leaves_nothing_behind(
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
+) -> None:
+    await services.book(salon.booking("Cut", ny(3, 12, 10)), uow, NOW)
+    before = await backend.outbox()
+    with pytest.raises(SlotUnavailable):
+        await services.book(salon.booking("Cut", ny(3, 12, 10, 15), customer=1), uow, NOW)
+    assert await backend.outbox() == before
+    async with uow:
+        assert await uow.appointments.count_active(salon.customers[1].id, NOW) == 0
+
+
+async def test_live_holds_are_capped_per_customer(salon: Salon, uow: BookingUnitOfWork) -> None:
+    customer = salon.customers[0].id
+    for hour in (10, 11):
+        await services.hold(HoldSlot(salon.slot("Cut", ny(3, 12, hour)), customer), uow, NOW)
+    with pytest.raises(PolicyViolation) as capped:
+        await services.hold(HoldSlot(salon.slot("Cut", ny(3, 12, 14)), customer), uow, NOW)
+    assert capped.value.policy == "live_holds"
+
+
+async def test_unpaid_bookings_are_cancelled_after_the_payment_window(
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
+) -> None:
+    pending = (await services.book(salon.booking("Colour", ny(3, 12, 10)), uow, NOW)).appointment
+    assert (await attendance.expire_unpaid(uow, NOW + timedelta(minutes=29))).expired == ()
+    swept = await attendance.expire_unpaid(uow, NOW + timedelta(minutes=31))
+    assert swept.expired == (pending.id,)
+    async with uow:
+        gone = await uow.appointments.get(pending.id)
+    assert gone.status is Status.CANCELLED and gone.cancellation is not None
+    assert gone.cancellation.reason == attendance.PAYMENT_NOT_RECEIVED
+    assert any(k.startswith("cancellation:") for k in await backend.outbox(pending.id))
+
+
+async def test_group_seats_fill_up(salon: Salon, uow: BookingUnitOfWork) -> None:
+    party = tuple(Participant(f"guest {i}") for i in range(3))
+    for customer in (0, 1):
+        booked = await services.book(
+            salon.booking("Yoga", ny(3, 12, 10), customer=customer, participants=party), uow, NOW
+        )
+        assert booked.appointment.seats == 3
+    with pytest.raises(SlotUnavailable):
+        await services.book(salon.booking("Yoga", ny(3, 12, 10), customer=2), uow, NOW)
+    with pytest.raises(InvalidRequest):
+        big = tuple(Participant(f"p{i}") for i in range(5))
+        await services.book(salon.booking("Yoga", ny(3, 12, 14), customer=2, participants=big),
+                            uow, NOW)
+    with pytest.raises(SlotUnavailable):  # a cut cannot squeeze into Ana's yoga session
+        await services.book(salon.booking("Cut", ny(3, 12, 10, 30), customer=3), uow, NOW)
+
+
+async def test_waitlist_offers_claims_and_expires(salon: Salon, uow: BookingUnitOfWork) -> None:
+    taken = (await services.book(salon.booking("Cut", ny(3, 15, 10)), uow, NOW)).appointment
+    window = ((ny(3, 15, 9), ny(3, 15, 12)),)
+    cut, ana = salon.service("Cut").id, salon.staff("Ana").id
+    first = await waitlist.join(
+        waitlist.JoinWaitlist(salon.id, salon.customers[1].id, cut, window, ana), uow, NOW)
+    second = await waitlist.join(
+        waitlist.JoinWaitlist(salon.id, salon.customers[2].id, cut, window), uow,
+        NOW + timedelta(minutes=1))
+    cancelled = await changes.cancel(CancelAppointment(taken.id, Actor.CUSTOMER), uow, NOW)
+    assert cancelled.waitlist_offer_id is not None
+    with pytest.raises(SlotUnavailable):  # held for the first in line
+        await services.book(salon.booking("Cut", ny(3, 15, 10), customer=3), uow, NOW)
+    expired = await waitlist.expire_offers(uow, NOW + timedelta(hours=2, minutes=1))
+    assert expired == (cancelled.waitlist_offer_id,)
+    async with uow:
+        assert (await uow.waitlist.entry(first.id)).status == "waiting"
+        assert (await uow.waitlist.entry(second.id)).status == "offered"
+        history = await uow.appointments.history(first.id)
+    assert [e.to_status for e in history] == ["waiting", "offered", "waiting"]
+    async with uow:
+        offers = await uow.waitlist.due_offers(NOW + timedelta(hours=5))
+    claimed = await waitlist.claim(offers[0].id, "claim-1", uow, NOW + timedelta(hours=3))
+    assert claimed.appointment.status is Status.CONFIRMED
+    assert claimed.appointment.customer_id == salon.customers[2].id

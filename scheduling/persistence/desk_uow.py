@@ -1,4 +1,4 @@
-"""The booking unit of work plus the front desk's repository."""
+"""The PostgreSQL unit of work of the front desk: the booking one plus the desk's repository."""
 
 from __future__ import annotations
 

@@ -1,0 +1,238 @@
+"""The ports the use cases in `scheduling.booking` and `scheduling.desk` depend on.
+
+A unit of work is one transaction: `async with uow:` opens it, `commit()` keeps its writes,
+leaving the block without committing rolls them back. Repositories add, never commit, and
+speak in the use cases' words (`booked_between`, `ended_confirmed`), not in SQL clauses, so
+one implementation keeps everything in memory (tests/fakes/uow.py) and the other is
+PostgreSQL (`scheduling.persistence`); the same contract tests run against both.
+
+Only frozen values cross these methods: `Appointment`, `Catalog`, `Customer`, the values in
+`scheduling.booking.values` and `scheduling.desk.codes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Protocol, Self
+from uuid import UUID
+
+from scheduling.booking.messages import OutboxMessage
+from scheduling.booking.model import Appointment, AuditEntry
+from scheduling.booking.policies import BookingRules
+from scheduling.booking.values import BookingContext, Offer, WaitlistEntry
+from scheduling.catalog import Catalog, Customer
+from scheduling.desk.codes import VerificationCode
+from scheduling.occupancy import BookedInterval, BusyInterval
+
+
+class UnitOfWork(Protocol):
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+class CatalogPort(Protocol):
+    async def get(self, business_id: UUID) -> Catalog:
+        """The whole catalog; `NotFound` for an unknown business."""
+        ...
+
+    async def get_customer(self, customer_id: UUID) -> Customer: ...
+
+    async def save_customer(self, business_id: UUID, customer: Customer) -> None:
+        """Insert or replace the profile (one phone is one profile per business)."""
+        ...
+
+
+class AppointmentsPort(Protocol):
+    """Appointments, holds, group seats, booking rules and the audit trail."""
+
+    async def context(
+        self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
+        key: str,
+    ) -> BookingContext | Appointment:
+        """What a booking reads before placing (the customer locked until commit), or the
+        appointment already booked under `key`."""
+        ...
+
+    async def busy_times(
+        self, staff_ids: Sequence[UUID], start: datetime, end: datetime
+    ) -> list[BusyInterval]: ...
+
+    async def reminder_offsets(
+        self, business_id: UUID, service_id: UUID
+    ) -> tuple[timedelta, ...]: ...
+
+    async def rules(self, business_id: UUID) -> BookingRules: ...
+
+    async def lock_staff(self, staff_id: UUID) -> None:
+        """Serialise placements for one staff member until the transaction ends."""
+        ...
+
+    async def count_active(
+        self, customer_id: UUID, now: datetime, then_lock: UUID | None = None
+    ) -> int:
+        """The customer's upcoming booked appointments; `then_lock` also takes that staff
+        member's lock."""
+        ...
+
+    async def count_by_contact(
+        self, business_id: UUID, phone: str | None, email: str | None, since: datetime
+    ) -> int:
+        """Bookings (holds aside, whatever became of them) made since `since` with this phone
+        or e-mail (case-insensitive)."""
+        ...
+
+    async def count_live_holds(self, customer_id: UUID, now: datetime) -> int: ...
+
+    async def get(self, appointment_id: UUID, *, lock: bool = False) -> Appointment:
+        """`NotFound` when missing."""
+        ...
+
+    async def by_key(self, business_id: UUID, key: str) -> Appointment | None: ...
+
+    async def booked_between(
+        self, business_id: UUID, staff_ids: Sequence[UUID], start: datetime, end: datetime
+    ) -> list[Appointment]:
+        """Pending and confirmed appointments of these staff starting in `[start, end)`,
+        soonest first."""
+        ...
+
+    async def ended_confirmed(self, now: datetime) -> list[Appointment]:
+        """Confirmed appointments that ended by `now`, locked (rows others lock skipped)."""
+        ...
+
+    async def unpaid_past_window(self, now: datetime) -> list[Appointment]:
+        """Pending bookings still owing their deposit after their business's payment window,
+        locked (rows others lock skipped)."""
+        ...
+
+    async def intervals(
+        self, staff_ids: Sequence[UUID], start: datetime, end: datetime, now: datetime,
+        exclude: Iterable[UUID] = (),
+    ) -> list[BookedInterval]:
+        """Active appointments and unexpired holds of these staff overlapping `[start, end)`
+        (buffers included)."""
+        ...
+
+    async def purge_expired_holds(
+        self, now: datetime, staff_id: UUID | None = None,
+        start: datetime | None = None, end: datetime | None = None,
+    ) -> int: ...
+
+    async def add(
+        self, appointment: Appointment, capacity: int, now: datetime | None = None
+    ) -> None:
+        """Insert, or raise `SlotUnavailable` (an active appointment of the same staff member
+        overlaps, buffers included) or `DuplicateIdempotencyKey` (the key is taken in this
+        business)."""
+        ...
+
+    async def update(self, appointment: Appointment, capacity: int) -> None: ...
+
+    async def delete(self, appointment_id: UUID) -> None: ...
+
+    async def take_seats(self, appointment: Appointment, capacity: int, seats: int) -> None:
+        """Count seats into the group session; `SlotUnavailable` beyond its capacity."""
+        ...
+
+    async def release_seats(self, appointment: Appointment, capacity: int) -> None: ...
+
+    async def record(self, entries: Iterable[AuditEntry]) -> None: ...
+
+    async def history(self, subject_id: UUID) -> list[AuditEntry]: ...
+
+
+class WaitlistPort(Protocol):
+    async def add(self, entry: WaitlistEntry) -> None: ...
+
+    async def entry(self, entry_id: UUID) -> WaitlistEntry: ...
+
+    async def waiting(
+        self, service_id: UUID, staff_id: UUID, start: datetime
+    ) -> list[WaitlistEntry]:
+        """Entries that want this slot and were not offered it before, longest-waiting
+        first."""
+        ...
+
+    async def set_entry(self, entry_id: UUID, status: str, now: datetime) -> None: ...
+
+    async def add_offer(self, offer: Offer) -> None: ...
+
+    async def offer(self, offer_id: UUID, *, lock: bool = False) -> Offer: ...
+
+    async def set_offer(self, offer_id: UUID, status: str) -> None: ...
+
+    async def due_offers(self, now: datetime) -> list[Offer]: ...
+
+
+class OutboxPort(Protocol):
+    async def add(self, messages: Iterable[OutboxMessage], now: datetime) -> None:
+        """Queue messages; one whose dedupe key was queued before is skipped."""
+        ...
+
+    async def existing(self, dedupe_keys: Iterable[str]) -> set[str]: ...
+
+    async def cancel_pending(self, appointment_id: UUID, kinds: Iterable[str]) -> None: ...
+
+
+class DeskPort(Protocol):
+    async def customer_id_by_phone(self, business_id: UUID, phone: str) -> UUID | None: ...
+
+    async def customer_id_by_email(self, business_id: UUID, email: str) -> UUID | None:
+        """The oldest profile with this e-mail (case-insensitive)."""
+        ...
+
+    async def business_of(self, customer_id: UUID) -> UUID | None:
+        """The business a customer profile belongs to; None when there is no such profile."""
+        ...
+
+    async def upcoming_by_contact(
+        self, customer_id: UUID, phone: str | None, email: str | None, now: datetime
+    ) -> list[Appointment]:
+        """Booked appointments not yet ended, in the customer's business, booked with this
+        phone or e-mail (on whichever profile)."""
+        ...
+
+    async def history(self, customer_id: UUID) -> list[Appointment]:
+        """The customer's kept and booked appointments, newest first (at most 50)."""
+        ...
+
+    async def open_offers(self, customer_id: UUID, now: datetime) -> list[Offer]: ...
+
+    async def add_code(self, code: VerificationCode) -> None: ...
+
+    async def latest_code(self, customer_id: UUID) -> VerificationCode | None:
+        """The newest code, used or not, locked until the transaction ends."""
+        ...
+
+    async def mark_code(
+        self, code_id: UUID, *, attempts: int, used_at: datetime | None
+    ) -> None: ...
+
+
+class BookingUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def catalog(self) -> CatalogPort: ...
+
+    @property
+    def appointments(self) -> AppointmentsPort: ...
+
+    @property
+    def waitlist(self) -> WaitlistPort: ...
+
+    @property
+    def outbox(self) -> OutboxPort: ...
+
+
+class DeskUnitOfWork(BookingUnitOfWork, Protocol):
+    @property
+    def desk(self) -> DeskPort: ...
