@@ -18,11 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from sqlalchemy import func, select
 
-from assistant.gateway.resources import ENGINE, SETTINGS
-from scheduling.persistence.booking_tables import AppointmentRow
-from scheduling.persistence.notification_tables import DeliveryAttemptRow
+from assistant.gateway.reads import reads
+from assistant.gateway.resources import SETTINGS
 
 BOUNDS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0)
 Labels = tuple[tuple[str, str], ...]
@@ -91,21 +89,15 @@ routes = web.RouteTableDef()
 
 
 async def _database_lines(app: web.Application) -> list[str]:
-    async with app[ENGINE].connect() as connection:
-        bookings = await connection.execute(
-            select(AppointmentRow.channel, AppointmentRow.status, func.count())
-            .group_by(AppointmentRow.channel, AppointmentRow.status))
-        messages = await connection.execute(
-            select(DeliveryAttemptRow.channel, DeliveryAttemptRow.status, func.count())
-            .group_by(DeliveryAttemptRow.channel, DeliveryAttemptRow.status))
+    bookings, messages = await reads(app).metric_counts()
     out = ["# HELP booking_appointments Appointments in the database by channel and status.",
            "# TYPE booking_appointments gauge"]
-    out += [f"booking_appointments{_labels((('channel', c), ('status', s)))} {n}"
-            for c, s, n in bookings.all()]
+    out += [f"booking_appointments{_labels((('channel', c.channel), ('status', c.status)))} {c.n}"
+            for c in bookings]
     out += ["# HELP notification_deliveries Message delivery attempts by channel and outcome "
             "(sent, failed, skipped).", "# TYPE notification_deliveries gauge"]
-    out += [f"notification_deliveries{_labels((('channel', c), ('status', s)))} {n}"
-            for c, s, n in messages.all()]
+    out += [f"notification_deliveries{_labels((('channel', c.channel), ('status', c.status)))} "
+            f"{c.n}" for c in messages]
     return out
 
 

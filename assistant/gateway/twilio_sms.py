@@ -1,6 +1,6 @@
 """Twilio SMS: the sender's number is the conversation (`sms:+E164`); replies are TwiML
 `<Message>`s. STOP/START/HELP are answered here (opt-outs are recorded through
-`scheduling.notifications.optouts`, which every later send consults), never sent to Rasa.
+`scheduling.persistence.optouts_store`, which every later send consults), never sent to Rasa.
 
 A turn that takes longer than the SMS timeout is answered "one moment" with a `<Redirect>` to
 `/twilio/sms/continue?token=...`, where the pending reply is collected.
@@ -12,7 +12,6 @@ import asyncio
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from twilio.twiml.messaging_response import MessagingResponse
 
 from assistant.gateway import ratelimit, replays
@@ -22,7 +21,7 @@ from assistant.gateway.errors import ApiError
 from assistant.gateway.resources import ENGINE
 from assistant.gateway.twilio_auth import TWIML, pending_turn, twiml, verified_form
 from scheduling.catalog import E164
-from scheduling.notifications import optouts
+from scheduling.persistence import optouts_store as optouts
 from scheduling.persistence.database import make_session_factory
 
 STOP = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT",
@@ -67,7 +66,7 @@ async def _keyword(request: web.Request, phone: str, word: str) -> web.Response 
     if word in STOP:
         await optouts.opt_out(factory, phone, context.now())
         return _message(STOPPED)
-    if word in START and (word not in ANSWERS or await _opted_out(factory, phone)):
+    if word in START and (word not in ANSWERS or await optouts.is_opted_out(factory, phone)):
         await optouts.opt_in(factory, phone)
         return _message(STARTED)
     if word in HELP:
@@ -76,11 +75,6 @@ async def _keyword(request: web.Request, phone: str, word: str) -> web.Response 
         return _message(f"{business.name}: text us to book, move or cancel an appointment"
                         f"{call}. Reply STOP to unsubscribe.")
     return None
-
-
-async def _opted_out(factory: async_sessionmaker[AsyncSession], phone: str) -> bool:
-    async with factory() as session:
-        return bool(await optouts.opted_out(session, [phone]))
 
 
 async def _answer(request: web.Request, task: asyncio.Task[list[Reply]]) -> web.Response:

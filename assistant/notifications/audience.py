@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.catalog import CancellationPolicy, Catalog, Customer
 from scheduling.errors import NotFound
-from scheduling.notifications.lineage import lineage
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.catalog_repository import CatalogRepository
+from scheduling.persistence.lineage import lineage
 
 Json = dict[str, Any]
 OWNER_KINDS = frozenset({"owner_notice", "owner_alert", "daily_agenda", "handoff"})

@@ -1,6 +1,6 @@
 """The outbox dispatcher: claim due messages, send them outside any transaction, record each.
 
-Guarantee (see `scheduling.notifications.store` for the lease): a message is handed to its
+Guarantee (see `scheduling.persistence.outbox_store` for the lease): a message is handed to its
 provider at least once while it stays pending and its retries last; it is handed over again only
 if the dispatcher that held it died (or overran its lease) after the provider took it and before
 the result was committed. Every hand-over carries the same idempotency key
@@ -24,9 +24,9 @@ from assistant.notifications.render import Renderer
 from assistant.notifications.senders import EmailSender, SendError, SmsSender
 from assistant.notifications.sms_limits import SmsCaps, refusal
 from assistant.notifications.twilio_sms import RecipientOptedOut
-from scheduling.notifications import alerts, optouts, store
+from scheduling.notifications.delivery import Attempt, Claimed
 from scheduling.notifications.policy import RetryPolicy
-from scheduling.notifications.store import Attempt, Claimed
+from scheduling.persistence import optouts_store, outbox_store
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Dispatcher:
         handled = 0
         while True:
             async with self.factory() as session:
-                batch = await store.claim(session, self.clock(), KINDS, self.config.batch,
+                batch = await outbox_store.claim(session, self.clock(), KINDS, self.config.batch,
                                           self.config.lease)
             if not batch:
                 return handled
@@ -106,7 +106,7 @@ class Dispatcher:
         try:
             sid = await asyncio.to_thread(sender.send, delivery.build(key))  # type: ignore[arg-type]
         except RecipientOptedOut as error:
-            await optouts.opt_out(self.factory, delivery.recipient, self.clock())
+            await optouts_store.opt_out(self.factory, delivery.recipient, self.clock())
             return attempt("skipped", error=str(error))
         except SendError as error:
             return attempt("failed", error=str(error), retryable=error.retryable)
@@ -116,14 +116,14 @@ class Dispatcher:
                       attempts: list[Attempt]) -> None:
         now = self.clock()
         if plan.skip_reason:
-            await store.mark_skipped(session, message, plan.skip_reason, now)
+            await outbox_store.mark_skipped(session, message, plan.skip_reason, now)
             return
         failures = [a for a in attempts if a.status == "failed"]
         if plan.error or (not attempts and not message.done_channels):
             error = plan.error or "no e-mail address or phone number to send to"
-            await alerts.mark_failed(session, message, attempts, now, error)
+            await outbox_store.mark_failed(session, message, attempts, now, error)
         elif not failures:
-            await store.mark_sent(session, message, attempts, now)
+            await outbox_store.mark_sent(session, message, attempts, now)
         else:
             await self._retry_or_fail(session, message, attempts, failures, now)
 
@@ -135,7 +135,7 @@ class Dispatcher:
         if retry_at is not None and all(a.retryable for a in failures):
             log.info("outbox %s (%s) failed, retrying at %s: %s", message.id, message.kind,
                      retry_at.isoformat(), error)
-            await store.mark_retry(session, message, attempts, now, error, retry_at)
+            await outbox_store.mark_retry(session, message, attempts, now, error, retry_at)
         else:
             log.error("outbox %s (%s) failed for good: %s", message.id, message.kind, error)
-            await alerts.mark_failed(session, message, attempts, now, error)
+            await outbox_store.mark_failed(session, message, attempts, now, error)

@@ -1,7 +1,7 @@
 """The .ics attachment: one VEVENT per appointment chain, updated in place by SEQUENCE.
 
 Calendar clients match events by UID, so the UID is the first appointment of the reschedule
-chain (`scheduling.notifications.lineage`) and every move raises SEQUENCE; a cancellation is
+chain (`scheduling.persistence.lineage`) and every move raises SEQUENCE; a cancellation is
 METHOD:CANCEL with STATUS:CANCELLED and a SEQUENCE above the last request's.
 """
 

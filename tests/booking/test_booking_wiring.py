@@ -21,11 +21,11 @@ from scheduling.booking.model import Actor, Status
 from scheduling.catalog import BusinessPolicies
 from scheduling.errors import SlotUnavailable
 from scheduling.hours import TimeOff
-from scheduling.notifications.reminders import set_offsets
 from scheduling.occupancy import BusyInterval, StaticBusyTimes
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.catalog_repository import CatalogRepository
 from scheduling.persistence.outbox import OutboxRow
+from scheduling.persistence.reminder_offsets import set_offsets
 
 pytestmark = pytest.mark.db
 HOUR = timedelta(hours=1)

@@ -37,7 +37,7 @@ LISTING_MARKS = {
 NOT_LISTINGS = {
     "/api/v1/availability": "open times computed from the catalog, needs a service",
     "/api/v1/suggestions": "ranked open times, needs a service",
-    "/api/v1/me/appointments": "the customer's own, behind a customer token (tests/gateway/test_api)",
+    "/api/v1/me/appointments": "the customer's own, behind a customer token",
 }
 EXTRA_QUERY = {"/admin/conversations": "?sender=fill-sender"}
 

@@ -14,7 +14,7 @@ from assistant.notifications.dispatcher import Dispatcher
 from assistant.notifications.render import Renderer
 from scheduling.booking import services
 from scheduling.booking.messages import describe
-from scheduling.notifications.alerts import open_alerts
+from scheduling.persistence.admin_reads import AdminReads
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.notification_tables import DeliveryAttemptRow
@@ -93,7 +93,7 @@ async def test_final_failure_flags_the_appointment_and_alerts_the_owner(
     async with session_factory() as session:
         flag = await session.scalar(text(
             "SELECT confirmation_failed FROM appointments WHERE id = :id"), {"id": booked.id})
-        alerts = await open_alerts(session, salon.id)
+    alerts = await AdminReads(session_factory).open_alerts(salon.id)
     assert flag is True
     assert [a.kind for a in alerts] == ["confirmation_failed"]
     [alert] = await outbox(session_factory, "owner_alert")

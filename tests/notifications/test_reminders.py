@@ -16,16 +16,12 @@ from scheduling.booking import changes, services
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.messages import describe
 from scheduling.booking.model import Actor
-from scheduling.notifications import optouts
-from scheduling.notifications.reminders import (
-    DEFAULT_OFFSETS,
-    offsets_for,
-    reminder_messages,
-    set_offsets,
-)
+from scheduling.notifications.reminders import DEFAULT_OFFSETS, reminder_messages
+from scheduling.persistence import optouts_store as optouts
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.notification_tables import DeliveryAttemptRow
 from scheduling.persistence.outbox import Outbox, OutboxRow
+from scheduling.persistence.reminder_offsets import offsets_for, set_offsets
 from tests.booking.booking_builders import NOW, Salon, ny
 from tests.notifications.conftest import Clock, Fakes
 

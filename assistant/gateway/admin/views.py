@@ -13,18 +13,19 @@ from uuid import UUID
 from aiohttp import web
 
 from assistant.gateway import ratelimit
-from assistant.gateway.admin import queries, session
+from assistant.gateway.admin import session
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.users import AdminUsers
 from assistant.gateway.api import context
 from assistant.gateway.api.params import HISTORY
 from assistant.gateway.errors import ApiError
 from assistant.gateway.pages import render
+from assistant.gateway.reads import reads
 from scheduling.booking import attendance, changes
 from scheduling.booking.commands import CancelAppointment
 from scheduling.booking.model import Actor, Status
 from scheduling.errors import DomainError
-from scheduling.persistence.booking_analytics import Filters, listing
+from scheduling.persistence.admin_reads import Filters
 
 log = logging.getLogger(__name__)
 USERS = web.AppKey("admin_users", AdminUsers)
@@ -108,10 +109,9 @@ async def dashboard(request: web.Request, admin: session.AdminSession) -> web.Re
     filters = Filters(catalog.business.id, start, start + timedelta(days=1),
                       statuses=(Status.PENDING, Status.CONFIRMED, Status.COMPLETED,
                                 Status.NO_SHOW))
-    async with context.uow(request) as work:
-        day = await listing(work.session, filters, limit=500)
-        alerts = await queries.alerts(work.session)
-        counts = await queries.message_counts(work.session)
+    day = await reads(request).listing(filters, limit=500)
+    alerts = await reads(request).open_alerts(catalog.business.id)
+    counts = await reads(request).message_counts()
     by_staff = {m.id: [a for a in day.items if a.staff_id == m.id] for m in catalog.staff}
     return page(request, admin, "dashboard.html", catalog=catalog, zone=zone, today=today,
                 by_staff=by_staff, alerts=alerts, counts=counts,
@@ -129,8 +129,7 @@ async def appointments(request: web.Request, admin: session.AdminSession) -> web
     start = _day(q.get("from"), zone, "from") or datetime.now(zone) - timedelta(days=1)
     until = _day(q.get("until"), zone, "until")
     filters = Filters(catalog.business.id, start, until, status, staff)
-    async with context.uow(request) as work:
-        found = await listing(work.session, filters, limit=50, cursor=q.get("cursor") or None)
+    found = await reads(request).listing(filters, limit=50, cursor=q.get("cursor") or None)
     return page(request, admin, "appointments.html", catalog=catalog, zone=zone, page=found,
                 query=q, statuses=list(Status), notice=q.get("notice"),
                 staff={m.id: m.name for m in catalog.staff},

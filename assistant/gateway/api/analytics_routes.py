@@ -13,8 +13,8 @@ from assistant.gateway.api import context
 from assistant.gateway.api.auth import require_admin
 from assistant.gateway.api.params import HISTORY, invalid, query_when
 from assistant.gateway.api.spec import Op, Param
-from scheduling.catalog import Catalog
 from assistant.gateway.reads import reads
+from scheduling.catalog import Catalog
 from scheduling.persistence import admin_reads as analytics
 from scheduling.utilisation import available_minutes
 

@@ -31,6 +31,7 @@ from assistant.gateway.api.params import (
 )
 from assistant.gateway.api.spec import Op, Param
 from assistant.gateway.metrics import METRICS
+from assistant.gateway.reads import reads
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from scheduling.booking import attendance, changes
@@ -43,7 +44,7 @@ from scheduling.booking.commands import (
 from scheduling.booking.model import Actor, Appointment, Channel, Contact, Status
 from scheduling.desk import customers
 from scheduling.errors import NotFound, SlotUnavailable
-from scheduling.persistence.booking_analytics import Filters, listing
+from scheduling.persistence.admin_reads import Filters
 
 ID = Param("appointment_id", "path", {"type": "string", "format": "uuid"}, True)
 TOKEN_LIFETIME = timedelta(days=30)
@@ -104,8 +105,7 @@ async def list_appointments(request: web.Request) -> web.Response:
                       (service,) if service else (), query_id(request, "customer_id"),
                       (channel,) if channel else ())
     limit = query_int(request, "limit", 50, 1, 200)
-    async with context.uow(request) as work:
-        page = await listing(work.session, filters, limit, request.query.get("cursor"))
+    page = await reads(request).listing(filters, limit, request.query.get("cursor"))
     return web.json_response({"items": [serialize.appointment(a) for a in page.items],
                               "next_cursor": page.next_cursor})
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiohttp import web
-from sqlalchemy import select
 
 from assistant.gateway import limits, ratelimit
 from assistant.gateway.api import context, serialize
@@ -27,11 +26,11 @@ from assistant.gateway.api.params import (
 )
 from assistant.gateway.api.spec import Op, Param
 from assistant.gateway.errors import ApiError
+from assistant.gateway.reads import reads
 from scheduling.booking import waitlist
 from scheduling.booking.model import Channel, Contact
 from scheduling.desk import customers, verification
 from scheduling.errors import NotFound
-from scheduling.persistence.waitlist_tables import WaitlistEntryRow
 
 CUSTOMER_TOKEN_LIFETIME = timedelta(days=1)
 
@@ -107,12 +106,7 @@ def _field(window: object, name: str) -> object:
 async def list_waitlist(request: web.Request) -> web.Response:
     require_admin(request)
     business_id = await context.business_id(request)
-    async with context.uow(request) as work:
-        ids = await work.session.scalars(
-            select(WaitlistEntryRow.id).where(WaitlistEntryRow.business_id == business_id,
-                                              WaitlistEntryRow.status.in_(["waiting", "offered"]))
-            .order_by(WaitlistEntryRow.created_at).limit(500))
-        entries = [await work.waitlist.entry(i) for i in list(ids)]
+    entries = await reads(request).waitlist(business_id, live_only=True, limit=500)
     return web.json_response({"items": [serialize.waitlist_entry(e) for e in entries]})
 
 

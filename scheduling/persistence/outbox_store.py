@@ -5,12 +5,16 @@ give each a lease until `now + lease`, commit), send with no transaction open, t
 `mark_sent`/`mark_retry`/`mark_failed`/`mark_skipped` per message, each recording its attempts
 in the same transaction. A replica never claims a row another replica holds a live lease on;
 a dispatcher that dies mid-send loses its leases when they expire and the rows are claimed again.
+
+A message that fails for good (`mark_failed`) and is a confirmation also flags its appointment
+`confirmation_failed`, writes an alert row for the dashboard and queues an `owner_alert`
+e-mail, in the transaction that marks it failed: the failure cannot be recorded without its
+alert.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -19,41 +23,17 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduling.persistence.notification_tables import DeliveryAttemptRow, OutboxDeliveryRow
-from scheduling.persistence.outbox import OutboxRow
+from scheduling.booking.messages import OutboxMessage
+from scheduling.notifications.delivery import ALERT_KINDS, Attempt, Claimed, alert_text
+from scheduling.persistence.notification_tables import (
+    APPOINTMENT_FLAGS,
+    DeliveryAttemptRow,
+    NotificationAlertRow,
+    OutboxDeliveryRow,
+)
+from scheduling.persistence.outbox import Outbox, OutboxRow
 
-Json = dict[str, Any]
 DONE = ("sent", "skipped")
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """A leased outbox row; `done_channels` already succeeded in an earlier, partial try."""
-
-    id: UUID
-    kind: str
-    payload: Json
-    due_at: datetime
-    attempts: int
-    appointment_id: UUID | None
-    token: UUID
-    reclaimed: bool = False
-    done_channels: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """One hand-over to one provider; `status` is sent, failed or skipped."""
-
-    channel: str
-    provider: str
-    recipient: str
-    idempotency_key: str
-    status: str
-    provider_message_id: str | None = None
-    error: str | None = None
-    summary: str = ""
-    retryable: bool = field(default=True, compare=False)
 
 
 def _available() -> Any:
@@ -194,3 +174,29 @@ async def mark_skipped(session: AsyncSession, message: Claimed, reason: str,
     await record(session, message, [skipped], now)
     await finish(session, message, status="cancelled", last_error=reason)
     await session.commit()
+
+
+async def mark_failed(session: AsyncSession, message: Claimed, attempts: list[Attempt],
+                      now: datetime, error: str) -> None:
+    await record(session, message, attempts, now)
+    await finish(session, message, status="failed", attempts=message.attempts + 1,
+                 last_error=error)
+    if message.kind in ALERT_KINDS:
+        await _alert(session, message, now, error)
+    await session.commit()
+
+
+async def _alert(session: AsyncSession, message: Claimed, now: datetime, error: str) -> None:
+    business = message.payload.get("business_id")
+    await session.execute(pg_insert(NotificationAlertRow).values(
+        business_id=business, appointment_id=message.appointment_id, outbox_id=message.id,
+        kind=f"{message.kind}_failed", message=alert_text(message, error), created_at=now,
+    ).on_conflict_do_nothing(index_elements=["outbox_id"]))
+    if message.appointment_id is not None:
+        await session.execute(update(APPOINTMENT_FLAGS)
+                              .where(APPOINTMENT_FLAGS.c.id == message.appointment_id)
+                              .values(confirmation_failed=True))
+    owner = OutboxMessage("owner_alert", f"owner_alert:{message.id}", now,
+                          message.payload | {"failed_kind": message.kind, "error": error},
+                          message.appointment_id)
+    await Outbox(session).add([owner], now)
