@@ -40,7 +40,7 @@ from scheduling.booking.model import (
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
 from scheduling.errors import NotFound, SlotUnavailable
-from scheduling.notifications.reminders import offsets_for
+from scheduling.persistence.reminder_offsets import offsets_for
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
 from scheduling.persistence import booking_codec as codec
 from scheduling.persistence.booking_context import booking_context
