@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
 from uuid import UUID
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing, speech
+from actions.boundary import GuardedAction
+from actions.offer_value import Offer, offers_to_slot
 from actions.runtime import now, runtime
 from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Channel, Contact, Status
 from scheduling.booking.waitlist import JoinWaitlist, join
 from scheduling.catalog import Catalog
 from scheduling.desk import customers
-from scheduling.errors import DomainError, PolicyViolation, SlotUnavailable
+from scheduling.errors import SlotUnavailable
 
 RESET = ["service", "staff", "language", "when", "when_start", "when_end", "suggestions",
          "slot_choice", "booking_confirmed"]
 
 
-class ActionBook(Action):
+class ActionBook(GuardedAction):
+    """Book the chosen offer (or join the waitlist); a refusal or failure clears the form, so
+    the next message starts afresh."""
+
     def name(self) -> str:
         return "action_book"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if not tracker.get_slot("booking_confirmed"):
@@ -41,16 +45,16 @@ class ActionBook(Action):
             return await self._book(dispatcher, tracker, catalog)
         except SlotUnavailable as lost:
             return _race_lost(dispatcher, lost, catalog)
-        except DomainError as error:
-            dispatcher.utter_message(text=refusal(error))
-            return _reset()
+
+    def after_failure(self, tracker: Tracker) -> list[EventType]:
+        return _reset()
 
     async def _book(self, dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog
                     ) -> list[EventType]:
-        choice: dict[str, str] = tracker.get_slot("slot_choice")
+        choice = Offer.from_slot(tracker.get_slot("slot_choice"))
         slot = SlotChoice(catalog.business.id, UUID(tracker.get_slot("service")),
-                          datetime.fromisoformat(choice["start"]), UUID(choice["staff_id"]))
-        key = f"{tracker.sender_id}:{slot.service_id}:{choice['start']}:{choice['staff_id']}"
+                          choice.start, choice.staff_id)
+        key = f"{tracker.sender_id}:{slot.service_id}:{choice.start.isoformat()}:{choice.staff_id}"
         channel = Channel(parsing.channel_of(tracker.sender_id))
         cmd = BookAppointment(slot, None, key, channel=channel, contact=_contact(tracker))
         who = _proof(tracker)
@@ -91,7 +95,7 @@ def waitlist_window(tracker: Tracker, catalog: Catalog) -> tuple[datetime, datet
     if start and end:
         return datetime.fromisoformat(start), datetime.fromisoformat(end)
     if start:
-        local = datetime.fromisoformat(start).astimezone(catalog.business.zone)
+        local = datetime.fromisoformat(start).astimezone(catalog.business.locations[0].zone)
         day = datetime.combine(local.date(), time(0), local.tzinfo)
         return max(day, now()), day + timedelta(days=1)
     return now(), now() + timedelta(days=7)
@@ -125,31 +129,16 @@ def _proved(who: customers.Proof, customer_id: UUID | None) -> list[EventType]:
 def _race_lost(dispatcher: CollectingDispatcher, lost: SlotUnavailable,
                catalog: Catalog) -> list[EventType]:
     """Someone took the time between offer and "yes": apologise, offer what is nearest."""
-    offers: list[dict[str, Any]] = [
-        {"start": slot.start.isoformat(), "staff_id": str(slot.staff_ids[0]), "reason": ""}
-        for slot in lost.alternatives if slot.staff_ids
-    ]
+    offers = [Offer(slot.start, slot.staff_ids[0]) for slot in lost.alternatives
+              if slot.staff_ids]
     if not offers:
         dispatcher.utter_message(text="I'm sorry, that time was just taken and I have nothing "
                                       "close to it. Tell me another day, or say waitlist.")
         return [SlotSet("slot_choice", None), SlotSet("suggestions", None),
                 SlotSet("booking_confirmed", None), FollowupAction("booking_form")]
     dispatcher.utter_message(text="I'm sorry, someone has just taken that time.")
-    return [SlotSet("slot_choice", None), SlotSet("suggestions", offers),
+    return [SlotSet("slot_choice", None), SlotSet("suggestions", offers_to_slot(offers)),
             SlotSet("booking_confirmed", None), FollowupAction("booking_form")]
-
-
-def refusal(error: DomainError) -> str:
-    """A domain error in words, with what the customer can do next."""
-    if isinstance(error, PolicyViolation) and error.policy == "max_active_bookings":
-        return (f"Sorry, you already have the most upcoming bookings we allow "
-                f"({error.details.get('limit')}). You can cancel or move one first.")
-    if isinstance(error, PolicyViolation) and error.policy == "cancellation_window":
-        hours = error.details.get("free_cancellation_hours")
-        return (f"Sorry, appointments can only be changed up to {hours} hours before they "
-                "start, so I can't do that now. I can put you through to a person if you like.")
-    return (f"Sorry, I couldn't do that: {error}. Would you like to try something else, "
-            "or talk to a person?")
 
 
 def _reset() -> list[EventType]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing, speech
+from actions.boundary import GuardedAction
 from actions.forms import FREE_TEXT, NEW_TIME_CLEARS, BaseForm, Slots, Turn
+from actions.offer_value import Offer
 from actions.runtime import now, runtime
 
 CONTACT = ["customer_name", "phone", "email"]
@@ -26,14 +27,14 @@ class ValidateBookingForm(BaseForm):
     def name(self) -> str:
         return "validate_booking_form"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """A request for several people is said to be booked one by one, not silently cut
         down to one."""
         if parsing.mentions_group(Turn(tracker).text):
             dispatcher.utter_message(text=GROUP_NOTE)
-        return await super().run(dispatcher, tracker, domain)
+        return await super().act(dispatcher, tracker, domain)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -90,8 +91,8 @@ class ValidateBookingForm(BaseForm):
     ) -> Slots:
         # Only a change of person gets here (extract_staff): other people mean other times, so
         # the offers go, unless this same message picked one of them ("the 3 pm with Ana").
-        picked = Turn(tracker).requested == "slot_choice" and isinstance(
-            tracker.get_slot("slot_choice"), dict)
+        picked = Turn(tracker).requested == "slot_choice" and Offer.parse(
+            tracker.get_slot("slot_choice")) is not None
         clears = {} if picked else NEW_TIME_CLEARS
         if value == "unsupported":
             names = ", ".join(s.name for s in (await runtime.catalog()).staff)
@@ -171,13 +172,13 @@ class ValidateBookingForm(BaseForm):
         return {"booking_confirmed": value}
 
 
-class ActionAskService(Action):
+class ActionAskService(GuardedAction):
     """Ask which service, naming what the catalog offers (never a made-up list)."""
 
     def name(self) -> str:
         return "action_ask_service"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         catalog = await runtime.catalog()
@@ -186,13 +187,13 @@ class ActionAskService(Action):
         return []
 
 
-class ActionAskBookingConfirmed(Action):
+class ActionAskBookingConfirmed(GuardedAction):
     """Read the booking back before it is made; after a "no", ask what to change."""
 
     def name(self) -> str:
         return "action_ask_booking_confirmed"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn(tracker)
@@ -215,9 +216,9 @@ async def read_back(tracker: Tracker) -> str:
         around = "as soon as something opens" if when == "earliest" else f"around {when}"
         return (f"So that's the waitlist for {service.name}, {around}, for {name}. "
                 "Shall I add you? Please say yes or no.")
-    zone = catalog.business.zone
-    when = speech.day_and_time(datetime.fromisoformat(choice["start"]), zone, now())
-    staff = catalog.staff_member(UUID(choice["staff_id"])).name
+    offer = Offer.from_slot(choice)
+    when = speech.day_and_time(offer.start, catalog.business.locations[0].zone, now())
+    staff = catalog.staff_member(offer.staff_id).name
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
             f" {speech.money(service.price, currency)}, for {name}. Shall I book it? "
             "Please say yes or no.")

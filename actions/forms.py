@@ -15,10 +15,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import parsing
+from actions.boundary import GuardedForm
+from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
 from scheduling.catalog import Catalog
 from scheduling.desk import customers
@@ -57,7 +58,7 @@ class Turn:
         return slot in FREE_TEXT or self.carries_values()
 
 
-class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
+class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
     """Identity from the channel on the first turn; time and offer slots for every form.
 
     Abstract, so rasa-sdk's executor (which registers every non-abstract Action subclass)
@@ -67,12 +68,12 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
     @abc.abstractmethod
     def name(self) -> str: ...
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         known = await self.identity_events(tracker)
         tracker.add_slots(known)
-        rest: list[EventType] = await super().run(dispatcher, tracker, domain)
+        rest = await super().act(dispatcher, tracker, domain)
         return known + rest
 
     async def identity_events(self, tracker: Tracker) -> list[EventType]:
@@ -102,7 +103,7 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
         catalog = await runtime.catalog()
         if turn.answers("slot_choice") and _pick(turn, tracker, catalog) is not None:
             return {}  # "ok the second" picks an offer: it is not the 2nd of the month
-        found = parsing.when_in(turn.text, now(), catalog.business.zone)
+        found = parsing.when_in(turn.text, now(), catalog.business.locations[0].zone)
         if found is None and turn.answers("when"):
             return {"when": turn.text}
         return {"when": turn.text} if found is not None else {}
@@ -115,7 +116,7 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
         if value == "earliest":
             return {"when": "earliest", "when_start": None, "when_end": None, **NEW_TIME_CLEARS}
         catalog = await runtime.catalog()
-        zone = catalog.business.zone
+        zone = catalog.business.locations[0].zone
         found = parsing.when_in(str(value), now(), zone)
         if found is None:
             dispatcher.utter_message(text="Sorry, I couldn't work out a day or time from that. "
@@ -139,20 +140,20 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
             return {"slot_choice": "waitlist"}
         if not turn.answers("slot_choice"):
             return {}
-        offers = tracker.get_slot("suggestions") or []
+        offers = offers_from_slot(tracker.get_slot("suggestions"))
         pick = _pick(turn, tracker, await runtime.catalog())
         if pick is None and turn.intent == "affirm":  # "yes" to a list: only one can be meant
-            return {"slot_choice": offers[0] if len(offers) == 1 else "which"}
+            return {"slot_choice": offers[0].to_slot() if len(offers) == 1 else "which"}
         if pick is None:
             return {"slot_choice": "none"} if turn.intent == "deny" else {}
         if pick.later or pick.earlier:
             return {"slot_choice": "later" if pick.later else "earlier"}
-        return {"slot_choice": offers[pick.index]} if pick.index is not None else {}
+        return {"slot_choice": offers[pick.index].to_slot()} if pick.index is not None else {}
 
     def validate_slot_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        offers = tracker.get_slot("suggestions") or []
+        offers = offers_from_slot(tracker.get_slot("suggestions"))
         if value in ("later", "earlier") and offers:
             return _shifted(value, offers)
         if value == "none":
@@ -164,22 +165,23 @@ class BaseForm(FormValidationAction, metaclass=abc.ABCMeta):
             dispatcher.utter_message(text=f"Which one? Say its number, 1 to {len(offers)}, "
                                           "or its time.")
             return {"slot_choice": None}
-        if value == "waitlist" or isinstance(value, dict):
+        if value == "waitlist":
             return {"slot_choice": value}
-        return {"slot_choice": None}
+        offer = Offer.parse(value)
+        return {"slot_choice": offer.to_slot() if offer else None}
 
 
 def _pick(turn: Turn, tracker: Tracker, catalog: Catalog) -> parsing.Pick | None:
     """Which of the offers on the table the message chooses, if any."""
     names = {str(s.id): s.name for s in catalog.staff}
-    return parsing.parse_pick(turn.text, tracker.get_slot("suggestions") or [],
-                              catalog.business.zone, now(), names)
+    return parsing.parse_pick(turn.text, offers_from_slot(tracker.get_slot("suggestions")),
+                              catalog.business.locations[0].zone, now(), names)
 
 
-def _shifted(direction: str, offers: list[dict[str, str]]) -> Slots:
+def _shifted(direction: str, offers: list[Offer]) -> Slots:
     """New search bounds past the offers already made: "later" searches from just after the
     last offer, "earlier" up to just before the first (`offers.search_for` reads the bound)."""
-    starts = sorted(datetime.fromisoformat(offer["start"]) for offer in offers)
+    starts = sorted(offer.start for offer in offers)
     step = timedelta(minutes=1)
     bound = starts[-1] + step if direction == "later" else starts[0] - step
     return {"slot_choice": None, "suggestions": None, "when": direction,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing, speech
+from actions.boundary import GuardedAction
 from actions.forms import Turn
 from actions.runtime import now, runtime
 from scheduling.catalog import Catalog, Service
@@ -26,11 +27,11 @@ PREPARE = ("Please arrive five minutes early. Come with your hair as you usually
            "and bring a photo if you have a style in mind.")
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(GuardedAction):
     def name(self) -> str:
         return "action_answer_question"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn(tracker)
@@ -89,11 +90,11 @@ def policy_text(catalog: Catalog) -> str:
     return text
 
 
-class ActionStopFlow(Action):
+class ActionStopFlow(GuardedAction):
     def name(self) -> str:
         return "action_stop_flow"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(text="No problem, I've stopped there and nothing was booked or "
@@ -101,13 +102,13 @@ class ActionStopFlow(Action):
         return [SlotSet(name, None) for name in FLOW_SLOTS]
 
 
-class ActionHandoff(Action):
+class ActionHandoff(GuardedAction):
     """Record the request for a person; on a call the gateway reads `handoff` and transfers."""
 
     def name(self) -> str:
         return "action_handoff"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         channel = parsing.channel_of(tracker.sender_id)

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing
-from actions.booking import refusal
+from actions.boundary import GuardedAction, refusal
 from actions.forms import BaseForm, Slots, Turn
 from actions.manage_steps import describe_terms, item_lines, items_for, perform
+from actions.offer_value import Offer
 from actions.runtime import now, runtime
 from scheduling.desk import customers, verification
 from scheduling.desk.changes import terms
@@ -26,15 +27,18 @@ from scheduling.errors import DomainError, PolicyViolation
 
 TASKS = {"list_appointments": "list", "cancel_appointment": "cancel",
          "reschedule_appointment": "reschedule", "claim_offer": "claim"}
+WHICH = {"cancel": "Which appointment would you like to cancel?",
+         "reschedule": "Which appointment would you like to move?"}
+"""The question before the list, whole for each task."""
 MANAGE_SLOTS = ["appointment_id", "appointments", "manage_confirmed", "when", "when_start",
                 "when_end", "suggestions", "slot_choice", "service", "staff"]
 
 
-class ActionStartManage(Action):
+class ActionStartManage(GuardedAction):
     def name(self) -> str:
         return "action_start_manage"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         task = TASKS.get(Turn(tracker).intent, "list")
@@ -130,7 +134,8 @@ class ValidateManageForm(BaseForm):
         if len(by_service) == 1:
             return {"appointment_id": by_service[0]["id"]}
         names = {str(s.id): s.name for s in catalog.staff}
-        pick = parsing.parse_pick(turn.text, items, catalog.business.zone, now(),
+        times = [Offer.from_slot(item) for item in items]  # each a time with a person
+        pick = parsing.parse_pick(turn.text, times, catalog.business.locations[0].zone, now(),
                                   names)
         index = pick.index if pick else None
         return {"appointment_id": items[index]["id"]} if index is not None else {}
@@ -168,45 +173,49 @@ async def _customer_for(contact: str) -> UUID | None:
     return found.id if found else None
 
 
-class ActionAskAppointmentId(Action):
+class ActionAskAppointmentId(GuardedAction):
     def name(self) -> str:
         return "action_ask_appointment_id"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        verb = "cancel" if tracker.get_slot("task") == "cancel" else "move"
+        question = WHICH.get(tracker.get_slot("task") or "", WHICH["reschedule"])
         lines = item_lines(tracker.get_slot("appointments") or [])
-        dispatcher.utter_message(text=f"Which appointment would you like to {verb}?\n{lines}\n"
+        dispatcher.utter_message(text=f"{question}\n{lines}\n"
                                       "You can say the first, the second, or the day.")
         return []
 
 
-class ActionAskManageConfirmed(Action):
+class ActionAskManageConfirmed(GuardedAction):
     def name(self) -> str:
         return "action_ask_manage_confirmed"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(text=await describe_terms(tracker))
         return []
 
 
-class ActionManage(Action):
+class ActionManage(GuardedAction):
     """Carry out the task once the form has what it needs and the customer said yes."""
 
     def name(self) -> str:
         return "action_manage"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        reset = [SlotSet(name, None) for name in (*MANAGE_SLOTS, "task", "otp_code")]
-        try:
-            text, extra = await perform(tracker)
-        except DomainError as error:
-            text, extra = refusal(error), []
+        text, extra = await perform(tracker)
         dispatcher.utter_message(text=text)
-        return reset + extra
+        return _finished() + extra
+
+    def after_failure(self, tracker: Tracker) -> list[EventType]:
+        return _finished()
+
+
+def _finished() -> list[EventType]:
+    """Done, refused or failed, the task is over: the next message starts afresh."""
+    return [SlotSet(name, None) for name in (*MANAGE_SLOTS, "task", "otp_code")]
 

@@ -11,6 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions import parsing, speech
+from actions.offer_value import Offer
 from actions.runtime import now, runtime
 from scheduling.booking.changes import cancel, reschedule
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
@@ -46,7 +47,7 @@ async def items_for(task: str | None, customer_id: UUID) -> list[EventType]:
 
 def _item(item_id: str, start: datetime, staff_id: UUID, service_id: UUID | None,
           catalog: Catalog) -> Item:
-    zone = catalog.business.zone
+    zone = catalog.business.locations[0].zone
     service = catalog.service(service_id).name if service_id else "The opening"
     staff = catalog.staff_member(staff_id).name
     text = f"{service} with {staff} {speech.day_and_time(start, zone, now())}"
@@ -88,10 +89,9 @@ async def describe_terms(tracker: Tracker) -> str:
             cost = "Cancelling now is free."
         return f"{item['text']}. {cost} Shall I cancel it? Please say yes or no."
     catalog = await runtime.catalog()
-    choice = tracker.get_slot("slot_choice")
-    new = speech.day_and_time(datetime.fromisoformat(choice["start"]),
-                              catalog.business.zone, now())
-    staff = catalog.staff_member(UUID(choice["staff_id"])).name
+    choice = Offer.from_slot(tracker.get_slot("slot_choice"))
+    new = speech.day_and_time(choice.start, catalog.business.locations[0].zone, now())
+    staff = catalog.staff_member(choice.staff_id).name
     return (f"I'll move {item['text']} to {new} with {staff}. Your current time stays booked "
             "until the new one is confirmed. Shall I move it? Please say yes or no.")
 
@@ -134,9 +134,9 @@ async def _cancel(item: Item) -> str:
 
 
 async def _move(tracker: Tracker, item: Item) -> str:
-    choice = tracker.get_slot("slot_choice")
-    cmd = RescheduleAppointment(UUID(item["id"]), datetime.fromisoformat(choice["start"]),
-                                staff_id=UUID(choice["staff_id"]), reason="asked in chat")
+    choice = Offer.from_slot(tracker.get_slot("slot_choice"))
+    cmd = RescheduleAppointment(UUID(item["id"]), choice.start, staff_id=choice.staff_id,
+                                reason="asked in chat")
     moved = await reschedule(cmd, runtime.uow(), now())
     catalog = await runtime.catalog()
     text = speech.appointment_text(moved.new, catalog, now())

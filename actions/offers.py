@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing, speech
+from actions.boundary import GuardedAction
+from actions.offer_value import Offer, offers_from_slot, offers_to_slot
 from actions.runtime import now, runtime
 from scheduling.catalog import Catalog
 from scheduling.desk.slots import SlotSearch, find_slots
@@ -36,14 +37,14 @@ def search_for(tracker: Tracker, business_id: UUID, service_id: UUID,
     )
 
 
-def nothing_then(tracker: Tracker, offers: list[dict[str, Any]], zone: ZoneInfo) -> str | None:
+def nothing_then(tracker: Tracker, offers: list[Offer], zone: ZoneInfo) -> str | None:
     """When none of the offers is in the window asked for (or, for a time, on its day), say
     so before offering them, so a closed or fully booked day is not passed over in silence."""
     start, end = tracker.get_slot("when_start"), tracker.get_slot("when_end")
     if not start or not offers or tracker.get_slot("when") in ("later", "earlier"):
         return None
     begin, finish = datetime.fromisoformat(start), datetime.fromisoformat(end) if end else None
-    starts = [datetime.fromisoformat(offer["start"]) for offer in offers]
+    starts = [offer.start for offer in offers]
     if finish is not None and not _whole_day(begin, finish, zone):
         if any(begin <= moment < finish for moment in starts):
             return None
@@ -60,18 +61,18 @@ def _whole_day(begin: datetime, finish: datetime, zone: ZoneInfo) -> bool:
     return first.time() == last.time() == midnight and (last.date() - first.date()).days == 1
 
 
-class ActionAskSlotChoice(Action):
+class ActionAskSlotChoice(GuardedAction):
     """Offer the best few times with the engine's reasons; say so plainly when none fit."""
 
     def name(self) -> str:
         return "action_ask_slot_choice"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         catalog = await runtime.catalog()
-        offers = tracker.get_slot("suggestions") or []
-        zone = catalog.business.zone
+        offers = offers_from_slot(tracker.get_slot("suggestions"))
+        zone = catalog.business.locations[0].zone
         heading = "Here is what I have:"
         if not offers:
             try:
@@ -93,13 +94,13 @@ class ActionAskSlotChoice(Action):
         dispatcher.utter_message(
             text=f"{heading}{listing}\nWhich one would you like? {how}",
             buttons=speech.offer_buttons(offers, catalog, zone, now()) if web else [])
-        return [SlotSet("suggestions", offers)]
+        return [SlotSet("suggestions", offers_to_slot(offers))]
 
-    async def _search(self, tracker: Tracker, catalog: Catalog) -> list[dict[str, Any]]:
+    async def _search(self, tracker: Tracker, catalog: Catalog) -> list[Offer]:
         service_id, exclude = self.service_and_exclusion(tracker)
         search = search_for(tracker, catalog.business.id, service_id, exclude)
         found = await find_slots(runtime.uow(), search, now())
-        return [speech.offer_record(suggestion) for suggestion in found]
+        return [Offer.from_suggestion(suggestion) for suggestion in found]
 
     def service_and_exclusion(self, tracker: Tracker) -> tuple[UUID, tuple[UUID, ...]]:
         """Rescheduling searches for the appointment's service and frees its own time."""

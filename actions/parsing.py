@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from actions.offer_value import Offer
 from scheduling.catalog import Catalog, Service, Staff, normalise
 from scheduling.timeexpr import Grain, Kind, Resolution, resolve
 
@@ -143,7 +145,7 @@ class Pick:
     earlier: bool = False
 
 
-def parse_pick(text: str, offers: list[dict[str, str]], zone: ZoneInfo, now: datetime,
+def parse_pick(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime,
                staff_names: dict[str, str]) -> Pick | None:
     said = normalise(text)
     if LATER.search(said):
@@ -179,21 +181,21 @@ def _by_position(said: str, count: int) -> int | None:
     return None
 
 
-def _by_staff(said: str, offers: list[dict[str, str]], names: dict[str, str]) -> int | None:
+def _by_staff(said: str, offers: Sequence[Offer], names: dict[str, str]) -> int | None:
     for index, offer in enumerate(offers):
-        name = names.get(offer["staff_id"], "")
+        name = names.get(str(offer.staff_id), "")
         if name and normalise(name) in said.split():
             return index
     return None
 
 
-def _by_time(text: str, offers: list[dict[str, str]], zone: ZoneInfo, now: datetime) -> int | None:
+def _by_time(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime) -> int | None:
     found = resolve(text, now, zone)
     if found is None or not found.time_explicit:
         return None
     wanted = found.start.astimezone(zone)
     for index, offer in enumerate(offers):
-        local = datetime.fromisoformat(offer["start"]).astimezone(zone)
+        local = offer.start.astimezone(zone)
         same_day = not found.date_explicit or local.date() == wanted.date()
         if same_day and (local.hour % 12, local.minute) == (wanted.hour % 12, wanted.minute):
             return index

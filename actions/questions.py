@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import abc
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.boundary import GuardedAction
 from actions.manage_steps import chosen_item
 
 QUESTIONS = {
@@ -31,14 +32,14 @@ QUESTIONS = {
 }
 
 
-class AskQuestion(Action, metaclass=abc.ABCMeta):
+class AskQuestion(GuardedAction, metaclass=abc.ABCMeta):
     """Asks the question of the slot its name ends with. Abstract, so rasa-sdk's executor
     registers only the concrete ones below."""
 
     @abc.abstractmethod
     def name(self) -> str: ...
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         dispatcher.utter_message(text=QUESTIONS[self.name().removeprefix("action_ask_")])
@@ -52,19 +53,20 @@ class AskWhen(AskQuestion):
     def name(self) -> str:
         return "action_ask_when"
 
-    async def run(
+    async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         moving = chosen_item(tracker)
         if tracker.active_loop_name != "manage_form" or moving is None:
-            return await super().run(dispatcher, tracker, domain)
+            return await super().act(dispatcher, tracker, domain)
         dispatcher.utter_message(text=f"Let's move your {moving['text']}. {QUESTIONS['when']}")
         return []
 
 
 def _asker(slot: str) -> type[AskQuestion]:
     """A concrete `action_ask_<slot>`; rasa-sdk registers it as a subclass of `Action`."""
-    return type(f"Ask_{slot}", (AskQuestion,), {"name": lambda self: f"action_ask_{slot}"})
+    return type(f"Ask_{slot}", (AskQuestion,),
+                {"name": lambda self: f"action_ask_{slot}", "__module__": __name__})
 
 
 ASKERS = [_asker(slot) for slot in QUESTIONS if slot != "when"]

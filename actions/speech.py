@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from actions.offer_value import Offer
 from scheduling.booking.model import Appointment
 from scheduling.catalog import Catalog, Service
-from scheduling.suggestions import Suggestion, clock_text
+from scheduling.suggestions import clock_text
 
 
 def money(amount: Decimal, currency: str = "USD") -> str:
@@ -45,36 +45,29 @@ def day_and_time(moment: datetime, zone: ZoneInfo, now: datetime | None = None) 
     return f"{day_text(moment, zone, now)} at {clock_text(moment.astimezone(zone))}"
 
 
-def offer_record(suggestion: Suggestion) -> dict[str, str]:
-    """An offer as a slot value (JSON), with the reason the engine gave."""
-    reason = next((r.text for r in suggestion.reasons if r.text), "")
-    return {"start": suggestion.slot.start.isoformat(), "staff_id": str(suggestion.staff_id),
-            "reason": reason}
-
-
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 
-def offer_texts(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
+def offer_texts(offers: Sequence[Offer], catalog: Catalog, zone: ZoneInfo,
                 now: datetime) -> list[str]:
     """Each offer in words: "Friday 27 November at 9 am with Ana (when you asked)"."""
-    names = {str(s.id): s.name for s in catalog.staff}
+    names = {s.id: s.name for s in catalog.staff}
     texts = []
     for offer in offers:
-        when = day_and_time(datetime.fromisoformat(offer["start"]), zone, now)
-        why = f" ({offer['reason']})" if offer.get("reason") else ""
-        texts.append(f"{when} with {names.get(offer['staff_id'], 'our team')}{why}")
+        when = day_and_time(offer.start, zone, now)
+        why = f" ({offer.reason})" if offer.reason else ""
+        texts.append(f"{when} with {names.get(offer.staff_id, 'our team')}{why}")
     return texts
 
 
-def offer_lines(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
+def offer_lines(offers: Sequence[Offer], catalog: Catalog, zone: ZoneInfo,
                 now: datetime) -> str:
     """The offers as a numbered list, for SMS and voice ("2" or "press 2" picks one)."""
     texts = offer_texts(offers, catalog, zone, now)
     return "\n".join(f"{number}. {text}" for number, text in enumerate(texts, start=1))
 
 
-def offer_buttons(offers: Sequence[dict[str, Any]], catalog: Catalog, zone: ZoneInfo,
+def offer_buttons(offers: Sequence[Offer], catalog: Catalog, zone: ZoneInfo,
                   now: datetime) -> list[dict[str, str]]:
     """The offers as the web widget's buttons; a tap says "the second", as typing it would."""
     texts = offer_texts(offers, catalog, zone, now)

@@ -76,10 +76,17 @@ def may_change(
         return CancelOutcome.FREE
     if left > 0 and verb == "cancel" and policy.late_cancel_fee > 0:
         return CancelOutcome.LATE
+    hours = policy.free_cancellation_hours
+    sentences = {  # whole sentences: verbs are not glued together from fragments
+        "cancel": f"appointments can only be cancelled up to {hours} hours before they start",
+        "reschedule": f"appointments can only be moved (rescheduled) up to {hours} hours "
+                      "before they start",
+    }
+    rule = sentences.get(verb, f"appointments can only be changed up to {hours} hours before "
+                               "they start")
     raise PolicyViolation(
         "cancellation_window",
-        f"appointments can only be {verb}led up to {policy.free_cancellation_hours} hours "
-        f"before they start; {max(left, 0):.1f} hours are left",
+        f"{rule}; {max(left, 0):.1f} hours are left",
         free_cancellation_hours=policy.free_cancellation_hours,
         hours_left=round(max(left, 0.0), 2),
         late_cancel_fee=str(policy.late_cancel_fee),

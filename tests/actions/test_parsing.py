@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions import parsing
+from actions.offer_value import Offer
 from scheduling.demo import demo_catalog, demo_id
 
 NY = ZoneInfo("America/New_York")
@@ -39,9 +40,8 @@ def test_staff_by_name_language_anyone_or_unsupported() -> None:
 
 
 
-def offer(day: int, hour: int, minute: int, staff: str) -> dict[str, str]:
-    start = datetime(2026, 11, day, hour, minute, tzinfo=NY)
-    return {"start": start.isoformat(), "staff_id": str(demo_id(f"staff/{staff}"))}
+def offer(day: int, hour: int, minute: int, staff: str) -> Offer:
+    return Offer(datetime(2026, 11, day, hour, minute, tzinfo=NY), demo_id(f"staff/{staff}"))
 
 
 OFFERS = [offer(24, 10, 0, "ana"), offer(24, 15, 15, "marcus"), offer(25, 11, 0, "priya")]

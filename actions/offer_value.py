@@ -1,0 +1,72 @@
+"""An offered time as one typed value, and its one slot format.
+
+Offers travel between turns in the tracker (`suggestions`: the list on the table, `slot_choice`:
+the one picked), which holds only JSON. Every action reads and writes them through `Offer`, so
+the format ({"start": ISO 8601, "staff_id": UUID, "reason": text}) is written in one place and a
+malformed value is caught where it is read instead of deep inside a booking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from scheduling.suggestions import Suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A start time with the person who would serve it, and why the engine proposed it."""
+
+    start: datetime
+    staff_id: UUID
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None:
+            raise ValueError("an offer's start must carry its time zone")
+
+    @classmethod
+    def from_suggestion(cls, suggestion: Suggestion) -> Offer:
+        """The engine's ranked suggestion, with the first reason it gave in words."""
+        reason = next((r.text for r in suggestion.reasons if r.text), "")
+        return cls(suggestion.slot.start, suggestion.staff_id, reason)
+
+    def to_slot(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "staff_id": str(self.staff_id),
+                "reason": self.reason}
+
+    @classmethod
+    def from_slot(cls, value: Any) -> Offer:
+        """The offer a slot holds; `ValueError` when it holds anything else (a marker such as
+        "waitlist", or a value from an older or foreign format)."""
+        if not isinstance(value, dict):
+            raise ValueError(f"not an offer: {type(value).__name__}")
+        try:
+            start = datetime.fromisoformat(value["start"])
+            staff_id = UUID(value["staff_id"])
+        except (KeyError, TypeError, AttributeError) as missing:
+            raise ValueError(f"not an offer: {missing!r}") from missing
+        return cls(start, staff_id, str(value.get("reason") or ""))
+
+    @classmethod
+    def parse(cls, value: Any) -> Offer | None:
+        """The offer a slot holds, or None when it holds no offer."""
+        try:
+            return cls.from_slot(value)
+        except ValueError:
+            return None
+
+
+def offers_from_slot(value: Any) -> list[Offer]:
+    """The offers on the table (`suggestions`); entries that are not offers are dropped."""
+    if not isinstance(value, list):
+        return []
+    return [offer for offer in map(Offer.parse, value) if offer is not None]
+
+
+def offers_to_slot(offers: Iterable[Offer]) -> list[dict[str, str]]:
+    return [offer.to_slot() for offer in offers]
