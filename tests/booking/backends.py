@@ -7,7 +7,7 @@ PostgreSQL (marked `db`, so `-m "not db"` keeps the fast half).
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 import pytest
@@ -36,6 +36,10 @@ class Backend(Protocol):
         """Queued messages' dedupe keys and statuses (of one appointment, or all)."""
         ...
 
+    async def payloads(self, kind: str) -> list[dict[str, Any]]:
+        """The payloads of the queued messages of one kind."""
+        ...
+
 
 class Fake:
     def __init__(self, database: FakeDatabase) -> None:
@@ -52,6 +56,10 @@ class Fake:
 
     async def outbox(self, appointment_id: UUID | None = None) -> dict[str, str]:
         return self.database.outbox(appointment_id)
+
+    async def payloads(self, kind: str) -> list[dict[str, Any]]:
+        return [q.message.payload for q in self.database.state.outbox.values()
+                if q.message.kind == kind]
 
 
 class Postgres:
@@ -92,6 +100,11 @@ class Postgres:
             query = query.where(OutboxRow.appointment_id == appointment_id)
         async with self.factory() as session:
             return {row.dedupe_key: row.status for row in await session.scalars(query)}
+
+    async def payloads(self, kind: str) -> list[dict[str, Any]]:
+        async with self.factory() as session:
+            rows = await session.scalars(select(OutboxRow).where(OutboxRow.kind == kind))
+            return [row.payload for row in rows]
 
 
 def make_uow(request: pytest.FixtureRequest) -> DeskPorts:
