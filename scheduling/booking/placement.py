@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from scheduling.assignment import StaffWish, Workload, assign, eligible_staff
-from scheduling.availability import AvailabilityQuery, Slot, available_slots
+from scheduling.assignment import StaffWish, Workload, assign
+from scheduling.availability import AvailabilityQuery, Slot
 from scheduling.booking.commands import SlotChoice
+from scheduling.booking.openings import MARGIN, open_slots
 from scheduling.catalog import Catalog, Service
 from scheduling.errors import SlotUnavailable
 from scheduling.ports import AppointmentsPort
-
-MARGIN = timedelta(days=1)
-"""Bookings this far either side of a slot are loaded: enough for a local day's maximum."""
 
 ALTERNATIVES = 3
 SEARCH_AHEAD = timedelta(days=7)
@@ -62,21 +60,7 @@ async def _slots(
         service.id, start, end or start + timedelta(seconds=1), now,
         staff_id=choice.staff_id, location_id=choice.location_id, seats=seats,
     )
-    staff_ids = _candidates(catalog, service, choice)
-    stop = query.end + service.duration + MARGIN
-    booked = await repo.intervals(staff_ids, query.start - MARGIN, stop, now, exclude)
-    busy = await repo.busy_times(staff_ids, query.start - MARGIN, stop)
-    return available_slots(catalog, query, booked, busy)
-
-
-def _candidates(catalog: Catalog, service: Service, choice: SlotChoice) -> list[UUID]:
-    if choice.staff_id is not None:
-        return [choice.staff_id]
-    locations = [choice.location_id] if choice.location_id else [
-        loc.id for loc in catalog.business.locations
-    ]
-    wish = StaffWish()
-    return list({s.id for loc in locations for s in eligible_staff(catalog, service, loc, wish)})
+    return await open_slots(repo, catalog, query, exclude)
 
 
 async def _pick(

@@ -1,8 +1,10 @@
 """Slot search with its data loaded: the suggestion engine fed from the database.
 
 The engine is pure; this loads what it needs inside one read transaction (catalog, customer,
-their history, bookings around the range) and decides how far to look: from the day asked
-about a week onwards, or two weeks from now for "earliest".
+their history, and what takes staff time through `scheduling.booking.openings`, the loader
+booking placement uses, so bookings, live holds and Google busy time all count) and decides
+how far to look: from the day asked about a week onwards, or two weeks from now for
+"earliest".
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from uuid import UUID
 
 from scheduling.availability import AvailabilityQuery
 from scheduling.booking.model import Appointment, Status
+from scheduling.booking.openings import occupancy
 from scheduling.catalog import Catalog, Customer
 from scheduling.patterns import AppointmentRecord, AppointmentStatus, PatternModel
 from scheduling.ports import DeskUnitOfWork
@@ -20,7 +23,6 @@ from scheduling.suggestions import Suggestion, SuggestionRequest, suggest
 
 AROUND_A_DAY = timedelta(days=7)
 EARLIEST = timedelta(days=14)
-MARGIN = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +52,12 @@ async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> 
         if end <= start:
             return []
         customer, history = await _customer(uow, search.customer_id)
-        staff_ids = [member.id for member in catalog.staff]
-        booked = await uow.appointments.intervals(
-            staff_ids, start - MARGIN, end + MARGIN, now, search.exclude
-        )
-    query = AvailabilityQuery(search.service_id, start, end, now, staff_id=search.staff_id,
-                              language=search.language)
+        query = AvailabilityQuery(search.service_id, start, end, now,
+                                  staff_id=search.staff_id, language=search.language)
+        taken = await occupancy(uow.appointments, catalog, query, search.exclude)
     request = SuggestionRequest(query, search.preferred_start, search.preferred_end,
                                 customer, history)
-    return suggest(catalog, request, search.count, booked)
+    return suggest(catalog, request, search.count, taken.booked, taken.busy)
 
 
 def search_range(catalog: Catalog, search: SlotSearch, now: datetime) -> tuple[datetime, datetime]:

@@ -9,11 +9,11 @@ from aiohttp import web
 from assistant.gateway.api import context, serialize
 from assistant.gateway.api.params import invalid, query_id, query_int, query_when
 from assistant.gateway.api.spec import Op, Param
-from scheduling.availability import AvailabilityQuery, available_slots
+from scheduling.availability import AvailabilityQuery
+from scheduling.booking.openings import open_slots
 from scheduling.desk.slots import SlotSearch, find_slots
 
 MAX_RANGE = timedelta(days=31)
-MARGIN = timedelta(days=1)
 UUID_PARAM = {"type": "string", "format": "uuid"}
 WHEN_PARAM = {"type": "string", "format": "date-time"}
 
@@ -31,7 +31,8 @@ async def list_staff(request: web.Request) -> web.Response:
 
 
 async def availability(request: web.Request) -> web.Response:
-    """Every open start in [start, end) (at most 31 days), from the engine on fresh bookings."""
+    """Every open start in [start, end) (at most 31 days): bookings, live holds and Google
+    busy time read as booking placement reads them, so what is listed can be booked."""
     service_id = query_id(request, "service_id", required=True)
     start, end = query_when(request, "start", True), query_when(request, "end", True)
     if service_id is None or start is None or end is None:
@@ -41,11 +42,8 @@ async def availability(request: web.Request) -> web.Response:
     now = context.now()
     query = AvailabilityQuery(service_id, start, end, now, staff_id=query_id(request, "staff_id"))
     catalog = await context.catalog(request)
-    catalog.service(service_id)
     async with context.uow(request) as work:
-        booked = await work.appointments.intervals(
-            [m.id for m in catalog.staff], start - MARGIN, end + MARGIN, now)
-    slots = available_slots(catalog, query, booked)
+        slots = await open_slots(work.appointments, catalog, query)
     return web.json_response({"items": [serialize.slot(s) for s in slots]})
 
 

@@ -1,0 +1,71 @@
+"""The one availability path: what takes staff time, loaded once the same way for everyone.
+
+Chat offers (`scheduling.desk.slots`), the REST API's open times and suggestions, the booking
+pages and booking placement all read occupancy here: bookings and live holds (held times not
+yet expired) from the appointments repository, and busy time in outside calendars (Google)
+from its busy-time source. The engine then applies the same notice, horizon and hours rules to
+all of them. A surface that loaded only bookings would offer a time the owner is busy in
+Google and have it refused on "yes"; keeping one loader makes that impossible to reintroduce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from scheduling.assignment import eligible_staff
+from scheduling.availability import AvailabilityQuery, Slot, available_slots
+from scheduling.catalog import Catalog
+from scheduling.occupancy import BookedInterval, BusyInterval
+from scheduling.ports import AppointmentsPort
+
+MARGIN = timedelta(days=1)
+"""Bookings this far either side of the range are loaded: enough for a local day's maximum."""
+
+
+@dataclass(frozen=True, slots=True)
+class Occupancy:
+    """Everything that keeps the searched staff from a slot, as the engine takes it."""
+
+    booked: tuple[BookedInterval, ...]
+    busy: tuple[BusyInterval, ...]
+
+
+async def occupancy(
+    repo: AppointmentsPort, catalog: Catalog, query: AvailabilityQuery,
+    exclude: Iterable[UUID] = (),
+) -> Occupancy:
+    """Bookings, live holds and outside busy time of the staff who could take `query`, from a
+    day before its range to a day after its last slot ends. `exclude` names appointments
+    whose own time does not count (the one being moved)."""
+    service = catalog.service(query.service_id)
+    staff_ids = staff_for(catalog, query)
+    start, stop = query.start - MARGIN, query.end + service.duration + MARGIN
+    booked = await repo.intervals(staff_ids, start, stop, query.now, exclude)
+    busy = await repo.busy_times(staff_ids, start, stop)
+    return Occupancy(tuple(booked), tuple(busy))
+
+
+async def open_slots(
+    repo: AppointmentsPort, catalog: Catalog, query: AvailabilityQuery,
+    exclude: Iterable[UUID] = (),
+) -> list[Slot]:
+    """Every bookable start for `query` given what is taken now (see `occupancy`)."""
+    taken = await occupancy(repo, catalog, query, exclude)
+    return available_slots(catalog, query, taken.booked, taken.busy)
+
+
+def staff_for(catalog: Catalog, query: AvailabilityQuery) -> list[UUID]:
+    """The staff whose time matters: the one asked for, else everyone the engine could pick
+    at the query's location (or any location)."""
+    if query.staff_id is not None:
+        return [query.staff_id]
+    service = catalog.service(query.service_id)
+    locations = [query.location_id] if query.location_id else [
+        loc.id for loc in catalog.business.locations
+    ]
+    return list(dict.fromkeys(
+        s.id for loc in locations for s in eligible_staff(catalog, service, loc, query.wish)
+    ))
