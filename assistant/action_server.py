@@ -23,6 +23,7 @@ from assistant.settings import Settings
 from calendar_sync.busy import GoogleBusyTimes
 from calendar_sync.connections import ConnectionStore
 from calendar_sync.crypto import TokenCipher
+from calendar_sync.store import SqlCalendarStore
 from scheduling.occupancy import BusyTimeSource
 
 
@@ -34,7 +35,7 @@ def busy_source(settings: Settings) -> BusySourceFactory | None:
     cipher = TokenCipher(token_key(settings))
 
     def build(factory: async_sessionmaker[AsyncSession]) -> BusyTimeSource:
-        return GoogleBusyTimes(ConnectionStore(factory, cipher, config))
+        return GoogleBusyTimes(ConnectionStore(SqlCalendarStore(factory), cipher, config))
 
     return build
 

@@ -30,6 +30,7 @@ from calendar_sync.busy import GoogleBusyTimes  # noqa: E402
 from calendar_sync.config import GoogleConfig  # noqa: E402
 from calendar_sync.connections import ConnectionStore  # noqa: E402
 from calendar_sync.crypto import TokenCipher  # noqa: E402
+from calendar_sync.store import SqlCalendarStore  # noqa: E402
 from scheduling.availability import AvailabilityQuery, available_slots  # noqa: E402
 from scheduling.catalog import Business, Catalog, Location, Service, Staff  # noqa: E402
 from scheduling.hours import WeeklyHours  # noqa: E402
@@ -97,7 +98,7 @@ async def main() -> None:
             await session.commit()
         config = GoogleConfig("bench", "bench", api_url=google.api_url,
                               oauth_url=google.oauth_url)
-        store = ConnectionStore(factory, TokenCipher("bench key"), config)
+        store = ConnectionStore(SqlCalendarStore(factory), TokenCipher("bench key"), config)
         for i, member in enumerate(built.staff):
             account = f"staff{i}@example.com"
             fill(google, account)

@@ -21,7 +21,8 @@ from uuid import UUID
 from calendar_sync.config import GoogleConfig
 from calendar_sync.errors import CalendarError
 from calendar_sync.oauth import connect, installed_credentials
-from calendar_sync.service import CalendarServices, build, disconnect
+from calendar_sync.service import CalendarServices, disconnect
+from calendar_sync.store import build_on
 from scheduling.errors import DomainError
 from scheduling.persistence.database import make_engine, make_session_factory
 
@@ -51,8 +52,8 @@ async def run(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     key = env.get("GOOGLE_TOKEN_KEY")
     if not key:
         raise SystemExit("GOOGLE_TOKEN_KEY is not set (set the same value for the gateway)")
-    services = build(make_session_factory(engine), config_from(env), key,
-                     env.get("PUBLIC_URL", "http://127.0.0.1:8000"))
+    services = build_on(make_session_factory(engine), config_from(env), key,
+                        env.get("PUBLIC_URL", "http://127.0.0.1:8000"))
     try:
         return await _command(services, args)
     finally:

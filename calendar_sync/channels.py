@@ -13,12 +13,9 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from calendar_sync.connections import Connection, ConnectionStore
+from calendar_sync.connections import ConnectionStore
 from calendar_sync.errors import CalendarError, EventGone, UnknownChannel
-from scheduling.persistence.calendar_tables import CalendarChannelRow
+from calendar_sync.ports import Channel, Connection
 
 log = logging.getLogger(__name__)
 RENEW_BEFORE = timedelta(hours=12)
@@ -29,41 +26,36 @@ class Channels:
         self, store: ConnectionStore, webhook_url: str, lifetime: timedelta = timedelta(days=7)
     ) -> None:
         self.store = store
-        self.factory: async_sessionmaker[AsyncSession] = store.session_factory
+        self.db = store.db
         self.webhook_url = webhook_url
         self.lifetime = lifetime
 
-    async def watch(self, connection: Connection, now: datetime) -> list[CalendarChannelRow]:
+    async def watch(self, connection: Connection, now: datetime) -> list[Channel]:
         """Open one channel per calendar of `connection`."""
         return [await self._open(connection, calendar_id, now)
                 for calendar_id in connection.calendar_ids]
 
     async def _open(self, connection: Connection, calendar_id: str, now: datetime
-                    ) -> CalendarChannelRow:
+                    ) -> Channel:
         body = {"id": uuid.uuid4().hex, "type": "web_hook", "address": self.webhook_url,
                 "token": secrets.token_urlsafe(32),
                 "expiration": str(int((now + self.lifetime).timestamp() * 1000))}
         answer = await self.store.use(connection, lambda api: api.watch(calendar_id, body))
         expires = datetime.fromtimestamp(int(answer["expiration"]) / 1000, UTC)
-        row = CalendarChannelRow(id=body["id"], connection_id=connection.id,
-                                 calendar_id=calendar_id, resource_id=answer["resourceId"],
-                                 token=body["token"], expires_at=expires)
-        async with self.factory() as session, session.begin():
-            session.add(row)
-        return row
+        channel = Channel(body["id"], connection.id, calendar_id, answer["resourceId"],
+                          body["token"], expires)
+        await self.db.add_channel(channel)
+        return channel
 
-    async def verify(self, channel_id: str, token: str) -> CalendarChannelRow:
-        async with self.factory() as session:
-            row = await session.get(CalendarChannelRow, channel_id)
+    async def verify(self, channel_id: str, token: str) -> Channel:
+        row = await self.db.channel(channel_id)
         if row is None or not hmac.compare_digest(row.token.encode(), token.encode()):
             raise UnknownChannel(f"no channel {channel_id!r} with that token")
         return row
 
     async def renew_due(self, now: datetime, before: timedelta = RENEW_BEFORE) -> int:
         """Replace channels expiring within `before`; a broken connection's are left to lapse."""
-        query = select(CalendarChannelRow).where(CalendarChannelRow.expires_at < now + before)
-        async with self.factory() as session:
-            due = list(await session.scalars(query))
+        due = await self.db.channels_expiring_before(now + before)
         renewed = 0
         for row in due:
             connection = await self.store.get(row.connection_id)
@@ -77,17 +69,13 @@ class Channels:
         return renewed
 
     async def stop_all(self, connection: Connection) -> None:
-        async with self.factory() as session:
-            rows = list(await session.scalars(select(CalendarChannelRow).where(
-                CalendarChannelRow.connection_id == connection.id)))
-        for row in rows:
+        for row in await self.db.channels_of(connection.id):
             await self._stop(connection, row)
 
-    async def _stop(self, connection: Connection, row: CalendarChannelRow) -> None:
+    async def _stop(self, connection: Connection, row: Channel) -> None:
         """Stop at Google (an unknown or expired channel is already stopped) and forget it."""
         try:
             await self.store.use(connection, lambda api: api.stop_channel(row.id, row.resource_id))
         except EventGone:
             log.info("channel %s was already gone at Google", row.id)
-        async with self.factory() as session, session.begin():
-            await session.execute(delete(CalendarChannelRow).where(CalendarChannelRow.id == row.id))
+        await self.db.drop_channel(row.id)

@@ -14,8 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from calendar_sync.busy import BusyCache, GoogleBusyTimes
 from calendar_sync.channels import Channels
 from calendar_sync.config import GoogleConfig
@@ -25,6 +23,7 @@ from calendar_sync.errors import CalendarError
 from calendar_sync.event_links import EventLinks
 from calendar_sync.events import EventContext, Links, handle_calendar_outbox, no_links
 from calendar_sync.oauth import revoke_grant
+from calendar_sync.ports import CalendarStore
 from calendar_sync.sync import CalendarSync
 from calendar_sync.worker import run_due
 from scheduling.persistence.booking_uow import BookingUnitOfWork
@@ -57,24 +56,25 @@ class CalendarServices:
 
 
 def build(
-    session_factory: async_sessionmaker[AsyncSession], config: GoogleConfig, token_key: str,
-    public_url: str, manage_links: Links = no_links,
+    db: CalendarStore, booking_uow: Callable[[], BookingUnitOfWork], config: GoogleConfig,
+    token_key: str, public_url: str, manage_links: Links = no_links,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> CalendarServices:
+    """`db` keeps calendar_sync's rows; `booking_uow` opens the booking transactions that
+    changes made in Google go through."""
     cipher = TokenCipher(token_key)
-    store = ConnectionStore(session_factory, cipher, config)
+    store = ConnectionStore(db, cipher, config)
     cache = BusyCache()
-    links = EventLinks(session_factory)
+    links = EventLinks(db)
     channels = Channels(store, public_url.rstrip("/") + WEBHOOK_PATH)
-    sync = CalendarSync(store, links, channels, cache,
-                        lambda: BookingUnitOfWork(session_factory))
+    sync = CalendarSync(store, links, channels, cache, booking_uow)
     return CalendarServices(config, cipher, store, GoogleBusyTimes(store, cache), channels, sync,
                             EventContext(store, links, manage_links), public_url, clock)
 
 
 async def work_once(services: CalendarServices, now: datetime) -> int:
     """One round of background work: due calendar events, then channels near expiry."""
-    handled = await run_due(services.store.session_factory, services.handle, now)
+    handled = await run_due(services.store.db, services.handle, now)
     await services.channels.renew_due(now)
     return handled
 

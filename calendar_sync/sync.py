@@ -15,8 +15,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert
-
 from calendar_sync.busy import BusyCache
 from calendar_sync.channels import Channels
 from calendar_sync.connections import Connection, ConnectionStore
@@ -28,7 +26,6 @@ from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.model import Actor
 from scheduling.errors import DomainError
 from scheduling.persistence.booking_uow import BookingUnitOfWork
-from scheduling.persistence.calendar_tables import CalendarSyncStateRow
 
 log = logging.getLogger(__name__)
 FULL_SYNC_FROM = timedelta(days=1)
@@ -111,18 +108,11 @@ class CalendarSync:
         return 1
 
     async def _token(self, connection: Connection, calendar_id: str) -> str | None:
-        async with self.store.session_factory() as session:
-            row = await session.get(CalendarSyncStateRow, (connection.id, calendar_id))
-        return row.sync_token if row else None
+        return await self.store.db.sync_token(connection.id, calendar_id)
 
     async def _save_token(self, connection: Connection, calendar_id: str, token: str | None,
                           now: datetime) -> None:
-        values = {"sync_token": token, "synced_at": now}
-        statement = insert(CalendarSyncStateRow).values(
-            connection_id=connection.id, calendar_id=calendar_id, **values
-        ).on_conflict_do_update(index_elements=["connection_id", "calendar_id"], set_=values)
-        async with self.store.session_factory() as session, session.begin():
-            await session.execute(statement)
+        await self.store.db.save_sync_token(connection.id, calendar_id, token, now)
 
 
 def _changes(api: CalendarApi, calendar_id: str, token: str | None, since: str

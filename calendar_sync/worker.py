@@ -17,12 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from calendar_sync.errors import CalendarError, GoogleUnavailable
+from calendar_sync.ports import CalendarStore, DueEvent, Outcome
 from scheduling.errors import DomainError
-from scheduling.persistence.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 KIND = "calendar_event"
@@ -41,49 +38,38 @@ class RetrySchedule:
 
 
 async def run_due(
-    factory: async_sessionmaker[AsyncSession], handle: Handler, now: datetime,
+    db: CalendarStore, handle: Handler, now: datetime,
     batch: int = 20, schedule: RetrySchedule | None = None,
 ) -> int:
     """Handle up to `batch` due rows in one transaction; returns how many were taken."""
-    schedule = schedule or RetrySchedule()
-    query = (
-        select(OutboxRow)
-        .where(OutboxRow.kind == KIND, OutboxRow.status == "pending", OutboxRow.due_at <= now)
-        .order_by(OutboxRow.created_at, OutboxRow.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )
-    async with factory() as session, session.begin():
-        rows = list(await session.scalars(query))
-        for row in rows:
-            await _deliver(row, handle, now, schedule)
-    return len(rows)
+    plan = schedule or RetrySchedule()
+
+    async def deliver(event: DueEvent) -> Outcome:
+        return await _deliver(event, handle, now, plan)
+    return await db.deliver_due(KIND, now, batch, deliver)
 
 
-async def _deliver(row: OutboxRow, handle: Handler, now: datetime,
-                   schedule: RetrySchedule) -> None:
-    row.attempts += 1
+async def _deliver(event: DueEvent, handle: Handler, now: datetime,
+                   schedule: RetrySchedule) -> Outcome:
     try:
-        outcome = await handle(row.payload, now)
+        outcome = await handle(event.payload, now)
     except GoogleUnavailable as error:
-        _retry(row, str(error), now, schedule)
+        return _retry(event, str(error), now, schedule)
     except (CalendarError, DomainError) as error:
-        _fail(row, f"{type(error).__name__}: {error}")
-    else:
-        log.info("calendar event %s for %s: %s", row.payload.get("op"), row.appointment_id,
-                 outcome)
-        row.status, row.last_error = "sent", None
+        return _fail(event, f"{type(error).__name__}: {error}")
+    log.info("calendar event %s for %s: %s", event.payload.get("op"), event.appointment_id,
+             outcome)
+    return Outcome("sent")
 
 
-def _retry(row: OutboxRow, error: str, now: datetime, schedule: RetrySchedule) -> None:
-    if row.attempts >= schedule.attempts:
-        _fail(row, f"gave up after {row.attempts} attempts: {error}")
-        return
-    row.last_error = error
-    row.due_at = now + schedule.delay(row.attempts)
-    log.warning("calendar event for %s delayed to %s: %s", row.appointment_id, row.due_at, error)
+def _retry(event: DueEvent, error: str, now: datetime, schedule: RetrySchedule) -> Outcome:
+    if event.attempts >= schedule.attempts:
+        return _fail(event, f"gave up after {event.attempts} attempts: {error}")
+    due = now + schedule.delay(event.attempts)
+    log.warning("calendar event for %s delayed to %s: %s", event.appointment_id, due, error)
+    return Outcome("pending", error, due)
 
 
-def _fail(row: OutboxRow, error: str) -> None:
-    log.error("calendar event for %s failed: %s", row.appointment_id, error)
-    row.status, row.last_error = "failed", error
+def _fail(event: DueEvent, error: str) -> Outcome:
+    log.error("calendar event for %s failed: %s", event.appointment_id, error)
+    return Outcome("failed", error)

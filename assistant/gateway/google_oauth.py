@@ -22,7 +22,8 @@ from assistant.settings import Settings
 from calendar_sync.config import GoogleConfig
 from calendar_sync.errors import CalendarError, UnknownChannel
 from calendar_sync.oauth import authorization_url, connect, finish_web
-from calendar_sync.service import CalendarServices, build, run_forever
+from calendar_sync.service import CalendarServices, run_forever
+from calendar_sync.store import build_on
 from scheduling.persistence.database import make_session_factory
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ async def calendar_services(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     factory = make_session_factory(app[ENGINE])
-    app[CALENDAR] = build(factory, config, token_key(settings), settings.gateway_url)
+    app[CALENDAR] = build_on(factory, config, token_key(settings), settings.gateway_url)
     task = asyncio.create_task(run_forever(app[CALENDAR]))
     yield
     task.cancel()

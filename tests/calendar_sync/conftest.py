@@ -21,7 +21,8 @@ from calendar_sync.config import GoogleConfig
 from calendar_sync.connections import Connection, ConnectionStore
 from calendar_sync.crypto import TokenCipher
 from calendar_sync.oauth import connect
-from calendar_sync.service import CalendarServices, build
+from calendar_sync.service import CalendarServices
+from calendar_sync.store import SqlCalendarStore, build_on
 from tests.booking.booking_builders import NOW, Salon, build_salon, save_salon
 from tests.fakes.google_calendar import FakeGoogle, running_fake
 from tests.gateway.admin_login import login_as
@@ -64,7 +65,7 @@ def cipher() -> TokenCipher:
 def store(
     session_factory: async_sessionmaker[AsyncSession], cipher: TokenCipher, config: GoogleConfig
 ) -> ConnectionStore:
-    return ConnectionStore(session_factory, cipher, config)
+    return ConnectionStore(SqlCalendarStore(session_factory), cipher, config)
 
 
 @pytest.fixture
@@ -82,8 +83,8 @@ async def calendar(
 ) -> AsyncIterator[CalendarServices]:
     """The calendar services behind the gateway's Google routes, listening on 127.0.0.1."""
     port = free_port()
-    services = build(session_factory, config, "test secret key", f"http://127.0.0.1:{port}",
-                     clock=lambda: NOW)
+    services = build_on(session_factory, config, "test secret key",
+                        f"http://127.0.0.1:{port}", clock=lambda: NOW)
     app = web.Application(middlewares=[session.middleware])  # resolves the admin cookie
     app[CALENDAR] = services
     app[ENGINE] = engine  # push receipts (a repeated message number is not synced again)

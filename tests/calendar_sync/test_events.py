@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from calendar_sync.connections import ConnectionStore
 from calendar_sync.event_links import EventLinks
 from calendar_sync.events import EventContext, handle_calendar_outbox
+from calendar_sync.store import SqlCalendarStore
 from calendar_sync.worker import RetrySchedule, run_due
 from scheduling.booking import changes, services
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
@@ -51,7 +52,7 @@ async def salon(
 @pytest.fixture
 def context(store: ConnectionStore, session_factory: async_sessionmaker[AsyncSession]
             ) -> EventContext:
-    return EventContext(store, EventLinks(session_factory),
+    return EventContext(store, EventLinks(SqlCalendarStore(session_factory)),
                         lambda a: {"cancel": f"https://b.example/c/{a}"})
 
 
@@ -59,7 +60,7 @@ async def deliver(factory: async_sessionmaker[AsyncSession], context: EventConte
                   now: object = NOW) -> int:
     async def handle(payload: object, at: object) -> str:
         return await handle_calendar_outbox(payload, context, at)  # type: ignore[arg-type]
-    return await run_due(factory, handle, now, schedule=RetrySchedule())  # type: ignore[arg-type]
+    return await run_due(SqlCalendarStore(factory), handle, now, schedule=RetrySchedule())  # type: ignore[arg-type]
 
 
 async def book(factory: async_sessionmaker[AsyncSession], salon: Salon, service: str,
