@@ -11,20 +11,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.gateway import resources
 from assistant.interval import every
 from scheduling.booking import attendance, waitlist
 from scheduling.booking.agenda import queue_daily_agendas
-from scheduling.persistence import limits, receipts
 from scheduling.persistence.booking_uow import BookingUnitOfWork
-from scheduling.persistence.database import make_session_factory
+from scheduling.persistence.database import SessionFactory, make_session_factory
+from scheduling.persistence.housekeeping import prune_expired
 
 log = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 60
-Factory = async_sessionmaker[AsyncSession]
+Factory = SessionFactory
 Job = Callable[[Factory, datetime], Awaitable[object]]
 
 
@@ -43,12 +42,8 @@ async def _queue_agendas(factory: Factory, now: datetime) -> None:
 
 
 async def _prune_limits(factory: Factory, now: datetime) -> None:
-    """Rate-limit buckets that are full again and receipts past their keep: both behave as if
-    absent, so deleting them changes nothing but the tables' size."""
-    async with factory() as session:
-        await limits.prune(session, now)
-        await receipts.prune(session, now)
-        await session.commit()
+    """Rate-limit buckets that are full again and receipts past their keep."""
+    await prune_expired(factory, now)
 
 
 JOBS: dict[str, Job] = {

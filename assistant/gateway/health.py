@@ -9,9 +9,9 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import text
 
 from assistant.gateway.resources import ENGINE, HTTP, SETTINGS
+from scheduling.persistence.database import server_version
 
 routes = web.RouteTableDef()
 
@@ -27,9 +27,7 @@ async def _timed(check: Awaitable[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def _database(app: web.Application) -> dict[str, Any]:
-    async with app[ENGINE].connect() as connection:
-        version = (await connection.execute(text("SHOW server_version"))).scalar_one()
-    return {"server_version": version}
+    return {"server_version": await server_version(app[ENGINE])}
 
 
 async def _json_get(app: web.Application, url: str, **query: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -9,6 +10,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def psycopg_url(url: str) -> str:
@@ -27,3 +30,9 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 20) -> Asy
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions whose objects stay readable after commit, for building results."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def server_version(engine: AsyncEngine) -> str:
+    """The server's version: a readiness probe that also says which PostgreSQL answered."""
+    async with engine.connect() as connection:
+        return str((await connection.execute(text("SHOW server_version"))).scalar_one())

@@ -1,0 +1,16 @@
+"""Deleting rows that behave as if absent: rate-limit buckets full again, receipts past their
+keep. Only the tables' size changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from scheduling.persistence import limits, receipts
+from scheduling.persistence.database import SessionFactory
+
+
+async def prune_expired(factory: SessionFactory, now: datetime) -> None:
+    async with factory() as session:
+        await limits.prune(session, now)
+        await receipts.prune(session, now)
+        await session.commit()
