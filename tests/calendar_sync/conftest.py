@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from assistant.embedded_db import free_port
 from assistant.gateway.admin import session
-from assistant.gateway.admin.session_store import SessionStore
 from assistant.gateway.google_oauth import routes
 from assistant.gateway.resources import CALENDAR, ENGINE, SETTINGS
 from assistant.settings import Settings
@@ -23,6 +22,7 @@ from calendar_sync.crypto import TokenCipher
 from calendar_sync.oauth import connect
 from calendar_sync.service import CalendarServices
 from calendar_sync.store import SqlCalendarStore, build_on
+from scheduling.persistence.admin_sessions import SessionStore
 from tests.booking.booking_builders import NOW, Salon, build_salon, save_salon
 from tests.fakes.google_calendar import FakeGoogle, running_fake
 from tests.gateway.admin_login import login_as

@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.gateway.admin import session
-from assistant.gateway.admin.session_store import SessionStore
 from assistant.gateway.admin.users import AdminUsers
+from scheduling.persistence.admin_sessions import SessionStore
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.gateway.admin import session
-from assistant.gateway.admin.session_store import SessionStore
 from assistant.gateway.admin.users import DEV_EMAIL, AdminUsers, ensure_admin, hash_password
 from assistant.settings import PROJECT_ROOT, Settings
+from scheduling.persistence.admin_sessions import SessionStore
 from tests.gateway.admin_login import login_as
 
 pytestmark = pytest.mark.db

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from assistant.gateway.admin import insight, session, views
-from assistant.gateway.admin.session_store import SessionStore
 from assistant.gateway.admin.users import AdminUsers, ensure_admin
 from assistant.gateway.resources import ENGINE, SETTINGS
+from scheduling.persistence.admin_sessions import SessionStore
 from scheduling.persistence.database import make_session_factory
 
 

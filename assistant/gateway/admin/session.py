@@ -32,10 +32,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from assistant.gateway.admin.session_store import ABSOLUTE, AdminSession, SessionStore
 from assistant.gateway.errors import Handler
 from assistant.gateway.ratelimit import client_ip
 from assistant.gateway.resources import SETTINGS
+from scheduling.persistence.admin_sessions import ABSOLUTE, AdminSession, SessionStore
 
 __all__ = ["COOKIE", "STORE", "AdminSession", "csrf_ok", "csrf_token", "current", "end",
            "middleware", "now", "start"]

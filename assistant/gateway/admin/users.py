@@ -22,13 +22,9 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from assistant.gateway.admin.session_store import revoke_every
 from assistant.settings import Settings
-from scheduling.persistence.admin_tables import AdminUserRow
+from scheduling.persistence import admin_accounts
+from scheduling.persistence.database import SessionFactory
 
 log = logging.getLogger(__name__)
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -53,7 +49,7 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 class AdminUsers:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: SessionFactory) -> None:
         self.sessions = sessions
 
     async def set_password(self, email: str, password: str) -> int:
@@ -62,30 +58,17 @@ class AdminUsers:
         return await self._store({email.strip().lower(): hashed})
 
     async def _store(self, hashes: dict[str, str]) -> int:
-        now = datetime.now(UTC)
-        rows = [{"email": email, "password_hash": hashed, "created_at": now, "updated_at": now}
-                for email, hashed in hashes.items()]
-        statement = insert(AdminUserRow).values(rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=[AdminUserRow.email],
-            set_={"password_hash": statement.excluded.password_hash, "updated_at": now})
-        async with self.sessions() as session, session.begin():
-            await session.execute(statement)
-            return await revoke_every(session, hashes, now)
+        return await admin_accounts.save_hashes(self.sessions, hashes, datetime.now(UTC))
 
     async def check(self, email: str, password: str) -> bool:
-        async with self.sessions() as session:
-            stored = await session.scalar(select(AdminUserRow.password_hash).where(
-                AdminUserRow.email == email.strip().lower()))
+        stored = await admin_accounts.password_hash(self.sessions, email.strip().lower())
         if stored is None:  # the same work either way: no timing hint that the user exists
             await asyncio.to_thread(hash_password, password)
             return False
         return await asyncio.to_thread(password_matches, password, stored)
 
     async def emails(self) -> list[str]:
-        async with self.sessions() as session:
-            return list(await session.scalars(select(AdminUserRow.email)
-                                              .order_by(AdminUserRow.email)))
+        return await admin_accounts.emails(self.sessions)
 
     async def import_file(self, path: Path) -> int:
         """Take over the accounts of a legacy JSON file (already hashed), then rename it so

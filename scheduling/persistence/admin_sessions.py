@@ -1,4 +1,5 @@
-"""The `admin_sessions` table: every SQL statement about admin sessions, with `now` passed in.
+"""The `admin_sessions` table: every SQL statement about admin sessions, with `now` passed in
+(the gateway's `admin.session` decides when to call them).
 
 The rules (idle and absolute lifetimes, what revokes a session) are stated in `session.py`;
 this module applies them in the queries so a session that broke one is never returned.
