@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from functools import cache
 from typing import cast
 from uuid import UUID
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import (
     ColumnElement,
     Table,
     delete,
     func,
-    insert,
     or_,
     select,
     text,
@@ -29,7 +30,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.booking.model import (
-    ACTIVE,
     BOOKED,
     Actor,
     Appointment,
@@ -40,16 +40,18 @@ from scheduling.booking.model import (
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
 from scheduling.errors import NotFound, SlotUnavailable
-from scheduling.persistence.reminder_offsets import offsets_for
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
 from scheduling.persistence import booking_codec as codec
+from scheduling.persistence import driver
 from scheduling.persistence.booking_context import booking_context
 from scheduling.persistence.booking_tables import (
+    ACTIVE_SQL,
     AppointmentRow,
     BookingEventRow,
     BookingRulesRow,
     GroupSessionRow,
 )
+from scheduling.persistence.reminder_offsets import offsets_for
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
@@ -58,9 +60,32 @@ DEADLOCK = "40P01"
 LOCK_STAFF = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
 APPOINTMENTS = cast(Table, AppointmentRow.__table__)
 INSERT_APPOINTMENT = pg_insert(APPOINTMENTS).on_conflict_do_nothing().returning(APPOINTMENTS.c.id)
-INSERT_EVENTS = insert(cast(Table, BookingEventRow.__table__))
-"""Core statements with the values as parameters: compiled once, not rebuilt per booking
-(the ORM-enabled `insert(...).values(...)` re-coerced 45 columns on every call)."""
+"""Compiled once, with the values as parameters, for the columns the codec writes."""
+_BOOKED_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(BOOKED)))
+COUNT_ACTIVE = ("SELECT count(*) FROM appointments WHERE customer_id = %(customer)s"
+                f" AND ends_at > %(now)s AND {_BOOKED_SQL}")
+COUNT_ACTIVE_THEN_LOCK = f"SELECT ({COUNT_ACTIVE}), pg_advisory_xact_lock(hashtext(%(k)s))"
+INTERVALS = (
+    "SELECT id, staff_id, starts_at, ends_at, blocked_start, blocked_end, service_id, seats"
+    " FROM appointments WHERE staff_id = ANY(%(staff)s)"
+    " AND tstzrange(blocked_start, blocked_end, '[)') && tstzrange(%(start)s, %(end)s, '[)')"
+    f" AND {ACTIVE_SQL} AND (hold_expires_at IS NULL OR hold_expires_at > %(now)s)")
+"""The hot path's statements, run on the driver (`driver`), the statuses written out: the
+range test is the exclusion constraint's index expression and the status test its predicate,
+so that index serves the query."""
+
+
+@cache
+def _insert_sql(columns: tuple[str, ...]) -> str:
+    """`INSERT_APPOINTMENT` for the columns the codec writes (the rest keep their defaults)."""
+    return driver.compiled(INSERT_APPOINTMENT, column_keys=list(columns))
+
+
+@cache
+def _events_sql(rows: int) -> str:
+    return driver.values_sql(
+        "INSERT INTO booking_events (subject, subject_id, at, actor, from_status, to_status,"
+        " reason, data)", "(%s, %s, %s, %s, %s, %s, %s, %s)", rows)
 
 
 def _overlapping(start: datetime, end: datetime) -> ColumnElement[bool]:
@@ -93,13 +118,17 @@ class BookingRepository:
     def __init__(self, session: AsyncSession, busy: BusyTimeSource | None = None) -> None:
         self.session = session
         self.busy = busy
+        self._offsets: dict[tuple[UUID, UUID], tuple[timedelta, ...]] = {}
+        """Lead times the context query read, kept for this transaction only."""
 
     async def context(
         self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
         key: str,
     ) -> BookingContext | Appointment:
-        return await booking_context(self.session, business_id, service_id, staff_id,
+        head = await booking_context(self.session, business_id, service_id, staff_id,
                                      customer_id, key)
+        self._offsets[business_id, service_id] = head.reminder_offsets
+        return head.found
 
     async def busy_times(
         self, staff_ids: Sequence[UUID], start: datetime, end: datetime
@@ -109,6 +138,10 @@ class BookingRepository:
         return await self.busy.busy_times(staff_ids, start, end)
 
     async def reminder_offsets(self, business_id: UUID, service_id: UUID) -> tuple[timedelta, ...]:
+        """As read with the context in this transaction, else from the table."""
+        known = self._offsets.get((business_id, service_id))
+        if known is not None:
+            return known
         return await offsets_for(self.session, business_id, service_id)
 
     async def rules(self, business_id: UUID) -> BookingRules:
@@ -125,14 +158,10 @@ class BookingRepository:
         queues on that staff member's lock in the same round trip. The count's snapshot is
         taken before the lock wait, which is right: only the customer's own bookings are
         counted, and those are serialised by the customer lock already held."""
-        query = select(func.count()).where(
-            AppointmentRow.customer_id == customer_id, AppointmentRow.ends_at > now,
-            AppointmentRow.status.in_([s.value for s in BOOKED]),
-        ).scalar_subquery()
-        if then_lock is None:
-            return int(await self.session.scalar(select(query)) or 0)
-        lock = func.pg_advisory_xact_lock(func.hashtext(f"staff/{then_lock}"))
-        return int((await self.session.execute(select(query, lock))).scalar_one() or 0)
+        params = {"customer": customer_id, "now": now, "k": f"staff/{then_lock}"}
+        sql = COUNT_ACTIVE if then_lock is None else COUNT_ACTIVE_THEN_LOCK
+        rows = await driver.fetch(self.session, sql, params)
+        return int(rows[0][0] or 0)
 
     async def count_by_contact(
         self, business_id: UUID, phone: str | None, email: str | None, since: datetime
@@ -213,19 +242,13 @@ class BookingRepository:
     ) -> list[BookedInterval]:
         """What occupies these staff in `[start, end)`: bookings and unexpired holds (only the
         columns the engine reads: a busy day is dozens of rows, each 45 columns wide)."""
-        a = AppointmentRow
-        query = select(a.id, a.staff_id, a.starts_at, a.ends_at, a.blocked_start,
-                       a.blocked_end, a.service_id, a.seats).where(
-            a.staff_id.in_(list(staff_ids)), _overlapping(start, end),
-            a.status.in_([s.value for s in ACTIVE]),
-            (a.hold_expires_at.is_(None)) | (a.hold_expires_at > now),
-        )
+        params = {"staff": list(staff_ids), "start": start, "end": end, "now": now}
         skip = set(exclude)
         return [
-            BookedInterval(row.staff_id, row.starts_at, row.ends_at,
-                           row.starts_at - row.blocked_start, row.blocked_end - row.ends_at,
-                           row.service_id, row.seats)
-            for row in await self.session.execute(query) if row.id not in skip
+            BookedInterval(staff_id, starts, ends, starts - blocked_start, blocked_end - ends,
+                           service_id, seats)
+            for row_id, staff_id, starts, ends, blocked_start, blocked_end, service_id, seats
+            in await driver.fetch(self.session, INTERVALS, params) if row_id not in skip
         ]
 
     async def purge_expired_holds(
@@ -266,7 +289,8 @@ class BookingRepository:
         raise SlotUnavailable("that time was just taken")
 
     async def _inserted(self, values: dict[str, object]) -> bool:
-        return (await self.session.execute(INSERT_APPOINTMENT, values)).first() is not None
+        params = {**values, "participants": Jsonb(values["participants"])}
+        return bool(await driver.fetch(self.session, _insert_sql(tuple(params)), params))
 
     async def update(self, appointment: Appointment, capacity: int) -> None:
         changed = codec.values(appointment, capacity)
@@ -304,14 +328,11 @@ class BookingRepository:
         )
 
     async def record(self, entries: Iterable[AuditEntry]) -> None:
-        rows = [
-            {"subject": e.subject, "subject_id": e.subject_id, "at": e.at, "actor": e.actor.value,
-             "from_status": e.from_status, "to_status": e.to_status, "reason": e.reason,
-             "data": e.data}
-            for e in entries
-        ]
-        if rows:
-            await self.session.execute(INSERT_EVENTS, rows)
+        params = [value for e in entries for value in (
+            e.subject, e.subject_id, e.at, e.actor.value, e.from_status, e.to_status, e.reason,
+            None if e.data is None else Jsonb(e.data))]
+        if params:
+            await driver.run(self.session, _events_sql(len(params) // 8), params)
 
     async def history(self, subject_id: UUID) -> list[AuditEntry]:
         rows = await self.session.scalars(

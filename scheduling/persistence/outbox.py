@@ -25,8 +25,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, cast
+from functools import cache
+from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
@@ -34,16 +36,16 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Table,
     Text,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scheduling.booking.messages import OutboxMessage
+from scheduling.persistence import driver
 from scheduling.persistence.orm import Base
 
 Json = dict[str, Any]
@@ -70,8 +72,15 @@ class OutboxRow(Base):
     dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
 
 
-ADD = insert(cast(Table, OutboxRow.__table__)).on_conflict_do_nothing(
-    index_elements=["dedupe_key"])
+
+
+@cache
+def _add_sql(rows: int) -> str:
+    """Pending rows, a duplicate `dedupe_key` skipped, in one statement."""
+    return driver.values_sql(
+        "INSERT INTO outbox (id, kind, payload, due_at, status, attempts, created_at,"
+        " appointment_id, dedupe_key)", "(%s, %s, %s, %s, 'pending', 0, %s, %s, %s)", rows,
+        " ON CONFLICT (dedupe_key) DO NOTHING")
 
 
 class Outbox:
@@ -81,16 +90,11 @@ class Outbox:
         self.session = session
 
     async def add(self, messages: Iterable[OutboxMessage], now: datetime) -> None:
-        rows = [
-            {
-                "id": uuid.uuid4(), "kind": m.kind, "payload": m.payload, "due_at": m.due_at,
-                "status": "pending", "attempts": 0, "created_at": now,
-                "appointment_id": m.appointment_id, "dedupe_key": m.dedupe_key,
-            }
-            for m in messages
-        ]
-        if rows:  # executemany: one cached statement, sent as one multi-row INSERT
-            await self.session.execute(ADD, rows)
+        params = [value for m in messages for value in (
+            uuid.uuid4(), m.kind, Jsonb(m.payload), m.due_at, now, m.appointment_id,
+            m.dedupe_key)]
+        if params:
+            await driver.run(self.session, _add_sql(len(params) // 7), params)
 
     async def existing(self, dedupe_keys: Iterable[str]) -> set[str]:
         """Which of these messages were queued already (by any process, at any time)."""

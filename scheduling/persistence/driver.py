@@ -1,0 +1,80 @@
+"""Hot-path statements sent straight to the psycopg connection, inside the session's transaction.
+
+A statement through `AsyncSession.execute` spends more CPU in SQLAlchemy than in the driver
+(the ORM execution context, the cache key, result wrapping, identity-map loading, a greenlet
+hop); a booking runs about eight of them and was CPU-bound on that (docs/booking-throughput.md).
+The statements here are plain SQL, written or compiled from Core once at import, executed on
+the connection the session already holds: same transaction, same locks, so they see and are
+seen by everything else the session does. Pending ORM changes are flushed first, and driver
+errors come out as SQLAlchemy's `DBAPIError` subclasses, like any other statement's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import psycopg
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
+
+Params = Mapping[str, Any] | Sequence[Any]
+_DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+_HELD = "scheduling.persistence.driver"
+"""Key in `Session.info`: the transaction the driver connection was taken under, and it (the
+connection stays the same until that transaction ends)."""
+
+
+def compiled(statement: ClauseElement, column_keys: list[str] | None = None) -> str:
+    """The SQL of a Core statement in the driver's `%(name)s` style, rendered once
+    (`column_keys`: the columns an INSERT names, the others left to their defaults)."""
+    return str(statement.compile(dialect=_DIALECT, column_keys=column_keys))
+
+
+async def connection(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
+    """The psycopg connection under `session`'s transaction (begun if it was not)."""
+    sync = session.sync_session
+    if sync.new or sync.deleted or sync.dirty:
+        await session.flush()
+    transaction = sync.get_transaction()
+    known = sync.info.get(_HELD)
+    if transaction is not None and known is not None and known[0] is transaction:
+        return known[1]  # type: ignore[no-any-return]
+    held = await session.connection()
+    raw = await held.get_raw_connection()
+    driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
+    sync.info[_HELD] = (sync.get_transaction(), driver)
+    return driver
+
+
+def values_sql(head: str, row: str, rows: int, tail: str = "") -> str:
+    """`head VALUES row, row, ... tail` for `rows` rows: one statement, one round trip, and
+    plain parameters (arrays cost the driver more to encode than the rows they carry)."""
+    return f"{head} VALUES {', '.join([row] * rows)}{tail}"
+
+
+async def fetch(session: AsyncSession, sql: str, params: Params) -> list[tuple[Any, ...]]:
+    """Every row `sql` returns, as tuples."""
+    driver = await connection(session)
+    try:
+        cursor = await driver.execute(sql, params)
+        return await cursor.fetchall()
+    except psycopg.Error as error:
+        raise _wrapped(sql, params, error) from error
+
+
+async def run(session: AsyncSession, sql: str, params: Params) -> int:
+    """Execute `sql`; how many rows it touched."""
+    driver = await connection(session)
+    try:
+        cursor = await driver.execute(sql, params)
+    except psycopg.Error as error:
+        raise _wrapped(sql, params, error) from error
+    return cursor.rowcount
+
+
+def _wrapped(sql: str, params: Params, error: psycopg.Error) -> DBAPIError:
+    wrapped = DBAPIError.instance(sql, params, error, psycopg.Error, dialect=_DIALECT)
+    return wrapped  # type: ignore[return-value]
