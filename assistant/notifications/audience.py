@@ -15,14 +15,9 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from scheduling.catalog import CancellationPolicy, Catalog, Customer
 from scheduling.errors import NotFound
-from scheduling.persistence.booking_tables import AppointmentRow
-from scheduling.persistence.catalog_repository import CatalogRepository
-from scheduling.persistence.lineage import lineage
+from scheduling.persistence.delivery_reads import AppointmentContact, DeliveryReads
 
 Json = dict[str, Any]
 OWNER_KINDS = frozenset({"owner_notice", "owner_alert", "daily_agenda", "handoff"})
@@ -56,15 +51,15 @@ class Audience:
 
 
 class AudienceLoader:
-    """Builds `Audience`s on one session; make a new one per batch."""
+    """Builds `Audience`s on one batch's reads; make a new one per batch."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, reads: DeliveryReads) -> None:
+        self.reads = reads
         self._catalogs: dict[UUID, Catalog] = {}
 
     async def catalog(self, business_id: UUID) -> Catalog:
         if business_id not in self._catalogs:
-            self._catalogs[business_id] = await CatalogRepository(self.session).get(business_id)
+            self._catalogs[business_id] = await self.reads.catalog(business_id)
         return self._catalogs[business_id]
 
     async def load(self, kind: str, payload: Json, appointment_id: UUID | None) -> Audience:
@@ -76,34 +71,29 @@ class AudienceLoader:
             recipient = _addressed(catalog, payload)
         else:
             recipient = await self._customer(catalog, payload, facts)
-        chain_id, sequence = (await lineage(self.session, appointment_id)
+        chain_id, sequence = (await self.reads.lineage(appointment_id)
                               if appointment_id else (None, 0))
         refund = facts.refund_amount if facts and kind == "cancellation" else None
         virtual = facts and payload.get("location_type") == "virtual"
         return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund,
                         facts.meeting_link if facts and virtual else None)
 
-    async def _customer(self, catalog: Catalog, payload: Json, facts: Row[Any] | None
+    async def _customer(self, catalog: Catalog, payload: Json, facts: AppointmentContact | None
                         ) -> Person:
         if not payload.get("customer_id"):
             raise NotFound("customer", None)
-        customer = await CatalogRepository(self.session).get_customer(
-            UUID(payload["customer_id"]))
+        customer = await self.reads.customer(UUID(payload["customer_id"]))
         if facts is not None and (facts.contact_phone or facts.contact_email):
             customer = replace(customer, name=facts.contact_name or customer.name,
                                phone=facts.contact_phone, email=facts.contact_email)
         return customer_person(customer, catalog, payload.get("customer_time_zone"))
 
-    async def _now_known(self, appointment_id: UUID | None) -> Row[Any] | None:
+    async def _now_known(self, appointment_id: UUID | None) -> AppointmentContact | None:
         """What the appointment row knows that the payload could not: who it was booked by,
         the refund of a cancellation, the video link of a virtual visit; one read."""
         if appointment_id is None:
             return None
-        return (await self.session.execute(
-            select(AppointmentRow.refund_amount, AppointmentRow.meeting_link,
-                   AppointmentRow.contact_name, AppointmentRow.contact_phone,
-                   AppointmentRow.contact_email)
-            .where(AppointmentRow.id == appointment_id))).first()
+        return await self.reads.appointment_contact(appointment_id)
 
 
 def customer_person(customer: Customer, catalog: Catalog, zone: str | None) -> Person:

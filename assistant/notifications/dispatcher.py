@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from assistant.notifications.audience import AudienceLoader
 from assistant.notifications.planning import Delivery, Plan, plan_message
 from assistant.notifications.render import Renderer
@@ -26,7 +24,10 @@ from assistant.notifications.sms_limits import SmsCaps, refusal
 from assistant.notifications.twilio_sms import RecipientOptedOut
 from scheduling.notifications.delivery import Attempt, Claimed
 from scheduling.notifications.policy import RetryPolicy
-from scheduling.persistence import optouts_store, outbox_store
+from scheduling.persistence import optouts_store
+from scheduling.persistence.database import SessionFactory
+from scheduling.persistence.delivery_reads import delivery_reads
+from scheduling.persistence.outbox_store import OutboxStore
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,11 @@ class DispatchConfig:
 
 
 class Dispatcher:
-    def __init__(self, factory: async_sessionmaker[AsyncSession], renderer: Renderer,
+    def __init__(self, factory: SessionFactory, renderer: Renderer,
                  email: EmailSender, sms: SmsSender, clock: Callable[[], datetime] = utc_now,
                  config: DispatchConfig | None = None) -> None:
         self.factory = factory
+        self.outbox = OutboxStore(factory)
         self.renderer = renderer
         self.senders: dict[str, EmailSender | SmsSender] = {"email": email, "sms": sms}
         self.clock = clock
@@ -65,19 +67,17 @@ class Dispatcher:
         """Drain what is due now, batch by batch; returns how many messages were handled."""
         handled = 0
         while True:
-            async with self.factory() as session:
-                batch = await outbox_store.claim(session, self.clock(), KINDS, self.config.batch,
-                                          self.config.lease)
+            batch = await self.outbox.claim(self.clock(), KINDS, self.config.batch,
+                                            self.config.lease)
             if not batch:
                 return handled
             await self._handle(batch)
             handled += len(batch)
 
     async def _handle(self, batch: Sequence[Claimed]) -> None:
-        async with self.factory() as session:
-            loader = AudienceLoader(session)
+        async with delivery_reads(self.factory) as reads:
+            loader = AudienceLoader(reads)
             plans = [await plan_message(loader, self.renderer, m, self.clock()) for m in batch]
-            await session.rollback()
         limit = asyncio.Semaphore(self.config.concurrency)
         await asyncio.gather(*(self._finish(m, p, limit) for m, p in zip(batch, plans,
                                                                         strict=True)))
@@ -88,8 +88,7 @@ class Dispatcher:
                         "with the same idempotency key", message.id)
         async with limit:
             attempts = [*plan.skipped, *[await self._send(message, d) for d in plan.deliveries]]
-        async with self.factory() as session:
-            await self._record(session, message, plan, attempts)
+        await self._record(message, plan, attempts)
 
     async def _send(self, message: Claimed, delivery: Delivery) -> Attempt:
         sender = self.senders[delivery.channel]
@@ -112,30 +111,28 @@ class Dispatcher:
             return attempt("failed", error=str(error), retryable=error.retryable)
         return attempt("sent", provider_message_id=sid)
 
-    async def _record(self, session: AsyncSession, message: Claimed, plan: Plan,
-                      attempts: list[Attempt]) -> None:
+    async def _record(self, message: Claimed, plan: Plan, attempts: list[Attempt]) -> None:
         now = self.clock()
         if plan.skip_reason:
-            await outbox_store.mark_skipped(session, message, plan.skip_reason, now)
+            await self.outbox.skipped(message, plan.skip_reason, now)
             return
         failures = [a for a in attempts if a.status == "failed"]
         if plan.error or (not attempts and not message.done_channels):
             error = plan.error or "no e-mail address or phone number to send to"
-            await outbox_store.mark_failed(session, message, attempts, now, error)
+            await self.outbox.failed(message, attempts, now, error)
         elif not failures:
-            await outbox_store.mark_sent(session, message, attempts, now)
+            await self.outbox.sent(message, attempts, now)
         else:
-            await self._retry_or_fail(session, message, attempts, failures, now)
+            await self._retry_or_fail(message, attempts, failures, now)
 
-    async def _retry_or_fail(self, session: AsyncSession, message: Claimed,
-                             attempts: list[Attempt], failures: list[Attempt],
-                             now: datetime) -> None:
+    async def _retry_or_fail(self, message: Claimed, attempts: list[Attempt],
+                             failures: list[Attempt], now: datetime) -> None:
         error = "; ".join(str(a.error) for a in failures)
         retry_at = self.config.retry.next_attempt(message.attempts + 1, now)
         if retry_at is not None and all(a.retryable for a in failures):
             log.info("outbox %s (%s) failed, retrying at %s: %s", message.id, message.kind,
                      retry_at.isoformat(), error)
-            await outbox_store.mark_retry(session, message, attempts, now, error, retry_at)
+            await self.outbox.retry(message, attempts, now, error, retry_at)
         else:
             log.error("outbox %s (%s) failed for good: %s", message.id, message.kind, error)
-            await outbox_store.mark_failed(session, message, attempts, now, error)
+            await self.outbox.failed(message, attempts, now, error)

@@ -19,7 +19,6 @@ from assistant.notifications.senders import Attachment, Email, Sms
 from scheduling.errors import DomainError
 from scheduling.notifications.delivery import Attempt, Claimed
 from scheduling.notifications.policy import stale_reason
-from scheduling.persistence import optouts_store, outbox_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,7 @@ class Plan:
 async def plan_message(loader: AudienceLoader, renderer: Renderer, message: Claimed,
                        now: datetime) -> Plan:
     reason = stale_reason(message.kind, message.payload, now)
-    if reason is None and await outbox_store.superseded(loader.session, message, now):
+    if reason is None and await loader.reads.superseded(message, now):
         reason = "skipped: a closer reminder of the same appointment is due as well"
     if reason:
         return Plan(skip_reason=reason)
@@ -65,7 +64,7 @@ async def _channels(loader: AudienceLoader, message: Claimed, audience: Audience
     wants_sms = message.kind not in OWNER_KINDS and rendered.sms and person.sms_ok
     if wants_sms and person.phone and "sms" not in message.done_channels:
         phone, body = person.phone, rendered.sms or ""
-        if await optouts_store.opted_out(loader.session, [phone]):
+        if await loader.reads.opted_out([phone]):
             skipped.append(Attempt("sms", "none", phone, f"{message.id}:sms", "skipped",
                                    error="recipient opted out (STOP)", summary=body))
         else:

@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from scheduling.persistence import limits
+from scheduling.persistence.database import SessionFactory
 from scheduling.persistence.limits import Rate
 
 
@@ -26,7 +25,7 @@ class SmsCaps:
     per_business: Rate = Rate.per(50, timedelta(hours=1))
 
 
-async def refusal(factory: async_sessionmaker[AsyncSession], caps: SmsCaps, phone: str,
+async def refusal(factory: SessionFactory, caps: SmsCaps, phone: str,
                   business_id: str | None, now: datetime) -> str | None:
     """Why this SMS may not be sent now, or None when it may (spending from the caps)."""
     async with factory() as session:

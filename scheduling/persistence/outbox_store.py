@@ -21,7 +21,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.booking.messages import OutboxMessage
 from scheduling.notifications.delivery import ALERT_KINDS, Attempt, Claimed, alert_text
@@ -200,3 +200,33 @@ async def _alert(session: AsyncSession, message: Claimed, now: datetime, error: 
                           message.payload | {"failed_kind": message.kind, "error": error},
                           message.appointment_id)
     await Outbox(session).add([owner], now)
+
+
+class OutboxStore:
+    """The dispatcher's side of the outbox: each call one short transaction of its own."""
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = factory
+
+    async def claim(self, now: datetime, kinds: Sequence[str], limit: int, lease: timedelta
+                    ) -> list[Claimed]:
+        async with self._factory() as session:
+            return await claim(session, now, kinds, limit, lease)
+
+    async def sent(self, message: Claimed, attempts: list[Attempt], now: datetime) -> None:
+        async with self._factory() as session:
+            await mark_sent(session, message, attempts, now)
+
+    async def retry(self, message: Claimed, attempts: list[Attempt], now: datetime, error: str,
+                    retry_at: datetime) -> None:
+        async with self._factory() as session:
+            await mark_retry(session, message, attempts, now, error, retry_at)
+
+    async def failed(self, message: Claimed, attempts: list[Attempt], now: datetime,
+                     error: str) -> None:
+        async with self._factory() as session:
+            await mark_failed(session, message, attempts, now, error)
+
+    async def skipped(self, message: Claimed, reason: str, now: datetime) -> None:
+        async with self._factory() as session:
+            await mark_skipped(session, message, reason, now)

@@ -17,6 +17,7 @@ from scheduling.booking.messages import describe
 from scheduling.persistence.admin_reads import AdminReads
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.booking_uow import BookingUnitOfWork
+from scheduling.persistence.delivery_reads import DeliveryReads
 from scheduling.persistence.notification_tables import DeliveryAttemptRow
 from scheduling.persistence.outbox import OutboxRow
 from tests.booking.booking_builders import NOW, Salon, ny
@@ -125,7 +126,8 @@ async def test_a_video_link_added_after_booking_is_read_at_send_time(
                               .values(meeting_link=link))
     payload = describe(appointment, salon.catalog) | {"location_type": "virtual"}
     async with session_factory() as session:
-        found = await AudienceLoader(session).load("reminder", payload, appointment.id)
+        loader = AudienceLoader(DeliveryReads(session))
+        found = await loader.load("reminder", payload, appointment.id)
     assert found.meeting_link == link
     reminder = Renderer("secret", "https://booking.example").render("reminder", payload, found,
                                                                     NOW)

@@ -25,6 +25,7 @@ from assistant.notifications.audience import AudienceLoader
 from scheduling.catalog import Catalog
 from scheduling.desk.slots import SlotSearch, find_slots
 from scheduling.persistence.database import make_session_factory
+from scheduling.persistence.delivery_reads import DeliveryReads
 from tests.actions.conftest import salon, slots_of, tracker  # noqa: F401  (salon: fixture)
 from tests.gateway.conftest import demo, gateway, rasa  # noqa: F401  (fixtures)
 from tests.gateway.test_api import _first_slot
@@ -88,7 +89,8 @@ async def _notice_address(engine: AsyncEngine, appointment_id: str) -> tuple[str
         row = (await session.execute(text(
             "SELECT kind, payload FROM outbox WHERE appointment_id = :a AND kind = 'confirmation'"
         ), {"a": appointment_id})).one()
-        audience = await AudienceLoader(session).load(row.kind, row.payload, UUID(appointment_id))
+        loader = AudienceLoader(DeliveryReads(session))
+        audience = await loader.load(row.kind, row.payload, UUID(appointment_id))
     return audience.recipient.email or "", audience.recipient.phone or ""
 
 
