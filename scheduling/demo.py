@@ -11,8 +11,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from scheduling.catalog import (
     Business,
     BusinessPolicies,
@@ -25,6 +23,7 @@ from scheduling.catalog import (
 )
 from scheduling.hours import Closure, WeeklyHours
 from scheduling.persistence.catalog_repository import CatalogRepository
+from scheduling.persistence.database import SessionFactory
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://demo.booking-assistant.local/")
 WEEKDAY_HOURS = ["09:00-12:30", "13:30-18:00"]
@@ -117,7 +116,7 @@ def demo_catalog() -> Catalog:
     return Catalog(business=business, staff=_staff(location.id), services=_services())
 
 
-async def seed_demo_if_empty(session_factory: async_sessionmaker[AsyncSession]) -> bool:
+async def seed_demo_if_empty(session_factory: SessionFactory) -> bool:
     """Save the demo catalog when no business exists yet; True when it did."""
     async with session_factory() as session:
         repository = CatalogRepository(session)
