@@ -96,6 +96,7 @@ class GuardedForm(GuardedAction, FormValidationAction, metaclass=abc.ABCMeta):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        # named, not super(): super().run is the boundary itself
         events: list[EventType] = await FormValidationAction.run(self, dispatcher, tracker,
                                                                  domain)
         return events
