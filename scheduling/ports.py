@@ -129,11 +129,13 @@ class AppointmentsPort(Protocol):
     ) -> int: ...
 
     async def add(
-        self, appointment: Appointment, capacity: int, now: datetime | None = None
+        self, appointment: Appointment, capacity: int, now: datetime | None = None,
+        audit: Sequence[AuditEntry] = (),
     ) -> None:
         """Insert, or raise `SlotUnavailable` (an active appointment of the same staff member
         overlaps, buffers included) or `DuplicateIdempotencyKey` (the key is taken in this
-        business)."""
+        business). `audit` is recorded with the row, and only if it went in (one statement
+        on PostgreSQL: a booking's round trips are its cost)."""
         ...
 
     async def update(self, appointment: Appointment, capacity: int) -> None: ...

@@ -9,7 +9,7 @@ alternatives.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -115,11 +115,10 @@ async def book_in(
     placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=staff_id)
     base = draft(placement, catalog, cmd.customer_id, customer, now)
     appointment = _booked(cmd, base, placement.service.deposit, rules, held)
-    await store(repo, catalog, cmd.slot, appointment, now, held)
     reason = "booked from hold" if held else "booked"
     from_status = Status.HELD.value if held else None
-    await repo.record([AuditEntry(appointment.id, now, Actor.CUSTOMER, from_status,
-                                  appointment.status.value, reason)])
+    await store(repo, catalog, cmd.slot, appointment, now, held, audit=[AuditEntry(
+        appointment.id, now, Actor.CUSTOMER, from_status, appointment.status.value, reason)])
     news = messages.booked(appointment, catalog, now)
     await uow.outbox.add(news + await reminders(repo, appointment, catalog, now), now)
     return BookingResult(appointment)
@@ -268,9 +267,10 @@ def _payment(deposit: Decimal, reference: str | None) -> Payment:
 
 async def store(
     repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, appointment: Appointment,
-    now: datetime, held: Appointment | None = None,
+    now: datetime, held: Appointment | None = None, audit: Sequence[AuditEntry] = (),
 ) -> None:
-    """Write the row (or turn the hold into it); a lost race becomes alternatives."""
+    """Write the row (or turn the hold into it) and its `audit` entries; a lost race becomes
+    alternatives."""
     capacity = catalog.service(appointment.service_id).capacity
     try:
         if capacity > 1 and appointment.status is not Status.HELD:
@@ -279,8 +279,9 @@ async def store(
             await repo.purge_expired_holds(now, appointment.staff_id,
                                            appointment.blocked_start, appointment.blocked_end)
             await repo.update(appointment, capacity)
+            await repo.record(audit)
         else:
-            await repo.add(appointment, capacity, now)
+            await repo.add(appointment, capacity, now, audit)
     except SlotUnavailable:
         raise await unavailable(repo, catalog, choice, appointment.seats, now,
                                 message=RACE_LOST) from None

@@ -76,9 +76,25 @@ so that index serves the query."""
 
 
 @cache
-def _insert_sql(columns: tuple[str, ...]) -> str:
-    """`INSERT_APPOINTMENT` for the columns the codec writes (the rest keep their defaults)."""
-    return driver.compiled(INSERT_APPOINTMENT, column_keys=list(columns))
+def _insert_sql(columns: tuple[str, ...], events: int) -> str:
+    """`INSERT_APPOINTMENT` for the columns the codec writes (the rest keep their defaults),
+    with `events` audit rows written by the same statement only if the row went in."""
+    insert = driver.compiled(INSERT_APPOINTMENT, column_keys=list(columns))
+    if not events:
+        return insert
+    row = ("(%(e{0}_subject)s, %(e{0}_subject_id)s::uuid, %(e{0}_at)s::timestamptz,"
+           " %(e{0}_actor)s, %(e{0}_from_status)s, %(e{0}_to_status)s, %(e{0}_reason)s,"
+           " %(e{0}_data)s::jsonb)")
+    return (f"WITH a AS ({insert}), e AS (INSERT INTO booking_events (subject, subject_id,"
+            " at, actor, from_status, to_status, reason, data) SELECT v.* FROM a, (VALUES "
+            + ", ".join(row.format(i) for i in range(events)) + ") AS v) SELECT id FROM a")
+
+
+def _event_params(entries: Sequence[AuditEntry]) -> dict[str, object]:
+    return {f"e{i}_{name}": value for i, e in enumerate(entries) for name, value in (
+        ("subject", e.subject), ("subject_id", e.subject_id), ("at", e.at),
+        ("actor", e.actor.value), ("from_status", e.from_status), ("to_status", e.to_status),
+        ("reason", e.reason), ("data", None if e.data is None else Jsonb(e.data)))}
 
 
 @cache
@@ -265,9 +281,11 @@ class BookingRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def add(
-        self, appointment: Appointment, capacity: int, now: datetime | None = None
+        self, appointment: Appointment, capacity: int, now: datetime | None = None,
+        audit: Sequence[AuditEntry] = (),
     ) -> None:
-        """Insert, or raise `SlotUnavailable` / `DuplicateIdempotencyKey`.
+        """Insert, with its `audit` rows in the same statement, or raise `SlotUnavailable` /
+        `DuplicateIdempotencyKey`.
 
         The exclusion constraint and the idempotency key are the arbiters of ON CONFLICT DO
         NOTHING: a conflict inserts nothing instead of failing, so no savepoint (two round
@@ -277,20 +295,22 @@ class BookingRepository:
         insert tried once more.
         """
         values = codec.values(appointment, capacity)
-        if await self._inserted(values):
+        if await self._inserted(values, audit):
             return
         blocked = (appointment.staff_id, appointment.blocked_start, appointment.blocked_end)
         if now is not None and await self.purge_expired_holds(now, *blocked):
-            if await self._inserted(values):
+            if await self._inserted(values, audit):
                 return
         key = appointment.idempotency_key
         if key is not None and await self.by_key(appointment.business_id, key) is not None:
             raise DuplicateIdempotencyKey("idempotency key already used")
         raise SlotUnavailable("that time was just taken")
 
-    async def _inserted(self, values: dict[str, object]) -> bool:
-        params = {**values, "participants": Jsonb(values["participants"])}
-        return bool(await driver.fetch(self.session, _insert_sql(tuple(params)), params))
+    async def _inserted(self, values: dict[str, object], audit: Sequence[AuditEntry]) -> bool:
+        sql = _insert_sql(tuple(values), len(audit))
+        params = {**values, "participants": Jsonb(values["participants"]),
+                  **_event_params(audit)}
+        return bool(await driver.fetch(self.session, sql, params))
 
     async def update(self, appointment: Appointment, capacity: int) -> None:
         changed = codec.values(appointment, capacity)

@@ -260,7 +260,8 @@ class FakeAppointments:
                 raise SlotUnavailable("that time was just taken")
 
     async def add(
-        self, appointment: Appointment, capacity: int, now: datetime | None = None
+        self, appointment: Appointment, capacity: int, now: datetime | None = None,
+        audit: Sequence[AuditEntry] = (),
     ) -> None:
         if appointment.id in self.tx.state.appointments:
             raise SlotUnavailable("that time was just taken")
@@ -272,6 +273,7 @@ class FakeAppointments:
                 raise
             self._check(appointment, capacity)
         self.tx.state.appointments[appointment.id] = (appointment, capacity)
+        self.tx.state.events.extend(audit)
 
     async def update(self, appointment: Appointment, capacity: int) -> None:
         if appointment.id not in self.tx.state.appointments:
