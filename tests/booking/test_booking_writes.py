@@ -1,0 +1,53 @@
+"""`AppointmentsPort.add` writes a booking's audit entries with its row, and only if the row
+went in: PostgreSQL does both in one statement (the hot path's round trips are its cost), so a
+refused insert must not leave an orphan entry behind in a transaction that goes on to commit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from uuid import UUID, uuid4
+
+import pytest
+from backends import both
+from booking_builders import NOW, Salon, ny
+
+from scheduling.booking import services
+from scheduling.booking.model import Actor, AuditEntry
+from scheduling.errors import SlotUnavailable
+from scheduling.ports import BookingUnitOfWork
+
+pytestmark = both
+
+
+def _entry(appointment_id: UUID, reason: str) -> AuditEntry:
+    return AuditEntry(appointment_id, NOW, Actor.OWNER, None, "confirmed", reason)
+
+
+async def test_refused_insert_records_no_audit_even_when_the_transaction_commits(
+    salon: Salon, uow: BookingUnitOfWork
+) -> None:
+    booked = (await services.book(salon.booking("Cut", ny(3, 12, 10), customer=1), uow,
+                                  NOW)).appointment
+    clash = replace(booked, id=uuid4(), idempotency_key="another request")
+    async with uow:
+        with pytest.raises(SlotUnavailable):
+            await uow.appointments.add(clash, 1, NOW, [_entry(clash.id, "clash")])
+        await uow.commit()
+    async with uow:
+        assert await uow.appointments.history(clash.id) == []
+
+
+async def test_every_audit_entry_is_recorded_with_the_row_in_order(
+    salon: Salon, uow: BookingUnitOfWork
+) -> None:
+    booked = (await services.book(salon.booking("Cut", ny(3, 12, 10), customer=1), uow,
+                                  NOW)).appointment
+    later = replace(booked, id=uuid4(), idempotency_key="later", start=ny(3, 12, 15),
+                    end=ny(3, 12, 15, 45))
+    async with uow:
+        await uow.appointments.add(later, 1, NOW, [_entry(later.id, "first"),
+                                                   _entry(later.id, "second")])
+        await uow.commit()
+    async with uow:
+        history = await uow.appointments.history(later.id)
+    assert [e.reason for e in history] == ["first", "second"]
