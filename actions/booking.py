@@ -95,7 +95,7 @@ def waitlist_window(tracker: Tracker, catalog: Catalog) -> tuple[datetime, datet
     if start and end:
         return datetime.fromisoformat(start), datetime.fromisoformat(end)
     if start:
-        local = datetime.fromisoformat(start).astimezone(catalog.business.locations[0].zone)
+        local = datetime.fromisoformat(start).astimezone(catalog.business.zone)
         day = datetime.combine(local.date(), time(0), local.tzinfo)
         return max(day, now()), day + timedelta(days=1)
     return now(), now() + timedelta(days=7)

@@ -217,7 +217,7 @@ async def read_back(tracker: Tracker) -> str:
         return (f"So that's the waitlist for {service.name}, {around}, for {name}. "
                 "Shall I add you? Please say yes or no.")
     offer = Offer.from_slot(choice)
-    when = speech.day_and_time(offer.start, catalog.business.locations[0].zone, now())
+    when = speech.day_and_time(offer.start, catalog.business.zone, now())
     staff = catalog.staff_member(offer.staff_id).name
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
             f" {speech.money(service.price, currency)}, for {name}. Shall I book it? "

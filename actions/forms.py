@@ -103,7 +103,7 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         catalog = await runtime.catalog()
         if turn.answers("slot_choice") and _pick(turn, tracker, catalog) is not None:
             return {}  # "ok the second" picks an offer: it is not the 2nd of the month
-        found = parsing.when_in(turn.text, now(), catalog.business.locations[0].zone)
+        found = parsing.when_in(turn.text, now(), catalog.business.zone)
         if found is None and turn.answers("when"):
             return {"when": turn.text}
         return {"when": turn.text} if found is not None else {}
@@ -116,7 +116,7 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if value == "earliest":
             return {"when": "earliest", "when_start": None, "when_end": None, **NEW_TIME_CLEARS}
         catalog = await runtime.catalog()
-        zone = catalog.business.locations[0].zone
+        zone = catalog.business.zone
         found = parsing.when_in(str(value), now(), zone)
         if found is None:
             dispatcher.utter_message(text="Sorry, I couldn't work out a day or time from that. "
@@ -175,7 +175,7 @@ def _pick(turn: Turn, tracker: Tracker, catalog: Catalog) -> parsing.Pick | None
     """Which of the offers on the table the message chooses, if any."""
     names = {str(s.id): s.name for s in catalog.staff}
     return parsing.parse_pick(turn.text, offers_from_slot(tracker.get_slot("suggestions")),
-                              catalog.business.locations[0].zone, now(), names)
+                              catalog.business.zone, now(), names)
 
 
 def _shifted(direction: str, offers: list[Offer]) -> Slots:

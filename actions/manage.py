@@ -135,8 +135,7 @@ class ValidateManageForm(BaseForm):
             return {"appointment_id": by_service[0]["id"]}
         names = {str(s.id): s.name for s in catalog.staff}
         times = [Offer.from_slot(item) for item in items]  # each a time with a person
-        pick = parsing.parse_pick(turn.text, times, catalog.business.locations[0].zone, now(),
-                                  names)
+        pick = parsing.parse_pick(turn.text, times, catalog.business.zone, now(), names)
         index = pick.index if pick else None
         return {"appointment_id": items[index]["id"]} if index is not None else {}
 

@@ -47,7 +47,7 @@ async def items_for(task: str | None, customer_id: UUID) -> list[EventType]:
 
 def _item(item_id: str, start: datetime, staff_id: UUID, service_id: UUID | None,
           catalog: Catalog) -> Item:
-    zone = catalog.business.locations[0].zone
+    zone = catalog.business.zone
     service = catalog.service(service_id).name if service_id else "The opening"
     staff = catalog.staff_member(staff_id).name
     text = f"{service} with {staff} {speech.day_and_time(start, zone, now())}"
@@ -90,7 +90,7 @@ async def describe_terms(tracker: Tracker) -> str:
         return f"{item['text']}. {cost} Shall I cancel it? Please say yes or no."
     catalog = await runtime.catalog()
     choice = Offer.from_slot(tracker.get_slot("slot_choice"))
-    new = speech.day_and_time(choice.start, catalog.business.locations[0].zone, now())
+    new = speech.day_and_time(choice.start, catalog.business.zone, now())
     staff = catalog.staff_member(choice.staff_id).name
     return (f"I'll move {item['text']} to {new} with {staff}. Your current time stays booked "
             "until the new one is confirmed. Shall I move it? Please say yes or no.")

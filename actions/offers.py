@@ -72,7 +72,7 @@ class ActionAskSlotChoice(GuardedAction):
     ) -> list[EventType]:
         catalog = await runtime.catalog()
         offers = offers_from_slot(tracker.get_slot("suggestions"))
-        zone = catalog.business.locations[0].zone
+        zone = catalog.business.zone
         heading = "Here is what I have:"
         if not offers:
             try:

@@ -16,7 +16,7 @@ from scheduling.timeline import clip, seconds, subtract
 
 
 def available_minutes(catalog: Catalog, start: datetime, end: datetime) -> dict[UUID, float]:
-    zone = catalog.business.locations[0].zone
+    zone = catalog.business.zone
     days = LocalDays.around(zone, start, end)
     low, high = seconds(start), seconds(end)
     out = {}

@@ -56,7 +56,7 @@ def test_assignment_prefers_the_lightest_day_then_the_longest_wait(salon: Catalo
 
 def test_assignment_honours_a_favourite_and_is_deterministic(salon: Catalog) -> None:
     team = [salon.staff_member(i) for i in (ANA, MARCUS, PRIYA)]
-    workload = Workload([], salon.business.locations[0].zone)
+    workload = Workload([], salon.business.zone)
     when = at(NY, 2026, 11, 25, 14)
     assert assign(team, when, workload, StaffWish(favourites=frozenset({PRIYA}))).staff_id == PRIYA
     tie = assign(team, when, workload, StaffWish())

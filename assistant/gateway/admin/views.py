@@ -103,7 +103,7 @@ async def logout(request: web.Request, admin: session.AdminSession) -> web.Respo
 @admin_page
 async def dashboard(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
-    zone = catalog.business.locations[0].zone
+    zone = catalog.business.zone
     today = datetime.now(zone).date()
     start = datetime.combine(today, time(0), zone)
     filters = Filters(catalog.business.id, start, start + timedelta(days=1),
@@ -125,7 +125,7 @@ async def appointments(request: web.Request, admin: session.AdminSession) -> web
     q = request.query
     status = tuple(Status(s) for s in q.getall("status", []) if s in Status.__members__.values())
     staff = tuple(UUID(s) for s in q.getall("staff_id", []) if _is_uuid(s))
-    zone = catalog.business.locations[0].zone
+    zone = catalog.business.zone
     start = _day(q.get("from"), zone, "from") or datetime.now(zone) - timedelta(days=1)
     until = _day(q.get("until"), zone, "until")
     filters = Filters(catalog.business.id, start, until, status, staff)
