@@ -65,14 +65,18 @@ _BOOKED_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(B
 COUNT_ACTIVE = ("SELECT count(*) FROM appointments WHERE customer_id = %(customer)s"
                 f" AND ends_at > %(now)s AND {_BOOKED_SQL}")
 COUNT_ACTIVE_THEN_LOCK = f"SELECT ({COUNT_ACTIVE}), pg_advisory_xact_lock(hashtext(%(k)s))"
-INTERVALS = (
+_INTERVALS = (
     "SELECT id, staff_id, starts_at, ends_at, blocked_start, blocked_end, service_id, seats"
-    " FROM appointments WHERE staff_id = ANY(%(staff)s)"
+    " FROM appointments WHERE staff_id {}"
     " AND tstzrange(blocked_start, blocked_end, '[)') && tstzrange(%(start)s, %(end)s, '[)')"
     f" AND {ACTIVE_SQL} AND (hold_expires_at IS NULL OR hold_expires_at > %(now)s)")
+INTERVALS_OF_ONE = _INTERVALS.format("= %(staff)s")
+INTERVALS = _INTERVALS.format("= ANY(%(staff)s)")
 """The hot path's statements, run on the driver (`driver`), the statuses written out: the
 range test is the exclusion constraint's index expression and the status test its predicate,
-so that index serves the query."""
+so that index serves the query; for one staff member (a named booking) its `staff_id =` is an
+index condition too, where `= ANY(...)` is only a filter (every staff member's rows in the
+range were read and dropped)."""
 
 
 @cache
@@ -258,13 +262,16 @@ class BookingRepository:
     ) -> list[BookedInterval]:
         """What occupies these staff in `[start, end)`: bookings and unexpired holds (only the
         columns the engine reads: a busy day is dozens of rows, each 45 columns wide)."""
-        params = {"staff": list(staff_ids), "start": start, "end": end, "now": now}
+        one = len(staff_ids) == 1
+        params = {"staff": staff_ids[0] if one else list(staff_ids), "start": start,
+                  "end": end, "now": now}
         skip = set(exclude)
         return [
             BookedInterval(staff_id, starts, ends, starts - blocked_start, blocked_end - ends,
                            service_id, seats)
             for row_id, staff_id, starts, ends, blocked_start, blocked_end, service_id, seats
-            in await driver.fetch(self.session, INTERVALS, params) if row_id not in skip
+            in await driver.fetch(self.session, INTERVALS_OF_ONE if one else INTERVALS, params)
+            if row_id not in skip
         ]
 
     async def purge_expired_holds(
