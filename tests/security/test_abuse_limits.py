@@ -35,13 +35,7 @@ from scheduling.persistence.limits import Rate
 from scheduling.persistence.notification_tables import DeliveryAttemptRow
 from tests.booking.booking_builders import NOW as BOOKED
 from tests.booking.booking_builders import Salon, save_salon
-from tests.gateway.conftest import (  # noqa: F401  (demo, rasa: fixtures)
-    API_KEY,
-    FakeRasa,
-    demo,
-    gateway_settings,
-    rasa,
-)
+from tests.gateway.conftest import API_KEY, FakeRasa, gateway_settings
 from tests.notifications.conftest import (  # noqa: F401  (fixtures)
     Fakes,
     clock,

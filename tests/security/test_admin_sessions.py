@@ -26,7 +26,6 @@ from assistant.gateway.admin.users import AdminUsers
 from assistant.gateway.resources import SETTINGS
 from scheduling.persistence.admin_tables import AdminSessionRow
 from tests.gateway.admin_login import sign_in
-from tests.gateway.conftest import demo, gateway, rasa  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.db
 OWNER, PASSWORD = "owner@example.com", "correct horse"  # what tests/gateway configures

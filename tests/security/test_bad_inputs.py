@@ -17,14 +17,7 @@ from twilio.request_validator import RequestValidator
 
 from assistant.gateway.app import create_app
 from tests.gateway.admin_login import login_as
-from tests.gateway.conftest import (  # noqa: F401  (demo, gateway, rasa: fixtures)
-    API_KEY,
-    FakeRasa,
-    demo,
-    gateway,
-    gateway_settings,
-    rasa,
-)
+from tests.gateway.conftest import API_KEY, FakeRasa, gateway_settings
 from tests.gateway.test_api import _booking, _first_slot
 
 pytestmark = pytest.mark.db

@@ -27,7 +27,6 @@ from scheduling.desk.slots import SlotSearch, find_slots
 from scheduling.persistence.database import make_session_factory
 from scheduling.persistence.delivery_reads import DeliveryReads
 from tests.actions.conftest import salon, slots_of, tracker  # noqa: F401  (salon: fixture)
-from tests.gateway.conftest import demo, gateway, rasa  # noqa: F401  (fixtures)
 from tests.gateway.test_api import _first_slot
 
 pytestmark = pytest.mark.db

@@ -25,13 +25,7 @@ from assistant.gateway.app import AccessLog, create_app
 from assistant.notifications.runtime import DISPATCHER
 from assistant.notifications.senders import Email, LocalEmail, LocalSms, Sms
 from scheduling.persistence.outbox import OutboxRow
-from tests.gateway.conftest import (  # noqa: F401  (demo, gateway, rasa: fixtures)
-    FakeRasa,
-    demo,
-    gateway,
-    gateway_settings,
-    rasa,
-)
+from tests.gateway.conftest import FakeRasa, gateway_settings
 from tests.gateway.test_api import _booking, _first_slot
 
 pytestmark = pytest.mark.db

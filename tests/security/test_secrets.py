@@ -22,7 +22,6 @@ from aiohttp.test_utils import TestClient
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from assistant.settings import PROJECT_ROOT, SettingsError, load_settings
-from tests.gateway.conftest import demo, gateway, rasa  # noqa: F401 - fixtures reused
 from tests.gateway.test_api import _booking, _first_slot
 
 RACERS = 8

@@ -24,7 +24,7 @@ from tests.calendar_sync.conftest import (  # noqa: F401  (fixtures)
 )
 from tests.calendar_sync.test_sync import ANA, ana  # noqa: F401  (ana: a fixture)
 from tests.fakes.google_calendar import FakeGoogle
-from tests.gateway.conftest import FakeRasa, demo, rasa  # noqa: F401  (fixtures)
+from tests.gateway.conftest import FakeRasa
 from tests.gateway.test_twilio import CALLER, post, said, twilio  # noqa: F401  (twilio: fixture)
 
 pytestmark = pytest.mark.db
