@@ -130,12 +130,14 @@ class AppointmentsPort(Protocol):
 
     async def add(
         self, appointment: Appointment, capacity: int, now: datetime | None = None,
-        audit: Sequence[AuditEntry] = (),
+        audit: Sequence[AuditEntry] = (), messages: Sequence[OutboxMessage] = (),
     ) -> None:
         """Insert, or raise `SlotUnavailable` (an active appointment of the same staff member
         overlaps, buffers included) or `DuplicateIdempotencyKey` (the key is taken in this
-        business). `audit` is recorded with the row, and only if it went in (one statement
-        on PostgreSQL: a booking's round trips are its cost)."""
+        business). `audit` is recorded and `messages` are queued as `OutboxPort.add` would
+        (queued at `now`, else at the appointment's creation; a dedupe key queued before is
+        skipped) with the row, and only if it went in (one statement on PostgreSQL: a
+        booking's round trips are its cost)."""
         ...
 
     async def update(self, appointment: Appointment, capacity: int) -> None: ...

@@ -37,7 +37,7 @@ from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
 from scheduling.catalog import Catalog, Customer
 from scheduling.errors import InvalidRequest, PolicyViolation, SlotUnavailable
 from scheduling.notifications.reminders import reminder_messages
-from scheduling.ports import AppointmentsPort, BookingUnitOfWork
+from scheduling.ports import AppointmentsPort, BookingUnitOfWork, OutboxPort
 
 U = TypeVar("U", bound=BookingUnitOfWork)
 RACE_LOST = "that time was taken a moment ago"
@@ -117,10 +117,11 @@ async def book_in(
     appointment = _booked(cmd, base, placement.service.deposit, rules, held)
     reason = "booked from hold" if held else "booked"
     from_status = Status.HELD.value if held else None
-    await store(repo, catalog, cmd.slot, appointment, now, held, audit=[AuditEntry(
-        appointment.id, now, Actor.CUSTOMER, from_status, appointment.status.value, reason)])
     news = messages.booked(appointment, catalog, now)
-    await uow.outbox.add(news + await reminders(repo, appointment, catalog, now), now)
+    news += await reminders(repo, appointment, catalog, now)
+    await store(repo, catalog, cmd.slot, appointment, now, held, audit=[AuditEntry(
+        appointment.id, now, Actor.CUSTOMER, from_status, appointment.status.value, reason)],
+        news=news, outbox=uow.outbox)
     return BookingResult(appointment)
 
 
@@ -268,9 +269,11 @@ def _payment(deposit: Decimal, reference: str | None) -> Payment:
 async def store(
     repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, appointment: Appointment,
     now: datetime, held: Appointment | None = None, audit: Sequence[AuditEntry] = (),
+    news: Sequence[OutboxMessage] = (), outbox: OutboxPort | None = None,
 ) -> None:
-    """Write the row (or turn the hold into it) and its `audit` entries; a lost race becomes
-    alternatives."""
+    """Write the row (or turn the hold into it), its `audit` entries and the `news` it
+    queues (on `outbox` when a hold is turned; a new row takes them with it, in one
+    statement on PostgreSQL); a lost race becomes alternatives."""
     capacity = catalog.service(appointment.service_id).capacity
     try:
         if capacity > 1 and appointment.status is not Status.HELD:
@@ -280,8 +283,10 @@ async def store(
                                            appointment.blocked_start, appointment.blocked_end)
             await repo.update(appointment, capacity)
             await repo.record(audit)
+            if news and outbox is not None:
+                await outbox.add(news, now)
         else:
-            await repo.add(appointment, capacity, now, audit)
+            await repo.add(appointment, capacity, now, audit, news)
     except SlotUnavailable:
         raise await unavailable(repo, catalog, choice, appointment.seats, now,
                                 message=RACE_LOST) from None

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.model import (
     BOOKED,
     Actor,
@@ -42,7 +43,7 @@ from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
 from scheduling.errors import NotFound, SlotUnavailable
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
 from scheduling.persistence import booking_codec as codec
-from scheduling.persistence import driver
+from scheduling.persistence import driver, outbox
 from scheduling.persistence.booking_context import booking_context
 from scheduling.persistence.booking_tables import (
     ACTIVE_SQL,
@@ -80,18 +81,21 @@ range were read and dropped)."""
 
 
 @cache
-def _insert_sql(columns: tuple[str, ...], events: int) -> str:
+def _insert_sql(columns: tuple[str, ...], events: int, messages: bool) -> str:
     """`INSERT_APPOINTMENT` for the columns the codec writes (the rest keep their defaults),
-    with `events` audit rows written by the same statement only if the row went in."""
+    with `events` audit rows and the outbox `messages` written by the same statement only if
+    the row went in."""
     insert = driver.compiled(INSERT_APPOINTMENT, column_keys=list(columns))
-    if not events:
+    if not events and not messages:
         return insert
     row = ("(%(e{0}_subject)s, %(e{0}_subject_id)s::uuid, %(e{0}_at)s::timestamptz,"
            " %(e{0}_actor)s, %(e{0}_from_status)s, %(e{0}_to_status)s, %(e{0}_reason)s,"
            " %(e{0}_data)s::jsonb)")
-    return (f"WITH a AS ({insert}), e AS (INSERT INTO booking_events (subject, subject_id,"
-            " at, actor, from_status, to_status, reason, data) SELECT v.* FROM a, (VALUES "
-            + ", ".join(row.format(i) for i in range(events)) + ") AS v) SELECT id FROM a")
+    audit = (", e AS (INSERT INTO booking_events (subject, subject_id, at, actor, from_status,"
+             " to_status, reason, data) SELECT v.* FROM a, (VALUES "
+             + ", ".join(row.format(i) for i in range(events)) + ") AS v)") if events else ""
+    queued = f", o AS ({outbox.insert_sql(only_if='a')})" if messages else ""
+    return f"WITH a AS ({insert}){audit}{queued} SELECT id FROM a"
 
 
 def _event_params(entries: Sequence[AuditEntry]) -> dict[str, object]:
@@ -289,10 +293,10 @@ class BookingRepository:
 
     async def add(
         self, appointment: Appointment, capacity: int, now: datetime | None = None,
-        audit: Sequence[AuditEntry] = (),
+        audit: Sequence[AuditEntry] = (), messages: Sequence[OutboxMessage] = (),
     ) -> None:
-        """Insert, with its `audit` rows in the same statement, or raise `SlotUnavailable` /
-        `DuplicateIdempotencyKey`.
+        """Insert, with its `audit` rows and outbox `messages` in the same statement, or raise
+        `SlotUnavailable` / `DuplicateIdempotencyKey`.
 
         The exclusion constraint and the idempotency key are the arbiters of ON CONFLICT DO
         NOTHING: a conflict inserts nothing instead of failing, so no savepoint (two round
@@ -302,21 +306,23 @@ class BookingRepository:
         insert tried once more.
         """
         values = codec.values(appointment, capacity)
-        if await self._inserted(values, audit):
+        queued = outbox.rows(messages, now or appointment.created_at) if messages else {}
+        if await self._inserted(values, audit, queued):
             return
         blocked = (appointment.staff_id, appointment.blocked_start, appointment.blocked_end)
         if now is not None and await self.purge_expired_holds(now, *blocked):
-            if await self._inserted(values, audit):
+            if await self._inserted(values, audit, queued):
                 return
         key = appointment.idempotency_key
         if key is not None and await self.by_key(appointment.business_id, key) is not None:
             raise DuplicateIdempotencyKey("idempotency key already used")
         raise SlotUnavailable("that time was just taken")
 
-    async def _inserted(self, values: dict[str, object], audit: Sequence[AuditEntry]) -> bool:
-        sql = _insert_sql(tuple(values), len(audit))
+    async def _inserted(self, values: dict[str, object], audit: Sequence[AuditEntry],
+                        queued: dict[str, object]) -> bool:
+        sql = _insert_sql(tuple(values), len(audit), bool(queued))
         params = {**values, "participants": Jsonb(values["participants"]),
-                  **_event_params(audit)}
+                  **_event_params(audit), **queued}
         return bool(await driver.fetch(self.session, sql, params))
 
     async def update(self, appointment: Appointment, capacity: int) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -74,13 +73,29 @@ class OutboxRow(Base):
 
 
 
-@cache
-def _add_sql(rows: int) -> str:
-    """Pending rows, a duplicate `dedupe_key` skipped, in one statement."""
-    return driver.values_sql(
-        "INSERT INTO outbox (id, kind, payload, due_at, status, attempts, created_at,"
-        " appointment_id, dedupe_key)", "(%s, %s, %s, %s, 'pending', 0, %s, %s, %s)", rows,
-        " ON CONFLICT (dedupe_key) DO NOTHING")
+def insert_sql(only_if: str = "") -> str:
+    """Pending rows from the `%(o_rows)s` JSON array (`rows`), a duplicate `dedupe_key`
+    skipped, in one statement; `only_if` is a FROM item the rows are written with, so a CTE
+    that returned nothing (a refused appointment) writes none. One JSON parameter, not seven
+    a message: psycopg caches the parsed form of a statement of at most 50 parameters."""
+    source = f"{only_if}, " if only_if else ""
+    return ("INSERT INTO outbox (id, kind, payload, due_at, status, attempts, created_at,"
+            " appointment_id, dedupe_key) SELECT gen_random_uuid(), m.kind, m.payload, m.due_at,"
+            " 'pending', 0, %(o_at)s::timestamptz, m.appointment_id, m.dedupe_key"
+            f" FROM {source}jsonb_to_recordset(%(o_rows)s::jsonb) AS m(kind text, payload jsonb,"
+            " due_at timestamptz, appointment_id uuid, dedupe_key text)"
+            " ON CONFLICT (dedupe_key) DO NOTHING")
+
+
+def rows(messages: Iterable[OutboxMessage], now: datetime) -> dict[str, object]:
+    """The parameters of `insert_sql` for `messages` queued at `now`."""
+    return {"o_at": now, "o_rows": Jsonb([
+        {"kind": m.kind, "payload": m.payload, "due_at": m.due_at.isoformat(),
+         "appointment_id": None if m.appointment_id is None else str(m.appointment_id),
+         "dedupe_key": m.dedupe_key} for m in messages])}
+
+
+INSERT_SQL = insert_sql()
 
 
 class Outbox:
@@ -90,11 +105,9 @@ class Outbox:
         self.session = session
 
     async def add(self, messages: Iterable[OutboxMessage], now: datetime) -> None:
-        params = [value for m in messages for value in (
-            uuid.uuid4(), m.kind, Jsonb(m.payload), m.due_at, now, m.appointment_id,
-            m.dedupe_key)]
-        if params:
-            await driver.run(self.session, _add_sql(len(params) // 7), params)
+        batch = list(messages)
+        if batch:
+            await driver.run(self.session, INSERT_SQL, rows(batch, now))
 
     async def existing(self, dedupe_keys: Iterable[str]) -> set[str]:
         """Which of these messages were queued already (by any process, at any time)."""

@@ -1,6 +1,7 @@
-"""`AppointmentsPort.add` writes a booking's audit entries with its row, and only if the row
-went in: PostgreSQL does both in one statement (the hot path's round trips are its cost), so a
-refused insert must not leave an orphan entry behind in a transaction that goes on to commit."""
+"""`AppointmentsPort.add` writes a booking's audit entries and outbox messages with its row,
+and only if the row went in: PostgreSQL does all three in one statement (the hot path's round
+trips are its cost), so a refused insert must not leave an orphan entry or message behind in a
+transaction that goes on to commit."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from dataclasses import replace
 from uuid import UUID, uuid4
 
 import pytest
-from backends import both
+from backends import Backend, both
 from booking_builders import NOW, Salon, ny
 
 from scheduling.booking import services
+from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.model import Actor, AuditEntry
 from scheduling.errors import SlotUnavailable
 from scheduling.ports import BookingUnitOfWork
@@ -51,3 +53,39 @@ async def test_every_audit_entry_is_recorded_with_the_row_in_order(
     async with uow:
         history = await uow.appointments.history(later.id)
     assert [e.reason for e in history] == ["first", "second"]
+
+
+def _message(appointment_id: UUID, key: str) -> OutboxMessage:
+    return OutboxMessage("confirmation", key, NOW, {"n": key}, appointment_id)
+
+
+async def test_refused_insert_queues_no_message_even_when_the_transaction_commits(
+    salon: Salon, uow: BookingUnitOfWork
+) -> None:
+    booked = (await services.book(salon.booking("Cut", ny(3, 12, 10), customer=1), uow,
+                                  NOW)).appointment
+    clash = replace(booked, id=uuid4(), idempotency_key="another request")
+    async with uow:
+        with pytest.raises(SlotUnavailable):
+            await uow.appointments.add(clash, 1, NOW, [], [_message(clash.id, "clash")])
+        await uow.commit()
+    async with uow:
+        assert await uow.outbox.existing(["clash"]) == set()
+
+
+async def test_messages_are_queued_with_the_row_and_a_queued_key_is_skipped(
+    salon: Salon, uow: BookingUnitOfWork, backend: Backend
+) -> None:
+    booked = (await services.book(salon.booking("Cut", ny(3, 12, 10), customer=1), uow,
+                                  NOW)).appointment
+    later = replace(booked, id=uuid4(), idempotency_key="later", start=ny(3, 12, 15),
+                    end=ny(3, 12, 15, 45))
+    async with uow:
+        await uow.outbox.add([_message(booked.id, "queued before")], NOW)
+        await uow.appointments.add(later, 1, NOW, [], [_message(later.id, "queued before"),
+                                                       _message(later.id, "new")])
+        await uow.commit()
+    async with uow:
+        assert await uow.outbox.existing(["queued before", "new"]) == {"queued before", "new"}
+    assert (await backend.outbox(booked.id)).get("queued before") == "pending"
+    assert await backend.outbox(later.id) == {"new": "pending"}

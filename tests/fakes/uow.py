@@ -261,7 +261,7 @@ class FakeAppointments:
 
     async def add(
         self, appointment: Appointment, capacity: int, now: datetime | None = None,
-        audit: Sequence[AuditEntry] = (),
+        audit: Sequence[AuditEntry] = (), messages: Sequence[OutboxMessage] = (),
     ) -> None:
         if appointment.id in self.tx.state.appointments:
             raise SlotUnavailable("that time was just taken")
@@ -274,6 +274,7 @@ class FakeAppointments:
             self._check(appointment, capacity)
         self.tx.state.appointments[appointment.id] = (appointment, capacity)
         self.tx.state.events.extend(audit)
+        await FakeOutbox(self.tx).add(messages, now or appointment.created_at)
 
     async def update(self, appointment: Appointment, capacity: int) -> None:
         if appointment.id not in self.tx.state.appointments:
