@@ -26,6 +26,9 @@ from scheduling.catalog import Catalog, Customer
 from scheduling.desk.codes import VerificationCode
 from scheduling.occupancy import BookedInterval, BusyInterval
 
+StaffWindow = tuple[UUID, datetime, datetime]
+"""A staff member and a range `[start, end)` of their time."""
+
 
 class UnitOfWork(Protocol):
     async def __aenter__(self) -> Self: ...
@@ -57,10 +60,11 @@ class AppointmentsPort(Protocol):
 
     async def context(
         self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
-        key: str,
+        key: str, lock_staff: bool = False,
     ) -> BookingContext | Appointment:
         """What a booking reads before placing (the customer locked until commit), or the
-        appointment already booked under `key`."""
+        appointment already booked under `key`. `lock_staff` also takes the named staff
+        member's lock (`lock_staff`), after the customer's."""
         ...
 
     async def busy_times(
@@ -78,10 +82,11 @@ class AppointmentsPort(Protocol):
         ...
 
     async def count_active(
-        self, customer_id: UUID, now: datetime, then_lock: UUID | None = None
+        self, customer_id: UUID, now: datetime, then_read: StaffWindow | None = None
     ) -> int:
-        """The customer's upcoming booked appointments; `then_lock` also takes that staff
-        member's lock."""
+        """The customer's upcoming booked appointments. `then_read` names a staff member whose
+        lock is held and a window: the next `intervals` of them inside it may be answered
+        from a read made with the count (one round trip on PostgreSQL), never a staler one."""
         ...
 
     async def count_by_contact(

@@ -30,6 +30,7 @@ from scheduling.booking.model import (
     Status,
     created,
 )
+from scheduling.booking.openings import MARGIN
 from scheduling.booking.placement import Placement, place, unavailable
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.results import BookingResult, HoldResult
@@ -37,9 +38,10 @@ from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
 from scheduling.catalog import Catalog, Customer
 from scheduling.errors import InvalidRequest, PolicyViolation, SlotUnavailable
 from scheduling.notifications.reminders import reminder_messages
-from scheduling.ports import AppointmentsPort, BookingUnitOfWork, OutboxPort
+from scheduling.ports import AppointmentsPort, BookingUnitOfWork, OutboxPort, StaffWindow
 
 U = TypeVar("U", bound=BookingUnitOfWork)
+SECOND = timedelta(seconds=1)
 RACE_LOST = "that time was taken a moment ago"
 """The message when the database, not the engine, refused the slot (a concurrent booking)."""
 
@@ -100,19 +102,21 @@ async def book_in(
     if cmd.customer_id is None:
         raise InvalidRequest("a booking needs a customer", field="customer_id")
     repo = uow.appointments
-    staff_id = None if cmd.hold_id else cmd.slot.staff_id  # a hold names its own staff member
-    context = await repo.context(cmd.slot.business_id, cmd.slot.service_id, staff_id,
-                                 cmd.customer_id, cmd.idempotency_key)
+    named = None if cmd.hold_id else cmd.slot.staff_id  # a hold names its own staff member
+    context = await repo.context(cmd.slot.business_id, cmd.slot.service_id, named,
+                                 cmd.customer_id, cmd.idempotency_key, lock_staff=True)
     if isinstance(context, Appointment):
         return BookingResult(same_request(context, cmd), replayed=True)
     catalog, rules, customer = context.catalog, context.rules, context.customer
     held = await _hold(repo, cmd, now) if cmd.hold_id else None
-    staff_id = held.staff_id if held else staff_id
     if cmd.channel is not Channel.ADMIN:
         await within_contact_caps(repo, cmd.slot.business_id, cmd.contact or context.customer,
                                   rules, now)
-    await admit(repo, context, now, then_lock=staff_id)
-    placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=staff_id)
+    ahead = None if named is None else _reach(named, catalog, cmd.slot)
+    await admit(repo, context, now, then_read=ahead)
+    # `named`'s lock came with the context (after the customer's row lock); a hold's staff
+    # member or the one "anyone" places with is locked by `secure`, after the hold's row.
+    placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=named)
     base = draft(placement, catalog, cmd.customer_id, customer, now)
     appointment = _booked(cmd, base, placement.service.deposit, rules, held)
     reason = "booked from hold" if held else "booked"
@@ -135,6 +139,13 @@ async def reminders(
     return reminder_messages(appointment.id, appointment.start, payload, offsets, now)
 
 
+def _reach(staff_id: UUID, catalog: Catalog, choice: SlotChoice) -> StaffWindow:
+    """The window placement reads of `staff_id` for `choice` (`openings.occupancy`: a margin
+    either side of the slot). Only a hint: a read outside it goes to the repository."""
+    duration = catalog.service(choice.service_id).duration
+    return (staff_id, choice.start - MARGIN, choice.start + duration + MARGIN + SECOND)
+
+
 def same_request(found: Appointment, cmd: BookAppointment) -> Appointment:
     """A replayed key must carry the same request (the same customer, or when the customer is
     not yet known, the same contact); reusing it for another is a client bug."""
@@ -148,14 +159,15 @@ def same_request(found: Appointment, cmd: BookAppointment) -> Appointment:
 
 async def admit(
     repo: AppointmentsPort, context: BookingContext, now: datetime,
-    then_lock: UUID | None = None,
+    then_read: StaffWindow | None = None,
 ) -> None:
     """Blocklist and the per-customer maximum, counted under the customer's row lock (taken
-    when the context was read); `then_lock` queues on a staff lock in the same round trip."""
+    when the context was read); `then_read`: the locked staff member's time placement will
+    read next, read with the count (`AppointmentsPort.count_active`)."""
     if context.blocked:
         raise PolicyViolation("customer_blocked", "bookings for this customer are not accepted")
     limit = context.rules.max_active_per_customer
-    active = await repo.count_active(context.customer.id, now, then_lock)
+    active = await repo.count_active(context.customer.id, now, then_read)
     if active >= limit:
         raise PolicyViolation(
             "max_active_bookings", f"a customer can hold at most {limit} upcoming bookings",

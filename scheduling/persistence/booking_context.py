@@ -59,7 +59,7 @@ class Head:
 
 async def booking_context(
     session: AsyncSession, business_id: UUID, service_id: UUID, staff_id: UUID | None,
-    customer_id: UUID, idempotency_key: str,
+    customer_id: UUID, idempotency_key: str, lock: str | None = None,
 ) -> Head:
     """The context to place in, or the appointment `idempotency_key` already booked (a
     replay needs nothing else). A named `staff_id` comes in the same query; None loads every
@@ -67,12 +67,15 @@ async def booking_context(
 
     The customer's row is locked (FOR UPDATE) by the same query: that lock serialises one
     customer's bookings, so two at once cannot both pass the per-customer maximum; it is the
-    first lock a booking takes, as before. Rows come back as tuples from the driver, not as
-    ORM objects (`driver`): the identity map was most of this query's cost.
+    first lock a booking takes, as before. `lock` names an advisory lock the same query takes
+    right after it (the staff member's: the second lock, in the order every booking path
+    keeps), one round trip less. Rows come back as tuples from the driver, not as ORM objects
+    (`driver`): the identity map was most of this query's cost.
     """
     params = {"business_id": business_id, "service_id": service_id, "staff_id": staff_id,
-              "customer_id": customer_id, "key": idempotency_key}
-    rows = [HEAD.split(row) for row in await driver.fetch(session, HEAD.sql, params)]
+              "customer_id": customer_id, "key": idempotency_key, "lock": lock}
+    found = await driver.fetch(session, HEAD.sql if lock is None else HEAD_THEN_LOCK, params)
+    rows = [HEAD.split(row if lock is None else row[:-1]) for row in found]
     if not rows:  # one row per location
         raise await _missing(session, business_id, customer_id)
     business, customer, service, rules, existing, _, member, extra = rows[0]
@@ -170,6 +173,11 @@ def _absences(staff_id: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 HEAD = _head()
+HEAD_THEN_LOCK = ("WITH h AS MATERIALIZED (" + HEAD.sql + ")"
+                  " SELECT h.*, pg_advisory_xact_lock(hashtext(%(lock)s)) FROM h")
+"""`HEAD`, then an advisory lock. The CTE is materialised, so each row is locked (FOR UPDATE
+of the customer, waiting for its holder) before the outer select computes the lock column:
+the advisory lock is queued on only once the customer's row lock is held."""
 
 
 async def _missing(session: AsyncSession, business_id: UUID, customer_id: UUID) -> NotFound:

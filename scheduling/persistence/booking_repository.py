@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from functools import cache
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from psycopg.types.json import Jsonb
@@ -53,6 +53,7 @@ from scheduling.persistence.booking_tables import (
     GroupSessionRow,
 )
 from scheduling.persistence.reminder_offsets import offsets_for
+from scheduling.ports import StaffWindow
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
@@ -65,7 +66,6 @@ INSERT_APPOINTMENT = pg_insert(APPOINTMENTS).on_conflict_do_nothing().returning(
 _BOOKED_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(BOOKED)))
 COUNT_ACTIVE = ("SELECT count(*) FROM appointments WHERE customer_id = %(customer)s"
                 f" AND ends_at > %(now)s AND {_BOOKED_SQL}")
-COUNT_ACTIVE_THEN_LOCK = f"SELECT ({COUNT_ACTIVE}), pg_advisory_xact_lock(hashtext(%(k)s))"
 _INTERVALS = (
     "SELECT id, staff_id, starts_at, ends_at, blocked_start, blocked_end, service_id, seats"
     " FROM appointments WHERE staff_id {}"
@@ -73,6 +73,8 @@ _INTERVALS = (
     f" AND {ACTIVE_SQL} AND (hold_expires_at IS NULL OR hold_expires_at > %(now)s)")
 INTERVALS_OF_ONE = _INTERVALS.format("= %(staff)s")
 INTERVALS = _INTERVALS.format("= ANY(%(staff)s)")
+COUNT_ACTIVE_THEN_INTERVALS = (f"SELECT ({COUNT_ACTIVE}), i.* FROM (SELECT 1) AS one"
+                               f" LEFT JOIN ({INTERVALS_OF_ONE}) AS i ON true")
 """The hot path's statements, run on the driver (`driver`), the statuses written out: the
 range test is the exclusion constraint's index expression and the status test its predicate,
 so that index serves the query; for one staff member (a named booking) its `staff_id =` is an
@@ -142,6 +144,11 @@ async def mapped_errors(session: AsyncSession) -> AsyncIterator[None]:
         raise
 
 
+def staff_key(staff_id: UUID) -> str:
+    """The advisory lock key of one staff member's placements (every path takes this one)."""
+    return f"staff/{staff_id}"
+
+
 class BookingRepository:
     """`busy` is the outside calendars' busy time (none when no calendar is connected)."""
 
@@ -150,13 +157,18 @@ class BookingRepository:
         self.busy = busy
         self._offsets: dict[tuple[UUID, UUID], tuple[timedelta, ...]] = {}
         """Lead times the context query read, kept for this transaction only."""
+        self._ahead: tuple[StaffWindow, datetime, list[tuple[Any, ...]]] | None = None
+        """Intervals `count_active` read ahead (the window, `now`, the rows): the next
+        `intervals` call of that staff member inside the window is answered from them, once,
+        unless the repository wrote appointments in between."""
 
     async def context(
         self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
-        key: str,
+        key: str, lock_staff: bool = False,
     ) -> BookingContext | Appointment:
+        lock = staff_key(staff_id) if lock_staff and staff_id is not None else None
         head = await booking_context(self.session, business_id, service_id, staff_id,
-                                     customer_id, key)
+                                     customer_id, key, lock)
         self._offsets[business_id, service_id] = head.reminder_offsets
         return head.found
 
@@ -179,18 +191,22 @@ class BookingRepository:
 
     async def lock_staff(self, staff_id: UUID) -> None:
         """Queue the transactions placing bookings for one staff member (until commit)."""
-        await self.session.execute(LOCK_STAFF, {"k": f"staff/{staff_id}"})
+        await self.session.execute(LOCK_STAFF, {"k": staff_key(staff_id)})
 
     async def count_active(
-        self, customer_id: UUID, now: datetime, then_lock: UUID | None = None
+        self, customer_id: UUID, now: datetime, then_read: StaffWindow | None = None
     ) -> int:
-        """The customer's upcoming bookings (count under their row lock); `then_lock` also
-        queues on that staff member's lock in the same round trip. The count's snapshot is
-        taken before the lock wait, which is right: only the customer's own bookings are
-        counted, and those are serialised by the customer lock already held."""
-        params = {"customer": customer_id, "now": now, "k": f"staff/{then_lock}"}
-        sql = COUNT_ACTIVE if then_lock is None else COUNT_ACTIVE_THEN_LOCK
-        rows = await driver.fetch(self.session, sql, params)
+        """The customer's upcoming bookings (counted under their row lock). `then_read` (a
+        staff member whose lock this transaction holds, and a window) also reads that staff
+        member's intervals in the window in the same round trip, for the `intervals` call
+        placement makes next: after the lock, so they are as exact as a read of their own."""
+        params = {"customer": customer_id, "now": now}
+        if then_read is None:
+            return int((await driver.fetch(self.session, COUNT_ACTIVE, params))[0][0] or 0)
+        staff_id, start, end = then_read
+        rows = await driver.fetch(self.session, COUNT_ACTIVE_THEN_INTERVALS,
+                                  {**params, "staff": staff_id, "start": start, "end": end})
+        self._ahead = (then_read, now, [row[1:] for row in rows if row[1] is not None])
         return int(rows[0][0] or 0)
 
     async def count_by_contact(
@@ -273,22 +289,39 @@ class BookingRepository:
         """What occupies these staff in `[start, end)`: bookings and unexpired holds (only the
         columns the engine reads: a busy day is dozens of rows, each 45 columns wide)."""
         one = len(staff_ids) == 1
-        params = {"staff": staff_ids[0] if one else list(staff_ids), "start": start,
-                  "end": end, "now": now}
         skip = set(exclude)
+        rows = self._read_ahead(staff_ids, start, end, now)
+        if rows is None:
+            params = {"staff": staff_ids[0] if one else list(staff_ids), "start": start,
+                      "end": end, "now": now}
+            rows = await driver.fetch(self.session, INTERVALS_OF_ONE if one else INTERVALS,
+                                      params)
         return [
             BookedInterval(staff_id, starts, ends, starts - blocked_start, blocked_end - ends,
                            service_id, seats)
             for row_id, staff_id, starts, ends, blocked_start, blocked_end, service_id, seats
-            in await driver.fetch(self.session, INTERVALS_OF_ONE if one else INTERVALS, params)
-            if row_id not in skip
+            in rows if row_id not in skip
         ]
+
+    def _read_ahead(
+        self, staff_ids: Sequence[UUID], start: datetime, end: datetime, now: datetime
+    ) -> list[tuple[Any, ...]] | None:
+        """The rows `count_active` read ahead that `INTERVALS_OF_ONE` would return for these
+        arguments (the same test on the blocked range, `[)` both sides), or None; used once."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None or len(staff_ids) != 1:
+            return None
+        (staff_id, low, high), at, rows = ahead
+        if staff_ids[0] != staff_id or at != now or start < low or end > high:
+            return None
+        return [row for row in rows if row[4] < end and start < row[5]]
 
     async def purge_expired_holds(
         self, now: datetime, staff_id: UUID | None = None,
         start: datetime | None = None, end: datetime | None = None,
     ) -> int:
         """Delete holds past their expiry (in one range, or everywhere for the cleanup job)."""
+        self._ahead = None
         query = delete(AppointmentRow).where(
             AppointmentRow.status == Status.HELD.value, AppointmentRow.hold_expires_at <= now
         )
@@ -326,12 +359,14 @@ class BookingRepository:
 
     async def _inserted(self, values: dict[str, object], audit: Sequence[AuditEntry],
                         queued: dict[str, object]) -> bool:
+        self._ahead = None
         sql = _insert_sql(tuple(values), bool(audit), bool(queued))
         params = {**values, "participants": Jsonb(values["participants"]), **queued,
                   **(_event_rows(audit) if audit else {})}
         return bool(await driver.fetch(self.session, sql, params))
 
     async def update(self, appointment: Appointment, capacity: int) -> None:
+        self._ahead = None
         changed = codec.values(appointment, capacity)
         del changed["id"]
         async with mapped_errors(self.session):
@@ -340,6 +375,7 @@ class BookingRepository:
             )
 
     async def delete(self, appointment_id: UUID) -> None:
+        self._ahead = None
         query = delete(AppointmentRow).where(AppointmentRow.id == appointment_id)
         await self.session.execute(query)
 

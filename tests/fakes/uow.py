@@ -27,6 +27,7 @@ from scheduling.catalog import Catalog, Customer
 from scheduling.desk.codes import VerificationCode
 from scheduling.errors import NotFound, SlotUnavailable
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
+from scheduling.ports import StaffWindow
 
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
 
@@ -127,7 +128,7 @@ class FakeAppointments:
 
     async def context(
         self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
-        key: str,
+        key: str, lock_staff: bool = False,
     ) -> BookingContext | Appointment:
         state = self.tx.state
         if business_id not in state.catalogs:
@@ -163,8 +164,9 @@ class FakeAppointments:
         """One unit of work at a time runs in a fake: nothing to queue on."""
 
     async def count_active(
-        self, customer_id: UUID, now: datetime, then_lock: UUID | None = None
+        self, customer_id: UUID, now: datetime, then_read: StaffWindow | None = None
     ) -> int:
+        """`then_read` needs nothing: `intervals` reads the live state anyway."""
         return sum(1 for a in self._all
                    if a.customer_id == customer_id and a.end > now and a.status in BOOKED)
 
