@@ -74,6 +74,16 @@ class BusyTimeSource(Protocol):
     ) -> list[BusyInterval]: ...
 
 
+async def busy_of(
+    source: BusyTimeSource | None, staff_ids: Sequence[UUID], start: datetime, end: datetime
+) -> list[BusyInterval]:
+    """What `source` says these staff members are busy with; nothing without a source (no
+    calendar connected) or without staff to ask about."""
+    if source is None or not staff_ids:
+        return []
+    return await source.busy_times(staff_ids, start, end)
+
+
 class StaticBusyTimes:
     """A `BusyTimeSource` over a fixed list: the default with no calendar connected, and the
     fake tests use."""

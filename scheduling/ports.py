@@ -89,11 +89,12 @@ class AppointmentsPort(Protocol):
         from a read made with the count (one round trip on PostgreSQL), never a staler one."""
         ...
 
-    async def count_by_contact(
-        self, business_id: UUID, phone: str | None, email: str | None, since: datetime
-    ) -> int:
-        """Bookings (holds aside, whatever became of them) made since `since` with this phone
-        or e-mail (case-insensitive)."""
+    async def counts_by_contact(
+        self, business_id: UUID, phone: str | None, email: str | None,
+        since: Sequence[datetime],
+    ) -> tuple[int, ...]:
+        """For each moment in `since`, the bookings (holds aside, whatever became of them)
+        made from then on with this phone or e-mail (case-insensitive); one read for all."""
         ...
 
     async def count_live_holds(self, customer_id: UUID, now: datetime) -> int: ...

@@ -64,7 +64,10 @@ class AudienceLoader:
 
     async def load(self, kind: str, payload: Json, appointment_id: UUID | None) -> Audience:
         catalog = await self.catalog(UUID(payload["business_id"]))
-        facts = await self._now_known(appointment_id)
+        to_customer = kind not in OWNER_KINDS and kind not in ADDRESSED_KINDS
+        virtual = payload.get("location_type") == "virtual"
+        wanted = to_customer or kind == "cancellation" or virtual
+        facts = await self._now_known(appointment_id) if wanted else None
         if kind in OWNER_KINDS:
             recipient = _owner(catalog, kind, payload)
         elif kind in ADDRESSED_KINDS:
@@ -74,7 +77,6 @@ class AudienceLoader:
         chain_id, sequence = (await self.reads.lineage(appointment_id)
                               if appointment_id else (None, 0))
         refund = facts.refund_amount if facts and kind == "cancellation" else None
-        virtual = facts and payload.get("location_type") == "virtual"
         return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund,
                         facts.meeting_link if facts and virtual else None)
 
@@ -90,7 +92,8 @@ class AudienceLoader:
 
     async def _now_known(self, appointment_id: UUID | None) -> AppointmentContact | None:
         """What the appointment row knows that the payload could not: who it was booked by,
-        the refund of a cancellation, the video link of a virtual visit; one read."""
+        the refund of a cancellation, the video link of a virtual visit; one read, made only
+        for messages that need one of them."""
         if appointment_id is None:
             return None
         return await self.reads.appointment_contact(appointment_id)

@@ -180,10 +180,11 @@ async def within_contact_caps(
     now: datetime,
 ) -> None:
     """The owner's caps on new bookings per phone or e-mail per day and per week."""
-    for window, limit, label in ((timedelta(days=1), rules.max_per_contact_day, "day"),
-                                 (timedelta(days=7), rules.max_per_contact_week, "week")):
-        made = await repo.count_by_contact(business_id, contact.phone, contact.email,
-                                           now - window)
+    caps = ((timedelta(days=1), rules.max_per_contact_day, "day"),
+            (timedelta(days=7), rules.max_per_contact_week, "week"))
+    counts = await repo.counts_by_contact(business_id, contact.phone, contact.email,
+                                          [now - window for window, _, _ in caps])
+    for (_, limit, label), made in zip(caps, counts, strict=True):
         if made >= limit:
             raise PolicyViolation(
                 "bookings_per_contact", f"at most {limit} bookings a {label} can be made with "

@@ -41,7 +41,7 @@ from scheduling.booking.model import (
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
 from scheduling.errors import NotFound, SlotUnavailable
-from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
+from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource, busy_of
 from scheduling.persistence import booking_codec as codec
 from scheduling.persistence import driver, outbox
 from scheduling.persistence.booking_context import booking_context
@@ -175,9 +175,7 @@ class BookingRepository:
     async def busy_times(
         self, staff_ids: Sequence[UUID], start: datetime, end: datetime
     ) -> list[BusyInterval]:
-        if self.busy is None or not staff_ids:
-            return []
-        return await self.busy.busy_times(staff_ids, start, end)
+        return await busy_of(self.busy, staff_ids, start, end)
 
     async def reminder_offsets(self, business_id: UUID, service_id: UUID) -> tuple[timedelta, ...]:
         """As read with the context in this transaction, else from the table."""
@@ -209,20 +207,24 @@ class BookingRepository:
         self._ahead = (then_read, now, [row[1:] for row in rows if row[1] is not None])
         return int(rows[0][0] or 0)
 
-    async def count_by_contact(
-        self, business_id: UUID, phone: str | None, email: str | None, since: datetime
-    ) -> int:
-        """Bookings (held ones aside) made since `since` with this phone or e-mail, whatever
-        profile they are on and whatever became of them: cancelling does not refill a cap."""
+    async def counts_by_contact(
+        self, business_id: UUID, phone: str | None, email: str | None,
+        since: Sequence[datetime],
+    ) -> tuple[int, ...]:
+        """Bookings (held ones aside) made from each moment in `since` with this phone or
+        e-mail, whatever profile they are on and whatever became of them (cancelling does not
+        refill a cap): one statement, a filtered count a window."""
         reached = [AppointmentRow.contact_phone == phone] if phone else []
         if email:
             reached.append(func.lower(AppointmentRow.contact_email) == email.lower())
-        if not reached:
-            return 0
-        return int(await self.session.scalar(select(func.count()).where(
+        if not reached or not since:
+            return tuple(0 for _ in since)
+        counts = [func.count().filter(AppointmentRow.created_at >= moment) for moment in since]
+        row = (await self.session.execute(select(*counts).where(
             AppointmentRow.business_id == business_id, or_(*reached),
-            AppointmentRow.created_at >= since, AppointmentRow.status != Status.HELD.value,
-        )) or 0)
+            AppointmentRow.created_at >= min(since), AppointmentRow.status != Status.HELD.value,
+        ))).one()
+        return tuple(int(n) for n in row)
 
     async def count_live_holds(self, customer_id: UUID, now: datetime) -> int:
         return int(await self.session.scalar(select(func.count()).where(

@@ -26,7 +26,7 @@ from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey, O
 from scheduling.catalog import Catalog, Customer
 from scheduling.desk.codes import VerificationCode
 from scheduling.errors import NotFound, SlotUnavailable
-from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource
+from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource, busy_of
 from scheduling.ports import StaffWindow
 
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
@@ -149,9 +149,7 @@ class FakeAppointments:
     async def busy_times(
         self, staff_ids: Sequence[UUID], start: datetime, end: datetime
     ) -> list[BusyInterval]:
-        if self.busy is None or not staff_ids:
-            return []
-        return await self.busy.busy_times(staff_ids, start, end)
+        return await busy_of(self.busy, staff_ids, start, end)
 
     async def reminder_offsets(self, business_id: UUID, service_id: UUID) -> tuple[timedelta, ...]:
         found = self.tx.state.reminders
@@ -170,15 +168,14 @@ class FakeAppointments:
         return sum(1 for a in self._all
                    if a.customer_id == customer_id and a.end > now and a.status in BOOKED)
 
-    async def count_by_contact(
-        self, business_id: UUID, phone: str | None, email: str | None, since: datetime
-    ) -> int:
-        if not phone and not email:
-            return 0
-        return sum(1 for a in self._all
-                   if a.business_id == business_id and a.contact is not None
-                   and a.contact.reaches(phone, email) and a.created_at >= since
-                   and a.status is not Status.HELD)
+    async def counts_by_contact(
+        self, business_id: UUID, phone: str | None, email: str | None,
+        since: Sequence[datetime],
+    ) -> tuple[int, ...]:
+        made = [a.created_at for a in self._all
+                if a.business_id == business_id and a.contact is not None
+                and a.contact.reaches(phone, email) and a.status is not Status.HELD]
+        return tuple(sum(1 for at in made if at >= moment) for moment in since)
 
     async def count_live_holds(self, customer_id: UUID, now: datetime) -> int:
         return sum(1 for a in self._all

@@ -5,43 +5,26 @@ bookings in 2.8 s); these tests failed then (nothing refused the fifth booking o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from backends import both
+from booking_builders import NOW, Salon, ny
 
 from scheduling.booking import changes, services
 from scheduling.booking.commands import CancelAppointment, HoldSlot
 from scheduling.booking.model import Actor, Channel, Contact
 from scheduling.desk import customers
 from scheduling.errors import PolicyViolation
-from scheduling.persistence.booking_uow import BookingUnitOfWork
-from scheduling.persistence.desk_uow import DeskUnitOfWork
-from tests.booking.booking_builders import NOW, Salon, build_salon, ny, save_salon
+from scheduling.ports import DeskUnitOfWork
 
-pytestmark = pytest.mark.db
+pytestmark = both
 HOURS = (9, 10, 11, 14, 15, 16)
 
 
-@pytest.fixture
-async def salon(
-    session_factory: async_sessionmaker[AsyncSession], clean_tables: None
-) -> AsyncIterator[Salon]:
-    built = build_salon()
-    await save_salon(session_factory, built)
-    yield built
-
-
-@pytest.fixture
-def uow(session_factory: async_sessionmaker[AsyncSession]) -> BookingUnitOfWork:
-    return BookingUnitOfWork(session_factory)
-
-
 async def test_a_fifth_booking_in_a_day_with_one_phone_is_refused_on_any_profile(
-    salon: Salon, uow: BookingUnitOfWork,
-    session_factory: async_sessionmaker[AsyncSession],
+    salon: Salon, uow: DeskUnitOfWork
 ) -> None:
     for hour in HOURS[:4]:
         await services.book(salon.booking("Cut", ny(3, 11, hour)), uow, NOW)
@@ -49,9 +32,8 @@ async def test_a_fifth_booking_in_a_day_with_one_phone_is_refused_on_any_profile
     # the same phone with other details lands on a new profile: the cap still counts it
     other = replace(salon.booking("Cut", ny(3, 11, HOURS[4])), customer_id=None,
                     contact=Contact("Someone Else", phone, "else@example.com"))
-    desk = DeskUnitOfWork(session_factory)
     with pytest.raises(PolicyViolation) as refused:
-        await customers.book_for(other, customers.ANONYMOUS, desk, NOW)
+        await customers.book_for(other, customers.ANONYMOUS, uow, NOW)
     assert refused.value.policy == "bookings_per_contact"
     # the owner booking at the front desk is not capped
     owner = salon.booking("Cut", ny(3, 11, HOURS[5]), channel=Channel.ADMIN)
@@ -59,7 +41,7 @@ async def test_a_fifth_booking_in_a_day_with_one_phone_is_refused_on_any_profile
 
 
 async def test_the_weekly_cap_counts_cancelled_bookings_too(
-    salon: Salon, uow: BookingUnitOfWork
+    salon: Salon, uow: DeskUnitOfWork
 ) -> None:
     made = 0
     for days_ago in (6, 4, 2):  # three a day, on three days of the past week
@@ -77,7 +59,7 @@ async def test_the_weekly_cap_counts_cancelled_bookings_too(
 
 
 async def test_a_third_live_hold_is_refused(
-    salon: Salon, uow: BookingUnitOfWork
+    salon: Salon, uow: DeskUnitOfWork
 ) -> None:
     customer = salon.customers[1].id
     for hour in HOURS[:2]:
