@@ -207,7 +207,7 @@ def _same_email(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and a.lower() == b.lower()
 
 
-def proved_contact(customer: Customer) -> tuple[str | None, str | None]:
+def _proved_contact(customer: Customer) -> tuple[str | None, str | None]:
     """The phone and e-mail of the profile that someone proved (None where not)."""
     return (customer.phone if customer.phone_verified_at else None,
             customer.email if customer.email_verified_at else None)
@@ -215,7 +215,7 @@ def proved_contact(customer: Customer) -> tuple[str | None, str | None]:
 
 def holds(customer: Customer, appointment: Appointment) -> bool:
     """Whether this customer proved a contact the appointment was booked with."""
-    phone, email = proved_contact(customer)
+    phone, email = _proved_contact(customer)
     return appointment.contact is not None and appointment.contact.reaches(phone, email)
 
 
@@ -224,7 +224,7 @@ async def upcoming(uow: DeskUnitOfWork, customer_id: UUID, now: datetime) -> lis
     booked with a contact this customer proved."""
     async with uow:
         customer = await uow.catalog.get_customer(customer_id)
-        phone, email = proved_contact(customer)
+        phone, email = _proved_contact(customer)
         if phone is None and email is None:
             return []
         return await uow.desk.upcoming_by_contact(customer_id, phone, email, now)
