@@ -12,7 +12,7 @@ UV := $(VENV)/bin/uv
 run: venvs
 	$(PY) -m assistant run
 
-test: venvs
+test: venvs node_modules/.synced
 	$(PY) -m pytest
 
 lint: venvs
@@ -39,6 +39,11 @@ $(VENV)/.synced: requirements/dev.lock pyproject.toml
 $(RASA_VENV)/.synced: requirements/rasa.lock $(VENV)/.synced
 	@test -x $(RASA_VENV)/bin/python || "$$(scripts/find-python 3.10)" -m venv $(RASA_VENV)
 	$(UV) pip sync --quiet --python $(RASA_VENV)/bin/python requirements/rasa.lock
+	@touch $@
+
+# node_modules: test-only tools from the npm registry (axe-core, injected by the browser tests).
+node_modules/.synced: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 	@touch $@
 
 # Re-resolve .venv's dependencies after editing pyproject.toml.
