@@ -1,4 +1,5 @@
-"""Cancelling and moving appointments, under the cancellation policy.
+"""Cancelling and moving appointments, under the cancellation policy, and the customer's yes
+to a change the owner made.
 
 A move is one transaction: the old appointment stops occupying its slot, the new one is placed
 and inserted, and the two are linked; if the new slot cannot be had the transaction rolls back
@@ -7,9 +8,10 @@ and the old appointment stands untouched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from scheduling.booking import messages, waitlist
 from scheduling.booking.commands import (
@@ -29,7 +31,10 @@ from scheduling.booking.policies import cancel_decision, may_change
 from scheduling.booking.results import CancelResult, RescheduleResult
 from scheduling.booking.services import check_hold, reminders, secure, store
 from scheduling.catalog import Catalog
+from scheduling.errors import InvalidRequest
 from scheduling.ports import BookingUnitOfWork
+
+CHANGE_ACCEPTED = "the customer accepted the business's change"
 
 
 async def cancel(cmd: CancelAppointment, uow: BookingUnitOfWork, now: datetime) -> CancelResult:
@@ -87,6 +92,37 @@ async def reschedule(
         offer = await waitlist.offer_freed(uow, catalog, old, now)
         await uow.commit()
     return RescheduleResult(moved, new, offer)
+
+
+async def accept_change(appointment_id: UUID, uow: BookingUnitOfWork, now: datetime) -> bool:
+    """The customer's yes to what the owner did (cancelled the appointment, or moved it to
+    this one): an audit entry the owner sees, written once; True when this call wrote it."""
+    async with uow:
+        current = await uow.appointments.get(appointment_id, lock=True)
+        history = await uow.appointments.history(current.id)
+        if not changed_by_owner(current, history):
+            raise InvalidRequest("the business has not changed this appointment",
+                                 field="appointment")
+        if change_accepted(history) is not None:
+            return False
+        status = current.status.value
+        await uow.appointments.record([AuditEntry(current.id, now, Actor.CUSTOMER, status,
+                                                  status, CHANGE_ACCEPTED)])
+        await uow.commit()
+    return True
+
+
+def changed_by_owner(appointment: Appointment, history: Sequence[AuditEntry]) -> bool:
+    """Cancelled by the owner, or the new time of a move the owner made (its first entry)."""
+    if appointment.cancellation is not None:
+        return appointment.cancellation.by is Actor.OWNER
+    moved_here = appointment.rescheduled_from is not None and bool(history)
+    return moved_here and history[0].actor is Actor.OWNER
+
+
+def change_accepted(history: Sequence[AuditEntry]) -> datetime | None:
+    """When the customer accepted the owner's change, if they have."""
+    return next((e.at for e in history if e.reason == CHANGE_ACCEPTED), None)
 
 
 async def _place_new(
