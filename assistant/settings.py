@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     # origins (scheme://host[:port], comma-separated) whose pages may call POST /chat
     chat_allowed_origins: str = ""
+    # origins whose pages may frame the booking page (`/book?embed=1`, the widget's booking mode)
+    booking_embed_origins: str = ""
 
     # optional integrations: each unset key switches that integration to its local default
     redis_url: str | None = None
@@ -99,10 +101,11 @@ class Settings(BaseSettings):
                 raise ValueError(f"not a database URL: {error}") from None
         return value or None
 
-    @field_validator("chat_allowed_origins")
+    @field_validator("chat_allowed_origins", "booking_embed_origins")
     @classmethod
     def _origins(cls, value: str) -> str:
-        """Exact origins only: a wildcard would let any site's script read the chat's replies."""
+        """Exact origins only: a wildcard would let any site's script read the chat's replies,
+        or frame the booking page under its own buttons."""
         found = [o.strip().rstrip("/").lower() for o in value.split(",") if o.strip()]
         for origin in found:
             parts = urlsplit(origin)
@@ -114,6 +117,10 @@ class Settings(BaseSettings):
     @property
     def chat_origins(self) -> frozenset[str]:
         return frozenset(self.chat_allowed_origins.split(",")) - {""}
+
+    @property
+    def embed_origins(self) -> tuple[str, ...]:
+        return tuple(o for o in self.booking_embed_origins.split(",") if o)
 
     @field_validator("rasa_url", "action_server_url")
     @classmethod

@@ -8,6 +8,7 @@ from aiohttp import web
 from assistant.gateway import (
     admin,
     api,
+    booking_page,
     chat,
     conversation,
     errors,
@@ -26,6 +27,7 @@ def install(app: web.Application) -> None:
     conversation.setup(app)
     app.add_routes(metrics.routes)
     pages.setup(app)
+    booking_page.setup(app)
     chat.setup(app)
     api.setup(app)
     admin.setup(app)

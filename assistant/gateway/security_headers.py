@@ -5,7 +5,9 @@ prepared through the same signal.
 - `X-Content-Type-Options: nosniff` everywhere: a browser never guesses a type we did not send.
 - `Referrer-Policy`: the origin only, across origins; nothing at all from a URL that carries a
   secret (a link token, an OAuth code), so it cannot leak to a site the page links to.
-- Admin pages (and any HTML) may not be framed: clickjacking an admin's "cancel" button.
+- Admin pages (and any HTML) may not be framed: clickjacking an admin's "cancel" button. The
+  one exception is the booking page's embed, which names the business's sites it may be
+  framed by (`pages.render(framed_by=...)`, BOOKING_EMBED_ORIGINS).
 - `Strict-Transport-Security` when PUBLIC_URL is https: browsers never try plain HTTP again.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from assistant.gateway.pages import embeddable
 from assistant.gateway.resources import SETTINGS
 
 SECRET_PARAMS = frozenset({"token", "code", "state"})
@@ -26,7 +29,9 @@ def referrer_policy(request: web.BaseRequest) -> str:
 
 
 def framed_never(request: web.BaseRequest, response: web.StreamResponse) -> bool:
-    return request.path.startswith("/admin") or response.content_type == "text/html"
+    if request.path.startswith("/admin"):
+        return True
+    return response.content_type == "text/html" and not embeddable(response)
 
 
 async def secure(request: web.Request, response: web.StreamResponse) -> None:

@@ -1,0 +1,132 @@
+"""Step 6 and the end: confirm, then the booked page with the link to manage the booking.
+
+Nothing the browser sends is trusted at confirm: the time is placed again by the booking use
+case (a lost race answers with the nearest free times), the price is read again from the
+catalog (a change since the customer saw it is shown and asked about before booking), and
+the customer is the profile the one-time code proved (`customers.book_for` with that proof,
+so the per-contact caps apply). The draft's key makes the booking idempotent: a double
+submit books once and shows the same booked page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from aiohttp import web
+
+from assistant.gateway import ratelimit
+from assistant.gateway.api import context
+from assistant.gateway.api.appointment_routes import customer_token
+from assistant.gateway.booking_page.draft import BadDraft, Draft, seal, unseal
+from assistant.gateway.booking_page.view import facts, field, link, page, prices, render
+from assistant.gateway.free_times import Search, worded
+from assistant.gateway.metrics import METRICS
+from assistant.gateway.resources import SETTINGS
+from assistant.notifications import links
+from scheduling.booking.commands import BookAppointment, SlotChoice
+from scheduling.booking.model import Appointment, Channel, PaymentStatus
+from scheduling.catalog import Catalog
+from scheduling.desk import customers
+from scheduling.errors import SlotUnavailable
+
+TOKEN_LIFETIME = timedelta(days=30)
+"""How long after the appointment ends its manage link keeps working (as the API's)."""
+
+
+@page
+async def review(request: web.Request) -> web.StreamResponse:
+    """Step 6: everything about the booking, with the price as it is now."""
+    draft = _proved(request, request.query.get("state", ""))
+    return _confirm_page(request, await context.catalog(request), draft)
+
+
+@page
+async def book(request: web.Request) -> web.StreamResponse:
+    """Step 6's form: book for the proved customer, or say what stands in the way."""
+    await ratelimit.check(request, "api", ratelimit.client_ip(request))
+    draft = _proved(request, field(await request.post(), "state"))
+    catalog = await context.catalog(request)
+    service = catalog.service(draft.service_id)
+    if draft.price_changed(service):
+        return _confirm_page(request, catalog, draft, status=409)
+    command = BookAppointment(
+        SlotChoice(catalog.business.id, service.id, draft.start, draft.staff_id), None,
+        f"book:{draft.key}", channel=Channel.WEB, customer_time_zone=draft.time_zone,
+        contact=draft.contact)
+    try:
+        result = await customers.book_for(command, customers.Proof(customer_id=draft.customer_id),
+                                          context.uow(request), context.now())
+    except SlotUnavailable as error:
+        request.app[METRICS].conflicts.inc(channel="web")
+        return _taken(request, catalog, draft, error)
+    raise web.HTTPSeeOther(after_booking(request, result.appointment))
+
+
+def after_booking(request: web.Request, booked: Appointment) -> str:
+    """Where a new booking goes next: its booked page. This is the hand-over to the payment
+    step (issue 17): once it exists, a booking whose deposit is due goes there from here;
+    until then the booked page says the deposit is due and the business collects it."""
+    token = customer_token(request, booked.id, booked.end + TOKEN_LIFETIME)
+    return link(request, "/book/booked", token=token)
+
+
+@page
+async def booked(request: web.Request) -> web.StreamResponse:
+    """The end: what was booked, whether a deposit is due, and the link to manage it."""
+    token = request.query.get("token", "")
+    key = links.link_key(request.app[SETTINGS])
+    appointment_id = links.verify(key, token, "manage", context.now())
+    async with context.uow(request) as work:
+        found = await work.appointments.get(appointment_id)
+    catalog = await context.catalog(request)
+    service = catalog.service(found.service_id)
+    due = found.payment.required and found.payment.status is PaymentStatus.PENDING
+    rows = facts(catalog, service, catalog.staff_member(found.staff_id), found.start,
+                 found.customer_time_zone, found.address)
+    deposit = found.payment.amount if due else Decimal(0)
+    rows += prices(catalog, found.price, deposit)
+    return render(request, "booked.html", catalog, appointment=found, facts=rows,
+                  deposit=deposit,
+                  manage=f"/appointments/manage?token={token}")
+
+
+def _proved(request: web.Request, sealed: str) -> Draft:
+    """The draft, when its contact was proved with the code; BadDraft otherwise."""
+    draft = unseal(request.app[SETTINGS], sealed)
+    if not draft.verified or draft.customer_id is None:
+        raise BadDraft("this booking has not been checked with a code yet")
+    return draft
+
+
+def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
+                  status: int = 200) -> web.Response:
+    """The confirm step; a price that changed since the draft was made is shown and the
+    draft updated, so the next confirm books at the price the customer saw."""
+    service = catalog.service(draft.service_id)
+    notice = None
+    if draft.price_changed(service):
+        notice = (f"The price changed since you chose this time: it is now "
+                  f"{prices(catalog, service.price, service.deposit)[0][1]}. "
+                  "Please check the details and confirm again.")
+        draft = draft.priced(service)
+    staff = catalog.staff_member(draft.staff_id) if draft.staff_id else None
+    rows = facts(catalog, service, staff, draft.start, draft.time_zone)
+    return render(request, "confirm.html", catalog, status, draft=draft, notice=notice,
+                  facts=rows + prices(catalog, draft.price, draft.deposit),
+                  state=seal(request.app[SETTINGS], draft))
+
+
+def _taken(request: web.Request, catalog: Catalog, draft: Draft,
+           error: SlotUnavailable) -> web.Response:
+    """The time went to someone else: the nearest free times, each one step from booking."""
+    search = Search(draft.service_id, draft.staff_id, draft.time_zone)
+    nearest = worded(error.alternatives, catalog, search, context.now())
+    settings = request.app[SETTINGS]
+    choices = [(t.when, link(request, "/book/confirm",
+                             state=seal(settings, replace(draft, start=t.start))))
+               for t in nearest]
+    return render(request, "taken.html", catalog, 409, draft=draft, alternatives=choices,
+                  again=link(request, f"/book/{draft.service_id}/times",
+                             staff=str(draft.staff_id or "any"), tz=draft.time_zone))

@@ -1,0 +1,177 @@
+"""What every step of the booking page shares: the service and staff a URL names, the links
+between steps (the embed flag kept), rendering, and the one place refusals become pages.
+
+Domain errors are answered in JSON by the gateway's error middleware, which suits the API
+and not a person; so each handler here is wrapped by `page`, which turns what can go wrong
+with anyone's input (a tampered form, a rate limit, a bad id, a policy) into a page that
+says what happened and how to go on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from assistant.gateway import pages
+from assistant.gateway.api import context
+from assistant.gateway.booking_page.draft import BadDraft
+from assistant.gateway.errors import ApiError, status_of
+from assistant.gateway.resources import SETTINGS
+from scheduling import formats
+from scheduling.assignment import StaffWish, eligible_staff
+from scheduling.catalog import Catalog, Service, Staff, zone
+from scheduling.errors import DomainError, NotFound
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+ANYONE = "any"
+
+
+def slug(name: str) -> str:
+    """"Women's cut" -> "womens-cut": the service's name as a readable path segment."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain.replace("'", "")).strip("-")
+
+
+def service_named(catalog: Catalog, text: str) -> Service:
+    """The service a path names by id or by slug; NotFound otherwise."""
+    for service in catalog.services:
+        if text in (str(service.id), slug(service.name)):
+            return service
+    raise NotFound("service", text)
+
+
+def choosable_staff(catalog: Catalog, service: Service) -> list[Staff]:
+    """Everyone who can give the service at a location that offers it."""
+    found = {s.id: s for loc in catalog.business.locations if service.offered_at(loc.id)
+             for s in eligible_staff(catalog, service, loc.id, StaffWish())}
+    return list(found.values())
+
+
+def staff_named(catalog: Catalog, service: Service, text: str | None) -> Staff | None:
+    """The staff member a form names ("any" or none: None); NotFound for anyone who cannot
+    give the service."""
+    if text in (None, "", ANYONE):
+        return None
+    found = next((s for s in choosable_staff(catalog, service) if str(s.id) == text), None)
+    if found is None:
+        raise NotFound("staff", text)
+    return found
+
+
+def zone_hint(text: str | None) -> str | None:
+    """The customer's zone as their browser reported it, when it is one we know; the page
+    then shows the business's own zone instead, as it would without JavaScript."""
+    if not text or len(text) > 64:
+        return None
+    try:
+        zone(text)
+    except DomainError:
+        return None
+    return text
+
+
+def field(form: Mapping[str, object], name: str) -> str:
+    """A form field as typed, trimmed; "" when missing or not text (a file upload)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def embedded(request: web.Request) -> bool:
+    return request.query.get("embed") == "1"
+
+
+def link(request: web.Request, path: str, **params: str | None) -> str:
+    """A URL of the flow, keeping the embed flag; parameters that are None are left out."""
+    query = {k: v for k, v in params.items() if v is not None}
+    if embedded(request):
+        query["embed"] = "1"
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def minutes(service: Service) -> int:
+    return int(service.duration.total_seconds() // 60)
+
+
+def money(catalog: Catalog, amount: object) -> str:
+    return formats.money(str(amount), catalog.business.policies.currency)
+
+
+def facts(catalog: Catalog, service: Service, staff: Staff | None, start: datetime,
+          time_zone: str | None, where: str | None = None) -> list[tuple[str, str]]:
+    """What is being booked, as rows of a description list: every step from the details on
+    shows the same ones (the time in the customer's zone when known, with the zone named)."""
+    shown = zone(time_zone or catalog.business.time_zone)
+    place = where if where is not None else next(
+        (loc.address for loc in catalog.business.locations if service.offered_at(loc.id)), "")
+    rows = [("Service", f"{service.name}, {minutes(service)} min"),
+            ("With", staff.name if staff else "Anyone available"),
+            ("When", formats.long_when(start, shown)), ("Where", place)]
+    return [(label, value) for label, value in rows if value]
+
+
+def prices(catalog: Catalog, price: Decimal, deposit: Decimal) -> list[tuple[str, str]]:
+    """The price rows: the deposit only when one is due."""
+    rows = [("Price", money(catalog, price))]
+    return rows + ([("Deposit due", money(catalog, deposit))] if deposit else [])
+
+
+def render(request: web.Request, template: str, catalog: Catalog | None, status: int = 200,
+           **values: Any) -> web.Response:
+    """A step of the flow; framable by the business's sites when asked for as an embed."""
+    framed_by = request.app[SETTINGS].embed_origins if embedded(request) else None
+    name = catalog.business.name if catalog else "Booking"
+    return pages.render(request, f"book/{template}", status, framed_by, catalog=catalog,
+                        business_name=name, embed=embedded(request), link=_linker(request),
+                        minutes=minutes, money=lambda amount: money(catalog, amount)
+                        if catalog else str(amount), **values)
+
+
+def _linker(request: web.Request) -> Callable[..., str]:
+    return lambda path, **params: link(request, path, **params)
+
+
+def problem(request: web.Request, status: int, title: str, message: str,
+            catalog: Catalog | None = None) -> web.Response:
+    """The shared page for a request that cannot go on, with the way back to the start."""
+    ways = [{"href": link(request, "/book"), "label": "Start a new booking"}]
+    framed_by = request.app[SETTINGS].embed_origins if embedded(request) else None
+    return pages.render(request, "customer/problem.html", status, framed_by, title=title,
+                        message=message, ways=ways,
+                        business_name=catalog.business.name if catalog else "Booking")
+
+
+def page(handler: Handler) -> Handler:
+    """Answer what anyone's input can cause with a page, never JSON or a 500."""
+    @wraps(handler)
+    async def answer(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except BadDraft as error:
+            return problem(request, 400, "Please start again", f"{error}: start again and "
+                           "your chosen time will be checked afresh.")
+        except ApiError as error:
+            response = problem(request, error.status, "Please wait a moment", str(error))
+            if "retry_after_seconds" in error.details:
+                response.headers["Retry-After"] = str(int(error.details["retry_after_seconds"]))
+            return response
+        except NotFound as error:
+            return await _not_found(request, error)
+        except DomainError as error:
+            return problem(request, status_of(error), "We could not do that", str(error))
+    return answer
+
+
+async def _not_found(request: web.Request, error: NotFound) -> web.Response:
+    """An unknown service: the services we do offer; anything else: say what is missing."""
+    if error.kind == "service":
+        catalog = await context.catalog(request)
+        return render(request, "services.html", catalog, 404, slug=slug, missing=True)
+    return problem(request, 404, "Not found", f"We could not find that {error.kind}.")
