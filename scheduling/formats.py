@@ -121,3 +121,8 @@ def money(amount: Decimal | int | str | None, currency: str,
         pattern = standard.split(";")[0].replace(".00", "").replace(",00", "")
     return _plain(format_currency(value, currency, format=pattern, locale=locale_of(locale),
                                   currency_digits=not whole))
+
+
+def weekday(moment: datetime, zone: ZoneInfo, locale: str = DEFAULT_LOCALE) -> str:
+    """"Friday", the day's name alone: why an offer suits ("on a Friday, as you like")."""
+    return _plain(format_date(moment.astimezone(zone), "EEEE", locale=locale_of(locale)))

@@ -2,7 +2,8 @@
 
 Each free slot gets a staff member (the customer's choice, or a balanced pick) and a score made
 of small, named parts; every part that mattered becomes a `Reason`, so the assistant can say
-why it offers what it offers ("your usual time", "closest to 3 pm").
+why it offers what it offers ("your usual time", "30 min after 3 PM"), its times written
+by `scheduling.formats` as every channel writes them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from scheduling import formats
 from scheduling.assignment import Assignment, StaffWish, Workload, assign
 from scheduling.availability import AvailabilityQuery, Slot, available_slots
 from scheduling.catalog import Catalog, Customer, TimeOfDay, zone
@@ -65,7 +67,7 @@ class Suggestion:
 @dataclass(frozen=True, slots=True)
 class SuggestionRequest:
     """What to rank: `query` bounds the search; `preferred_start` alone is an instant ("at 3
-    pm"), with `preferred_end` a window ("Tuesday afternoon"), as `scheduling.timeexpr`
+    PM"), with `preferred_end` a window ("Tuesday afternoon"), as `scheduling.timeexpr`
     resolves them. History and popularity are learned `PatternModel`s."""
 
     query: AvailabilityQuery
@@ -86,13 +88,6 @@ class SuggestionRequest:
         usual = self.history.favourite_staff() if self.history else None
         favourites = liked | ({usual} if usual else set())
         return StaffWish(self.query.staff_id, self.query.language, frozenset(favourites))
-
-
-def clock_text(moment: datetime) -> str:
-    """"3 pm", "9:30 am": how the assistant says a time."""
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes} {'am' if moment.hour < 12 else 'pm'}"
 
 
 class _Neighbours:
@@ -152,7 +147,7 @@ class _Scorer:
 
     def _instant(self, slot: Slot, wanted: datetime) -> Part:
         minutes = round((slot.start - wanted).total_seconds() / 60)
-        said = clock_text(wanted.astimezone(self.zone))
+        said = formats.clock(wanted, self.zone)
         if minutes == 0:
             return 4.0, Reason(ReasonCode.AT_REQUESTED_TIME, f"at {said}, as you asked")
         weight = 4 * math.exp(-abs(minutes) / 90) + self._same_clock(slot, wanted)
@@ -186,7 +181,8 @@ class _Scorer:
         part = TimeOfDay.of_hour(local.hour)
         parts: list[Part] = []
         if local.weekday() in liked.weekdays:
-            parts.append((1.0, Reason(ReasonCode.PREFERRED_DAY, f"on a {local:%A}, as you like")))
+            said = f"on a {formats.weekday(local, self.zone)}, as you like"
+            parts.append((1.0, Reason(ReasonCode.PREFERRED_DAY, said)))
         if part is not None and part in liked.times_of_day:
             parts.append((1.0, Reason(ReasonCode.PREFERRED_TIME_OF_DAY, f"in the {part}")))
         if staff_id in liked.staff_ids:

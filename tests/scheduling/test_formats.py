@@ -62,3 +62,10 @@ def test_sms_text_stays_in_the_gsm7_alphabet(moment: datetime, locale: str,
                                              amount: Decimal) -> None:
     text = formats.short_when(moment, NEW_YORK, locale) + formats.money(amount, "USD", locale)
     assert set(text) <= GSM7, text
+
+
+def test_a_weekday_alone_is_named_in_the_zone_and_locale() -> None:
+    late = datetime(2027, 3, 13, 2, 0, tzinfo=UTC)  # Saturday in London, still Friday in New York
+    assert formats.weekday(late, NEW_YORK) == "Friday"
+    assert formats.weekday(late, LONDON) == "Saturday"
+    assert formats.weekday(late, LONDON, "es") == "sábado"

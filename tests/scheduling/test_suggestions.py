@@ -96,7 +96,17 @@ def test_suggest_closest_to_the_requested_time_with_reasons(salon: Catalog) -> N
     assert [s.slot.start.astimezone(wanted.tzinfo).strftime("%a %H:%M") for s in best] == [
         "Tue 15:30", "Tue 14:00", "Tue 16:15"]
     assert best[0].reasons[0].code is ReasonCode.CLOSE_TO_REQUEST
-    assert best[0].reasons[0].text == "30 min after 3 pm"
+    assert best[0].reasons[0].text == "30 min after 3 PM"
+
+
+def test_reasons_read_the_clock_in_the_customers_zone(salon: Catalog) -> None:
+    """A customer in London who asked for 3 PM their time hears "3 PM", not the salon's 10 AM."""
+    customer = Customer(demo_id("customer/ines"), "Inés", time_zone="Europe/London",
+                        preferences=CustomerPreferences(weekdays=frozenset({1})))
+    wanted = at("Europe/London", 2026, 11, 24, 15)  # Tuesday 10 AM in New York
+    request = SuggestionRequest(week(salon), preferred_start=wanted, customer=customer)
+    texts = [r.text for r in suggest(salon, request, 1)[0].reasons]
+    assert texts[:2] == ["at 3 PM, as you asked", "on a Tuesday, as you like"]
 
 
 def test_a_time_asked_on_a_closed_day_is_offered_at_that_time_the_next_days(
