@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -14,6 +15,8 @@ from actions import parsing, speech
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_to_slot
 from actions.runtime import now, runtime
+from actions.zones import zones_of
+from scheduling import formats
 from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Channel, Contact, Status
 from scheduling.booking.waitlist import JoinWaitlist, join
@@ -64,7 +67,8 @@ class ActionBook(GuardedAction):
         text = (f"You're booked: {speech.appointment_text(appointment, catalog, now())}. "
                 f"Your reference is {ref}.")
         if appointment.status is Status.PENDING and appointment.payment.required:
-            deposit = speech.money(appointment.payment.amount, catalog.business.policies.currency)
+            currency = catalog.business.policies.currency
+            deposit = formats.money(appointment.payment.amount, currency)
             text += f" It is held until we receive the {deposit} deposit; we'll send the details."
         dispatcher.utter_message(text=text + " Is there anything else I can do for you?")
         return [*_reset(), SlotSet("booking_reference", ref),
@@ -77,8 +81,9 @@ class ActionBook(GuardedAction):
                                             _contact(tracker), who, now())
         service_id = UUID(tracker.get_slot("service"))
         staff = tracker.get_slot("staff")
+        zones = await zones_of(tracker, catalog)
         cmd = JoinWaitlist(catalog.business.id, customer.id, service_id,
-                           (waitlist_window(tracker, catalog),),
+                           (waitlist_window(tracker, zones.customer),),
                            UUID(staff) if staff and staff != "any" else None)
         await join(cmd, runtime.uow(), now())
         service = catalog.service(service_id).name
@@ -88,14 +93,14 @@ class ActionBook(GuardedAction):
         return [*_reset(), *_proved(who, customer.id)]
 
 
-def waitlist_window(tracker: Tracker, catalog: Catalog) -> tuple[datetime, datetime]:
-    """The window the customer asked about: their window, else the whole day they named,
-    else the coming week ("earliest")."""
+def waitlist_window(tracker: Tracker, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The window the customer asked about: their window, else the whole day they named (a
+    day of `zone`, the one their words were read in), else the coming week ("earliest")."""
     start, end = tracker.get_slot("when_start"), tracker.get_slot("when_end")
     if start and end:
         return datetime.fromisoformat(start), datetime.fromisoformat(end)
     if start:
-        local = datetime.fromisoformat(start).astimezone(catalog.business.zone)
+        local = datetime.fromisoformat(start).astimezone(zone)
         day = datetime.combine(local.date(), time(0), local.tzinfo)
         return max(day, now()), day + timedelta(days=1)
     return now(), now() + timedelta(days=7)

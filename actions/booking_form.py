@@ -15,6 +15,8 @@ from actions.boundary import GuardedAction
 from actions.forms import FREE_TEXT, NEW_TIME_CLEARS, BaseForm, Slots, Turn
 from actions.offer_value import Offer
 from actions.runtime import now, runtime
+from actions.zones import zones_of
+from scheduling import formats
 
 CONTACT = ["customer_name", "phone", "email"]
 
@@ -217,8 +219,8 @@ async def read_back(tracker: Tracker) -> str:
         return (f"So that's the waitlist for {service.name}, {around}, for {name}. "
                 "Shall I add you? Please say yes or no.")
     offer = Offer.from_slot(choice)
-    when = speech.day_and_time(offer.start, catalog.business.zone, now())
+    when = (await zones_of(tracker, catalog)).when(offer.start, now())
     staff = catalog.staff_member(offer.staff_id).name
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
-            f" {speech.money(service.price, currency)}, for {name}. Shall I book it? "
+            f" {formats.money(service.price, currency)}, for {name}. Shall I book it? "
             "Please say yes or no.")

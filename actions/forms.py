@@ -11,6 +11,7 @@ from __future__ import annotations
 import abc
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -21,6 +22,7 @@ from actions import parsing
 from actions.boundary import GuardedForm
 from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
+from actions.zones import zones_of
 from scheduling.catalog import Catalog
 from scheduling.desk import customers
 
@@ -101,9 +103,10 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if parsing.wants_earliest(turn.text):
             return {"when": "earliest"}
         catalog = await runtime.catalog()
-        if turn.answers("slot_choice") and _pick(turn, tracker, catalog) is not None:
+        zone = (await zones_of(tracker, catalog)).customer
+        if turn.answers("slot_choice") and _pick(turn, tracker, catalog, zone) is not None:
             return {}  # "ok the second" picks an offer: it is not the 2nd of the month
-        found = parsing.when_in(turn.text, now(), catalog.business.zone)
+        found = parsing.when_in(turn.text, now(), zone)
         if found is None and turn.answers("when"):
             return {"when": turn.text}
         return {"when": turn.text} if found is not None else {}
@@ -115,12 +118,11 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
             return {"when": None}
         if value == "earliest":
             return {"when": "earliest", "when_start": None, "when_end": None, **NEW_TIME_CLEARS}
-        catalog = await runtime.catalog()
-        zone = catalog.business.zone
+        zone = (await zones_of(tracker, await runtime.catalog())).customer
         found = parsing.when_in(str(value), now(), zone)
         if found is None:
             dispatcher.utter_message(text="Sorry, I couldn't work out a day or time from that. "
-                                          "You could say, for example, Friday at 3 pm.")
+                                          "You could say, for example, Friday at 3 PM.")
             return {"when": None}
         previous, previous_end = (tracker.get_slot(name) for name in ("when_start", "when_end"))
         start, end = parsing.merge_correction(
@@ -141,7 +143,8 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if not turn.answers("slot_choice"):
             return {}
         offers = offers_from_slot(tracker.get_slot("suggestions"))
-        pick = _pick(turn, tracker, await runtime.catalog())
+        catalog = await runtime.catalog()
+        pick = _pick(turn, tracker, catalog, (await zones_of(tracker, catalog)).customer)
         if pick is None and turn.intent == "affirm":  # "yes" to a list: only one can be meant
             return {"slot_choice": offers[0].to_slot() if len(offers) == 1 else "which"}
         if pick is None:
@@ -171,11 +174,13 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         return {"slot_choice": offer.to_slot() if offer else None}
 
 
-def _pick(turn: Turn, tracker: Tracker, catalog: Catalog) -> parsing.Pick | None:
-    """Which of the offers on the table the message chooses, if any."""
+def _pick(turn: Turn, tracker: Tracker, catalog: Catalog, zone: ZoneInfo
+          ) -> parsing.Pick | None:
+    """Which of the offers on the table the message chooses, if any; a time is read in
+    `zone`, the one the offers were said in."""
     names = {str(s.id): s.name for s in catalog.staff}
     return parsing.parse_pick(turn.text, offers_from_slot(tracker.get_slot("suggestions")),
-                              catalog.business.zone, now(), names)
+                              zone, now(), names)
 
 
 def _shifted(direction: str, offers: list[Offer]) -> Slots:

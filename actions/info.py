@@ -3,7 +3,9 @@ and handing over to a person. Every figure comes from the catalog, never from th
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,12 +16,15 @@ from actions import parsing, speech
 from actions.boundary import GuardedAction
 from actions.forms import Turn
 from actions.runtime import now, runtime
+from scheduling import formats
 from scheduling.catalog import Catalog, Service
 from scheduling.desk.handoff import request_person
 from scheduling.hours import WeeklyHours
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+A_MONDAY = date(2024, 1, 1)
+"""Any Monday: opening hours are wall-clock times, named with that week's days."""
+WALL = ZoneInfo("UTC")
+"""Opening hours are written in UTC, which has no shifts, so a wall clock stays as it is."""
 FLOW_SLOTS = ["service", "staff", "language", "when", "when_start", "when_end", "suggestions",
               "slot_choice", "booking_confirmed", "task", "appointment_id", "manage_confirmed",
               "appointments", "otp_code", "verify_contact"]
@@ -67,26 +72,32 @@ def answer(intent: str, catalog: Catalog, service: Service | None, named: bool =
 
 
 def opening_hours(hours: WeeklyHours) -> str:
-    """"Monday 10:00 to 18:00, ..., Sunday closed", from the location's weekly hours."""
-    table = hours.as_dict()
+    """"Monday 10 AM to 6 PM, ..., Sunday closed", from the location's weekly hours, on the
+    clock the offers use."""
     parts = []
-    for key, day in zip(DAYS, DAY_NAMES, strict=True):
-        spans = [span.replace("-", " to ") for span in table.get(key, [])]
-        parts.append(f"{day} {' and '.join(spans)}" if spans else f"{day} closed")
+    for offset, spans in enumerate(hours.days):
+        midnight = datetime.combine(A_MONDAY + timedelta(days=offset), time(0), WALL)
+        said = " and ".join(f"{_wall(midnight, s.start)} to {_wall(midnight, s.end)}"
+                            for s in spans)
+        parts.append(f"{formats.weekday(midnight, WALL)} {said or 'closed'}")
     return ", ".join(parts)
+
+
+def _wall(midnight: datetime, clock: time) -> str:
+    return formats.clock(midnight.replace(hour=clock.hour, minute=clock.minute), WALL)
 
 
 def policy_text(catalog: Catalog) -> str:
     policy = catalog.business.policies.cancellation
     currency = catalog.business.policies.currency
-    fee = speech.money(policy.late_cancel_fee, currency)
+    fee = formats.money(policy.late_cancel_fee, currency)
     text = (f"You can cancel or move an appointment for free up to "
             f"{policy.free_cancellation_hours} hours before it starts.")
     if policy.late_cancel_fee:
         text += f" A later cancellation costs {fee}; moving it is then no longer possible."
     if catalog.business.policies.no_show_fee:
         text += (" Missing an appointment without telling us costs "
-                 f"{speech.money(catalog.business.policies.no_show_fee, currency)}.")
+                 f"{formats.money(catalog.business.policies.no_show_fee, currency)}.")
     return text
 
 

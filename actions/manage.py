@@ -21,6 +21,7 @@ from actions.forms import BaseForm, Slots, Turn
 from actions.manage_steps import describe_terms, item_lines, items_for, perform
 from actions.offer_value import Offer
 from actions.runtime import now, runtime
+from actions.zones import zones_of
 from scheduling.desk import customers, verification
 from scheduling.desk.changes import terms
 from scheduling.errors import DomainError, PolicyViolation
@@ -135,7 +136,8 @@ class ValidateManageForm(BaseForm):
             return {"appointment_id": by_service[0]["id"]}
         names = {str(s.id): s.name for s in catalog.staff}
         times = [Offer.from_slot(item) for item in items]  # each a time with a person
-        pick = parsing.parse_pick(turn.text, times, catalog.business.zone, now(), names)
+        zone = (await zones_of(tracker, catalog)).customer
+        pick = parsing.parse_pick(turn.text, times, zone, now(), names)
         index = pick.index if pick else None
         return {"appointment_id": items[index]["id"]} if index is not None else {}
 

@@ -13,12 +13,13 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from actions import parsing, speech
 from actions.offer_value import Offer
 from actions.runtime import now, runtime
+from actions.zones import Zones, zones_of
+from scheduling import formats
 from scheduling.booking.changes import cancel, reschedule
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.model import Actor, Channel
 from scheduling.booking.policies import CancelOutcome
 from scheduling.booking.waitlist import claim
-from scheduling.catalog import Catalog
 from scheduling.desk import customers
 from scheduling.desk.changes import terms
 from scheduling.errors import SlotUnavailable
@@ -28,14 +29,19 @@ Item = dict[str, Any]
 
 async def items_for(task: str | None, customer_id: UUID) -> list[EventType]:
     """The customer's upcoming appointments (or open offers, to claim) as slot values; one
-    item is chosen at once."""
+    item is chosen at once. Each appointment is said in the zone it was booked for, as its
+    messages say it; an offer in the customer's zone."""
     catalog = await runtime.catalog()
     if task == "claim":
         offers = await customers.open_offers(runtime.uow(), customer_id, now())
-        items = [_item(str(o.id), o.start, o.staff_id, None, catalog) for o in offers]
+        zones = Zones.of(catalog, await runtime.customer_zone(customer_id))
+        items = [_item(str(o.id), o.start, o.staff_id, None,
+                       f"The opening with {catalog.staff_member(o.staff_id).name} "
+                       f"{zones.when(o.start, now())}") for o in offers]
     else:
         found = await customers.upcoming(runtime.uow(), customer_id, now())
-        items = [_item(str(a.id), a.start, a.staff_id, a.service_id, catalog) for a in found]
+        items = [_item(str(a.id), a.start, a.staff_id, a.service_id,
+                       speech.appointment_text(a, catalog, now())) for a in found]
     events: list[EventType] = [SlotSet("appointments", items)]
     if len(items) == 1 and task != "list":
         events.append(SlotSet("appointment_id", items[0]["id"]))
@@ -46,11 +52,7 @@ async def items_for(task: str | None, customer_id: UUID) -> list[EventType]:
 
 
 def _item(item_id: str, start: datetime, staff_id: UUID, service_id: UUID | None,
-          catalog: Catalog) -> Item:
-    zone = catalog.business.zone
-    service = catalog.service(service_id).name if service_id else "The opening"
-    staff = catalog.staff_member(staff_id).name
-    text = f"{service} with {staff} {speech.day_and_time(start, zone, now())}"
+          text: str) -> Item:
     return {"id": item_id, "start": start.isoformat(), "staff_id": str(staff_id),
             "service_id": str(service_id) if service_id else None, "text": text}
 
@@ -80,17 +82,17 @@ async def describe_terms(tracker: Tracker) -> str:
         return f"You were offered: {item['text']}. Shall I book it for you? Please say yes or no."
     found = await terms(runtime.uow(), UUID(item["id"]), UUID(tracker.get_slot("customer_id")),
                         task, now())
+    catalog = await runtime.catalog()
     if task == "cancel":
         if found.outcome is CancelOutcome.LATE:
-            fee = speech.money(found.fee)
+            fee = formats.money(found.fee, catalog.business.policies.currency)
             cost = (f"It starts in less than {found.free_cancellation_hours} hours, so a late "
                     f"cancellation fee of {fee} applies.")
         else:
             cost = "Cancelling now is free."
         return f"{item['text']}. {cost} Shall I cancel it? Please say yes or no."
-    catalog = await runtime.catalog()
     choice = Offer.from_slot(tracker.get_slot("slot_choice"))
-    new = speech.day_and_time(choice.start, catalog.business.zone, now())
+    new = (await zones_of(tracker, catalog)).when(choice.start, now())
     staff = catalog.staff_member(choice.staff_id).name
     return (f"I'll move {item['text']} to {new} with {staff}. Your current time stays booked "
             "until the new one is confirmed. Shall I move it? Please say yes or no.")
@@ -129,7 +131,9 @@ def _nothing(task: str) -> str:
 async def _cancel(item: Item) -> str:
     done = await cancel(CancelAppointment(UUID(item["id"]), Actor.CUSTOMER, "asked in chat"),
                         runtime.uow(), now())
-    fee = f" A late cancellation fee of {speech.money(done.fee)} applies." if done.fee else ""
+    currency = (await runtime.catalog()).business.policies.currency
+    fee = (f" A late cancellation fee of {formats.money(done.fee, currency)} applies."
+           if done.fee else "")
     return f"Done: {item['text']} is cancelled.{fee} Is there anything else?"
 
 

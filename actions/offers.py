@@ -15,6 +15,7 @@ from actions import parsing, speech
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_from_slot, offers_to_slot
 from actions.runtime import now, runtime
+from actions.zones import Zones, zones_of
 from scheduling.catalog import Catalog
 from scheduling.desk.slots import SlotSearch, find_slots
 from scheduling.errors import DomainError
@@ -37,9 +38,10 @@ def search_for(tracker: Tracker, business_id: UUID, service_id: UUID,
     )
 
 
-def nothing_then(tracker: Tracker, offers: list[Offer], zone: ZoneInfo) -> str | None:
+def nothing_then(tracker: Tracker, offers: list[Offer], zones: Zones) -> str | None:
     """When none of the offers is in the window asked for (or, for a time, on its day), say
     so before offering them, so a closed or fully booked day is not passed over in silence."""
+    zone = zones.customer
     start, end = tracker.get_slot("when_start"), tracker.get_slot("when_end")
     if not start or not offers or tracker.get_slot("when") in ("later", "earlier"):
         return None
@@ -52,7 +54,7 @@ def nothing_then(tracker: Tracker, offers: list[Offer], zone: ZoneInfo) -> str |
     day = begin.astimezone(zone).date()
     if any(moment.astimezone(zone).date() == day for moment in starts):
         return None
-    return f"Nothing is free {speech.day_text(begin, zone, now())}, sorry. The nearest I have:"
+    return f"Nothing is free {zones.day(begin, now())}, sorry. The nearest I have:"
 
 
 def _whole_day(begin: datetime, finish: datetime, zone: ZoneInfo) -> bool:
@@ -72,12 +74,12 @@ class ActionAskSlotChoice(GuardedAction):
     ) -> list[EventType]:
         catalog = await runtime.catalog()
         offers = offers_from_slot(tracker.get_slot("suggestions"))
-        zone = catalog.business.zone
+        zones = await zones_of(tracker, catalog)
         heading = "Here is what I have:"
         if not offers:
             try:
                 offers = await self._search(tracker, catalog)
-                heading = nothing_then(tracker, offers, zone) or heading
+                heading = nothing_then(tracker, offers, zones) or heading
             except DomainError as error:
                 dispatcher.utter_message(text=f"Sorry, I can't search that: {error}. "
                                               "Could you choose another person or time?")
@@ -88,12 +90,12 @@ class ActionAskSlotChoice(GuardedAction):
                                           "something opens up.")
             return [SlotSet("suggestions", None)]
         web = parsing.channel_of(tracker.sender_id) == "web"  # the widget shows buttons
-        listing = "" if web else "\n" + speech.offer_lines(offers, catalog, zone, now())
+        listing = "" if web else "\n" + speech.offer_lines(offers, catalog, zones, now())
         how = ("Tap it, or say a time or something later." if web
                else "You can say the first, a time, or something later.")
         dispatcher.utter_message(
             text=f"{heading}{listing}\nWhich one would you like? {how}",
-            buttons=speech.offer_buttons(offers, catalog, zone, now()) if web else [])
+            buttons=speech.offer_buttons(offers, catalog, zones, now()) if web else [])
         return [SlotSet("suggestions", offers_to_slot(offers))]
 
     async def _search(self, tracker: Tracker, catalog: Catalog) -> list[Offer]:

@@ -168,8 +168,8 @@ def _by_position(said: str, count: int) -> int | None:
         return count - 1
     alone = re.fullmatch(r"\W*#?\s*([1-9])\W*", said)
     if alone:
-        index = int(alone.group(1)) - 1
-        return index if index < count else None
+        number = int(alone.group(1)) - 1
+        return number if number < count else None
     tokens = said.split()
     for before, token in zip(["", *tokens], tokens, strict=False):
         index = ORDINALS.get(token)

@@ -88,6 +88,12 @@ class Runtime:
         self._catalog = (read_at, catalog)
         return catalog
 
+    async def customer_zone(self, customer_id: UUID) -> str | None:
+        """The time zone a customer reads times in, when their profile names one."""
+        async with self.uow() as uow:
+            customer = await uow.catalog.get_customer(customer_id)
+        return customer.time_zone
+
     async def dispose(self) -> None:
         if self._engine is not None:
             await self._engine.dispose()

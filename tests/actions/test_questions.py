@@ -26,7 +26,7 @@ async def test_each_question_is_registered_listed_in_the_domain_and_asked() -> N
 async def test_moving_an_appointment_the_question_names_it() -> None:
     executor = ActionExecutor()
     executor.register_package("actions")
-    item = {"id": "a1", "text": "Men's cut with Marcus Monday 23 November at 12:30 pm"}
+    item = {"id": "a1", "text": "Men's cut with Marcus Monday, November 23 at 12:30 PM"}
     slots = {"appointment_id": "a1", "appointments": [item], "task": "reschedule"}
     dispatcher = CollectingDispatcher()
     await executor.actions["action_ask_when"](

@@ -1,0 +1,46 @@
+"""Whose clock the conversation keeps: the customer's, when we know their time zone, else the
+business's. Times are said, and read from the customer's messages, in that one zone, and
+named when it reads differently from the business's ("3 PM (GMT)"), as the SMS and e-mails do,
+so a customer abroad never takes the shop's clock for theirs or theirs for the shop's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+
+from actions.runtime import runtime
+from scheduling import formats
+from scheduling.catalog import Catalog, zone
+
+
+@dataclass(frozen=True, slots=True)
+class Zones:
+    """The zone the customer reads times in (`customer`) and the business's own."""
+
+    customer: ZoneInfo
+    business: ZoneInfo
+
+    @classmethod
+    def of(cls, catalog: Catalog, time_zone: str | None) -> Zones:
+        """`time_zone` is the customer's, when known; None keeps the business's clock."""
+        return cls(zone(time_zone) if time_zone else catalog.business.zone, catalog.business.zone)
+
+    def day(self, moment: datetime, now: datetime) -> str:
+        """"Friday, March 12", or "today"/"tomorrow" when that near."""
+        return formats.day(moment, self.customer, now=now)
+
+    def when(self, moment: datetime, now: datetime) -> str:
+        """"Friday, March 12 at 3:30 PM", with " (GMT)" when the zone is not the business's."""
+        note = formats.zone_note(moment, self.customer, self.business)
+        return formats.day_and_time(moment, self.customer, now=now) + note
+
+
+async def zones_of(tracker: Tracker, catalog: Catalog) -> Zones:
+    """The conversation's zones: a customer who proved who they are may have told us theirs."""
+    known = tracker.get_slot("customer_id")
+    time_zone = await runtime.customer_zone(UUID(known)) if known else None
+    return Zones.of(catalog, time_zone)
