@@ -143,7 +143,8 @@ async def _answer(request: web.Request, task: asyncio.Task[list[Reply]], turn: i
 async def _spoken(request: web.Request, replies: list[Reply], response: VoiceResponse,
                   turn: int) -> VoiceResponse:
     catalog = await context.catalog(request)
-    said = voice_text(replies) or "Sorry, could you say that again?"
+    said = (voice_text(replies, catalog.business.policies.currency)
+            or "Sorry, could you say that again?")
     phone = catalog.business.contact.phone
     if wants_handoff(replies) and phone:
         response.say(said, voice=VOICE)

@@ -1,17 +1,25 @@
 """The assistant's chat replies made speakable: dates and times as people say them, money in
-words, references spelled out, and numbered options as "press 1 or say the first"."""
+words, references spelled out, and numbered options as "press 1 or say the first".
+
+The replies write days, times and money through `scheduling.formats` ("Friday, March 12 at
+3:30 PM", "$1,250", "€42.50"); the patterns here read exactly those forms, so no currency
+symbol but the words for it reaches the speech engine.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from babel.numbers import get_currency_name, get_currency_symbol
 
 from assistant.gateway.conversation import Reply
+from scheduling.formats import DEFAULT_LOCALE
 
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
           "December")
-DAY_DATE = re.compile(rf"\b(\d{{1,2}}) ({MONTHS})\b")
+MONTH_DAY = re.compile(rf"\b({MONTHS}) (\d{{1,2}})\b")
 CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))? ?(am|pm)\b", re.IGNORECASE)
-MONEY = re.compile(r"\$(\d+)(?:\.(\d{2}))?")
 REFERENCE = re.compile(r"\b(reference(?: is)?:?) ([0-9A-F]{8})\b")
 OPTION = re.compile(r"^\s*(\d)[.)]\s+(.*)$")
 URL = re.compile(r"https?://\S+")
@@ -34,17 +42,29 @@ def _clock(match: re.Match[str]) -> str:
     return f"{hour} {spoken}"
 
 
-def _money(match: re.Match[str]) -> str:
-    dollars, cents = int(match.group(1)), match.group(2)
-    words = f"{dollars} dollar{'s' if dollars != 1 else ''}"
-    return f"{words} and {int(cents)} cents" if cents and int(cents) else words
+@lru_cache(maxsize=8)
+def _money_pattern(currency: str) -> re.Pattern[str]:
+    """An amount as `scheduling.formats.money` writes it: "$40", "$1,250", "€42.50"."""
+    symbol = re.escape(get_currency_symbol(currency, DEFAULT_LOCALE))
+    return re.compile(rf"{symbol}\s?(\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.(\d{{2}}))?")
 
 
-def speakable(text: str) -> str:
+def _amount(match: re.Match[str], currency: str) -> str:
+    """"40 dollars and 50 cents" on a US line; another currency by its CLDR name, as its
+    prices are said: "42 euros 50"."""
+    units, cents = int(match.group(1).replace(",", "")), int(match.group(2) or 0)
+    if currency == "USD":
+        words = f"{units} dollar{'s' if units != 1 else ''}"
+        return f"{words} and {cents} cents" if cents else words
+    words = f"{units} {get_currency_name(currency, units, DEFAULT_LOCALE)}"
+    return f"{words} {cents:02d}" if cents else words
+
+
+def speakable(text: str, currency: str) -> str:
     text = URL.sub("", text)
-    text = DAY_DATE.sub(lambda m: f"{m.group(2)} {ordinal(int(m.group(1)))}", text)
+    text = MONTH_DAY.sub(lambda m: f"{m.group(1)} {ordinal(int(m.group(2)))}", text)
     text = CLOCK.sub(_clock, text)
-    text = MONEY.sub(_money, text)
+    text = _money_pattern(currency).sub(lambda m: _amount(m, currency), text)
     text = REFERENCE.sub(lambda m: f"{m.group(1)} {', '.join(m.group(2))}", text)
     return re.sub(r"[*_#>|]", " ", text)
 
@@ -63,13 +83,14 @@ def _options(text: str) -> str:
     return " ".join(part.strip() for part in lines if part.strip())
 
 
-def voice_text(replies: list[Reply]) -> str:
+def voice_text(replies: list[Reply], currency: str) -> str:
+    """The replies as one thing to say; amounts are in the business's `currency`."""
     parts = []
     for reply in replies:
         if reply.get("text"):
-            parts.append(_options(speakable(reply["text"])))
+            parts.append(_options(speakable(reply["text"], currency)))
         for number, button in enumerate(reply.get("buttons") or [], start=1):
-            parts.append(f"For {speakable(button.get('title', ''))}, press {number}.")
+            parts.append(f"For {speakable(button.get('title', ''), currency)}, press {number}.")
     return " ".join(parts)
 
 

@@ -134,13 +134,13 @@ async def test_voice_greets_with_hints_and_speaks_naturally(
     gather = root.find("Gather")
     assert gather is not None and gather.get("input") == "speech dtmf"
     assert "Men's cut" in (gather.get("hints") or "") and "Ana" in (gather.get("hints") or "")
-    rasa[0].reply = lambda body: [{"text": "Here is what I have:\n1. Tuesday 24 November at "
-                                           "3:15 pm with Ana\n2. Wednesday 25 November at 9 am "
-                                           "with Marcus\nWhich one? It costs $40."}]
+    rasa[0].reply = lambda body: [{"text": "Here is what I have:\n1. Tuesday, November 24 at "
+                                           "3:15 PM with Ana\n2. Wednesday, November 25 at 9 AM "
+                                           "with Marcus\nWhich one? It costs $1,040."}]
     _, root = await post(twilio, "/twilio/voice/gather", {**form, "SpeechResult": "a haircut"})
     text = said(root)
     assert "November 24th at 3 15 p.m. with Ana: press 1 or say the first." in text
-    assert "40 dollars" in text and "$" not in text
+    assert "1040 dollars" in text and "$" not in text
     _, root = await post(twilio, "/twilio/voice/gather", {**form, "Digits": "2"})
     assert rasa[0].received[-1]["message"] == "the second"
     assert rasa[0].received[-1]["metadata"] == {"channel": "voice", "call_sid": "CA123",
