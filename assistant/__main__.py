@@ -1,4 +1,5 @@
-"""Command line: `python -m assistant run|gateway|actions|migrate|train-if-changed|train|admin`."""
+"""Command line: `python -m assistant run|gateway|actions|migrate|train-if-changed|train|admin|
+links`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     admin = sub.add_parser("admin", help="set a dashboard admin's password (creating the admin);"
                                          " asks for it, or reads one line from a pipe")
     admin.add_argument("email")
+    links = sub.add_parser("links", help="short links in messages")
+    revoke = links.add_subparsers(dest="links_command", required=True).add_parser(
+        "revoke", help="withdraw a short link (/a/CODE), or every link of an appointment")
+    revoke.add_argument("code", nargs="?")
+    revoke.add_argument("--appointment", metavar="ID", help="an appointment (or waitlist offer) id")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -32,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
     if args.command == "admin":
         return _admin(settings, args.email)
+    if args.command == "links":
+        return _revoke_links(settings, args.code, args.appointment)
     return COMMANDS[args.command](settings)
 
 
@@ -68,6 +76,12 @@ def _admin(settings: Settings, email: str) -> int:
     from assistant.admin_cli import set_admin_password
 
     return set_admin_password(settings, email)
+
+
+def _revoke_links(settings: Settings, code: str | None, appointment: str | None) -> int:
+    from assistant.links_cli import revoke
+
+    return revoke(settings, code, appointment)
 
 
 def _train(settings: Settings) -> int:

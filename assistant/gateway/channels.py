@@ -15,6 +15,7 @@ from assistant.gateway import (
     metrics,
     pages,
     ratelimit,
+    short_links,
     twilio_sms,
     twilio_voice,
 )
@@ -31,5 +32,6 @@ def install(app: web.Application) -> None:
     chat.setup(app)
     api.setup(app)
     admin.setup(app)
+    app.add_routes(short_links.routes)
     app.add_routes(twilio_sms.routes)
     app.add_routes(twilio_voice.routes)

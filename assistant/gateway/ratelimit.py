@@ -107,6 +107,7 @@ RATES: dict[str, Rate] = {
     "login-account": Rate(10, MINUTE),
     "booking-address": Rate.per(5, DAY),
     "booking-contact": Rate.per(3, DAY),
+    "short-link": Rate(30, timedelta(seconds=2)),
 }
 """Per key: chat turns of one conversation (20 at once, then one a second); chat turns of one
 client address (300 then 5 a second: a whole office behind one proxy chatting at once never
@@ -114,7 +115,8 @@ meets it); new conversations of one address (100 an hour: a customer who reloads
 one each time, a script rotating sender ids is stopped); API calls (100, then 20 a second);
 Twilio webhooks per phone; login and one-time-code attempts (5, then one per 5 s); login
 attempts on one admin account from any address (10, then one a minute); anonymous
-bookings per address and per contact (5 and 3 a day)."""
+bookings per address and per contact (5 and 3 a day); short links opened per address (30, then
+one every 2 s: with a million live codes one guess in 2 * 10^8 finds one, 13 years at that pace)."""
 
 
 def default_limits(clock: Callable[[], datetime] = utc_now) -> dict[str, Limiter]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from scheduling.catalog import CancellationPolicy, Catalog, Customer
+from scheduling.catalog import CancellationPolicy, Catalog, Customer, Service
 from scheduling.errors import NotFound
 from scheduling.persistence.delivery_reads import AppointmentContact, DeliveryReads
 
@@ -48,6 +48,8 @@ class Audience:
     meeting_link: str | None = None
     """The video link as it is now: Google adds it after booking, so the confirmation may
     say it will follow and the reminders carry it."""
+    service_id: UUID | None = None
+    """The service as the catalog knows it now (for "book again"); None when it is gone."""
 
 
 class AudienceLoader:
@@ -77,8 +79,12 @@ class AudienceLoader:
         chain_id, sequence = (await self.reads.lineage(appointment_id)
                               if appointment_id else (None, 0))
         refund = facts.refund_amount if facts and kind == "cancellation" else None
-        return Audience(catalog, recipient, _policy(catalog, payload), chain_id, sequence, refund,
-                        facts.meeting_link if facts and virtual else None)
+        service = _service(catalog, payload)
+        policy = (catalog.cancellation_policy(service) if service
+                  else catalog.business.policies.cancellation)
+        return Audience(catalog, recipient, policy, chain_id, sequence, refund,
+                        facts.meeting_link if facts and virtual else None,
+                        service.id if service else None)
 
     async def _customer(self, catalog: Catalog, payload: Json, facts: AppointmentContact | None
                         ) -> Person:
@@ -129,8 +135,10 @@ def _addressed(catalog: Catalog, payload: Json) -> Person:
                   catalog.business.time_zone, email_ok=by_email, sms_ok=not by_email)
 
 
-def _policy(catalog: Catalog, payload: Json) -> CancellationPolicy:
+def _service(catalog: Catalog, payload: Json) -> Service | None:
+    """The payload's service by name: messages carry names, and a service renamed or removed
+    since leaves the business's own policy and the general booking page."""
     try:
-        return catalog.cancellation_policy(catalog.find_service(payload.get("service", "")))
+        return catalog.find_service(payload.get("service", ""))
     except NotFound:
-        return catalog.business.policies.cancellation
+        return None

@@ -1,11 +1,13 @@
 """The variables a template sees: facts from the payload, shown in the recipient's zone.
 
-Everything a template prints is prepared here (formatted times, the cancellation policy in
-words, signed links), so templates stay free of logic and a new language is only templates.
+Everything a template prints is prepared here (times and money through `scheduling.formats`,
+the cancellation policy in words, signed links), so templates stay free of logic and a new
+language is only templates.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,32 +16,61 @@ from zoneinfo import ZoneInfo
 
 from assistant.notifications import ics, links
 from assistant.notifications.audience import Audience
+from scheduling import formats
+from scheduling.errors import InvalidRequest
 
 Json = dict[str, Any]
 
 
-def long_time(moment: datetime, zone: str) -> str:
-    """'Friday 12 March 2027, 15:00 GMT' in `zone`."""
-    local = moment.astimezone(ZoneInfo(zone))
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} {local.tzname()}"
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How one recipient reads times and money: their zone and language, and the business's
+    zone, named in an SMS when it reads the time differently."""
+
+    zone: ZoneInfo
+    business_zone: ZoneInfo
+    locale: str
+    currency: str
+
+    @classmethod
+    def of(cls, audience: Audience) -> Wording:
+        business = audience.catalog.business
+        return cls(ZoneInfo(audience.recipient.time_zone), business.zone,
+                   _locale(audience.recipient.language), business.policies.currency)
+
+    def long(self, moment: datetime | None) -> str:
+        """"Friday, March 12, 2027 at 3:30 PM EST" (e-mail), "" for no moment."""
+        return formats.long_when(moment, self.zone, self.locale) if moment else ""
+
+    def short(self, moment: datetime | None) -> str:
+        """"Fri, Mar 12, 3:30 PM" (SMS), with " (GMT)" when that is not the business's zone."""
+        if moment is None:
+            return ""
+        note = formats.zone_note(moment, self.zone, self.business_zone)
+        return formats.short_when(moment, self.zone, self.locale) + note
+
+    def clock(self, moment: datetime) -> str:
+        return formats.clock(moment, self.zone, self.locale)
+
+    def money(self, amount: Decimal | str | None) -> str:
+        return formats.money(amount, self.currency, self.locale)
 
 
-def short_time(moment: datetime, zone: str) -> str:
-    """'Fri 12 Mar 15:00 GMT' in `zone`, for SMS."""
-    local = moment.astimezone(ZoneInfo(zone))
-    return f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname()}"
+def _locale(language: str) -> str:
+    """The recipient's language if CLDR knows it, else the default: a stored preference we
+    cannot format in must not stop their confirmation."""
+    try:
+        formats.locale_of(language)
+    except InvalidRequest:
+        return formats.DEFAULT_LOCALE
+    return language
 
 
-def money(amount: Decimal | str | None, currency: str) -> str:
-    return f"{Decimal(amount or 0):.2f} {currency}"
-
-
-def policy_text(audience: Audience) -> str:
+def policy_text(audience: Audience, wording: Wording) -> str:
     policy = audience.policy
-    currency = audience.catalog.business.policies.currency
     free = f"Free cancellation up to {policy.free_cancellation_hours} hours before"
     if policy.late_cancel_fee > 0:
-        return f"{free}; later cancellations cost {money(policy.late_cancel_fee, currency)}."
+        return f"{free}; later cancellations cost {wording.money(policy.late_cancel_fee)}."
     return f"{free}."
 
 
@@ -60,46 +91,45 @@ def _instant(payload: Json, key: str) -> datetime | None:
 
 
 def message_context(kind: str, payload: Json, audience: Audience, key: str, base_url: str,
-                    now: datetime) -> Json:
-    zone = audience.recipient.time_zone
+                    short_code: str | None = None) -> Json:
+    """`short_code` is the short link the dispatcher issued for this message's SMS
+    (`links.SMS_ACTIONS`); without one the SMS carries the full signed link."""
+    wording = Wording.of(audience)
     business = audience.catalog.business
     start, end = _instant(payload, "start"), _instant(payload, "end")
     context: Json = {
         "kind": kind, "payload": payload, "recipient": audience.recipient,
         "business": business, "contact": business.contact,
         "service": payload.get("service", ""), "staff": payload.get("staff", ""),
-        "where": where(payload, audience.meeting_link), "policy": policy_text(audience),
-        "currency": business.policies.currency,
-        "when": long_time(start, zone) if start else "",
-        "when_short": short_time(start, zone) if start else "",
+        "where": where(payload, audience.meeting_link),
+        "policy": policy_text(audience, wording), "currency": wording.currency,
+        "when": wording.long(start), "when_short": wording.short(start),
         "links": {}, "event": None,
     }
-    context |= _extras(kind, payload, audience, zone)
+    context |= _extras(payload, audience, wording)
     if start and end and payload.get("appointment_id"):
-        appointment = UUID(payload["appointment_id"])
-        context["links"] = _links(appointment, payload, start, end, context, key, base_url, now)
+        context["links"] = _links(kind, payload, audience, start, end, context, key, base_url,
+                                  short_code)
         context["event"] = _event(audience, start, end, context)
     return context
 
 
-def _extras(kind: str, payload: Json, audience: Audience, zone: str) -> Json:
-    currency = audience.catalog.business.policies.currency
-    previous = _instant(payload, "previous_start")
+def _extras(payload: Json, audience: Audience, wording: Wording) -> Json:
     deadline = _instant(payload, "expires_at")
     refund = payload.get("refund", audience.refund)
     return {
-        "previous_when": long_time(previous, zone) if previous else "",
-        "deadline": long_time(deadline, zone) if deadline else "",
-        "deadline_short": short_time(deadline, zone) if deadline else "",
+        "previous_when": wording.long(_instant(payload, "previous_start")),
+        "deadline": wording.long(deadline),
+        "deadline_short": wording.short(deadline),
         "reason": payload.get("reason") or "",
-        "fee": money(payload.get("fee"), currency),
+        "fee": wording.money(payload.get("fee")),
         "has_fee": Decimal(payload.get("fee") or 0) > 0,
-        "refund": money(refund, currency),
+        "refund": wording.money(refund),
         "has_refund": Decimal(refund or 0) > 0,
-        "no_show_fee": money(audience.catalog.business.policies.no_show_fee, currency),
+        "no_show_fee": wording.money(audience.catalog.business.policies.no_show_fee),
         "lead": _lead(payload.get("minutes_before"), payload.get("hours_before")),
         "agenda": [
-            {"time": short_time(datetime.fromisoformat(item["start"]), zone).split(" ", 3)[-1],
+            {"time": wording.clock(datetime.fromisoformat(item["start"])),
              "service": item["service"], "customer": item["customer"]}
             for item in payload.get("items", [])
         ],
@@ -117,17 +147,19 @@ def _lead(minutes: int | None, hours: int | None) -> str:
     return "1 hour" if total == 60 else f"{total // 60} hours"
 
 
-def _links(appointment: UUID, payload: Json, start: datetime, end: datetime, context: Json,
-           key: str, base_url: str, now: datetime) -> Json:
+def _links(kind: str, payload: Json, audience: Audience, start: datetime, end: datetime,
+           context: Json, key: str, base_url: str, short_code: str | None) -> Json:
     title = f"{context['service']} at {context['business'].name}"
     details = f"{context['service']} with {context['staff']}. {context['policy']}"
-    out = {
-        action: links.action_url(base_url, key, appointment, action, start)
-        for action in ("reschedule", "cancel", "manage", "confirm")
-    }
-    if payload.get("offer_id") and payload.get("expires_at"):
-        out["claim"] = links.action_url(base_url, key, UUID(payload["offer_id"]), "claim",
-                                        datetime.fromisoformat(payload["expires_at"]))
+    out = {}
+    for action in ("reschedule", "cancel", "manage", "confirm", "claim"):
+        found = links.target(payload, action)
+        if found is not None:
+            out[action] = links.action_url(base_url, key, found[0], action, found[1])
+    out["book"] = links.book_url(base_url, audience.service_id)
+    sms_action = links.SMS_ACTIONS.get(kind)
+    if sms_action in out:
+        out["sms"] = links.short_url(base_url, short_code) if short_code else out[sms_action]
     out["google"] = links.google_calendar_url(title, start, end, details, context["where"])
     out["outlook"] = links.outlook_calendar_url(title, start, end, details, context["where"])
     return out
@@ -142,4 +174,3 @@ def _event(audience: Audience, start: datetime, end: datetime, context: Json) ->
         business.name, business.contact.email or "bookings@localhost",
         audience.recipient.email,
     )
-

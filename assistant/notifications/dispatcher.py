@@ -15,16 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from uuid import UUID
 
 from assistant.notifications.audience import AudienceLoader
-from assistant.notifications.planning import Delivery, Plan, plan_message
+from assistant.notifications.planning import Delivery, Plan, plan_message, short_link_request
 from assistant.notifications.render import Renderer
 from assistant.notifications.senders import EmailSender, SendError, SmsSender
 from assistant.notifications.sms_limits import SmsCaps, refusal
 from assistant.notifications.twilio_sms import RecipientOptedOut
 from scheduling.notifications.delivery import Attempt, Claimed
 from scheduling.notifications.policy import RetryPolicy
-from scheduling.persistence import optouts_store
+from scheduling.persistence import optouts_store, short_links
 from scheduling.persistence.database import SessionFactory
 from scheduling.persistence.delivery_reads import delivery_reads
 from scheduling.persistence.outbox_store import OutboxStore
@@ -75,12 +76,21 @@ class Dispatcher:
             handled += len(batch)
 
     async def _handle(self, batch: Sequence[Claimed]) -> None:
+        codes = await self._short_codes(batch)
         async with delivery_reads(self.factory) as reads:
             loader = AudienceLoader(reads)
-            plans = [await plan_message(loader, self.renderer, m, self.clock()) for m in batch]
+            plans = [await plan_message(loader, self.renderer, m, self.clock(), codes.get(m.id))
+                     for m in batch]
         limit = asyncio.Semaphore(self.config.concurrency)
         await asyncio.gather(*(self._finish(m, p, limit) for m, p in zip(batch, plans,
                                                                         strict=True)))
+
+    async def _short_codes(self, batch: Sequence[Claimed]) -> dict[UUID, str]:
+        """The short link of each message's SMS, issued in one transaction before planning
+        (which only reads). A message sent again gets the code it had."""
+        wanted = {m.id: r for m in batch if (r := short_link_request(self.renderer, m))}
+        codes = await short_links.issue(self.factory, wanted.values(), self.clock())
+        return {message: codes[(r.subject, r.action)] for message, r in wanted.items()}
 
     async def _finish(self, message: Claimed, plan: Plan, limit: asyncio.Semaphore) -> None:
         if message.reclaimed:

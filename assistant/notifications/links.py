@@ -1,4 +1,5 @@
-"""Signed, expiring links to reschedule or cancel, and add-to-calendar links.
+"""Signed, expiring links to reschedule or cancel, short links for SMS, and add-to-calendar
+links.
 
 A token is `<appointment id hex>.<action>.<expiry unix seconds>.<signature>`, the signature
 being HMAC-SHA256 over the first three parts with the secret key: anyone can read it, nobody
@@ -11,7 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -21,6 +23,14 @@ from scheduling.errors import InvalidRequest
 ACTIONS = frozenset({"reschedule", "cancel", "manage", "confirm", "claim", "customer"})
 """What a link token may do; "customer" tokens (from a one-time code) name a customer, the
 others an appointment or a waitlist offer."""
+
+
+AFTER_END = timedelta(days=30)
+"""An appointment's links work until this long after it ends: a no-show follow-up, a question
+about a fee or a rebooking comes after the visit, not before it."""
+SMS_ACTIONS = {"confirmation": "manage", "reminder": "manage", "reschedule": "manage",
+               "owner_change": "confirm", "waitlist_offer": "claim"}
+"""The page each kind of SMS opens (through a short link): one link fits one segment."""
 
 
 class InvalidLink(InvalidRequest):
@@ -69,6 +79,29 @@ def verify(key: str, token: str, action: str, now: datetime) -> UUID:
 def action_url(base_url: str, key: str, subject: UUID, action: str, expires: datetime) -> str:
     query = urlencode({"token": sign(key, subject, action, expires)})
     return f"{base_url.rstrip('/')}/appointments/{action}?{query}"
+
+
+def target(payload: dict[str, Any], action: str) -> tuple[UUID, datetime] | None:
+    """What an `action` link in a message names and until when: a waitlist offer until its
+    deadline for "claim", else the appointment until `AFTER_END` after it ends; None when the
+    payload has no such subject."""
+    if action == "claim":
+        if payload.get("offer_id") and payload.get("expires_at"):
+            return UUID(payload["offer_id"]), datetime.fromisoformat(payload["expires_at"])
+        return None
+    if payload.get("appointment_id") and payload.get("end"):
+        end = datetime.fromisoformat(payload["end"])
+        return UUID(payload["appointment_id"]), end + AFTER_END
+    return None
+
+
+def short_url(base_url: str, code: str) -> str:
+    return f"{base_url.rstrip('/')}/a/{code}"
+
+
+def book_url(base_url: str, service_id: UUID | None = None) -> str:
+    """The public booking page, with the service chosen when there is one."""
+    return f"{base_url.rstrip('/')}/book" + (f"/{service_id}" if service_id else "")
 
 
 def _stamp(moment: datetime) -> str:

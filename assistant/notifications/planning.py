@@ -13,12 +13,14 @@ from datetime import datetime
 
 from jinja2 import TemplateError
 
+from assistant.notifications import links
 from assistant.notifications.audience import OWNER_KINDS, Audience, AudienceLoader
 from assistant.notifications.render import Rendered, Renderer
 from assistant.notifications.senders import Attachment, Email, Sms
 from scheduling.errors import DomainError
 from scheduling.notifications.delivery import Attempt, Claimed
 from scheduling.notifications.policy import stale_reason
+from scheduling.persistence.short_links import LinkRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,20 @@ class Plan:
     error: str | None = None
 
 
+def short_link_request(renderer: Renderer, message: Claimed) -> LinkRequest | None:
+    """The short link this message's SMS will carry (`links.SMS_ACTIONS`), if any."""
+    action = links.SMS_ACTIONS.get(renderer.template_kind(message.kind, message.payload))
+    if action is None:
+        return None
+    try:
+        found = links.target(message.payload, action)
+    except (ValueError, TypeError):
+        return None  # a malformed payload: rendering it fails, and plan_message says why
+    return LinkRequest(found[0], action, found[1]) if found else None
+
+
 async def plan_message(loader: AudienceLoader, renderer: Renderer, message: Claimed,
-                       now: datetime) -> Plan:
+                       now: datetime, short_code: str | None = None) -> Plan:
     reason = stale_reason(message.kind, message.payload, now)
     if reason is None and await loader.reads.superseded(message, now):
         reason = "skipped: a closer reminder of the same appointment is due as well"
@@ -47,7 +61,7 @@ async def plan_message(loader: AudienceLoader, renderer: Renderer, message: Clai
         return Plan(skip_reason=reason)
     try:
         audience = await loader.load(message.kind, message.payload, message.appointment_id)
-        rendered = renderer.render(message.kind, message.payload, audience, now)
+        rendered = renderer.render(message.kind, message.payload, audience, now, short_code)
     except (DomainError, KeyError, ValueError, TypeError, TemplateError) as error:
         return Plan(error=f"cannot prepare the {message.kind}: {error!r}"[:500])
     return await _channels(loader, message, audience, rendered)

@@ -43,7 +43,7 @@ def gsm7(text: str) -> str:
     """The text with characters outside the GSM-7 alphabet replaced by their ASCII base, so a
     single curly quote cannot switch the whole SMS to UCS-2 (70 characters a segment)."""
     swaps = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-             "\u2014": "-", "\u2026": "...", "\u00a0": " "}
+             "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u20ac": "EUR"}
     out = []
     for char in text:
         char = swaps.get(char, char)
@@ -80,9 +80,12 @@ class Renderer:
         names = [f"{language}/{kind}.j2", f"en/{kind}.j2"]
         return self.env.select_template(names)
 
-    def render(self, kind: str, payload: Json, audience: Audience, now: datetime) -> Rendered:
+    def render(self, kind: str, payload: Json, audience: Audience, now: datetime,
+               short_code: str | None = None) -> Rendered:
+        """`short_code`: the short link issued for this message's SMS, if any."""
         kind = self.template_kind(kind, payload)
-        context = message_context(kind, payload, audience, self.link_key, self.base_url, now)
+        context = message_context(kind, payload, audience, self.link_key, self.base_url,
+                                  short_code)
         template = self._template(audience.recipient.language, kind)
         text = template.render(context)
         intro = _block(template, "intro", context)

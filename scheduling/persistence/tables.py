@@ -14,6 +14,7 @@ from scheduling.persistence import (
     limit_tables,
     notification_tables,
     outbox,
+    short_link_tables,
     waitlist_tables,
 )
 from scheduling.persistence.orm import Base
@@ -22,5 +23,6 @@ metadata = Base.metadata
 
 __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
-    "limit_tables", "metadata", "notification_tables", "outbox", "waitlist_tables",
+    "limit_tables", "metadata", "notification_tables", "outbox", "short_link_tables",
+    "waitlist_tables",
 ]

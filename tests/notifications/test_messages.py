@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 from uuid import UUID, uuid4
@@ -36,22 +37,23 @@ def test_times_are_in_the_customers_zone_on_both_sides_of_dst() -> None:
     # in London in between, and 15:00 after both moved.
     between = RENDERER.render("confirmation", payload(ny(3, 15, 10)), audience(), NOW)
     after = RENDERER.render("confirmation", payload(ny(3, 29, 10)), audience(), NOW)
-    assert "Monday 15 March 2027, 14:00 GMT" in between.text
-    assert "Monday 29 March 2027, 15:00 BST" in after.text
-    assert "Mon 15 Mar 14:00 GMT" in (between.sms or "")
+    assert "Monday, March 15, 2027 at 2 PM GMT" in between.text
+    assert "Monday, March 29, 2027 at 3 PM BST" in after.text
+    assert "Mon, Mar 15, 2 PM (GMT)" in (between.sms or "")  # not the salon's zone: named
     new_york = RENDERER.render("confirmation", payload(ny(3, 15, 10)),
                                audience("America/New_York"), NOW)
-    assert "Monday 15 March 2027, 10:00 EDT" in new_york.text
+    assert "Monday, March 15, 2027 at 10 AM EDT" in new_york.text
+    assert "Mon, Mar 15, 10 AM." in (new_york.sms or "")  # the salon's own zone: no note
 
 
 def test_confirmation_has_business_policy_links_and_ics() -> None:
     data = payload(ny(3, 15, 10))
     rendered = RENDERER.render("confirmation", data, audience(), NOW)
     for expected in ("Salon Lumière", "+15550001111", "owner@salon.example", "1 Main St",
-                     "Free cancellation up to 24 hours before", "25.00 USD",
+                     "Free cancellation up to 24 hours before", "cost $25.",
                      "calendar.google.com", "outlook.live.com"):
         assert expected in rendered.text and expected in rendered.html
-    assert rendered.subject.startswith("Booked: Cut on Monday 15 March 2027")
+    assert rendered.subject == "Booked at Salon Lumière: Cut on Monday, March 15, 2027 at 2 PM GMT"
     reschedule = next(w for w in rendered.text.split() if "/appointments/reschedule?" in w)
     appointment = UUID(data["appointment_id"])
     assert links.verify(SECRET, token_of(reschedule), "reschedule", NOW) == appointment
@@ -73,8 +75,8 @@ def test_reschedule_updates_the_same_event_with_a_higher_sequence() -> None:
     chain = uuid4()
     data = payload(ny(3, 16, 11), previous_start=ny(3, 15, 10).isoformat())
     rendered = RENDERER.render("reschedule", data, audience(chain=chain, sequence=2), NOW)
-    assert "moved from Monday 15 March 2027, 14:00 GMT to Tuesday 16 March 2027, 15:00 GMT" \
-        in rendered.text
+    assert ("moved from Monday, March 15, 2027 at 2 PM GMT to Tuesday, March 16, 2027 at 3 PM "
+            "GMT") in rendered.text
     calendar, event = event_of(rendered.ics)
     assert calendar["METHOD"] == "REQUEST"
     assert event["UID"] == f"{chain}@booking-assistant" and event["SEQUENCE"] == 2
@@ -87,8 +89,8 @@ def test_cancellation_states_reason_fee_refund_and_cancels_the_event() -> None:
                    refund="35.00", offer_new_times=False)
     rendered = RENDERER.render("cancellation", data, audience(chain=chain, sequence=1), NOW)
     assert "reason: feeling unwell" in rendered.text
-    assert "fee of 25.00 USD" in rendered.text and "refunding 35.00 USD" in rendered.text
-    assert "Fee: 25.00 USD. Refund: 35.00 USD." in (rendered.sms or "")
+    assert "fee of $25 applies" in rendered.text and "refunding $35;" in rendered.text
+    assert "Fee: $25. Refund: $35." in (rendered.sms or "")
     calendar, event = event_of(rendered.ics)
     assert calendar["METHOD"] == "CANCEL" and event["STATUS"] == "CANCELLED"
     assert event["SEQUENCE"] == 2 and event["UID"] == f"{chain}@booking-assistant"
@@ -108,7 +110,7 @@ def test_waitlist_offer_names_its_deadline_and_a_claim_link() -> None:
     offer, deadline = uuid4(), NOW + timedelta(hours=2)
     data = payload(ny(3, 15, 10), offer_id=str(offer), expires_at=deadline.isoformat())
     rendered = RENDERER.render("waitlist_offer", data, audience(), NOW)
-    assert "until Wednesday 10 March 2027, 14:00 GMT" in rendered.text
+    assert "until Wednesday, March 10, 2027 at 2 PM GMT" in rendered.text
     claim = next(w for w in rendered.text.split() if "/appointments/claim?" in w)
     assert links.verify(SECRET, token_of(claim), "claim", NOW) == offer
     with pytest.raises(links.InvalidLink, match="expired"):
@@ -121,7 +123,7 @@ def test_reminder_owner_notice_no_show_and_agenda() -> None:
     assert reminder.subject.startswith("Reminder: Cut in 1 hour")
     notice = RENDERER.render("owner_notice", payload(ny(3, 15, 10), event="booked"),
                              audience("America/New_York", name="Salon Lumière"), NOW)
-    assert notice.subject == "Booked: Cut with Ana, Monday 15 March 2027, 10:00 EDT"
+    assert notice.subject == "Booked: Cut with Ana, Monday, March 15, 2027 at 10 AM EDT"
     no_show = RENDERER.render("no_show", payload(ny(3, 15, 10)), audience(), NOW)
     assert "We missed you" in no_show.text
     items = [{"start": ny(3, 15, h).isoformat(), "service": "Cut", "customer": f"C{h}"}
@@ -130,7 +132,7 @@ def test_reminder_owner_notice_no_show_and_agenda() -> None:
                                               "items": items},
                              audience("America/New_York"), NOW)
     assert agenda.subject == "Your agenda for Monday 15 March: 2 appointments"
-    assert "09:00 EDT  Cut with C9" in agenda.text and "14:00 EDT  Cut with C14" in agenda.text
+    assert "9 AM  Cut with C9" in agenda.text and "2 PM  Cut with C14" in agenda.text
 
 
 @pytest.mark.parametrize("kind", CUSTOMER_KINDS)
@@ -147,7 +149,7 @@ def test_sms_fits_two_gsm7_segments_even_with_long_names(kind: str) -> None:
 
 
 def test_gsm7_replaces_characters_that_would_force_ucs2() -> None:
-    assert gsm7("It’s “Zoë’s” café — 10€") == 'It\'s "Zoe\'s" café - 10'
+    assert gsm7("It’s “Zoë’s” café — 10 €") == 'It\'s "Zoe\'s" café - 10 EUR'  # € is not GSM-7
 
 
 def test_links_reject_tampering_other_actions_and_expiry() -> None:
@@ -167,3 +169,32 @@ def test_links_reject_tampering_other_actions_and_expiry() -> None:
         links.verify(SECRET, token, "cancel", expires)
     with pytest.raises(links.InvalidLink):
         links.verify("another-key", token, "cancel", NOW)
+
+
+def test_appointment_links_last_until_30_days_after_the_end() -> None:
+    data = payload(ny(3, 15, 10), minutes=45)
+    rendered = RENDERER.render("confirmation", data, audience(), NOW)
+    cancel = token_of(next(w for w in rendered.text.split() if "/appointments/cancel?" in w))
+    end = ny(3, 15, 10, 45)
+    appointment = UUID(data["appointment_id"])
+    assert links.verify(SECRET, cancel, "cancel", end + timedelta(days=29)) == appointment
+    with pytest.raises(links.InvalidLink, match="expired"):
+        links.verify(SECRET, cancel, "cancel", end + timedelta(days=30))
+
+
+def test_the_sms_carries_the_short_link_and_the_email_the_full_ones() -> None:
+    rendered = RENDERER.render("confirmation", payload(ny(3, 15, 10)), audience(), NOW,
+                               short_code="Ab3dE5gh")
+    assert (rendered.sms or "").endswith(f"Change or cancel: {BASE_URL}/a/Ab3dE5gh")
+    assert "/a/" not in rendered.text and "/a/" not in rendered.html
+    assert "/appointments/cancel?token=" in rendered.text
+
+
+def test_no_show_offers_the_booking_page_for_the_same_service() -> None:
+    service = uuid4()
+    rendered = RENDERER.render("no_show", payload(ny(3, 15, 10)),
+                               replace(audience(), service_id=service), NOW)
+    assert (rendered.sms or "").endswith(f"Book again: {BASE_URL}/book/{service}")
+    assert f'href="{BASE_URL}/book/{service}"' in rendered.html
+    gone = RENDERER.render("no_show", payload(ny(3, 15, 10)), audience(), NOW)
+    assert (gone.sms or "").endswith(f"Book again: {BASE_URL}/book")

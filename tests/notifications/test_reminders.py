@@ -96,7 +96,7 @@ async def test_rescheduled_appointment_is_reminded_at_its_new_time(
     clock.now = ny(3, 14, 11, 5)
     await dispatcher.run_once()
     assert reminder_subjects(fakes) == [
-        "Reminder: Cut in 24 hours, Monday 15 March 2027, 11:00 EDT"]
+        "Reminder: Cut in 24 hours, Monday, March 15, 2027 at 11 AM EDT"]
 
 
 @pytest.mark.db
@@ -130,7 +130,7 @@ async def test_late_reminders_send_only_the_closest_one(
     clock.now = ny(3, 12, 9, 30)  # back up after both the 24 h and 1 h moments
     await make_dispatcher().run_once()
     assert reminder_subjects(fakes) == [
-        "Reminder: Cut in 1 hour, Friday 12 March 2027, 10:00 EST"]
+        "Reminder: Cut in 1 hour, Friday, March 12, 2027 at 10 AM EST"]
     statuses = await reminders(session_factory)
     assert statuses == {"1440m": "cancelled", "60m": "sent"}
 
