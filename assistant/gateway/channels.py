@@ -8,6 +8,7 @@ from aiohttp import web
 from assistant.gateway import (
     admin,
     api,
+    appointment_pages,
     booking_page,
     chat,
     conversation,
@@ -28,6 +29,7 @@ def install(app: web.Application) -> None:
     conversation.setup(app)
     app.add_routes(metrics.routes)
     pages.setup(app)
+    appointment_pages.setup(app)
     booking_page.setup(app)
     chat.setup(app)
     api.setup(app)
