@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduling import formats
 from scheduling.demo import demo_catalog, demo_id, seed_demo_if_empty
 from scheduling.persistence import tables
 from scheduling.persistence.admin_tables import AdminSessionRow, AdminUserRow
@@ -303,7 +304,7 @@ async def fill(factory: async_sessionmaker[AsyncSession], now: datetime) -> Fill
         "attempt": "fill-failed@example.com", "calendar": "filled token revoked",
         "conversation": "fill-sender", "transcript": "filled hello",
         "appointment": str(ids["confirmed"])[:8].upper(), "customer": "Fillia Everyrow",
-        "waitlist": _waitlist_day(now).strftime("%Y-%m-%d %H:%M"),
+        "waitlist": formats.short_when(_waitlist_day(now), demo_catalog().business.zone),
         "booked_day": _completed_start(now).astimezone(ZoneInfo(demo_catalog().business.time_zone))
         .date().isoformat(),
     })

@@ -13,9 +13,15 @@ from datetime import UTC, datetime
 
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.fill import Filled, drop_conversations, empty_tables, fill
+from assistant.gateway.admin.times import Times
+from scheduling import formats
+from scheduling.demo import demo_catalog
+from scheduling.persistence.booking_tables import AppointmentRow
+from scheduling.persistence.waitlist_tables import WaitlistEntryRow
+from tests.fill import Filled, drop_conversations, empty_tables, fill, fill_id
 from tests.gateway.admin_login import login_as
 from tests.gateway.conftest import API_KEY
 
@@ -89,6 +95,27 @@ async def test_every_admin_page_shows_its_rows(
                                           cookies=cookies)).text()
     assert marks["transcript"] in transcript
     assert set(seen) == set(PAGE_MARKS)
+
+
+async def test_admin_pages_write_times_in_the_business_zone_as_every_channel_does(
+    gateway: TestClient, session_factory: async_sessionmaker[AsyncSession], filled: Filled,  # type: ignore[type-arg]
+) -> None:
+    """The rows are stored in UTC; the pages once printed them as stored, on a 24-hour clock
+    the chat and messages did not use."""
+    times = Times(demo_catalog().business.zone)
+    async with session_factory() as session:
+        start = await session.scalar(select(AppointmentRow.starts_at).where(
+            AppointmentRow.id == filled.appointment_ids["confirmed"]))
+        windows = await session.scalar(select(WaitlistEntryRow.windows).where(
+            WaitlistEntryRow.id == fill_id("waitlist/waiting")))
+    assert start is not None and windows
+    cookies = await login_as(session_factory, filled.admin_email)
+    listing = await (await gateway.get("/admin/appointments", cookies=cookies)).text()
+    assert f"<td>{formats.short_when(start, times.zone)}</td>" in listing
+    waiting = await (await gateway.get("/admin/waitlist", cookies=cookies)).text()
+    low, high = (datetime.fromisoformat(moment) for moment in windows[0])
+    assert times.span(low, high) in waiting
+    assert re.search(r" – \d{1,2}(:\d{2})? [AP]M<", waiting)  # same day: the end's clock only
 
 
 async def test_every_api_listing_shows_its_rows(gateway: TestClient, filled: Filled  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from assistant.gateway.admin import session
 from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
 from assistant.gateway.reads import reads
 from assistant.gateway.resources import SETTINGS
@@ -40,7 +41,7 @@ async def analytics_page(request: web.Request, admin: session.AdminSession) -> w
              "utilisation": [[m.name, round(usage.get(m.id, 0.0), 3)] for m in catalog.staff]}
     peak = max(heat.values(), default=0)
     return page(request, admin, "analytics.html", summary=summary, heat=heat, peak=peak,
-                chart=json.dumps(chart), start=start, end=end)
+                chart=json.dumps(chart), start=start, end=end, times=Times(catalog.business.zone))
 
 
 @routes.get("/admin/messages")
@@ -50,7 +51,7 @@ async def messages(request: web.Request, admin: session.AdminSession) -> web.Res
     rows = await reads(request).attempts(failed_only)
     alerts = await reads(request).open_alerts()
     return page(request, admin, "messages.html", rows=rows, alerts=alerts,
-                failed_only=failed_only)
+                failed_only=failed_only, times=await _times(request))
 
 
 @routes.get("/admin/calendars")
@@ -59,7 +60,8 @@ async def calendars(request: web.Request, admin: session.AdminSession) -> web.Re
     catalog = await context.catalog(request)
     rows = await reads(request).calendars()
     google = bool(request.app[SETTINGS].google_client_id)
-    return page(request, admin, "calendars.html", rows=rows, staff=catalog.staff, google=google)
+    return page(request, admin, "calendars.html", rows=rows, staff=catalog.staff, google=google,
+                times=Times(catalog.business.zone))
 
 
 @routes.get("/admin/waitlist")
@@ -69,7 +71,7 @@ async def waitlist(request: web.Request, admin: session.AdminSession) -> web.Res
     rows = await reads(request).waitlist(catalog.business.id)
     return page(request, admin, "waitlist.html", rows=rows,
                 services={s.id: s.name for s in catalog.services},
-                staff={m.id: m.name for m in catalog.staff})
+                staff={m.id: m.name for m in catalog.staff}, times=Times(catalog.business.zone))
 
 
 @routes.get("/admin/conversations")
@@ -79,7 +81,12 @@ async def conversations(request: web.Request, admin: session.AdminSession) -> we
     listed = await reads(request).conversations()
     events = await reads(request).transcript(sender) if sender else []
     return page(request, admin, "conversations.html", listed=listed, sender=sender,
-                events=events)
+                events=events, times=await _times(request))
+
+
+async def _times(request: web.Request) -> Times:
+    """The business's clock, for pages that read nothing else of the catalog."""
+    return Times((await context.catalog(request)).business.zone)
 
 
 def _retrain_available() -> bool:

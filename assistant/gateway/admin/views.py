@@ -15,6 +15,7 @@ from aiohttp import web
 from assistant.gateway import ratelimit
 from assistant.gateway.admin import session
 from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.admin.times import Times
 from assistant.gateway.admin.users import AdminUsers
 from assistant.gateway.api import context
 from assistant.gateway.api.params import HISTORY
@@ -113,7 +114,7 @@ async def dashboard(request: web.Request, admin: session.AdminSession) -> web.Re
     alerts = await reads(request).open_alerts(catalog.business.id)
     counts = await reads(request).message_counts()
     by_staff = {m.id: [a for a in day.items if a.staff_id == m.id] for m in catalog.staff}
-    return page(request, admin, "dashboard.html", catalog=catalog, zone=zone, today=today,
+    return page(request, admin, "dashboard.html", catalog=catalog, times=Times(zone), today=start,
                 by_staff=by_staff, alerts=alerts, counts=counts,
                 services={s.id: s.name for s in catalog.services})
 
@@ -130,7 +131,7 @@ async def appointments(request: web.Request, admin: session.AdminSession) -> web
     until = _day(q.get("until"), zone, "until")
     filters = Filters(catalog.business.id, start, until, status, staff)
     found = await reads(request).listing(filters, limit=50, cursor=q.get("cursor") or None)
-    return page(request, admin, "appointments.html", catalog=catalog, zone=zone, page=found,
+    return page(request, admin, "appointments.html", catalog=catalog, times=Times(zone), page=found,
                 query=q, statuses=list(Status), notice=q.get("notice"),
                 staff={m.id: m.name for m in catalog.staff},
                 services={s.id: s.name for s in catalog.services})
