@@ -21,6 +21,7 @@ from assistant.gateway.api import context
 from assistant.gateway.conversation import Reply, forward
 from assistant.gateway.errors import ApiError, json_error
 from assistant.gateway.pages import render
+from scheduling import formats
 from scheduling.errors import NotFound
 
 MAX_MESSAGE_CHARS = 1000
@@ -38,7 +39,9 @@ async def page(request: web.Request) -> web.Response:
         catalog = await context.catalog(request)
     except NotFound:
         catalog = None
-    return render(request, "demo.html", catalog=catalog)
+    prices = {s.id: formats.money(s.price, catalog.business.policies.currency)
+              for s in catalog.services} if catalog else {}
+    return render(request, "demo.html", catalog=catalog, prices=prices)
 
 
 def _checked(sender: object, message: object) -> tuple[str, str]:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.db
 async def test_demo_page_shows_the_catalog_and_embeds_the_widget(gateway: TestClient) -> None:  # type: ignore[type-arg]
     page = await gateway.get("/")
     html = await page.text()
-    assert "Shear Delight Salon" in html and "Men&#39;s cut" in html and "$40.00" in html
+    assert "Shear Delight Salon" in html and "Men&#39;s cut" in html and "<td>$40</td>" in html
     assert '<script src="/static/widget.js"' in html and "Priya" in html
     assert (await gateway.get("/static/widget.js")).status == 200
 
