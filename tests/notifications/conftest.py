@@ -1,5 +1,6 @@
 """Notification fixtures: the vendor fakes on 127.0.0.1, a salon whose customers have e-mail
-addresses, a settable clock, and dispatchers wired to the fakes through the real libraries."""
+addresses, a settable clock, and dispatchers wired to the fakes through the real libraries;
+and the gateway of tests/gateway (the demo salon), whose pages the messages' links open."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.booking.booking_builders import NOW, Salon, build_salon, save_salon
 from tests.fakes.sendgrid import FakeSendGrid
 from tests.fakes.server import serve
 from tests.fakes.twilio import FakeTwilio
+from tests.gateway.conftest import demo, gateway, rasa  # noqa: F401  (fixtures)
 
 SECRET = "test-secret"
 BASE_URL = "https://book.example.com"
