@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from uuid import UUID
 
+from scheduling import formats
 from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.model import Appointment
 from scheduling.catalog import Catalog
@@ -71,7 +72,7 @@ def _agenda(
     ]
     payload = {
         "business_id": str(catalog.business.id), "staff_id": str(staff_id),
-        "day": f"{start:%A} {start.day} {start:%B}", "time_zone": catalog.business.time_zone,
+        "day": formats.day(start, catalog.business.zone), "time_zone": catalog.business.time_zone,
         "day_end": end.isoformat(), "items": items,
     }
     return OutboxMessage("daily_agenda", _key(staff_id, start), now, payload)

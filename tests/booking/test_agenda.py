@@ -42,7 +42,7 @@ async def test_each_staff_member_gets_one_agenda_of_their_day(
     rows = await backend.payloads("daily_agenda")
     assert len(rows) == len(salon.catalog.staff)
     ana = next(r for r in rows if r["staff_id"] == str(salon.staff("Ana").id))
-    assert ana["day"] == "Friday 12 March"
+    assert ana["day"] == "Friday, March 12"
     assert [item["start"] for item in ana["items"]] == [
         early.start.isoformat(), late.start.isoformat()]
     assert [item["customer"] for item in ana["items"]] == [
