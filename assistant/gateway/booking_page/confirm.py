@@ -53,15 +53,31 @@ async def book(request: web.Request) -> web.StreamResponse:
         return _confirm_page(request, catalog, draft, status=409)
     command = BookAppointment(
         SlotChoice(catalog.business.id, service.id, draft.start, draft.staff_id), None,
-        f"book:{draft.key}", channel=Channel.WEB, customer_time_zone=draft.time_zone,
+        _key(draft), channel=Channel.WEB, customer_time_zone=draft.time_zone,
         contact=draft.contact)
     try:
         result = await customers.book_for(command, customers.Proof(customer_id=draft.customer_id),
                                           context.uow(request), context.now())
     except SlotUnavailable as error:
+        twin = await _booked_already(request, catalog, draft)
+        if twin is not None:
+            raise web.HTTPSeeOther(after_booking(request, twin)) from None
         request.app[METRICS].conflicts.inc(channel="web")
         return _taken(request, catalog, draft, error)
     raise web.HTTPSeeOther(after_booking(request, result.appointment))
+
+
+def _key(draft: Draft) -> str:
+    return f"book:{draft.key}"
+
+
+async def _booked_already(request: web.Request, catalog: Catalog,
+                          draft: Draft) -> Appointment | None:
+    """The booking this draft made, when the slot was lost to this draft's own twin: two
+    submits at once both pass the key check before either commits, and the database then
+    refuses the second as an overlap rather than as the same key."""
+    async with context.uow(request) as work:
+        return await work.appointments.by_key(catalog.business.id, _key(draft))
 
 
 def after_booking(request: web.Request, booked: Appointment) -> str:

@@ -2,11 +2,20 @@
  *   <script src="https://GATEWAY/static/widget.js" defer></script>
  * It talks to the gateway it was loaded from over a WebSocket (/chat/ws), falls back to
  * POST /chat while the socket is down, reconnects with backoff, and keeps the session id and
- * the transcript in localStorage so a reload continues the same conversation. */
+ * the transcript in localStorage so a reload continues the same conversation. The chat links
+ * to the booking page (/book) for customers who would rather pick a time themselves.
+ *
+ * With data-mode="booking" the same tag shows the booking page itself, inline where the tag
+ * is (a frame of /book?embed=1, as tall as its content), instead of the chat bubble. The
+ * business's site must be listed in BOOKING_EMBED_ORIGINS for the gateway to let it frame. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var base = (script && script.getAttribute("data-gateway")) || new URL(script.src).origin;
+  if (script && script.getAttribute("data-mode") === "booking") {
+    bookingFrame();
+    return;
+  }
   var KEY = "booking-widget", MAX_HISTORY = 200;
   var state = load();
   var socket = null, retries = 0, waiting = 0;
@@ -28,6 +37,24 @@
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     if (text) node.textContent = text;
     return node;
+  }
+
+  function bookingFrame() {
+    var frame = el("iframe", {src: base + "/book?embed=1", title: "Book an appointment",
+                              loading: "lazy"});
+    frame.style.cssText = "display:block;width:100%;min-height:640px;border:0";
+    window.addEventListener("message", function (event) {
+      var data = event.data;
+      if (event.origin === new URL(base).origin && event.source === frame.contentWindow && data &&
+          data.type === "booking-height" && data.height > 0) {
+        frame.style.height = Math.ceil(data.height) + "px";
+      }
+    });
+    if (script.parentNode && script.parentNode !== document.head) {
+      script.parentNode.insertBefore(frame, script.nextSibling);
+    } else {
+      document.body.appendChild(frame);
+    }
   }
 
   var css = el("link", {rel: "stylesheet", href: base + "/static/widget.css"});
@@ -52,7 +79,11 @@
                            placeholder: "Type a message…"});
   var send = el("button", {type: "submit"}, "Send");
   form.appendChild(label); form.appendChild(input); form.appendChild(send);
-  panel.appendChild(head); panel.appendChild(log); panel.appendChild(typing); panel.appendChild(form);
+  var self = el("a", {"class": "bw-self", href: base + "/book"}, "Prefer to pick a time yourself?");
+  self.style.cssText = "display:block;padding:8px 14px;background:#f7f6fb;color:#3b2790;" +
+    "font-size:14px;text-decoration:underline";
+  panel.appendChild(head); panel.appendChild(self); panel.appendChild(log);
+  panel.appendChild(typing); panel.appendChild(form);
   document.body.appendChild(launcher); document.body.appendChild(panel);
 
   function show(entry) {
