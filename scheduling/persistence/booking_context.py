@@ -1,5 +1,5 @@
 """What one booking reads before it places: the slice of the catalog it needs, the business's
-booking rules, the customer (locked) and an earlier appointment under the same idempotency
+booking rules, the customer (locked), whether an earlier appointment has the same idempotency
 key, and the reminder lead times, in one query (two when "anyone" may give the service).
 
 Loading the whole catalog through the ORM on every booking cost more than the booking itself
@@ -11,14 +11,14 @@ cache to invalidate.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,11 +30,7 @@ from scheduling.hours import TimeOff
 from scheduling.notifications.reminders import DEFAULT_OFFSETS
 from scheduling.persistence import booking_codec, catalog_codec, driver
 from scheduling.persistence.booking_codec import rules_of
-from scheduling.persistence.booking_tables import (
-    AppointmentRow,
-    BookingRulesRow,
-    CustomerBlockRow,
-)
+from scheduling.persistence.booking_tables import AppointmentRow, BookingRulesRow
 from scheduling.persistence.catalog_repository import _customer, _location, _service, _staff
 from scheduling.persistence.catalog_tables import (
     BusinessRow,
@@ -45,7 +41,6 @@ from scheduling.persistence.catalog_tables import (
     StaffRow,
     StaffTimeOffRow,
 )
-from scheduling.persistence.notification_tables import ReminderOffsetsRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +57,9 @@ async def booking_context(
     customer_id: UUID, idempotency_key: str, lock: str | None = None,
 ) -> Head:
     """The context to place in, or the appointment `idempotency_key` already booked (a
-    replay needs nothing else). A named `staff_id` comes in the same query; None loads every
-    staff member holding the service's skills ("anyone") in a second one.
+    replay needs nothing else, and is read by a second query). A named `staff_id` comes in
+    the same query; None loads every staff member holding the service's skills ("anyone") in
+    a second one.
 
     The customer's row is locked (FOR UPDATE) by the same query: that lock serialises one
     customer's bookings, so two at once cannot both pass the per-customer maximum; it is the
@@ -74,24 +70,24 @@ async def booking_context(
     """
     params = {"business_id": business_id, "service_id": service_id, "staff_id": staff_id,
               "customer_id": customer_id, "key": idempotency_key, "lock": lock}
-    found = await driver.fetch(session, HEAD.sql if lock is None else HEAD_THEN_LOCK, params)
-    rows = [HEAD.split(row if lock is None else row[:-1]) for row in found]
-    if not rows:  # one row per location
+    found = await driver.fetch(session, HEAD.sql if lock is None else HEAD.locking_sql, params)
+    if not found:  # one row per location
         raise await _missing(session, business_id, customer_id)
-    business, customer, service, rules, existing, _, member, extra = rows[0]
+    rows = [HEAD.split(row) for row in found]
+    customer, business, service, rules, _, member, extra = rows[0]
     offsets = _offsets(extra["service_offsets"], extra["business_offsets"])
-    if existing is not None:
-        return Head(booking_codec.appointment(existing), offsets)
+    if extra["replay"] is not None:
+        return Head(await _appointment(session, extra["replay"]), offsets)
     if service is None:
         raise NotFound("service", service_id)
-    locations = tuple(_location(row[5]) for row in rows if row[5] is not None)
+    locations = tuple(_location(row[4]) for row in rows if row[4] is not None)
     if member is not None:
         staff: tuple[Staff, ...] = (_staff(member, set(extra["places"] or ()),
                                            _time_off(extra["absences"] or [])),)
     elif staff_id is not None:
         staff = ()
     else:
-        staff = await _candidates(session, business_id, None, list(service.required_skills))
+        staff = await _anyone(session, business_id, list(service.required_skills))
     catalog = Catalog(_business(business, locations), staff, (_service(service),))
     context = BookingContext(catalog, rules_of(rules), _customer(customer),
                              bool(extra["blocked"]))
@@ -106,78 +102,88 @@ def _offsets(service: list[int] | None, business: list[int] | None) -> tuple[tim
     return tuple(timedelta(minutes=m) for m in minutes)
 
 
-class _Wide:
-    """A select of whole tables side by side, run on the driver: `split` turns each tuple back
-    into one attribute record per table (None for an outer join that found nothing) and a
-    dict of the extra columns, which the row decoders read like ORM rows."""
+BOOKKEEPING = frozenset({"business_id", "position", "created_at"})
+"""Columns no row decoder reads: left out of the head row (fewer values to send and load)."""
 
-    def __init__(self, tables: list[Any], extras: dict[str, ColumnElement[Any]],
-                 build: Callable[[Select[Any]], Select[Any]]) -> None:
-        self.names = [tuple(c.name for c in table.columns) for table in tables]
-        self.keys = [next(iter(table.primary_key)).name for table in tables]
-        self.extra_names = tuple(extras)
-        columns = [c for table in tables for c in table.columns]
-        self.sql = driver.compiled(build(select(*columns, *extras.values())))
+
+class _HeadQuery:
+    """The head query, written out, on the driver. Each table gives the columns its row
+    decoder reads (`key` first: NULL only when an outer join found no row); `split` turns a
+    row back into one attribute record per table, read like an ORM row, or None, then a dict
+    of the `extras` (named expressions over the aliases).
+
+    Its shape is for the server's planner as much as for the driver: the customer's row is
+    locked in a CTE of its own, everything else is a join of single-row lookups or a scalar
+    subquery, so a connection's first executions (planned each time, before PostgreSQL
+    settles on a generic plan) plan in a fraction of what the seven-table join took."""
+
+    def __init__(self, tables: Sequence[tuple[str, type[Any], str]], extras: dict[str, str],
+                 joins: str) -> None:
+        self.columns = [(alias, _columns(cast(Table, row.__table__), key))
+                        for alias, row, key in tables]
+        self.extras = tuple(extras)
+        listed = ", ".join([f"{alias}.{name}" for alias, names in self.columns
+                            for name in names] + [f"{sql} AS {name}"
+                                                  for name, sql in extras.items()])
+        self.sql = joins.format(columns=listed, lock="")
+        self.locking_sql = joins.format(columns=listed, lock=", " + LOCK)
 
     def split(self, row: tuple[Any, ...]) -> list[Any]:
         parts: list[Any] = []
         at = 0
-        for names, key in zip(self.names, self.keys, strict=True):
-            record = dict(zip(names, row[at:at + len(names)], strict=True))
-            parts.append(SimpleNamespace(**record) if record[key] is not None else None)
+        for _, names in self.columns:
+            values = row[at:at + len(names)]
+            parts.append(None if values[0] is None else
+                         SimpleNamespace(**dict(zip(names, values, strict=True))))
             at += len(names)
-        parts.append(dict(zip(self.extra_names, row[at:], strict=True)))
+        parts.append(dict(zip(self.extras, row[at:at + len(self.extras)], strict=True)))
         return parts
 
 
-def _head() -> _Wide:
-    """Compiled once with parameters; a named staff member, their locations and time off, and
-    the reminder lead times ride along as extra columns. Tables go by one-letter aliases: under
-    4 kB the driver caches the parsed statement instead of parsing it on every booking."""
-    def offsets(scope: str) -> ColumnElement[Any]:
-        return (select(ReminderOffsetsRow.minutes)
-                .where(ReminderOffsetsRow.scope_id == bindparam(scope)).scalar_subquery())
-
-    b, c, s, r, a, loc, st = (cast(Table, row.__table__).alias(name) for row, name in (
-        (BusinessRow, "b"), (CustomerRow, "c"), (ServiceRow, "s"), (BookingRulesRow, "r"),
-        (AppointmentRow, "a"), (LocationRow, "l"), (StaffRow, "t")))
-    extras: dict[str, ColumnElement[Any]] = {
-        "blocked": exists().where(CustomerBlockRow.customer_id == c.c.id),
-        "places": _places(st.c.id), "absences": _absences(st.c.id),
-        "service_offsets": offsets("service_id"), "business_offsets": offsets("business_id"),
-    }
-    return _Wide([b, c, s, r, a, loc, st], extras, lambda query: (
-        query.select_from(b)
-        .join(c, c.c.id == bindparam("customer_id"))
-        .outerjoin(s, and_(s.c.id == bindparam("service_id"), s.c.business_id == b.c.id))
-        .outerjoin(r, r.c.business_id == b.c.id)
-        .outerjoin(a, and_(a.c.business_id == b.c.id, a.c.idempotency_key == bindparam("key")))
-        .outerjoin(loc, loc.c.business_id == b.c.id)
-        .outerjoin(st, and_(st.c.id == bindparam("staff_id"), st.c.business_id == b.c.id))
-        .where(b.c.id == bindparam("business_id"))
-        .order_by(loc.c.position, loc.c.name)
-        .with_for_update(of=c)
-    ))
+def _columns(table: Table, key: str) -> tuple[str, ...]:
+    return (key, *(c.name for c in table.columns if c.name != key and c.name not in BOOKKEEPING))
 
 
-def _places(staff_id: ColumnElement[Any]) -> ColumnElement[Any]:
-    return (select(func.array_agg(StaffLocationRow.location_id))
-            .where(StaffLocationRow.staff_id == staff_id).scalar_subquery())
+LOCK = "pg_advisory_xact_lock(hashtext(%(lock)s::text))"
+"""Taken per row the outer select returns: each is a join with the customer's CTE, whose row
+lock (FOR UPDATE, waiting for its holder) is therefore held first."""
+
+HEAD = _HeadQuery(
+    [("c", CustomerRow, "id"), ("b", BusinessRow, "id"), ("s", ServiceRow, "id"),
+     ("r", BookingRulesRow, "business_id"), ("l", LocationRow, "id"), ("t", StaffRow, "id")],
+    {
+        "blocked": "EXISTS (SELECT FROM customer_blocks k WHERE k.customer_id = c.id)",
+        # Only the unique index led by the key can serve this (OFFSET 0 keeps the business
+        # test outside): a new database has no statistics, and the planner then preferred
+        # the smaller indexes led by business_id and read every appointment of the business.
+        "replay": "(SELECT x.id FROM (SELECT id, business_id FROM appointments"
+                  " WHERE idempotency_key = %(key)s::text OFFSET 0) AS x"
+                  " WHERE x.business_id = b.id)",
+        "places": "(SELECT array_agg(p.location_id) FROM staff_locations p"
+                  " WHERE p.staff_id = t.id)",
+        "absences": "(SELECT json_agg(json_build_array(o.starts_at, o.ends_at, o.reason)"
+                    " ORDER BY o.starts_at) FROM staff_time_off o WHERE o.staff_id = t.id)",
+        "service_offsets": "(SELECT minutes FROM reminder_offsets"
+                           " WHERE scope_id = %(service_id)s::uuid)",
+        "business_offsets": "(SELECT minutes FROM reminder_offsets"
+                            " WHERE scope_id = %(business_id)s::uuid)",
+    },
+    "WITH c AS MATERIALIZED (SELECT * FROM customers WHERE id = %(customer_id)s::uuid"
+    " FOR UPDATE) SELECT {columns}{lock} FROM c"
+    " JOIN businesses b ON b.id = %(business_id)s::uuid"
+    " LEFT JOIN services s ON s.id = %(service_id)s::uuid AND s.business_id = b.id"
+    " LEFT JOIN booking_rules r ON r.business_id = b.id"
+    " LEFT JOIN locations l ON l.business_id = b.id"
+    " LEFT JOIN staff t ON t.id = %(staff_id)s::uuid AND t.business_id = b.id"
+    " ORDER BY l.position, l.name",
+)
 
 
-def _absences(staff_id: ColumnElement[Any]) -> ColumnElement[Any]:
-    return (select(func.json_agg(aggregate_order_by(
-        func.json_build_array(StaffTimeOffRow.starts_at, StaffTimeOffRow.ends_at,
-                              StaffTimeOffRow.reason), StaffTimeOffRow.starts_at)))
-        .where(StaffTimeOffRow.staff_id == staff_id).scalar_subquery())
-
-
-HEAD = _head()
-HEAD_THEN_LOCK = ("WITH h AS MATERIALIZED (" + HEAD.sql + ")"
-                  " SELECT h.*, pg_advisory_xact_lock(hashtext(%(lock)s)) FROM h")
-"""`HEAD`, then an advisory lock. The CTE is materialised, so each row is locked (FOR UPDATE
-of the customer, waiting for its holder) before the outer select computes the lock column:
-the advisory lock is queued on only once the customer's row lock is held."""
+async def _appointment(session: AsyncSession, appointment_id: UUID) -> Appointment:
+    row = await session.get(AppointmentRow, appointment_id)
+    if row is None:  # deleted since the head query's snapshot
+        raise NotFound("appointment", appointment_id)
+    return booking_codec.appointment(row)
 
 
 async def _missing(session: AsyncSession, business_id: UUID, customer_id: UUID) -> NotFound:
@@ -194,20 +200,30 @@ def _business(row: BusinessRow, locations: tuple[Location, ...]) -> Business:
     )
 
 
-async def _candidates(
-    session: AsyncSession, business_id: UUID, staff_id: UUID | None, skills: list[str]
-) -> tuple[Staff, ...]:
-    """The named staff member, or everyone with the skills; locations and time off in the
-    same query (aggregated per staff member)."""
+async def _anyone(session: AsyncSession, business_id: UUID, skills: list[str]
+                  ) -> tuple[Staff, ...]:
+    """Everyone with the skills; locations and time off in the same query (aggregated per
+    staff member)."""
     staff_key = cast(Table, StaffRow.__table__).c.id
-    places, absences = _places(staff_key), _absences(staff_key)
-    who = StaffRow.id == staff_id if staff_id is not None else StaffRow.skills.contains(skills)
     rows = await session.execute(
-        select(StaffRow, places, absences).where(StaffRow.business_id == business_id, who)
+        select(StaffRow, _places(staff_key), _absences(staff_key))
+        .where(StaffRow.business_id == business_id, StaffRow.skills.contains(skills))
         .order_by(StaffRow.position, StaffRow.name)
     )
     return tuple(_staff(member, set(links or ()), _time_off(off or []))
                  for member, links, off in rows)
+
+
+def _places(staff_id: ColumnElement[Any]) -> ColumnElement[Any]:
+    return (select(func.array_agg(StaffLocationRow.location_id))
+            .where(StaffLocationRow.staff_id == staff_id).scalar_subquery())
+
+
+def _absences(staff_id: ColumnElement[Any]) -> ColumnElement[Any]:
+    return (select(func.json_agg(aggregate_order_by(
+        func.json_build_array(StaffTimeOffRow.starts_at, StaffTimeOffRow.ends_at,
+                              StaffTimeOffRow.reason), StaffTimeOffRow.starts_at)))
+        .where(StaffTimeOffRow.staff_id == staff_id).scalar_subquery())
 
 
 def _time_off(data: list[list[Any]]) -> list[TimeOff]:

@@ -68,7 +68,7 @@ class AppointmentRow(Base):
             using="gist",
             where=text(ACTIVE_SQL),
         ),
-        UniqueConstraint("business_id", "idempotency_key", name="uq_appointments_idempotency"),
+        UniqueConstraint("idempotency_key", "business_id", name="uq_appointments_idempotency"),
         CheckConstraint(
             "blocked_start <= starts_at AND starts_at < ends_at AND ends_at <= blocked_end",
             name="times",
