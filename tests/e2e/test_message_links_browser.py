@@ -16,13 +16,15 @@ from urllib.parse import urlsplit
 from uuid import UUID, uuid4
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Page
+from playwright.async_api import Page, ViewportSize
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assistant.gateway.resources import SETTINGS
 from assistant.notifications.dispatcher import Dispatcher
-from assistant.notifications.runtime import DISPATCHER
+from assistant.notifications.runtime import DISPATCHER, email_sender, sms_sender
 from scheduling.booking import attendance, changes, waitlist
 from scheduling.booking.commands import CancelAppointment
 from scheduling.booking.model import Actor, Appointment, Status
@@ -32,7 +34,7 @@ from tests.browser import DESKTOP, PHONE, check_page, chromium, fits_width
 from tests.gateway import conftest as gateway_fixtures
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient[web.Request, web.Application]
 Factory = async_sessionmaker[AsyncSession]
 MENS_CUT, ANA = demo_id("service/Men's cut"), demo_id("staff/ana")
 URL = re.compile(r"https?://[^\s]+")
@@ -75,8 +77,8 @@ async def tab(request: pytest.FixtureRequest) -> AsyncIterator[Tab]:
     async with chromium() as browser:
         # axe-core goes in as a script tag, which the pages' CSP (default-src 'self') would
         # refuse; the headers themselves are checked by tests/gateway/test_appointment_pages
-        context = await browser.new_context(viewport=viewport,  # type: ignore[arg-type]
-                                            bypass_csp=True)
+        size = ViewportSize(width=viewport["width"], height=viewport["height"])
+        context = await browser.new_context(viewport=size, bypass_csp=True)
         yield Tab(await context.new_page(), request.param, viewport["width"])
 
 
@@ -109,9 +111,9 @@ async def book(client: Client, uow: DeskUnitOfWork, phone: str, pick: int = 0
 def dispatcher_at(client: Client, moment: datetime) -> Dispatcher:
     """The gateway's own dispatcher (renderer, senders) on a clock set to `moment`: how a
     test sends what is due a day from now without waiting a day."""
-    running = client.app[DISPATCHER]
-    return Dispatcher(running.factory, running.renderer, running.senders["email"],
-                      running.senders["sms"], lambda: moment)  # type: ignore[arg-type]
+    running, settings = client.app[DISPATCHER], client.app[SETTINGS]
+    return Dispatcher(running.factory, running.renderer, email_sender(settings),
+                      sms_sender(settings), lambda: moment)
 
 
 async def sms_link(client: Client, factory: Factory, kind: str, phone: str,
@@ -259,9 +261,9 @@ async def test_no_show_link_books_again(
     await tab.go("button", "Check my code")
     await tab.go("button", "Confirm booking")
     await tab.seen("no-show-booked")
+    assert missed.customer_id is not None
     async with uow:
-        again = [a for a in await uow.desk.history(missed.customer_id)  # type: ignore[arg-type]
-                 if a.id != missed.id]
+        again = [a for a in await uow.desk.history(missed.customer_id) if a.id != missed.id]
     assert [(a.status, a.start) for a in again] == [(Status.CONFIRMED, start)]
 
 

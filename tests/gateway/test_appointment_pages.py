@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from uuid import UUID, uuid4
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,7 +32,7 @@ from scheduling.persistence.desk_uow import DeskUnitOfWork
 from tests.gateway.html_forms import Button, Form, Page
 
 pytestmark = pytest.mark.db
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient[web.Request, web.Application]
 MENS_CUT = demo_id("service/Men's cut")
 ANA = demo_id("staff/ana")
 
@@ -78,13 +79,13 @@ def time_buttons(page: Page) -> tuple[Form, list[Button]]:
 
 
 def key_of(client: Client) -> str:
-    return links.link_key(client.server.app[SETTINGS])
+    return str(links.link_key(client.app[SETTINGS]))
 
 
 def link(client: Client, subject: UUID, action: str, expires: datetime | None = None) -> str:
     """The address a message would carry for `action` on `subject`."""
     until = expires or datetime.now(UTC) + timedelta(days=30)
-    return links.action_url("", key_of(client), subject, action, until)
+    return str(links.action_url("", key_of(client), subject, action, until))
 
 
 def token_of(url: str) -> str:
@@ -476,7 +477,8 @@ async def test_a_waitlist_offer_is_claimed_once(gateway: Client, uow: DeskUnitOf
     assert again.url == claimed.url and "The time is yours" in again.words
     async with uow:
         held = await uow.waitlist.offer(offer_id)
-        appointment = await uow.appointments.get(held.hold_id)  # type: ignore[arg-type]
+        assert held.hold_id is not None
+        appointment = await uow.appointments.get(held.hold_id)
     assert held.status == "claimed" and appointment.status is Status.CONFIRMED
     assert appointment.start == start
 

@@ -26,7 +26,7 @@ def appointment(status: Status = Status.CONFIRMED, **changes: object) -> Appoint
                        START + service.duration, timedelta(0), timedelta(0),
                        "America/New_York", status, Channel.WEB, START, START,
                        price=service.price)
-    return replace(made, **changes)  # type: ignore[arg-type]
+    return replace(made, **changes)
 
 
 def standing(made: Appointment, now: datetime) -> Standing:
