@@ -9,6 +9,7 @@ says what happened and how to go on.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
@@ -123,29 +124,30 @@ def prices(catalog: Catalog, price: Decimal, deposit: Decimal) -> list[tuple[str
     return rows + ([("Deposit due", money(catalog, deposit))] if deposit else [])
 
 
-def render(request: web.Request, template: str, catalog: Catalog | None, status: int = 200,
+def render(request: web.Request, template: str, catalog: Catalog, status: int = 200,
            **values: Any) -> web.Response:
     """A step of the flow; framable by the business's sites when asked for as an embed."""
-    framed_by = request.app[SETTINGS].embed_origins if embedded(request) else None
-    name = catalog.business.name if catalog else "Booking"
-    return pages.render(request, f"book/{template}", status, framed_by, catalog=catalog,
-                        business_name=name, embed=embedded(request), link=_linker(request),
-                        minutes=minutes, money=lambda amount: money(catalog, amount)
-                        if catalog else str(amount), **values)
+    return pages.render(request, f"book/{template}", status, _framed_by(request),
+                        catalog=catalog, business_name=catalog.business.name,
+                        embed=embedded(request), minutes=minutes,
+                        link=lambda path, **params: link(request, path, **params),
+                        money=lambda amount: money(catalog, amount), **values)
 
 
-def _linker(request: web.Request) -> Callable[..., str]:
-    return lambda path, **params: link(request, path, **params)
-
-
-def problem(request: web.Request, status: int, title: str, message: str,
-            catalog: Catalog | None = None) -> web.Response:
+async def problem(request: web.Request, status: int, title: str, message: str
+                  ) -> web.Response:
     """The shared page for a request that cannot go on, with the way back to the start."""
+    try:
+        name = (await context.catalog(request)).business.name
+    except NotFound:
+        name = "Booking"
     ways = [{"href": link(request, "/book"), "label": "Start a new booking"}]
-    framed_by = request.app[SETTINGS].embed_origins if embedded(request) else None
-    return pages.render(request, "customer/problem.html", status, framed_by, title=title,
-                        message=message, ways=ways,
-                        business_name=catalog.business.name if catalog else "Booking")
+    return pages.render(request, "customer/problem.html", status, _framed_by(request),
+                        title=title, message=message, ways=ways, business_name=name)
+
+
+def _framed_by(request: web.Request) -> tuple[str, ...] | None:
+    return request.app[SETTINGS].embed_origins if embedded(request) else None
 
 
 def page(handler: Handler) -> Handler:
@@ -155,17 +157,18 @@ def page(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except BadDraft as error:
-            return problem(request, 400, "Please start again", f"{error}: start again and "
-                           "your chosen time will be checked afresh.")
+            return await problem(request, 400, "Please start again", f"{error}: start again "
+                                 "and your chosen time will be checked afresh.")
         except ApiError as error:
-            response = problem(request, error.status, "Please wait a moment", str(error))
+            response = await problem(request, error.status, "Please wait a moment", str(error))
             if "retry_after_seconds" in error.details:
-                response.headers["Retry-After"] = str(int(error.details["retry_after_seconds"]))
+                wait = math.ceil(error.details["retry_after_seconds"])
+                response.headers["Retry-After"] = str(wait)
             return response
         except NotFound as error:
             return await _not_found(request, error)
         except DomainError as error:
-            return problem(request, status_of(error), "We could not do that", str(error))
+            return await problem(request, status_of(error), "We could not do that", str(error))
     return answer
 
 
@@ -174,4 +177,4 @@ async def _not_found(request: web.Request, error: NotFound) -> web.Response:
     if error.kind == "service":
         catalog = await context.catalog(request)
         return render(request, "services.html", catalog, 404, slug=slug, missing=True)
-    return problem(request, 404, "Not found", f"We could not find that {error.kind}.")
+    return await problem(request, 404, "Not found", f"We could not find that {error.kind}.")
