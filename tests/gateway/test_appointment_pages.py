@@ -7,69 +7,42 @@ expired or unknown, another appointment's link, double submits, dates that canno
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
+from calendar_sync.connections import ConnectionStore
 from scheduling.booking import attendance, changes, waitlist
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.model import Actor, Appointment, Status
 from scheduling.catalog import CancellationPolicy
-from scheduling.demo import demo_id
+from scheduling.demo import demo_catalog, demo_id
 from scheduling.persistence.catalog_repository import CatalogRepository
 from scheduling.persistence.desk_uow import DeskUnitOfWork
+from tests.booking.booking_builders import Salon
+from tests.calendar_sync import conftest as calendar_fixtures
+from tests.calendar_sync.conftest import connect_staff
+from tests.calendar_sync.test_busy import owner_event
+from tests.fakes.google_calendar import FakeGoogle
+from tests.gateway.booking_flow import Answer, Client, fetch, gateway_with, press
+from tests.gateway.booking_flow import submit as send
+from tests.gateway.conftest import FakeRasa
 from tests.gateway.html_forms import Button, Form, Page
 
 pytestmark = pytest.mark.db
-Client = TestClient[web.Request, web.Application]
 MENS_CUT = demo_id("service/Men's cut")
 ANA = demo_id("staff/ana")
-
-
-@dataclass
-class Answer:
-    status: int
-    url: str
-    html: str
-    headers: Any
-
-    @property
-    def page(self) -> Page:
-        return Page.of(self.html)
-
-    @property
-    def words(self) -> str:
-        return " ".join(unescape(re.sub(r"<[^>]+>", " ", self.html)).split())
-
-
-async def fetch(client: Client, method: str, url: str, data: Any = None) -> Answer:
-    """One request and the redirects a browser follows (a POST's 303 becomes a GET)."""
-    response = await client.request(method, url, data=data, allow_redirects=False)
-    while response.status in (301, 302, 303):
-        url = response.headers["Location"]
-        response = await client.get(url, allow_redirects=False)
-    return Answer(response.status, url, await response.text(), response.headers)
-
-
-async def press(client: Client, page: Page, button: str, **typed: str) -> Answer:
-    form, found = page.form_with(button)
-    return await send(client, form, found, **typed)
-
-
-async def send(client: Client, form: Form, button: Button, **typed: str) -> Answer:
-    method, url, body = form.submit(button, **typed)
-    return await fetch(client, method, url, body or None)
 
 
 def time_buttons(page: Page) -> tuple[Form, list[Button]]:
@@ -508,3 +481,43 @@ async def test_an_expired_offer_offers_the_nearest_times(gateway: Client, uow: D
     assert offer.status == "expired" and instead is not None
     assert instead.customer_id == entry.customer_id and instead.status is Status.CONFIRMED
     assert instead.start == datetime.fromisoformat(buttons[0].value) != start
+
+
+google, store = calendar_fixtures.google, calendar_fixtures.store
+config, cipher = calendar_fixtures.config, calendar_fixtures.cipher
+"""The fake Google of tests/calendar_sync and a connection store pointed at it."""
+
+
+async def test_a_time_the_owner_is_busy_in_google_is_not_offered_for_the_move(
+    database_url: str, tmp_path: Path, rasa: tuple[FakeRasa, TestServer], demo: None,
+    google: FakeGoogle, store: ConnectionStore, uow: DeskUnitOfWork,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    settings = {"google_client_id": "client-id", "google_client_secret": "secret",
+                "google_token_key": "test secret key", "google_api_url": google.api_url,
+                "google_oauth_url": google.oauth_url}
+    async with gateway_with(database_url, tmp_path, rasa[1].port, **settings) as client:
+        appointment_id, url = await book(client)
+        booked = await stored(uow, appointment_id)
+        day = booked.start.astimezone(booked_zone(booked)).date()
+        two = datetime.combine(day, time(14), booked_zone(booked))
+        picker = f"{url}&step=reschedule&day={day}"
+        before = await fetch(client, "get", picker)
+        await connect_staff(google, store, Salon(demo_catalog(), ()), "Ana", "ana@example.com")
+        owner_event(google, "ana@example.com", two)
+        after = await fetch(client, "get", picker)
+        form, buttons = time_buttons(before.page)
+        at_two = next(b for b in buttons if datetime.fromisoformat(b.value) == two)
+        refused = await send(client, form, at_two)
+    starts = [[datetime.fromisoformat(b.value) for b in time_buttons(a.page)[1]]
+              for a in (before, after)]
+    assert two in starts[0]
+    assert starts[1] and not [s for s in starts[1]
+                              if two - timedelta(minutes=30) < s < two + timedelta(hours=1)]
+    assert refused.status == 409 and "that time was just taken" in refused.words
+    assert (await stored(uow, appointment_id)).status is Status.CONFIRMED
+
+
+def booked_zone(appointment: Appointment) -> ZoneInfo:
+    return ZoneInfo(appointment.customer_time_zone)
