@@ -6,6 +6,7 @@ expired or unknown, another appointment's link, double submits, dates that canno
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -444,10 +445,11 @@ async def test_a_waitlist_offer_is_claimed_once(gateway: Client, uow: DeskUnitOf
     assert offer.status == 200 and "A time opened up for you" in offer.words, offer.words
     assert "We are holding it for you until" in offer.words
     secured(offer)
-    claimed = await press(gateway, offer.page, "Claim this time")
-    assert "The time is yours" in claimed.words and "Done: the time is yours." in claimed.words
-    again = await press(gateway, offer.page, "Claim this time")
-    assert again.url == claimed.url and "The time is yours" in again.words
+    claims = await asyncio.gather(*(press(gateway, offer.page, "Claim this time")
+                                    for _ in range(2)))  # a double click
+    again = await press(gateway, offer.page, "Claim this time")  # and the back button
+    for claimed in (*claims, again):
+        assert claimed.url == claims[0].url and "Done: the time is yours." in claimed.words
     async with uow:
         held = await uow.waitlist.offer(offer_id)
         assert held.hold_id is not None
@@ -521,3 +523,27 @@ async def test_a_time_the_owner_is_busy_in_google_is_not_offered_for_the_move(
 
 def booked_zone(appointment: Appointment) -> ZoneInfo:
     return ZoneInfo(appointment.customer_time_zone)
+
+
+async def test_twin_submits_racing_each_other_land_on_one_result(
+    gateway: Client, uow: DeskUnitOfWork
+) -> None:
+    """A double click whose two requests arrive together: one change, the same page twice."""
+    moved_id, moved_url = await book(gateway)
+    cancelled_id, cancelled_url = await book(gateway, (await free_starts(gateway))[6],
+                                             phone="+15550004006")
+    picker = await fetch(gateway, "get", moved_url + "&step=reschedule")
+    form, buttons = time_buttons(picker.page)
+    cancel = await fetch(gateway, "get", cancelled_url + "&step=cancel")
+    cancel_form, yes = cancel.page.form_with("Yes, cancel it")
+    moves = await asyncio.gather(*(send(gateway, form, buttons[4]) for _ in range(2)))
+    cancels = await asyncio.gather(*(send(gateway, cancel_form, yes) for _ in range(2)))
+    assert moves[0].url == moves[1].url and {a.status for a in moves} == {200}
+    assert all("Done: your appointment is now" in a.words for a in moves)
+    assert cancels[0].url == cancels[1].url
+    assert all("Your appointment is cancelled." in a.words for a in cancels)
+    moved = await stored(uow, moved_id)
+    assert moved.status is Status.RESCHEDULED
+    assert (await history(uow, moved_id)).count(("customer", "rescheduled")) == 1
+    assert (await stored(uow, cancelled_id)).status is Status.CANCELLED
+    assert (await history(uow, cancelled_id)).count(("customer", "cancelled")) == 1

@@ -9,6 +9,7 @@ move already made points to its new appointment, a new booking replays its key.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from aiohttp import web
@@ -110,10 +111,8 @@ async def _cancel(request: web.Request, access: Access, seen: Standing, form: Fo
         return screens.cancel_step(request, access, seen, 409, "The fee has changed since "
                                    "the page was opened: please read it again.", reason)
     command = CancelAppointment(seen.appointment.id, Actor.CUSTOMER, reason)
-    try:
+    with suppress(IllegalTransition):  # cancelled (or moved) meanwhile: the page says which
         await changes.cancel(command, context.uow(request), seen.now)
-    except IllegalTransition:
-        done = access.url(step="view")  # changed meanwhile: the page says how
     raise web.HTTPSeeOther(done)
 
 
@@ -128,17 +127,26 @@ async def _reschedule(request: web.Request, access: Access, seen: Standing, form
         start = read_start(field(form, "start"), seen.now)
         new = await (_rebook(request, seen, start) if seen.rebookable
                      else _move(request, seen, start))
-    except IllegalTransition:
-        raise web.HTTPSeeOther(access.url(step="view")) from None
+    except IllegalTransition:  # moved meanwhile, by a twin of this submit: its result
+        raise web.HTTPSeeOther(await _result(request, access)) from None
     except SlotUnavailable as lost:
         nearest = worded(lost.alternatives, seen.catalog, screens.search_for(seen), seen.now)
         return await screens.reschedule_step(request, access, seen, day, 409,
                                              "Sorry, that time was just taken. The nearest "
                                              "free times are below.", nearest)
     except (InvalidRequest, PolicyViolation) as refused:
-        return await screens.reschedule_step(request, access, seen, day, 422,
+        status = 403 if isinstance(refused, PolicyViolation) else 422
+        return await screens.reschedule_step(request, access, seen, day, status,
                                              sentence(str(refused)))
     raise web.HTTPSeeOther(passed_on(request, access, new, done=_done(seen)))
+
+
+async def _result(request: web.Request, access: Access) -> str:
+    """Where the appointment went, read again after a change made in between."""
+    now = await standing(context.uow(request), access.subject, context.now())
+    if now.successor is None:
+        return access.url(step="view")
+    return passed_on(request, access, now.successor, done=_done(now))
 
 
 def _done(seen: Standing) -> str:

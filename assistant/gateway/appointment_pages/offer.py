@@ -8,6 +8,7 @@ availability path); choosing one books it for the same customer, once per offer.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -40,6 +41,7 @@ from scheduling.errors import InvalidRequest, NotFound, PolicyViolation, SlotUna
 from scheduling.ports import BookingUnitOfWork
 
 DONE = {"claimed": "Done: the time is yours.", "booked": "Done: your new time is booked."}
+"""A form's result, said when the offer is in the state of that name."""
 
 
 def claim_key(offer_id: UUID) -> str:
@@ -122,7 +124,8 @@ def offer_page(request: web.Request, access: Access, seen: OfferStanding, status
         request, "customer/claim.html", status, business_name=business.name,
         seen=seen, facts=seen.facts(), access=access, form_action="/appointments/claim",
         deadline=formats.long_when(seen.offer.expires_at, zone(seen.time_zone)),
-        nearest=nearest or seen.nearest, done=DONE.get(done or ""), error=error,
+        nearest=nearest or seen.nearest, error=error,
+        done=DONE[seen.state] if done == seen.state else "",
         book_again=book_again(seen.entry.service_id).href, ways=call_us(business))
     response.headers.update(NO_STORE)
     return response
@@ -156,22 +159,17 @@ async def act(request: web.Request) -> web.StreamResponse:
 async def _claim(request: web.Request, access: Access, seen: OfferStanding
                  ) -> web.StreamResponse:
     if seen.state == "open":
-        try:
+        with suppress(SlotUnavailable):  # claimed by a twin of this submit, or just expired
             await waitlist.claim(seen.offer.id, claim_key(seen.offer.id), context.uow(request),
                                  seen.now, Channel.WEB)
-        except SlotUnavailable:
-            raise web.HTTPSeeOther(access.url()) from None  # expired meanwhile: it says so
-    elif seen.state != "claimed":
-        raise web.HTTPSeeOther(access.url())
-    raise web.HTTPSeeOther(access.url(done="claimed"))
+    raise web.HTTPSeeOther(access.url(done="claimed"))  # the page says which
 
 
 async def _book_instead(request: web.Request, access: Access, seen: OfferStanding, form: Form
                         ) -> web.StreamResponse:
     """One of the nearest free times, for the customer of the offer, once per offer."""
     if seen.state != "expired":
-        raise web.HTTPSeeOther(access.url(done="booked") if seen.state == "booked"
-                               else access.url())
+        raise web.HTTPSeeOther(access.url(done="booked"))
     entry = seen.entry
     try:
         start = read_start(field(form, "start"), seen.now)

@@ -26,10 +26,13 @@ from scheduling import formats
 from scheduling.catalog import zone
 from scheduling.errors import InvalidRequest
 
-DONE = {"cancelled": "Your appointment is cancelled.",
-        "rescheduled": "Done: your appointment is now at the time below.",
-        "booked": "Done: your new time is booked.",
-        "accepted": "Thank you: we have noted that the change is fine with you."}
+DONE = {"cancelled": ("Your appointment is cancelled.", {"cancelled"}),
+        "rescheduled": ("Done: your appointment is now at the time below.", {"upcoming"}),
+        "booked": ("Done: your new time is booked.", {"upcoming"}),
+        "accepted": ("Thank you: we have noted that the change is fine with you.",
+                     {"cancelled", "upcoming"})}
+"""What a form's result page says, shown only in the states that result leaves (so a second
+submit that lost to its twin lands on the same words, and a hand-typed `done` says nothing)."""
 
 
 def screen(request: web.Request, template: str, access: Access, seen: Standing,
@@ -58,7 +61,7 @@ def view(request: web.Request, access: Access, seen: Standing, done: str | None 
     cancellation = appointment.cancellation
     successor = seen.successor
     return screen(
-        request, "manage", access, seen, done=DONE.get(done or ""),
+        request, "manage", access, seen, done=said_done(seen, done),
         calendar=described.calendar_links(catalog, appointment),
         cancelled_at=moment(seen, cancellation.at if cancellation else None),
         fee=described.money(catalog, cancellation.fee) if cancellation else "",
@@ -69,6 +72,11 @@ def view(request: web.Request, access: Access, seen: Standing, done: str | None 
         book_again=book_again(appointment.service_id).href,
         no_show_fee=described.money(catalog, catalog.business.policies.no_show_fee),
     )
+
+
+def said_done(seen: Standing, done: str | None) -> str:
+    words, states = DONE.get(done or "", ("", set()))
+    return words if seen.state in states else ""
 
 
 def cancel_step(request: web.Request, access: Access, seen: Standing, status: int = 200,
