@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestServer
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from calendar_sync.connections import ConnectionStore
+from scheduling import formats
 from scheduling.booking import attendance, changes, waitlist
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.model import Actor, Appointment, Status
@@ -547,3 +549,24 @@ async def test_twin_submits_racing_each_other_land_on_one_result(
     assert (await history(uow, moved_id)).count(("customer", "rescheduled")) == 1
     assert (await stored(uow, cancelled_id)).status is Status.CANCELLED
     assert (await history(uow, cancelled_id)).count(("customer", "cancelled")) == 1
+
+
+async def test_a_customer_abroad_reads_their_own_clock_and_the_salons(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession], uow: DeskUnitOfWork
+) -> None:
+    appointment_id, url = await book(gateway)
+    async with session_factory() as session:  # booked by someone chatting from London
+        await session.execute(text("UPDATE appointments SET customer_time_zone = "
+                                   "'Europe/London' WHERE id = :id"), {"id": appointment_id})
+        await session.commit()
+    booked = await stored(uow, appointment_id)
+    page = await fetch(gateway, "get", url)
+    london = formats.long_when(booked.start, ZoneInfo("Europe/London"))
+    brooklyn = formats.long_when(booked.start, ZoneInfo("America/New_York"))
+    assert london in page.words and "GMT" in london
+    assert f"At Shear Delight Salon: {brooklyn}" in page.words
+    picker = await fetch(gateway, "get", url + "&step=reschedule")
+    assert "your time zone (Europe/London)" in picker.words
+    form, buttons = time_buttons(picker.page)
+    assert buttons[0].text == formats.clock(datetime.fromisoformat(buttons[0].value),
+                                            ZoneInfo("Europe/London"))
