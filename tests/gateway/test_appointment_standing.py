@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -19,7 +20,7 @@ START = datetime(2027, 3, 12, 15, 0, tzinfo=UTC)
 CATALOG = demo_catalog()
 
 
-def appointment(status: Status = Status.CONFIRMED, **changes: object) -> Appointment:
+def appointment(status: Status = Status.CONFIRMED, **changes: Any) -> Appointment:
     service = CATALOG.service(demo_id("service/Men's cut"))
     made = Appointment(uuid4(), CATALOG.business.id, uuid4(), service.id,
                        demo_id("staff/ana"), CATALOG.business.locations[0].id, START,
