@@ -49,6 +49,7 @@ from scheduling.persistence.notification_tables import (
     SmsOptOutRow,
 )
 from scheduling.persistence.outbox import OutboxRow
+from scheduling.persistence.short_link_tables import ShortLinkRow
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOfferRow
 
 Row = dict[str, Any]
@@ -232,6 +233,9 @@ async def _messages(session: AsyncSession, now: datetime, business: UUID,
         created_at=now - timedelta(minutes=20)))
     await session.execute(insert(SmsOptOutRow).values(phone="+15550009003",
                                                       opted_out_at=now - timedelta(days=1)))
+    await session.execute(insert(ShortLinkRow).values(
+        code="F1lled00", action="manage", subject_id=appointment, created_at=now,
+        expires_at=now + timedelta(days=30)))
 
 
 async def _calendar(session: AsyncSession, now: datetime, business: UUID,
