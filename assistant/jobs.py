@@ -42,7 +42,7 @@ async def _queue_agendas(factory: Factory, now: datetime) -> None:
 
 
 async def _prune_limits(factory: Factory, now: datetime) -> None:
-    """Rate-limit buckets that are full again and receipts past their keep."""
+    """Rate-limit buckets that are full again, receipts past their keep, dead short links."""
     await prune_expired(factory, now)
 
 
@@ -52,7 +52,7 @@ JOBS: dict[str, Job] = {
     "expire unpaid bookings": _in_unit_of_work(attendance.expire_unpaid),
     "expire waitlist offers": _in_unit_of_work(waitlist.expire_offers),
     "daily agendas": _queue_agendas,
-    "prune rate limits and receipts": _prune_limits,
+    "prune rate limits, receipts and short links": _prune_limits,
 }
 
 

@@ -13,10 +13,10 @@ import secrets
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select, tuple_, update
+from sqlalchemy import ColumnElement, delete, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,10 @@ CODE_LENGTH = 8
 ATTEMPTS = 5
 """Rounds of read-then-insert before giving up; a second round is needed only when a random
 code collides with an existing one (about one issue in 10^7 at a million rows)."""
+
+KEEP = timedelta(days=90)
+"""How long a dead code's row stays: within it, a late click still reads "this link has
+expired" (or "withdrawn") rather than "we don't know this link"."""
 
 Pair = tuple[UUID, str]
 
@@ -140,4 +144,10 @@ async def _revoke(factory: SessionFactory, which: ColumnElement[bool], now: date
             update(ShortLinkRow).where(which, ShortLinkRow.revoked_at.is_(None))
             .values(revoked_at=now))
         await session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def prune(session: AsyncSession, now: datetime) -> int:
+    """Delete codes that expired more than KEEP ago; how many went."""
+    result = await session.execute(delete(ShortLinkRow).where(ShortLinkRow.expires_at < now - KEEP))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from assistant.settings import PROJECT_ROOT
 from scheduling.persistence import short_links
+from scheduling.persistence.housekeeping import prune_expired
 from scheduling.persistence.short_links import LinkRequest
 from tests.gateway.conftest import FakeRasa, gateway_settings
 
@@ -61,6 +62,18 @@ async def test_a_revoked_link_is_replaced_by_a_new_code(
     new = await issue(session_factory, subject)
     assert new != old
     assert await short_links.revoke_subject(session_factory, subject, NOW) == 1
+
+
+async def test_housekeeping_drops_only_links_dead_past_their_keep(
+    session_factory: Factory, clean_tables: None
+) -> None:
+    """A link expired within KEEP still answers "expired"; one dead longer is deleted."""
+    recent, ancient = uuid4(), uuid4()
+    kept = await issue(session_factory, recent, expires=-timedelta(days=1))
+    gone = await issue(session_factory, ancient, expires=-(short_links.KEEP + timedelta(days=1)))
+    await prune_expired(session_factory, NOW)
+    assert await short_links.find(session_factory, kept) is not None
+    assert await short_links.find(session_factory, gone) is None
 
 
 def target(response_location: str) -> tuple[str, str]:
