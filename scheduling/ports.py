@@ -55,6 +55,31 @@ class CatalogPort(Protocol):
         ...
 
 
+class CatalogReplacePort(CatalogPort, Protocol):
+    """What replacing a whole catalog reads and writes (scheduling.desk.setup.replace)."""
+
+    async def business_ids(self) -> list[UUID]:
+        """Every business, oldest first: the first is the one the system serves."""
+        ...
+
+    async def save(self, catalog: Catalog) -> None:
+        """Insert or update the business and everything `catalog` lists."""
+        ...
+
+    async def count_appointments(self, business_id: UUID) -> int:
+        """Appointments of the business in any state, holds included."""
+        ...
+
+    async def delete_business(self, business_id: UUID) -> None:
+        """The business and every row that belongs to it."""
+        ...
+
+    async def unlist(self, catalog: Catalog) -> tuple[str, ...]:
+        """Take out of the business the locations, staff and services `catalog` no longer
+        lists; the names of those appointments still refer to, which stay, are returned."""
+        ...
+
+
 class AppointmentsPort(Protocol):
     """Appointments, holds, group seats, booking rules and the audit trail."""
 
@@ -227,6 +252,11 @@ class DeskPort(Protocol):
     async def mark_code(
         self, code_id: UUID, *, attempts: int, used_at: datetime | None
     ) -> None: ...
+
+
+class CatalogReplaceUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def catalog(self) -> CatalogReplacePort: ...
 
 
 class BookingUnitOfWork(UnitOfWork, Protocol):

@@ -1,0 +1,132 @@
+"""Replace the business the system serves by a whole new catalog, in one transaction.
+
+A fresh install serves the demo salon; the wizard and `catalog import` hand over the owner's
+own business. Two cases, told apart by identity:
+
+- the catalog is the served business (same id, or same name): it is updated in place. Its
+  locations, staff and services keep their ids when the new catalog names them (matched by id,
+  else by name), so appointments keep pointing at them; what the catalog no longer lists is
+  taken out, except what appointments still refer to, which stays and is reported.
+- it is another business: the served one is deleted with all its rows and the new one saved.
+  A business with appointments is not deleted unless the command says `discard_bookings`
+  (the demo's test bookings, say): bookings are not lost as a side effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TypeVar
+from uuid import UUID
+
+from scheduling.catalog import Catalog, Location, Service, Staff, normalise
+from scheduling.errors import PolicyViolation
+from scheduling.ports import CatalogReplaceUnitOfWork
+
+Named = TypeVar("Named", Location, Staff, Service)
+
+
+class BusinessHasBookings(PolicyViolation):
+    """Replacing a business would delete the appointments it holds."""
+
+    def __init__(self, name: str, count: int) -> None:
+        super().__init__(
+            "business_has_bookings",
+            f"{name} has {count} appointment(s): replacing it would delete them. Import it "
+            "under its own id or name to update it in place, or discard the bookings.",
+            count=count,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaceCatalog:
+    catalog: Catalog
+    discard_bookings: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Replaced:
+    """`catalog` as saved (with the ids it adopted); `removed` the business deleted, if any;
+    `kept` names what the catalog no longer lists but appointments still refer to."""
+
+    catalog: Catalog
+    removed: UUID | None = None
+    kept: tuple[str, ...] = ()
+
+    @property
+    def updated_in_place(self) -> bool:
+        return self.removed is None
+
+
+async def replace_catalog(command: ReplaceCatalog, uow: CatalogReplaceUnitOfWork) -> Replaced:
+    async with uow:
+        served = await _served(uow)
+        if served is not None and is_same_business(served, command.catalog):
+            result = await _update(uow, adopt_ids(command.catalog, served))
+        else:
+            result = await _swap(uow, command, served)
+        await uow.commit()
+    return result
+
+
+async def _served(uow: CatalogReplaceUnitOfWork) -> Catalog | None:
+    ids = await uow.catalog.business_ids()
+    return await uow.catalog.get(ids[0]) if ids else None
+
+
+async def _update(uow: CatalogReplaceUnitOfWork, catalog: Catalog) -> Replaced:
+    await uow.catalog.save(catalog)
+    kept = await uow.catalog.unlist(catalog)
+    return Replaced(catalog, kept=kept)
+
+
+async def _swap(
+    uow: CatalogReplaceUnitOfWork, command: ReplaceCatalog, served: Catalog | None
+) -> Replaced:
+    if served is None:
+        await uow.catalog.save(command.catalog)
+        return Replaced(command.catalog)
+    old = served.business
+    count = await uow.catalog.count_appointments(old.id)
+    if count and not command.discard_bookings:
+        raise BusinessHasBookings(old.name, count)
+    await uow.catalog.delete_business(old.id)
+    await uow.catalog.save(command.catalog)
+    return Replaced(command.catalog, removed=old.id)
+
+
+def is_same_business(served: Catalog, new: Catalog) -> bool:
+    old, other = served.business, new.business
+    return old.id == other.id or normalise(old.name) == normalise(other.name)
+
+
+def adopt_ids(new: Catalog, served: Catalog) -> Catalog:
+    """`new` with the served business's ids wherever it names the same thing (by id, else by
+    name), references between its parts followed."""
+    places = _id_map(new.business.locations, served.business.locations)
+    people = _id_map(new.staff, served.staff)
+    offers = _id_map(new.services, served.services)
+    business = replace(
+        new.business, id=served.business.id,
+        locations=tuple(replace(loc, id=places[loc.id]) for loc in new.business.locations),
+    )
+    staff = tuple(
+        replace(member, id=people[member.id],
+                location_ids=frozenset(places[i] for i in member.location_ids))
+        for member in new.staff
+    )
+    services = tuple(
+        replace(service, id=offers[service.id],
+                location_ids=frozenset(places[i] for i in service.location_ids))
+        for service in new.services
+    )
+    return Catalog(business=business, staff=staff, services=services)
+
+
+def _id_map(new: tuple[Named, ...], old: tuple[Named, ...]) -> dict[UUID, UUID]:
+    known = {item.id for item in old}
+    claimed = {item.id for item in new} & known
+    by_name = {normalise(item.name): item.id for item in old if item.id not in claimed}
+    return {
+        item.id: item.id if item.id in known else by_name.get(normalise(item.name), item.id)
+        for item in new
+    }

@@ -1,0 +1,114 @@
+"""Replacing the served catalog (scheduling.desk.setup.replace), on the fake and PostgreSQL:
+another business takes the place of one without bookings; one with bookings is refused unless
+they are discarded; the same business (by id or name) is updated in place, keeping its ids and
+whatever appointments still refer to."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from uuid import UUID, uuid4
+
+import pytest
+from backends import both
+from booking_builders import NOW, Salon, ny
+
+from scheduling.booking import services
+from scheduling.catalog import Catalog
+from scheduling.demo import demo_catalog
+from scheduling.desk.setup.replace import (
+    BusinessHasBookings,
+    ReplaceCatalog,
+    adopt_ids,
+    replace_catalog,
+)
+from scheduling.persistence.catalog_replace import CatalogReplaceUnitOfWork
+from scheduling.ports import CatalogReplaceUnitOfWork as ReplacePorts
+from scheduling.ports import DeskUnitOfWork
+from tests.fakes.catalog_replace import FakeReplaceUnitOfWork
+from tests.fakes.uow import FakeUnitOfWork
+
+pytestmark = both
+
+
+@pytest.fixture
+def setup(request: pytest.FixtureRequest, uow: DeskUnitOfWork) -> ReplacePorts:
+    """A replace unit of work on the same database as `uow`."""
+    if isinstance(uow, FakeUnitOfWork):
+        return FakeReplaceUnitOfWork(uow.database)
+    return CatalogReplaceUnitOfWork(request.getfixturevalue("session_factory"))
+
+
+def _fresh_ids(catalog: Catalog) -> Catalog:
+    """The same catalog as a file without ids would give: every id new, names the same."""
+    places = {loc.id: uuid4() for loc in catalog.business.locations}
+    business = replace(catalog.business, id=uuid4(), locations=tuple(
+        replace(loc, id=places[loc.id]) for loc in catalog.business.locations))
+    staff = tuple(replace(m, id=uuid4(), location_ids=_moved(m.location_ids, places))
+                  for m in catalog.staff)
+    offered = tuple(replace(s, id=uuid4(), location_ids=_moved(s.location_ids, places))
+                    for s in catalog.services)
+    return Catalog(business, staff, offered)
+
+
+def _moved(ids: frozenset[UUID], places: dict[UUID, UUID]) -> frozenset[UUID]:
+    return frozenset(places[i] for i in ids)
+
+
+async def _served(setup: ReplacePorts) -> list[Catalog]:
+    async with setup:
+        return [await setup.catalog.get(i) for i in await setup.catalog.business_ids()]
+
+
+async def test_an_empty_database_gets_the_catalog(setup: ReplacePorts) -> None:
+    result = await replace_catalog(ReplaceCatalog(demo_catalog()), setup)
+    assert result.updated_in_place and result.kept == ()
+    assert await _served(setup) == [demo_catalog()]
+
+
+async def test_another_business_replaces_one_without_bookings(
+    salon: Salon, setup: ReplacePorts
+) -> None:
+    result = await replace_catalog(ReplaceCatalog(demo_catalog()), setup)
+    assert result.removed == salon.id
+    assert await _served(setup) == [demo_catalog()]
+
+
+async def test_a_business_with_bookings_is_not_replaced_unless_they_are_discarded(
+    salon: Salon, uow: DeskUnitOfWork, setup: ReplacePorts
+) -> None:
+    await services.book(salon.booking("Cut", ny(3, 12, 10)), uow, NOW)
+    with pytest.raises(BusinessHasBookings, match="Salon has 1 appointment"):
+        await replace_catalog(ReplaceCatalog(demo_catalog()), setup)
+    assert [c.business.id for c in await _served(setup)] == [salon.id]
+
+    await replace_catalog(ReplaceCatalog(demo_catalog(), discard_bookings=True), setup)
+    assert await _served(setup) == [demo_catalog()]
+
+
+async def test_the_same_business_by_name_is_updated_in_place_keeping_its_ids(
+    salon: Salon, setup: ReplacePorts
+) -> None:
+    edited = _fresh_ids(salon.catalog)
+    edited = replace(edited, services=tuple(
+        replace(s, price=s.price + 1) for s in edited.services if s.name != "Trim"))
+    result = await replace_catalog(ReplaceCatalog(edited), setup)
+    assert result.updated_in_place and result.kept == ()
+    [saved] = await _served(setup)
+    assert saved == adopt_ids(edited, salon.catalog) == result.catalog
+    assert saved.business.id == salon.id
+    cut = salon.service("Cut")
+    assert saved.find_service("Cut") == replace(cut, price=cut.price + 1)
+    assert "Trim" not in {s.name for s in saved.services}
+
+
+async def test_what_appointments_refer_to_stays_when_the_catalog_no_longer_lists_it(
+    salon: Salon, uow: DeskUnitOfWork, setup: ReplacePorts
+) -> None:
+    await services.book(salon.booking("Trim", ny(3, 12, 10), staff="Ben"), uow, NOW)
+    smaller = replace(salon.catalog, staff=(salon.staff("Ana"),), services=tuple(
+        s for s in salon.catalog.services if s.name in ("Cut", "Yoga")))
+    result = await replace_catalog(ReplaceCatalog(smaller), setup)
+    assert result.kept == ("Ben", "Trim")
+    [saved] = await _served(setup)
+    assert [m.name for m in saved.staff] == ["Ana", "Ben"]
+    assert [s.name for s in saved.services] == ["Cut", "Yoga", "Trim"]
