@@ -226,27 +226,43 @@ class Customer:
 
 
 @dataclass(frozen=True, slots=True)
+class Archived:
+    """What the owner archived: never offered again, kept so old appointments still name it."""
+
+    locations: tuple[Location, ...] = ()
+    staff: tuple[Staff, ...] = ()
+    services: tuple[Service, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
-    """One business with everything a scheduling decision reads; lookups raise `NotFound`."""
+    """One business with everything a scheduling decision reads; lookups raise `NotFound`.
+
+    `staff`, `services` and the business's locations are what is offered; a lookup by id
+    also finds an archived one (an old appointment's service still has a name and a price).
+    """
 
     business: Business
     staff: tuple[Staff, ...]
     services: tuple[Service, ...]
+    archived: Archived = field(default_factory=Archived)
 
     def service(self, service_id: UUID) -> Service:
-        found = next((s for s in self.services if s.id == service_id), None)
+        found = next((s for s in (*self.services, *self.archived.services)
+                      if s.id == service_id), None)
         if found is None:
             raise NotFound("service", service_id)
         return found
 
     def staff_member(self, staff_id: UUID) -> Staff:
-        found = next((s for s in self.staff if s.id == staff_id), None)
+        found = next((s for s in (*self.staff, *self.archived.staff) if s.id == staff_id), None)
         if found is None:
             raise NotFound("staff", staff_id)
         return found
 
     def location(self, location_id: UUID) -> Location:
-        found = next((loc for loc in self.business.locations if loc.id == location_id), None)
+        everywhere = (*self.business.locations, *self.archived.locations)
+        found = next((loc for loc in everywhere if loc.id == location_id), None)
         if found is None:
             raise NotFound("location", location_id)
         return found

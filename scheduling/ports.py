@@ -24,6 +24,7 @@ from scheduling.booking.policies import BookingRules
 from scheduling.booking.values import BookingContext, Offer, WaitlistEntry
 from scheduling.catalog import Catalog, Customer
 from scheduling.desk.codes import VerificationCode
+from scheduling.desk.setup.values import Block, Kind, MessageParts
 from scheduling.occupancy import BookedInterval, BusyInterval
 
 StaffWindow = tuple[UUID, datetime, datetime]
@@ -276,3 +277,41 @@ class BookingUnitOfWork(UnitOfWork, Protocol):
 class DeskUnitOfWork(BookingUnitOfWork, Protocol):
     @property
     def desk(self) -> DeskPort: ...
+
+
+class SetupPort(Protocol):
+    """The catalog's write side: what the owner's screens, API and wizard change."""
+
+    async def save(self, catalog: Catalog) -> None:
+        """Insert or update the business and everything `catalog` offers (an archived entry
+        it lists again is offered again); what it leaves out is left alone."""
+        ...
+
+    async def archive(self, business_id: UUID, kind: Kind, item_id: UUID, at: datetime) -> None:
+        """No longer offered, still named by old appointments; `NotFound` for an unknown id."""
+        ...
+
+    async def message_parts(self, business_id: UUID) -> MessageParts: ...
+
+    async def set_message_parts(self, business_id: UUID, parts: MessageParts) -> None: ...
+
+    async def set_rules(self, business_id: UUID, rules: BookingRules) -> None: ...
+
+    async def set_reminders(
+        self, business_id: UUID, scope_id: UUID, offsets: tuple[timedelta, ...]
+    ) -> None:
+        """Reminder lead times of the business (`scope_id` = its id) or of one service."""
+        ...
+
+    async def blocklist(self, business_id: UUID) -> list[Block]:
+        """Blocked customers of the business, most recent first."""
+        ...
+
+    async def block(self, block: Block) -> None: ...
+
+    async def unblock(self, customer_id: UUID) -> None: ...
+
+
+class SetupUnitOfWork(DeskUnitOfWork, Protocol):
+    @property
+    def setup(self) -> SetupPort: ...

@@ -14,6 +14,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.catalog import (
+    Archived,
     Business,
     Catalog,
     Customer,
@@ -60,18 +61,26 @@ class CatalogRepository:
         locations = await self._ordered(LocationRow, business_id)
         business = Business(
             id=row.id, name=row.name, time_zone=row.time_zone,
-            locations=tuple(_location(loc) for loc in locations),
+            locations=tuple(_location(loc) for loc in locations if loc.archived_at is None),
             contact=codec.contact_of(row.contact), policies=codec.policies_of(row.policies),
         )
         staff = await self._staff(business_id)
-        services = tuple(_service(s) for s in await self._ordered(ServiceRow, business_id))
-        return Catalog(business=business, staff=staff, services=services)
+        services = await self._ordered(ServiceRow, business_id)
+        archived = Archived(
+            locations=tuple(_location(loc) for loc in locations if loc.archived_at is not None),
+            staff=tuple(member for member, retired in staff if retired),
+            services=tuple(_service(s) for s in services if s.archived_at is not None),
+        )
+        return Catalog(business=business, staff=tuple(m for m, retired in staff if not retired),
+                       services=tuple(_service(s) for s in services if s.archived_at is None),
+                       archived=archived)
 
     async def _ordered(self, table: type[RowT], business_id: UUID) -> list[RowT]:
         query = select(table).where(table.business_id == business_id)
         return list(await self.session.scalars(query.order_by(table.position, table.name)))
 
-    async def _staff(self, business_id: UUID) -> tuple[Staff, ...]:
+    async def _staff(self, business_id: UUID) -> list[tuple[Staff, bool]]:
+        """Each member and whether they are archived."""
         rows = await self._ordered(StaffRow, business_id)
         ids = [row.id for row in rows]
         links = await self.session.scalars(
@@ -88,13 +97,16 @@ class CatalogRepository:
         off: dict[UUID, list[TimeOff]] = {staff_id: [] for staff_id in ids}
         for row in absences:
             off[row.staff_id].append(TimeOff(row.starts_at, row.ends_at, row.reason))
-        return tuple(_staff(member, places[member.id], off[member.id]) for member in rows)
+        return [(_staff(member, places[member.id], off[member.id]), member.archived_at is not None)
+                for member in rows]
 
     async def save(self, catalog: Catalog) -> None:
         """Insert or update everything in `catalog`; staff links and time off are replaced.
 
         Staff or services missing from `catalog` are left alone: removing one is a decision
-        about its appointments, not a side effect of saving.
+        about its appointments, not a side effect of saving. What `catalog` offers is saved
+        as offered (an archived entry listed again is offered again); its archived part is
+        not written (archiving is `SetupRepository.archive`).
         """
         business = catalog.business
         await self.session.merge(_business_row(business))
@@ -156,6 +168,7 @@ def _business_row(business: Business) -> BusinessRow:
 def _location_row(business_id: UUID, position: int, location: Location) -> LocationRow:
     return LocationRow(
         id=location.id, business_id=business_id, position=position, name=location.name,
+        archived_at=None,
         time_zone=location.time_zone, address=location.address,
         opening_hours=location.opening_hours.as_dict(),
         closures=codec.closures_json(location.closures),
@@ -172,6 +185,7 @@ def _location(row: LocationRow) -> Location:
 def _staff_row(business_id: UUID, position: int, staff: Staff) -> StaffRow:
     return StaffRow(
         id=staff.id, business_id=business_id, position=position, name=staff.name,
+        archived_at=None,
         weekly_hours=staff.weekly_hours.as_dict(), breaks=staff.breaks.as_dict(),
         overrides=codec.overrides_json(staff.overrides), skills=sorted(staff.skills),
         languages=sorted(staff.languages), max_bookings_per_day=staff.max_bookings_per_day,
@@ -193,6 +207,7 @@ def _service_row(business_id: UUID, position: int, service: Service) -> ServiceR
     cancellation = service.cancellation
     return ServiceRow(
         id=service.id, business_id=business_id, position=position, name=service.name,
+        archived_at=None,
         aliases=list(service.aliases), category=service.category,
         duration_minutes=_minutes(service.duration), price=service.price, deposit=service.deposit,
         buffer_before_minutes=_minutes(service.buffer_before),

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -41,6 +42,12 @@ def _business_fk() -> Mapped[uuid.UUID]:
     return mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"), index=True)
 
 
+def _archived() -> Mapped[datetime | None]:
+    """Set when the owner archives the row: no longer offered, still named by old
+    appointments (which refer to it, so it is never deleted)."""
+    return mapped_column(DateTime(timezone=True))
+
+
 def _position() -> Mapped[int]:
     """The order the catalog lists things in, kept so a load returns what was saved."""
     return mapped_column(Integer, default=0)
@@ -54,6 +61,7 @@ class BusinessRow(Base):
     time_zone: Mapped[str] = mapped_column(String(64))
     contact: Mapped[Json] = mapped_column(JSONB)
     policies: Mapped[Json] = mapped_column(JSONB)
+    message_parts: Mapped[Json] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     created_at: Mapped[datetime] = _created()
 
 
@@ -68,6 +76,7 @@ class LocationRow(Base):
     address: Mapped[str] = mapped_column(Text, default="")
     opening_hours: Mapped[Json] = mapped_column(JSONB)
     closures: Mapped[list[Json]] = mapped_column(JSONB)
+    archived_at: Mapped[datetime | None] = _archived()
     created_at: Mapped[datetime] = _created()
 
 
@@ -88,6 +97,7 @@ class StaffRow(Base):
     languages: Mapped[list[str]] = mapped_column(ARRAY(Text))
     max_bookings_per_day: Mapped[int | None] = mapped_column(Integer)
     google_calendar_id: Mapped[str | None] = mapped_column(String(320))
+    archived_at: Mapped[datetime | None] = _archived()
     created_at: Mapped[datetime] = _created()
 
 
@@ -148,6 +158,7 @@ class ServiceRow(Base):
     min_notice_minutes: Mapped[int] = mapped_column(Integer)
     max_advance_days: Mapped[int] = mapped_column(Integer)
     cancellation: Mapped[Json | None] = mapped_column(JSONB)
+    archived_at: Mapped[datetime | None] = _archived()
     created_at: Mapped[datetime] = _created()
 
 

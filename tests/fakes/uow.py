@@ -16,15 +16,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 from uuid import UUID
 
 from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.model import ACTIVE, BOOKED, Appointment, AuditEntry, PaymentStatus, Status
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey, Offer, WaitlistEntry
-from scheduling.catalog import Catalog, Customer
+from scheduling.catalog import Archived, Catalog, Customer, Location, Service, Staff
 from scheduling.desk.codes import VerificationCode
+from scheduling.desk.setup.values import Block, Kind, MessageParts
 from scheduling.errors import NotFound, SlotUnavailable
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource, busy_of
 from scheduling.ports import StaffWindow
@@ -55,6 +56,9 @@ class State:
     offers: dict[UUID, Offer] = field(default_factory=dict)
     outbox: dict[str, Queued] = field(default_factory=dict)
     codes: dict[UUID, VerificationCode] = field(default_factory=dict)
+    blocks: dict[UUID, Block] = field(default_factory=dict)
+    """Why and when each customer in `blocked` was blocked (when the setup blocked them)."""
+    parts: dict[UUID, MessageParts] = field(default_factory=dict)
 
     def copy(self) -> State:
         return State(
@@ -62,6 +66,7 @@ class State:
             dict(self.reminders), dict(self.appointments), dict(self.seats), list(self.events),
             dict(self.entries), dict(self.offers),
             {k: Queued(q.message, q.status) for k, q in self.outbox.items()}, dict(self.codes),
+            dict(self.blocks), dict(self.parts),
         )
 
 
@@ -139,7 +144,9 @@ class FakeAppointments:
         if existing is not None:
             return existing
         catalog = state.catalogs[business_id]
-        service = catalog.service(service_id)
+        service = next((s for s in catalog.services if s.id == service_id), None)
+        if service is None:  # archived ones are not bookable
+            raise NotFound("service", service_id)
         staff = tuple(s for s in catalog.staff
                       if (s.id == staff_id if staff_id else service.required_skills <= s.skills))
         return BookingContext(Catalog(catalog.business, staff, (service,)),
@@ -423,14 +430,107 @@ class FakeDesk:
         self.tx.state.codes[code_id] = replace(code, attempts=attempts, used_at=used_at)
 
 
+class FakeSetup:
+    """The catalog's write side; `save` and `archive` keep PostgreSQL's rules: what a saved
+    catalog leaves out is left alone, an archived entry listed again is offered again."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self.tx = tx
+
+    async def save(self, catalog: Catalog) -> None:
+        old = self.tx.state.catalogs.get(catalog.business.id)
+        if old is None:
+            self.tx.state.catalogs[catalog.business.id] = replace(catalog, archived=Archived())
+            return
+        business = replace(catalog.business, locations=_kept(
+            old.business.locations, catalog.business.locations))
+        archived = Archived(_unlisted(old.archived.locations, catalog.business.locations),
+                            _unlisted(old.archived.staff, catalog.staff),
+                            _unlisted(old.archived.services, catalog.services))
+        self.tx.state.catalogs[business.id] = Catalog(
+            business, _kept(old.staff, catalog.staff), _kept(old.services, catalog.services),
+            archived)
+
+    async def archive(self, business_id: UUID, kind: Kind, item_id: UUID, at: datetime) -> None:
+        catalog = self.tx.state.catalogs[business_id]
+        shelf = catalog.archived
+        if kind is Kind.LOCATION:
+            place, places = _split(catalog.business.locations, item_id, kind)
+            catalog = replace(catalog, business=replace(catalog.business, locations=places),
+                              archived=replace(shelf, locations=(*shelf.locations, place)))
+        elif kind is Kind.STAFF:
+            member, staff = _split(catalog.staff, item_id, kind)
+            catalog = replace(catalog, staff=staff,
+                              archived=replace(shelf, staff=(*shelf.staff, member)))
+        else:
+            service, services = _split(catalog.services, item_id, kind)
+            catalog = replace(catalog, services=services,
+                              archived=replace(shelf, services=(*shelf.services, service)))
+        self.tx.state.catalogs[business_id] = catalog
+
+    async def message_parts(self, business_id: UUID) -> MessageParts:
+        return self.tx.state.parts.get(business_id, MessageParts())
+
+    async def set_message_parts(self, business_id: UUID, parts: MessageParts) -> None:
+        self.tx.state.parts[business_id] = parts
+
+    async def set_rules(self, business_id: UUID, rules: BookingRules) -> None:
+        self.tx.state.rules[business_id] = rules
+
+    async def set_reminders(
+        self, business_id: UUID, scope_id: UUID, offsets: tuple[timedelta, ...]
+    ) -> None:
+        self.tx.state.reminders[scope_id] = tuple(sorted(set(offsets), reverse=True))
+
+    async def blocklist(self, business_id: UUID) -> list[Block]:
+        state = self.tx.state
+        mine = [state.blocks.get(c, Block(c)) for c in state.blocked
+                if state.customers.get(c, (None,))[0] == business_id]
+        return sorted(mine, key=lambda b: (b.created_at is None, b.created_at, str(b.customer_id)))
+
+    async def block(self, block: Block) -> None:
+        if block.customer_id not in self.tx.state.blocked:
+            self.tx.state.blocked.add(block.customer_id)
+            self.tx.state.blocks[block.customer_id] = block
+
+    async def unblock(self, customer_id: UUID) -> None:
+        self.tx.state.blocked.discard(customer_id)
+        self.tx.state.blocks.pop(customer_id, None)
+
+
+Listed = TypeVar("Listed", Location, Staff, Service)
+
+
+def _kept(old: tuple[Listed, ...], new: tuple[Listed, ...]) -> tuple[Listed, ...]:
+    """What a save leaves offered: the new list, then old entries it did not mention."""
+    ids = {item.id for item in new}
+    return new + tuple(item for item in old if item.id not in ids)
+
+
+def _split(offered: tuple[Listed, ...], item_id: UUID, kind: Kind
+           ) -> tuple[Listed, tuple[Listed, ...]]:
+    """The entry archived and the ones left offered; `NotFound` when it is not offered."""
+    gone = next((item for item in offered if item.id == item_id), None)
+    if gone is None:
+        raise NotFound(kind.value, item_id)
+    return gone, tuple(item for item in offered if item.id != item_id)
+
+
+def _unlisted(archived: tuple[Listed, ...], offered: tuple[Listed, ...]) -> tuple[Listed, ...]:
+    ids = {item.id for item in offered}
+    return tuple(item for item in archived if item.id not in ids)
+
+
 class FakeUnitOfWork:
-    """Implements `scheduling.ports.DeskUnitOfWork` (and so the booking one) in memory."""
+    """Implements `scheduling.ports.SetupUnitOfWork` (and so the desk and booking ones) in
+    memory."""
 
     catalog: FakeCatalog
     appointments: FakeAppointments
     waitlist: FakeWaitlist
     outbox: FakeOutbox
     desk: FakeDesk
+    setup: FakeSetup
 
     def __init__(self, database: FakeDatabase, busy: BusyTimeSource | None = None) -> None:
         self.database = database
@@ -447,6 +547,7 @@ class FakeUnitOfWork:
         self.waitlist = FakeWaitlist(tx)
         self.outbox = FakeOutbox(tx)
         self.desk = FakeDesk(tx)
+        self.setup = FakeSetup(tx)
         self._tx = tx
 
     async def __aexit__(

@@ -1,0 +1,53 @@
+"""Booking rules, the blocklist and the business's own parts of messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from scheduling.booking.policies import BookingRules
+from scheduling.desk.setup.values import Block, MessageParts
+from scheduling.errors import NotFound
+from scheduling.ports import SetupUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class BlockCustomer:
+    business_id: UUID
+    block: Block
+
+
+async def set_rules(business_id: UUID, rules: BookingRules, uow: SetupUnitOfWork) -> None:
+    async with uow:
+        await uow.catalog.get(business_id)
+        await uow.setup.set_rules(business_id, rules)
+        await uow.commit()
+
+
+async def set_message_parts(business_id: UUID, parts: MessageParts,
+                            uow: SetupUnitOfWork) -> None:
+    async with uow:
+        await uow.catalog.get(business_id)
+        await uow.setup.set_message_parts(business_id, parts)
+        await uow.commit()
+
+
+async def block(cmd: BlockCustomer, uow: SetupUnitOfWork) -> None:
+    """Blocking twice keeps the first block's reason; a customer of another business is
+    not found."""
+    async with uow:
+        await _own(uow, cmd.business_id, cmd.block.customer_id)
+        await uow.setup.block(cmd.block)
+        await uow.commit()
+
+
+async def unblock(business_id: UUID, customer_id: UUID, uow: SetupUnitOfWork) -> None:
+    async with uow:
+        await _own(uow, business_id, customer_id)
+        await uow.setup.unblock(customer_id)
+        await uow.commit()
+
+
+async def _own(uow: SetupUnitOfWork, business_id: UUID, customer_id: UUID) -> None:
+    if await uow.desk.business_of(customer_id) != business_id:
+        raise NotFound("customer", customer_id)
