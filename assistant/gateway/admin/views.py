@@ -25,6 +25,7 @@ from assistant.gateway.reads import reads
 from scheduling.booking import attendance, changes
 from scheduling.booking.commands import CancelAppointment
 from scheduling.booking.model import Actor, Status
+from scheduling.demo import demo_id
 from scheduling.errors import DomainError
 from scheduling.persistence.admin_reads import Filters
 
@@ -116,7 +117,8 @@ async def dashboard(request: web.Request, admin: session.AdminSession) -> web.Re
     by_staff = {m.id: [a for a in day.items if a.staff_id == m.id] for m in catalog.staff}
     return page(request, admin, "dashboard.html", catalog=catalog, times=Times(zone), today=start,
                 by_staff=by_staff, alerts=alerts, counts=counts,
-                services={s.id: s.name for s in catalog.services})
+                services={s.id: s.name for s in catalog.services},
+                demo=catalog.business.id == demo_id("business/shear-delight"))
 
 
 @routes.get("/admin/appointments")

@@ -1,0 +1,126 @@
+"""The first-run wizard, /admin/setup: the owner's business in a few steps, replacing the demo.
+
+Each step is a form of its own: a valid answer is kept in the draft (setup_draft) and the
+browser is sent on to the next step (POST-redirect-GET); a wrong one comes back with a message
+beside each wrong field and what was typed still in place. The last step saves the whole
+catalog at once through `replace_catalog`; from then on every channel serves the new business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+
+from assistant.gateway.admin import session, setup_draft
+from assistant.gateway.admin import setup_form as steps
+from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.api import context
+from assistant.gateway.resources import ENGINE
+from scheduling.demo import demo_id
+from scheduling.desk.setup.replace import ReplaceCatalog, replace_catalog
+from scheduling.errors import DomainError
+from scheduling.hours import WEEKDAYS
+from scheduling.persistence.catalog_replace import CatalogReplaceUnitOfWork
+from scheduling.persistence.database import make_session_factory
+
+routes = web.RouteTableDef()
+DEMO = demo_id("business/shear-delight")
+NAMES = "{step:business|hours|services|staff|review}"
+
+
+@routes.get("/admin/setup")
+@admin_page
+async def start(request: web.Request, admin: session.AdminSession) -> web.Response:
+    """The first step still unanswered (the review once all are)."""
+    draft = setup_draft.read(request, admin)
+    first = steps.missing(draft) or steps.STEPS[-1]
+    return await _step(request, admin, first.name, draft, _typed(first.name, draft), {})
+
+
+@routes.get(f"/admin/setup/{NAMES}")
+@admin_page
+async def show(request: web.Request, admin: session.AdminSession) -> web.Response:
+    draft, name = setup_draft.read(request, admin), request.match_info["step"]
+    earlier = steps.missing(draft)
+    if earlier is not None and _index(earlier.name) < _index(name):
+        raise web.HTTPSeeOther(f"/admin/setup/{earlier.name}")
+    return await _step(request, admin, name, draft, _typed(name, draft), {})
+
+
+@routes.post(f"/admin/setup/{NAMES}")
+@admin_page
+async def answer(request: web.Request, admin: session.AdminSession) -> web.Response:
+    draft, name = setup_draft.read(request, admin), request.match_info["step"]
+    if name == "review":
+        return await _finish(request, admin, draft)
+    form = await request.post()
+    services = len(draft.get("services", {}).get("rows", []))
+    readers: dict[str, Callable[[steps.Form], tuple[steps.Draft, steps.Problems]]] = {
+        "business": steps.read_business, "hours": steps.read_hours,
+        "services": steps.read_services, "staff": partial(steps.read_staff, services=services)}
+    value, problems = readers[name](form)
+    if problems:
+        return await _step(request, admin, name, draft, form, problems, status=422)
+    draft[name] = value
+    if name == "services":
+        draft.pop("staff", None)  # the ticks pointed at the old rows
+    following = steps.missing(draft) or steps.STEPS[-1]
+    response = web.HTTPSeeOther(f"/admin/setup/{following.name}")
+    setup_draft.keep(request, admin, response, draft)
+    raise response
+
+
+async def _finish(request: web.Request, admin: session.AdminSession,
+                  draft: steps.Draft) -> web.Response:
+    """Replace the served business by the draft's. The demo's trial bookings go with it; a
+    business of the owner's own that has bookings is never swapped away from here."""
+    earlier = steps.missing(draft)
+    if earlier is not None:
+        raise web.HTTPSeeOther(f"/admin/setup/{earlier.name}")
+    served = await context.business_id(request)
+    try:
+        done = await replace_catalog(
+            ReplaceCatalog(steps.catalog(draft), discard_bookings=served == DEMO),
+            CatalogReplaceUnitOfWork(make_session_factory(request.app[ENGINE])))
+    except DomainError as error:
+        return await _step(request, admin, "review", draft, {}, {"review": str(error)},
+                           status=409)
+    response = web.HTTPSeeOther("/admin")
+    setup_draft.drop(response)
+    raise response
+
+
+async def _step(request: web.Request, admin: session.AdminSession, name: str,
+                draft: steps.Draft, typed: Any, problems: steps.Problems,
+                status: int = 200) -> web.Response:
+    served = await context.catalog(request)
+    values = steps.typed_values(typed)
+    return page(request, admin, f"setup_{name}.html", status=status, step=name,
+                steps=steps.STEPS, draft=draft, problems=problems,
+                value=lambda field: (values.get(field) or [""])[0],
+                ticked=lambda field, choice: str(choice) in values.get(field, []),
+                weekdays=WEEKDAYS, zones=steps.zones(), demo=served.business.id == DEMO,
+                service_rows=steps.SERVICE_ROWS, staff_rows=steps.STAFF_ROWS)
+
+
+def _index(name: str) -> int:
+    return next(i for i, s in enumerate(steps.STEPS) if s.name == name)
+
+
+def _typed(name: str, draft: steps.Draft) -> dict[str, Any]:
+    """The step's form fields as the draft last answered them, so going back shows them."""
+    answer = draft.get(name)
+    if answer is None:
+        return {}
+    if name == "business":
+        return dict(answer)
+    if name == "hours":
+        return {f"{day}_{end}": clock for day, span in answer.items()
+                for end, clock in zip(("opens", "closes"), span.split("-"), strict=True)}
+    if name in ("services", "staff"):
+        return {f"{name.removesuffix('s')}{i}_{key}": value
+                for i, row in enumerate(answer["rows"]) for key, value in row.items()}
+    return {}
