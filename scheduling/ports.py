@@ -75,9 +75,9 @@ class CatalogReplacePort(CatalogPort, Protocol):
         """The business and every row that belongs to it."""
         ...
 
-    async def unlist(self, catalog: Catalog) -> tuple[str, ...]:
-        """Take out of the business the locations, staff and services `catalog` no longer
-        lists; the names of those appointments still refer to, which stay, are returned."""
+    async def archive_unlisted(self, catalog: Catalog, at: datetime) -> tuple[str, ...]:
+        """Archive the business's offered locations, staff and services `catalog` does not
+        list (kept for the appointments that name them, no longer offered); their names."""
         ...
 
 

@@ -1,7 +1,7 @@
 """Replacing the served catalog (scheduling.desk.setup.replace), on the fake and PostgreSQL:
 another business takes the place of one without bookings; one with bookings is refused unless
-they are discarded; the same business (by id or name) is updated in place, keeping its ids and
-whatever appointments still refer to."""
+they are discarded; the same business (by id or name) is updated in place, keeping its ids,
+and what it no longer lists is archived (offered again when listed again)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from backends import both
 from booking_builders import NOW, Salon, ny
 
 from scheduling.booking import services
-from scheduling.catalog import Catalog
+from scheduling.catalog import Archived, Catalog
 from scheduling.demo import demo_catalog
 from scheduling.desk.setup.replace import (
     BusinessHasBookings,
@@ -60,15 +60,15 @@ async def _served(setup: ReplacePorts) -> list[Catalog]:
 
 
 async def test_an_empty_database_gets_the_catalog(setup: ReplacePorts) -> None:
-    result = await replace_catalog(ReplaceCatalog(demo_catalog()), setup)
-    assert result.updated_in_place and result.kept == ()
+    result = await replace_catalog(ReplaceCatalog(demo_catalog()), setup, NOW)
+    assert result.updated_in_place and result.archived == ()
     assert await _served(setup) == [demo_catalog()]
 
 
 async def test_another_business_replaces_one_without_bookings(
     salon: Salon, setup: ReplacePorts
 ) -> None:
-    result = await replace_catalog(ReplaceCatalog(demo_catalog()), setup)
+    result = await replace_catalog(ReplaceCatalog(demo_catalog()), setup, NOW)
     assert result.removed == salon.id
     assert await _served(setup) == [demo_catalog()]
 
@@ -78,10 +78,10 @@ async def test_a_business_with_bookings_is_not_replaced_unless_they_are_discarde
 ) -> None:
     await services.book(salon.booking("Cut", ny(3, 12, 10)), uow, NOW)
     with pytest.raises(BusinessHasBookings, match="Salon has 1 appointment"):
-        await replace_catalog(ReplaceCatalog(demo_catalog()), setup)
+        await replace_catalog(ReplaceCatalog(demo_catalog()), setup, NOW)
     assert [c.business.id for c in await _served(setup)] == [salon.id]
 
-    await replace_catalog(ReplaceCatalog(demo_catalog(), discard_bookings=True), setup)
+    await replace_catalog(ReplaceCatalog(demo_catalog(), discard_bookings=True), setup, NOW)
     assert await _served(setup) == [demo_catalog()]
 
 
@@ -91,24 +91,47 @@ async def test_the_same_business_by_name_is_updated_in_place_keeping_its_ids(
     edited = _fresh_ids(salon.catalog)
     edited = replace(edited, services=tuple(
         replace(s, price=s.price + 1) for s in edited.services if s.name != "Trim"))
-    result = await replace_catalog(ReplaceCatalog(edited), setup)
-    assert result.updated_in_place and result.kept == ()
+    result = await replace_catalog(ReplaceCatalog(edited), setup, NOW)
+    assert result.updated_in_place and result.archived == ("Trim",)
     [saved] = await _served(setup)
-    assert saved == adopt_ids(edited, salon.catalog) == result.catalog
+    assert replace(saved, archived=Archived()) == adopt_ids(edited, salon.catalog)
+    assert adopt_ids(edited, salon.catalog) == result.catalog
     assert saved.business.id == salon.id
     cut = salon.service("Cut")
     assert saved.find_service("Cut") == replace(cut, price=cut.price + 1)
     assert "Trim" not in {s.name for s in saved.services}
+    assert saved.archived.services == (salon.service("Trim"),)
 
 
-async def test_what_appointments_refer_to_stays_when_the_catalog_no_longer_lists_it(
+async def test_what_the_catalog_no_longer_lists_is_archived_and_comes_back_when_listed(
     salon: Salon, uow: DeskUnitOfWork, setup: ReplacePorts
 ) -> None:
     await services.book(salon.booking("Trim", ny(3, 12, 10), staff="Ben"), uow, NOW)
     smaller = replace(salon.catalog, staff=(salon.staff("Ana"),), services=tuple(
         s for s in salon.catalog.services if s.name in ("Cut", "Yoga")))
-    result = await replace_catalog(ReplaceCatalog(smaller), setup)
-    assert result.kept == ("Ben", "Trim")
+    result = await replace_catalog(ReplaceCatalog(smaller), setup, NOW)
+    assert result.archived == ("Ben", "Colour", "Trim")
     [saved] = await _served(setup)
-    assert [m.name for m in saved.staff] == ["Ana", "Ben"]
-    assert [s.name for s in saved.services] == ["Cut", "Yoga", "Trim"]
+    assert [m.name for m in saved.staff] == ["Ana"]
+    assert [s.name for s in saved.services] == ["Cut", "Yoga"]
+    assert saved.staff_member(salon.staff("Ben").id) == salon.staff("Ben")
+
+    again = _fresh_ids(salon.catalog)
+    await replace_catalog(ReplaceCatalog(again), setup, NOW)
+    [saved] = await _served(setup)
+    assert replace(saved, archived=Archived()) == salon.catalog
+
+
+async def test_a_dry_run_checks_everything_and_writes_nothing(
+    salon: Salon, uow: DeskUnitOfWork, setup: ReplacePorts
+) -> None:
+    result = await replace_catalog(ReplaceCatalog(demo_catalog(), dry_run=True), setup, NOW)
+    assert result.removed == salon.id
+    smaller = replace(salon.catalog, services=salon.catalog.services[:1])
+    result = await replace_catalog(ReplaceCatalog(smaller, dry_run=True), setup, NOW)
+    assert result.archived == ("Colour", "Trim", "Yoga")
+    assert await _served(setup) == [salon.catalog]
+
+    await services.book(salon.booking("Cut", ny(3, 12, 10)), uow, NOW)
+    with pytest.raises(BusinessHasBookings):
+        await replace_catalog(ReplaceCatalog(demo_catalog(), dry_run=True), setup, NOW)

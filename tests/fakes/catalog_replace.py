@@ -4,11 +4,12 @@ booking fake (so a test can book on it, then replace its catalog)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from uuid import UUID
 
-from scheduling.catalog import Catalog, Location, Service, Staff
+from scheduling.catalog import Archived, Catalog
 from scheduling.desk.setup.replace import Named
-from tests.fakes.uow import FakeCatalog, FakeUnitOfWork
+from tests.fakes.uow import FakeCatalog, FakeSetup, FakeUnitOfWork
 
 
 class FakeReplaceCatalog(FakeCatalog):
@@ -16,9 +17,7 @@ class FakeReplaceCatalog(FakeCatalog):
         return list(self.tx.state.catalogs)
 
     async def save(self, catalog: Catalog) -> None:
-        """Leaves alone, after what `catalog` lists, what it does not (as PostgreSQL does)."""
-        before = self.tx.state.catalogs.get(catalog.business.id, catalog)
-        self._store(catalog, before, used=None)
+        await FakeSetup(self.tx).save(catalog)
 
     async def count_appointments(self, business_id: UUID) -> int:
         return sum(a.business_id == business_id for a, _ in self.tx.state.appointments.values())
@@ -30,36 +29,33 @@ class FakeReplaceCatalog(FakeCatalog):
         state.appointments = {k: v for k, v in state.appointments.items()
                               if v[0].business_id != business_id}
 
-    async def unlist(self, catalog: Catalog) -> tuple[str, ...]:
-        business_id = catalog.business.id
-        booked = [a for a, _ in self.tx.state.appointments.values()
-                  if a.business_id == business_id]
-        used = {i for a in booked for i in (a.staff_id, a.service_id, a.location_id)}
-        kept = self._store(catalog, self.tx.state.catalogs[business_id], used)
-        return tuple(item.name for group in kept for item in group)
-
-    def _store(
-        self, catalog: Catalog, before: Catalog, used: set[UUID] | None
-    ) -> tuple[tuple[Staff, ...], tuple[Service, ...], tuple[Location, ...]]:
-        """`catalog` followed by what `before` had and it does not list (of that, only what
-        `used` names, unless None); what was added after it is returned."""
-        staff = _kept(before.staff, catalog.staff, used)
-        services = _kept(before.services, catalog.services, used)
-        places = _kept(before.business.locations, catalog.business.locations, used)
+    async def archive_unlisted(self, catalog: Catalog, at: datetime) -> tuple[str, ...]:
         business = catalog.business
+        stored = self.tx.state.catalogs[business.id]
+        shelf = stored.archived
+        places = _unlisted(stored.business.locations, business.locations)
+        staff = _unlisted(stored.staff, catalog.staff)
+        services = _unlisted(stored.services, catalog.services)
         self.tx.state.catalogs[business.id] = Catalog(
-            replace(business, locations=business.locations + places),
-            catalog.staff + staff, catalog.services + services,
-        )
-        return staff, services, places
+            replace(stored.business, locations=_listed(stored.business.locations, places)),
+            _listed(stored.staff, staff), _listed(stored.services, services),
+            Archived(shelf.locations + places, shelf.staff + staff, shelf.services + services))
+        return tuple(item.name for group in (sorted(staff, key=_name),
+                                             sorted(services, key=_name),
+                                             sorted(places, key=_name)) for item in group)
 
 
-def _kept(
-    old: tuple[Named, ...], new: tuple[Named, ...], used: set[UUID] | None
-) -> tuple[Named, ...]:
-    listed = {item.id for item in new}
-    return tuple(item for item in old
-                 if item.id not in listed and (used is None or item.id in used))
+def _name(item: Named) -> str:
+    return item.name
+
+
+def _unlisted(offered: tuple[Named, ...], listed: tuple[Named, ...]) -> tuple[Named, ...]:
+    ids = {item.id for item in listed}
+    return tuple(item for item in offered if item.id not in ids)
+
+
+def _listed(offered: tuple[Named, ...], gone: tuple[Named, ...]) -> tuple[Named, ...]:
+    return tuple(item for item in offered if item not in gone)
 
 
 class FakeReplaceUnitOfWork(FakeUnitOfWork):

@@ -84,7 +84,7 @@ async def _finish(request: web.Request, admin: session.AdminSession,
     try:
         done = await replace_catalog(
             ReplaceCatalog(steps.catalog(draft), discard_bookings=served == DEMO),
-            CatalogReplaceUnitOfWork(make_session_factory(request.app[ENGINE])))
+            CatalogReplaceUnitOfWork(make_session_factory(request.app[ENGINE])), session.now())
     except DomainError as error:
         return await _step(request, admin, "review", draft, {}, {"review": str(error)},
                            status=409)

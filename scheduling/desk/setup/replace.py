@@ -5,8 +5,8 @@ own business. Two cases, told apart by identity:
 
 - the catalog is the served business (same id, or same name): it is updated in place. Its
   locations, staff and services keep their ids when the new catalog names them (matched by id,
-  else by name), so appointments keep pointing at them; what the catalog no longer lists is
-  taken out, except what appointments still refer to, which stays and is reported.
+  else by name, archived ones too: listing one again offers it again), so appointments keep
+  pointing at them; what the catalog no longer lists is archived, never deleted.
 - it is another business: the served one is deleted with all its rows and the new one saved.
   A business with appointments is not deleted unless the command says `discard_bookings`
   (the demo's test bookings, say): bookings are not lost as a side effect.
@@ -15,6 +15,7 @@ own business. Two cases, told apart by identity:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
@@ -39,32 +40,38 @@ class BusinessHasBookings(PolicyViolation):
 
 @dataclass(frozen=True, slots=True)
 class ReplaceCatalog:
+    """`dry_run`: check and report everything, write nothing."""
+
     catalog: Catalog
     discard_bookings: bool = False
+    dry_run: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Replaced:
     """`catalog` as saved (with the ids it adopted); `removed` the business deleted, if any;
-    `kept` names what the catalog no longer lists but appointments still refer to."""
+    `archived` names what the catalog no longer lists."""
 
     catalog: Catalog
     removed: UUID | None = None
-    kept: tuple[str, ...] = ()
+    archived: tuple[str, ...] = ()
 
     @property
     def updated_in_place(self) -> bool:
         return self.removed is None
 
 
-async def replace_catalog(command: ReplaceCatalog, uow: CatalogReplaceUnitOfWork) -> Replaced:
+async def replace_catalog(
+    command: ReplaceCatalog, uow: CatalogReplaceUnitOfWork, now: datetime
+) -> Replaced:
     async with uow:
         served = await _served(uow)
         if served is not None and is_same_business(served, command.catalog):
-            result = await _update(uow, adopt_ids(command.catalog, served))
+            result = await _update(uow, adopt_ids(command.catalog, served), now)
         else:
             result = await _swap(uow, command, served)
-        await uow.commit()
+        if not command.dry_run:
+            await uow.commit()
     return result
 
 
@@ -73,10 +80,9 @@ async def _served(uow: CatalogReplaceUnitOfWork) -> Catalog | None:
     return await uow.catalog.get(ids[0]) if ids else None
 
 
-async def _update(uow: CatalogReplaceUnitOfWork, catalog: Catalog) -> Replaced:
+async def _update(uow: CatalogReplaceUnitOfWork, catalog: Catalog, now: datetime) -> Replaced:
     await uow.catalog.save(catalog)
-    kept = await uow.catalog.unlist(catalog)
-    return Replaced(catalog, kept=kept)
+    return Replaced(catalog, archived=await uow.catalog.archive_unlisted(catalog, now))
 
 
 async def _swap(
@@ -101,10 +107,11 @@ def is_same_business(served: Catalog, new: Catalog) -> bool:
 
 def adopt_ids(new: Catalog, served: Catalog) -> Catalog:
     """`new` with the served business's ids wherever it names the same thing (by id, else by
-    name), references between its parts followed."""
-    places = _id_map(new.business.locations, served.business.locations)
-    people = _id_map(new.staff, served.staff)
-    offers = _id_map(new.services, served.services)
+    name; offered or archived), references between its parts followed."""
+    shelf = served.archived
+    places = _id_map(new.business.locations, served.business.locations + shelf.locations)
+    people = _id_map(new.staff, served.staff + shelf.staff)
+    offers = _id_map(new.services, served.services + shelf.services)
     business = replace(
         new.business, id=served.business.id,
         locations=tuple(replace(loc, id=places[loc.id]) for loc in new.business.locations),
@@ -123,9 +130,13 @@ def adopt_ids(new: Catalog, served: Catalog) -> Catalog:
 
 
 def _id_map(new: tuple[Named, ...], old: tuple[Named, ...]) -> dict[UUID, UUID]:
+    """An offered entry's id wins over an archived one's of the same name (it comes first)."""
     known = {item.id for item in old}
     claimed = {item.id for item in new} & known
-    by_name = {normalise(item.name): item.id for item in old if item.id not in claimed}
+    by_name: dict[str, UUID] = {}
+    for item in old:
+        if item.id not in claimed:
+            by_name.setdefault(normalise(item.name), item.id)
     return {
         item.id: item.id if item.id in known else by_name.get(normalise(item.name), item.id)
         for item in new
