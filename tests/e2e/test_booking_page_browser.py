@@ -54,8 +54,15 @@ async def _tab_to(page: Page, wanted: str, most: int = 60) -> None:
 
 async def _press(page: Page, wanted: str) -> None:
     await _tab_to(page, wanted)
-    await page.keyboard.press("Enter")
-    await page.wait_for_load_state()
+    await _enter(page)
+
+
+async def _enter(page: Page) -> None:
+    """Press Enter and wait for the page it submits to: a key press, unlike a click, does not
+    wait for the navigation it starts, and axe-core injected meanwhile would be lost with the
+    old page."""
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
 
 
 async def _type(page: Page, label: str, value: str) -> None:
@@ -117,8 +124,7 @@ async def test_booking_by_keyboard_alone_at_375_px(
     await _press(page, "Send my code")
     assert await _step(page, "code", 375) == "Enter your code"
     await _type(page, "Code", await sent_code(gateway, session_factory, "+12125550177"))
-    await page.keyboard.press("Enter")
-    await page.wait_for_load_state()
+    await _enter(page)
     assert await _step(page, "confirm", 375) == "Confirm your booking"
     assert "A $30 deposit is due" in await page.locator("main").inner_text()
     await _press(page, "Confirm booking")
