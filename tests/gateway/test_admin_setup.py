@@ -82,7 +82,8 @@ async def test_wizard_replaces_the_demo(gateway: Client,
     review = await (await gateway.get("/admin/setup/review", cookies=cookies)).text()
     assert "Back class (60 min, 8 seats)" in review and "Ines, Tomas" in review
     status, _, where = await _post(gateway, "review", cookies, {})
-    assert status == 303 and where is not None and where.startswith("/admin")
+    assert status == 303 and where is not None
+    assert where.startswith("/admin/catalog?notice=Fjord%20Physio%20is%20set%20up")
     await _check_served(gateway, session_factory)
 
 

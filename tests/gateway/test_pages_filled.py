@@ -32,7 +32,7 @@ PAGE_MARKS = {
     "/admin/calendars": ("calendar",), "/admin/conversations": ("conversation",),
     "/admin/appointments": ("appointment",), "/admin/waitlist": ("waitlist",),
     "/admin/analytics": ("booked_day",), "/admin/bot": (), "/admin/login": (),
-    "/admin/setup": (),
+    "/admin/setup": (), "/admin/catalog": ("Ana",),
 }
 LISTING_MARKS = {
     "/api/v1/appointments": ("appointment_id",), "/api/v1/waitlist": ("waitlist_id",),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -88,7 +89,8 @@ async def _finish(request: web.Request, admin: session.AdminSession,
     except DomainError as error:
         return await _step(request, admin, "review", draft, {}, {"review": str(error)},
                            status=409)
-    response = web.HTTPSeeOther("/admin")
+    welcome = f"{done.catalog.business.name} is set up: chat, /book and the API serve it now."
+    response = web.HTTPSeeOther("/admin/catalog?notice=" + quote(welcome))
     setup_draft.drop(response)
     raise response
 

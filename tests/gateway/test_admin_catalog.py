@@ -1,0 +1,153 @@
+"""The catalog screens on the demo salon, through their forms: every link on the overview
+followed and every form saved, bad input answered beside its field, archiving, and a change
+that strands a booked appointment listing it for "notify and offer new times"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduling.persistence.booking_tables import AppointmentRow
+from tests.gateway.admin_login import login_as
+from tests.gateway.conftest import API_KEY
+from tests.gateway.html_forms import Form, Page
+
+pytestmark = pytest.mark.db
+Client = TestClient[Any, Any]
+
+
+async def _page(client: Client, path: str, cookies: dict[str, str]) -> Page:
+    response = await client.get(path, cookies=cookies)
+    body = await response.text()
+    assert response.status == 200, (path, body[-1500:])
+    return Page.of(body)
+
+
+def _save_form(page: Page) -> Form:
+    return page.form_with("Save")[0]
+
+
+async def _submit(client: Client, form: Form, cookies: dict[str, str],
+                  **typed: Any) -> tuple[int, str, str | None]:
+    body = {**form.fields, **typed}
+    pairs = [(k, item) for k, v in body.items() for item in (v if isinstance(v, list) else [v])]
+    response = await client.post(form.action, data=pairs, cookies=cookies,
+                                 allow_redirects=False)
+    return response.status, await response.text(), response.headers.get("Location")
+
+
+async def test_every_screen_opens_and_saves_as_it_is(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    cookies = await login_as(session_factory, "owner@example.com")
+    overview = await _page(gateway, "/admin/catalog", cookies)
+    edits = [a.href for a in overview.links if a.href.startswith("/admin/catalog/")]
+    assert len(edits) == 3 + 1 + 5 + 3  # add links, the location, services, staff
+    for path in edits:
+        page = await _page(gateway, path, cookies)
+        if path.endswith("/new"):
+            continue
+        status, body, where = await _submit(gateway, _save_form(page), cookies)
+        assert status == 303 and where is not None, (path, body[-2000:])
+        assert where.startswith("/admin/catalog?notice=Saved")
+    setup = await _page(gateway, "/admin/setup", cookies)
+    assert setup.forms
+
+
+async def test_bad_input_is_answered_beside_the_field(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    cookies = await login_as(session_factory, "owner@example.com")
+    overview = await _page(gateway, "/admin/catalog", cookies)
+    location = next(a.href for a in overview.links if "/locations/" in a.href
+                    and not a.href.endswith("/new"))
+    form = _save_form(await _page(gateway, location, cookies))
+    for typed, words in (({"hours_mon": "22:00-02:00"}, "each ends by midnight"),
+                         ({"hours_tue": "09:00-13:00, 12:00-14:00"}, "overlaps"),
+                         ({"time_zone": "Mars/Olympus"}, "Choose a time zone"),
+                         ({"name": ""}, "Enter the name")):
+        status, body, _ = await _submit(gateway, form, cookies, **typed)
+        assert status == 422 and words in body, (typed, body[-2500:])
+        assert 'class="error' in body
+    service = _save_form(await _page(gateway, "/admin/catalog/services/new", cookies))
+    status, body, _ = await _submit(gateway, service, cookies, name="Scalp care",
+                                    duration="-30", price="20", deposit="50",
+                                    required_skills="cut")
+    assert status == 422 and "whole number from 1 to 720" in body
+    assert "deposit cannot be more than the price" in body
+    status, body, _ = await _submit(gateway, service, cookies, name="Beard",
+                                    required_skills="cut")
+    assert status == 422 and "&#39;Beard&#39; already names &#39;Beard trim&#39;" in body
+    staff = _save_form(await _page(gateway, "/admin/catalog/staff/new", cookies))
+    status, body, _ = await _submit(gateway, staff, cookies, name="Lea",
+                                    breaks_mon="12:00-13:00, 12:30-13:30",
+                                    time_off="2026-13-40 whenever",
+                                    overrides="tomorrow off")
+    assert status == 422 and 'id="time_off-error">Line 1: write it like 2026-12-20' in body
+    assert 'id="overrides-error">Line 1: write it like 2026-12-24' in body
+    status, body, _ = await _submit(gateway, staff, cookies, name="Lea",
+                                    breaks_mon="12:00-13:00, 12:30-13:30")
+    assert status == 422 and "Mon 12:00-13:00 overlaps 12:30-13:30</p>" in body
+    missing = await gateway.get("/admin/catalog/services/" + "0" * 8, cookies=cookies)
+    assert missing.status == 404
+    forged = await gateway.post(location, data={**form.fields, "csrf": "x"}, cookies=cookies)
+    assert forged.status == 403
+
+
+async def test_create_archive_and_rebook_what_a_change_strands(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    cookies = await login_as(session_factory, "owner@example.com")
+    service = _save_form(await _page(gateway, "/admin/catalog/services/new", cookies))
+    status, body, _ = await _submit(gateway, service, cookies, name="Scalp care",
+                                    duration="40", price="50", deposit="10",
+                                    required_skills="cut", capacity="1")
+    assert status == 303, body[-2000:]
+    listed = await (await gateway.get("/api/v1/services")).json()
+    scalp = next(s for s in listed["items"] if s["name"] == "Scalp care")
+
+    booked = await _book(gateway, scalp["id"])
+    staff_path = f"/admin/catalog/staff/{booked['staff_id']}"
+    form = _save_form(await _page(gateway, staff_path, cookies))
+    zone_day = booked["start"][:10]
+    status, body, _ = await _submit(gateway, form, cookies,
+                                    time_off=f"{zone_day} blocked for a training")
+    assert status == 200 and "Notify and offer new times" in body, body[-2000:]
+    rebook = Page.of(body).form_with("Notify and offer new times")[0]
+    assert rebook.fields["appointment_id"] == booked["id"]
+    status, _, where = await _submit(gateway, rebook, cookies)
+    assert status == 303 and where is not None and "Cancelled%201" in where
+    async with session_factory() as session:
+        state = await session.scalar(select(AppointmentRow.status).where(
+            AppointmentRow.id == booked["id"]))
+    assert state == "cancelled"
+
+    archive = Page.of(await (await gateway.get(f"/admin/catalog/services/{scalp['id']}",
+                                               cookies=cookies)).text())
+    form, button = archive.form_with("Archive Scalp care")
+    status, _, where = await _submit(gateway, form, cookies)
+    assert status == 303
+    listed = await (await gateway.get("/api/v1/services")).json()
+    assert "Scalp care" not in {s["name"] for s in listed["items"]}
+    gone = await gateway.get(f"/admin/catalog/services/{scalp['id']}", cookies=cookies)
+    assert gone.status == 404
+
+
+async def _book(client: Client, service_id: str) -> dict[str, Any]:
+    start = datetime.now(UTC) + timedelta(days=3)
+    slots = await (await client.get("/api/v1/availability", params={
+        "service_id": service_id, "start": start.isoformat(),
+        "end": (start + timedelta(days=7)).isoformat()})).json()
+    first = slots["items"][0]
+    made = await client.post("/api/v1/appointments", headers={
+        "Idempotency-Key": "catalog-test", "X-API-Key": API_KEY}, json={
+        "service_id": service_id, "start": first["start"],
+        "customer": {"name": "Noor Haddad", "phone": "+15550003001"}})
+    assert made.status == 201, await made.text()
+    appointment: dict[str, Any] = (await made.json())["appointment"]
+    return appointment
