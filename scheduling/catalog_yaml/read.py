@@ -1,0 +1,260 @@
+"""YAML text -> `Catalog`, or a `CatalogFileError` listing every problem by line and field.
+
+Locations are referred to by name; an entity without an `id` gets one derived from its name
+(and its business's), so importing the same file twice updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import NAMESPACE_URL, UUID, uuid5
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from scheduling.catalog import (
+    Business,
+    BusinessPolicies,
+    CancellationPolicy,
+    Catalog,
+    Contact,
+    Location,
+    LocationType,
+    Service,
+    Staff,
+    normalise,
+    zone,
+)
+from scheduling.catalog_yaml import keys
+from scheduling.catalog_yaml.nodes import CatalogFileError, Field, Fields, Problem
+from scheduling.catalog_yaml.values import (
+    parse_count,
+    parse_day,
+    parse_duration,
+    parse_id,
+    parse_moment,
+    parse_money,
+    parse_spans,
+    zone_name,
+)
+from scheduling.desk.setup.checks import no_overlaps
+from scheduling.errors import InvalidRequest
+from scheduling.hours import WEEKDAYS, Closure, DateOverride, TimeOff, TimeSpan, WeeklyHours
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://booking-assistant.local/catalog/")
+T = TypeVar("T")
+
+
+def derived_id(kind: str, name: str, parent: UUID = NAMESPACE) -> UUID:
+    """The id an entry without one gets: the same name, the same id, on every import."""
+    return uuid5(parent, f"{kind}/{normalise(name)}")
+
+
+def read_catalog(text: str) -> Catalog:
+    problems: list[Problem] = []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise CatalogFileError([Problem(line, "", f"not valid YAML: {error.problem}")]) from error
+    if node is None:
+        raise CatalogFileError([Problem(1, "", "the file is empty")])
+    catalog = _Reader(Field(node, "", problems)).catalog()
+    if problems or catalog is None:
+        raise CatalogFileError(problems)
+    return catalog
+
+
+def _built(
+    place: Field, before: int, make: Callable[..., T], values: dict[str, Any]
+) -> T | None:
+    """`make(**values)`, its refusal recorded at `place`; None, and not tried, when a part of
+    it was refused already (problems past `before`): one mistake, one message."""
+    if len(place.problems) > before:
+        return None
+    try:
+        return make(**values)
+    except InvalidRequest as error:
+        place.refused(error)
+        return None
+
+
+class _Reader:
+    def __init__(self, root: Field) -> None:
+        self.root = root
+        self.zone = ZoneInfo("UTC")
+        self.business_id = NAMESPACE
+        self.places: dict[str, UUID] = {}
+
+    def catalog(self) -> Catalog | None:
+        top = self.root.mapping(keys.TOP, required=("business", "locations"))
+        about = top.get("business")
+        head = about.mapping(keys.BUSINESS, required=("name", "time_zone")) if about else None
+        if head is not None:
+            self._identify(head)
+        locations = self._each(top, "locations", self._location)
+        staff = self._each(top, "staff", self._staff)
+        services = self._each(top, "services", self._service)
+        if about is None or head is None or not locations:
+            return None
+        business = _built(about, 0, self._business, dict(head=head, locations=tuple(locations)))
+        return None if business is None else Catalog(business, tuple(staff), tuple(services))
+
+    def _identify(self, head: Fields) -> None:
+        name = head.parse("name", str, "")
+        self.zone = head.parse("time_zone", zone, self.zone)
+        self.business_id = head.parse("id", parse_id, derived_id("business", name))
+
+    def _each(self, top: Fields, key: str, read: Callable[[Field], T | None]) -> list[T]:
+        read_all = [read(place) for place in top.each(key)]
+        return [value for value in read_all if value is not None]
+
+    def _id(self, fields: Fields, kind: str, name: str) -> UUID:
+        return fields.parse("id", parse_id, derived_id(kind, name, self.business_id))
+
+    def _business(self, *, head: Fields, locations: tuple[Location, ...]) -> Business:
+        return Business(
+            id=self.business_id, name=head.parse("name", str, ""),
+            time_zone=str(self.zone), locations=locations,
+            contact=self._contact(head.get("contact")), policies=self._policies(head),
+        )
+
+    def _contact(self, place: Field | None) -> Contact:
+        if place is None:
+            return Contact()
+        fields = place.mapping(keys.CONTACT)
+        return Contact(*(fields.parse(key, str, None) for key in keys.CONTACT))
+
+    def _policies(self, head: Fields) -> BusinessPolicies:
+        return BusinessPolicies(
+            cancellation=self._cancellation(head.get("cancellation")) or CancellationPolicy(),
+            currency=head.parse("currency", str, "USD"),
+            no_show_fee=head.parse("no_show_fee", parse_money, Decimal(0)),
+        )
+
+    def _cancellation(self, place: Field | None) -> CancellationPolicy | None:
+        if place is None:
+            return None
+        fields = place.mapping(keys.CANCELLATION)
+        hours = fields.parse("free_before", parse_duration, timedelta(hours=24))
+        if hours % timedelta(hours=1):
+            (fields.get("free_before") or place).fail("must be whole hours, like \"24h\"")
+        return _built(place, len(place.problems), CancellationPolicy, dict(
+            free_cancellation_hours=hours // timedelta(hours=1),
+            late_cancel_fee=fields.parse("late_fee", parse_money, Decimal(0))))
+
+    def _location(self, place: Field) -> Location | None:
+        before = len(place.problems)
+        fields = place.mapping(keys.LOCATION, required=("name", "hours"))
+        name = fields.parse("name", str, "")
+        location_id = self._id(fields, "location", name)
+        if name in self.places:
+            place.fail(f"a second location named {name!r}")
+        self.places[name] = location_id
+        return _built(place, before, Location, dict(
+            id=location_id, name=name,
+            time_zone=fields.parse("time_zone", zone_name, str(self.zone)),
+            opening_hours=self._week(fields.get("hours")), address=fields.parse("address", str, ""),
+            closures=tuple(filter(None, map(self._closure, fields.each("closures")))),
+        ))
+
+    def _closure(self, place: Field) -> Closure | None:
+        fields = place.mapping(keys.CLOSURE, required=("from",))
+        first = fields.parse("from", parse_day, None)
+        if first is None:
+            return None
+        return _built(place, len(place.problems), Closure, dict(
+            first_day=first, last_day=fields.parse("to", parse_day, first),
+            reason=fields.parse("reason", str, "")))
+
+    def _week(self, place: Field | None) -> WeeklyHours:
+        if place is None:
+            return WeeklyHours()
+        fields = place.mapping(WEEKDAYS)
+        return WeeklyHours(tuple(self._day(fields.get(day), index)
+                                 for index, day in enumerate(WEEKDAYS)))
+
+    def _day(self, place: Field | None, weekday: int) -> tuple[TimeSpan, ...]:
+        """One weekday's spans, refused when two of them overlap (a typo, not a meaning)."""
+        if place is None:
+            return ()
+        parts = [item.parse(parse_spans) for item in place.items()]
+        spans = tuple(span for found in parts if found for span in found)
+        alone = tuple(spans if day == weekday else () for day in range(len(WEEKDAYS)))
+        try:
+            no_overlaps(WeeklyHours(alone), place.path)
+        except InvalidRequest as error:
+            place.fail(str(error).removeprefix(f"{place.path}: "))
+        return spans
+
+    def _where(self, fields: Fields, key: str) -> frozenset[UUID]:
+        names = fields.texts(key)
+        unknown = [name for name in names if name not in self.places]
+        if unknown:
+            (fields.get(key) or fields.owner).fail(
+                f"no location named {', '.join(map(repr, unknown))}")
+        return frozenset(self.places[name] for name in names if name in self.places)
+
+    def _staff(self, place: Field) -> Staff | None:
+        before = len(place.problems)
+        fields = place.mapping(keys.STAFF, required=("name", "hours"))
+        name = fields.parse("name", str, "")
+        everywhere = frozenset(self.places.values())
+        return _built(place, before, Staff, dict(
+            id=self._id(fields, "staff", name), name=name,
+            location_ids=self._where(fields, "locations") or everywhere,
+            weekly_hours=self._week(fields.get("hours")), breaks=self._week(fields.get("breaks")),
+            time_off=tuple(filter(None, map(self._time_off, fields.each("time_off")))),
+            overrides=tuple(filter(None, map(self._override, fields.each("overrides")))),
+            skills=frozenset(fields.texts("skills")),
+            languages=frozenset(fields.texts("languages") or ["en"]),
+            max_bookings_per_day=fields.parse("max_bookings_per_day", parse_count, None),
+            google_calendar_id=fields.parse("google_calendar_id", str, None),
+        ))
+
+    def _time_off(self, place: Field) -> TimeOff | None:
+        fields = place.mapping(keys.TIME_OFF, required=("from", "to"))
+        start = fields.parse("from", lambda text: parse_moment(text, self.zone), None)
+        end = fields.parse("to", lambda text: parse_moment(text, self.zone), None)
+        if start is None or end is None:
+            return None
+        return _built(place, len(place.problems), TimeOff, dict(
+            start=start, end=end, reason=fields.parse("reason", str, "")))
+
+    def _override(self, place: Field) -> DateOverride | None:
+        fields = place.mapping(keys.OVERRIDE, required=("day",))
+        day = fields.parse("day", parse_day, None)
+        spans = fields.parse("hours", parse_spans, None) or ()
+        return None if day is None else DateOverride(day, spans)
+
+    def _service(self, place: Field) -> Service | None:
+        before = len(place.problems)
+        fields = place.mapping(keys.SERVICE, required=("name", "duration", "price"))
+        name = fields.parse("name", str, "")
+        minutes = self._minutes(fields)
+        return _built(place, before, Service, dict(
+            id=self._id(fields, "service", name), name=name,
+            duration=minutes("duration", timedelta(0)),
+            price=fields.parse("price", parse_money, Decimal(0)),
+            category=fields.parse("category", str, ""), aliases=tuple(fields.texts("aliases")),
+            buffer_before=minutes("buffer_before", timedelta(0)),
+            buffer_after=minutes("buffer_after", timedelta(0)),
+            slot_interval=minutes("slot_interval", timedelta(minutes=15)),
+            capacity=fields.parse("capacity", parse_count, 1),
+            required_skills=frozenset(fields.texts("skills")),
+            location_type=fields.parse("location_type", LocationType, LocationType.IN_PERSON),
+            location_ids=self._where(fields, "locations"),
+            min_notice=minutes("min_notice", timedelta(hours=1)),
+            max_advance_days=fields.parse("max_advance_days", parse_count, 60),
+            deposit=fields.parse("deposit", parse_money, Decimal(0)),
+            cancellation=self._cancellation(fields.get("cancellation")),
+            min_participants=fields.parse("min_participants", parse_count, 1),
+            max_participants=fields.parse("max_participants", parse_count, 1),
+        ))
+
+    def _minutes(self, fields: Fields) -> Callable[[str, timedelta], timedelta]:
+        return lambda key, default: fields.parse(key, parse_duration, default)
