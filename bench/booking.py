@@ -4,7 +4,8 @@ Starts an embedded PostgreSQL (unless BENCH_DATABASE_URL names a server), create
 database, migrates, seeds one business with 64 staff, and times with 16 and 64 concurrent
 clients: bookings on disjoint slots (each client its own staff member), attempts on contended
 slots (everyone on the same twelve starts), and a bare single-row INSERT transaction on the same
-database as the ceiling. Prints rates and the booking/ceiling ratio, then drops the database.
+database as the ceiling. Prints rates and the booking/ceiling ratio, and this process's CPU an
+insert and a booking (steadier than the rates on a busy machine), then drops the database.
 Each phase stops starting jobs after BENCH_PHASE_SECONDS (20 s) and the engine is disposed
 whatever happens, so a slow build cannot run for long or leave connections open.
 """
@@ -66,11 +67,16 @@ async def seed(engine: AsyncEngine, shop: Catalog, customers: int) -> list[uuid.
     return ids
 
 
-async def rate(clients: int, jobs: list[Callable[[], Awaitable[bool]]]) -> tuple[float, int]:
+async def rate(
+    clients: int, jobs: list[Callable[[], Awaitable[bool]]]
+) -> tuple[float, int, float]:
     """Run `jobs` on `clients` workers for at most `PHASE_SECONDS`; (completed per second, how
-    many returned True). Jobs not started by then are dropped, so a slow build stays bounded."""
+    many returned True, this process's CPU seconds per completed job). Jobs not started by then
+    are dropped, so a slow build stays bounded. The CPU figure is the client's side alone: other
+    processes on the machine slow the rates down but barely change it."""
     queue = list(reversed(jobs))
     wins = done = 0
+    cpu = time.process_time()
     started = time.perf_counter()
     deadline = started + PHASE_SECONDS
 
@@ -82,7 +88,7 @@ async def rate(clients: int, jobs: list[Callable[[], Awaitable[bool]]]) -> tuple
             done += 1
 
     await asyncio.gather(*(worker() for _ in range(clients)))
-    return done / (time.perf_counter() - started), wins
+    return done / (time.perf_counter() - started), wins, (time.process_time() - cpu) / done
 
 
 def booking(uow: BookingUnitOfWork, shop: Catalog, staff: int, start: datetime,
@@ -122,20 +128,23 @@ async def _measure(engine: AsyncEngine) -> None:
     uow_of = lambda: BookingUnitOfWork(make_session_factory(engine))  # noqa: E731
     day = 0
     for clients in (16, 64):
-        ceiling, _ = await rate(clients, [insert_row(engine) for _ in range(PER_RUN * 2)])
+        inserts = [insert_row(engine) for _ in range(PER_RUN * 2)]
+        ceiling, _, insert_cpu = await rate(clients, inserts)
         day += 1
         base = FIRST + timedelta(days=day)
         disjoint = [booking(uow_of(), shop, i % clients, base + (i // clients) * timedelta(
             minutes=35), customers[i % len(customers)]) for i in range(PER_RUN)]
-        free, _ = await rate(clients, disjoint)
+        free, _, booking_cpu = await rate(clients, disjoint)
         day += 1
         base = FIRST + timedelta(days=day)
         contended = [booking(uow_of(), shop, i % 2, base + timedelta(minutes=5 * (i % 12)),
                              customers[i % len(customers)]) for i in range(PER_RUN // 2)]
-        fought, won = await rate(clients, contended)
+        fought, won, _ = await rate(clients, contended)
         print(f"{clients:>2} clients: ceiling {ceiling:7.0f} inserts/s | disjoint {free:6.0f}"
               f" bookings/s ({free / ceiling:.1%} of ceiling) | contended {fought:6.0f}"
-              f" attempts/s, {won} booked ({fought / ceiling:.1%})")
+              f" attempts/s, {won} booked ({fought / ceiling:.1%}) | client CPU"
+              f" {insert_cpu * 1e3:.2f} ms an insert, {booking_cpu * 1e3:.2f} ms a booking"
+              f" ({insert_cpu / booking_cpu:.1%})")
 
 
 def main() -> None:
