@@ -24,8 +24,8 @@ from scheduling.catalog import Catalog
 from scheduling.desk import customers
 from scheduling.errors import SlotUnavailable
 
-RESET = ["service", "staff", "language", "when", "when_start", "when_end", "suggestions",
-         "slot_choice", "booking_confirmed"]
+RESET = ["service", "staff", "location", "language", "when", "when_start", "when_end",
+         "suggestions", "slot_choice", "booking_confirmed"]
 
 
 class ActionBook(GuardedAction):
@@ -56,7 +56,7 @@ class ActionBook(GuardedAction):
                     ) -> list[EventType]:
         choice = Offer.from_slot(tracker.get_slot("slot_choice"))
         slot = SlotChoice(catalog.business.id, UUID(tracker.get_slot("service")),
-                          choice.start, choice.staff_id)
+                          choice.start, choice.staff_id, choice.location_id)
         key = f"{tracker.sender_id}:{slot.service_id}:{choice.start.isoformat()}:{choice.staff_id}"
         channel = Channel(parsing.channel_of(tracker.sender_id))
         cmd = BookAppointment(slot, None, key, channel=channel, contact=_contact(tracker))
@@ -134,8 +134,8 @@ def _proved(who: customers.Proof, customer_id: UUID | None) -> list[EventType]:
 def _race_lost(dispatcher: CollectingDispatcher, lost: SlotUnavailable,
                catalog: Catalog) -> list[EventType]:
     """Someone took the time between offer and "yes": apologise, offer what is nearest."""
-    offers = [Offer(slot.start, slot.staff_ids[0]) for slot in lost.alternatives
-              if slot.staff_ids]
+    offers = [Offer(slot.start, slot.staff_ids[0], location_id=slot.location_id)
+              for slot in lost.alternatives if slot.staff_ids]
     if not offers:
         dispatcher.utter_message(text="I'm sorry, that time was just taken and I have nothing "
                                       "close to it. Tell me another day, or say waitlist.")

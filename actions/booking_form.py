@@ -14,9 +14,11 @@ from actions import parsing, speech
 from actions.boundary import GuardedAction
 from actions.forms import FREE_TEXT, NEW_TIME_CLEARS, BaseForm, Slots, Turn
 from actions.offer_value import Offer
+from actions.places import choices
 from actions.runtime import now, runtime
 from actions.zones import zones_of
-from scheduling import formats
+from scheduling import formats, locations
+from scheduling.catalog import Catalog
 
 CONTACT = ["customer_name", "phone", "email"]
 
@@ -42,10 +44,42 @@ class ValidateBookingForm(BaseForm):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """Staff is read whenever mentioned but never asked (anyone will do); a caller we
-        know is not asked for their details again; the waitlist needs no offer."""
+        """Staff is read whenever mentioned but never asked (anyone will do); the location
+        is asked only while it is open (`choices`); a caller we know is not asked for their
+        details again; the waitlist needs no offer."""
         contact = [] if tracker.get_slot("customer_id") else CONTACT
-        return ["service", "staff", "when", "slot_choice", *contact, "booking_confirmed"]
+        place = ["location"] if _place_open(tracker, await runtime.catalog()) else []
+        return ["service", "staff", *place, "when", "slot_choice", *contact,
+                "booking_confirmed"]
+
+    async def extract_location(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """A location named anywhere in a message; "either" (or "anywhere") as the answer to
+        the question leaves it to the earliest time."""
+        turn = Turn(tracker)
+        if not turn.carries_values() or turn.requested in FREE_TEXT:
+            return {}
+        found = locations.named_in(await runtime.catalog(), turn.text)
+        value = str(found.id) if found else None
+        if value is None and turn.answers("location"):
+            value = "any" if parsing.anywhere(turn.text) else "unknown"
+        return {} if value in (None, tracker.get_slot("location")) else {"location": value}
+
+    async def validate_location(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """Another place means other times; a place that does not do the service is said so."""
+        places = choices(tracker, await runtime.catalog())
+        if value == "any" or any(str(place.id) == value for place in places):
+            return {"location": value, **NEW_TIME_CLEARS}
+        if not places:  # no service yet: `choices` weighs the place once there is one
+            return {"location": value if value != "unknown" else None}
+        named = locations.names(places)
+        dispatcher.utter_message(text=f"Sorry, which location would you like: {named}?"
+                                 if value == "unknown" else
+                                 f"Sorry, we can't do that there; we can at {named}.")
+        return {"location": None}
 
     async def extract_service(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -189,6 +223,32 @@ class ActionAskService(GuardedAction):
         return []
 
 
+def _place_open(tracker: Tracker, catalog: Catalog) -> bool:
+    """Whether the location is a question: more than one could serve the booking, or no
+    service is known yet (so a place said along with the service is read with it)."""
+    if len(catalog.business.locations) < 2:
+        return False
+    service = tracker.get_slot("service")
+    return not service or service == "unknown" or len(choices(tracker, catalog)) > 1
+
+
+class ActionAskLocation(GuardedAction):
+    """"Main Street or Harbour?": only the locations that can do the service, with their
+    addresses, so the customer can tell them apart."""
+
+    def name(self) -> str:
+        return "action_ask_location"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        places = choices(tracker, await runtime.catalog())
+        where = "; ".join(f"{place.name}, {place.address}" for place in places)
+        dispatcher.utter_message(text=f"Which location would you like: "
+                                      f"{locations.names(places)}? ({where})")
+        return []
+
+
 class ActionAskBookingConfirmed(GuardedAction):
     """Read the booking back before it is made; after a "no", ask what to change."""
 
@@ -220,7 +280,8 @@ async def read_back(tracker: Tracker) -> str:
                 "Shall I add you? Please say yes or no.")
     offer = Offer.from_slot(choice)
     when = (await zones_of(tracker, catalog)).when(offer.start, now())
-    staff = catalog.staff_member(offer.staff_id).name
+    staff = catalog.staff_member(offer.staff_id).name + speech.at_location(catalog,
+                                                                           offer.location_id)
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
             f" {formats.money(service.price, currency)}, for {name}. Shall I book it? "
             "Please say yes or no.")

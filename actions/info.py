@@ -15,9 +15,10 @@ from rasa_sdk.types import DomainDict
 from actions import parsing, speech
 from actions.boundary import GuardedAction
 from actions.forms import Turn
+from actions.places import place_of
 from actions.runtime import now, runtime
-from scheduling import formats
-from scheduling.catalog import Catalog, Service
+from scheduling import formats, locations
+from scheduling.catalog import Catalog, Location, Service
 from scheduling.desk.handoff import request_person
 from scheduling.hours import WeeklyHours
 
@@ -25,9 +26,9 @@ A_MONDAY = date(2024, 1, 1)
 """Any Monday: opening hours are wall-clock times, named with that week's days."""
 WALL = ZoneInfo("UTC")
 """Opening hours are written in UTC, which has no shifts, so a wall clock stays as it is."""
-FLOW_SLOTS = ["service", "staff", "language", "when", "when_start", "when_end", "suggestions",
-              "slot_choice", "booking_confirmed", "task", "appointment_id", "manage_confirmed",
-              "appointments", "otp_code", "verify_contact"]
+FLOW_SLOTS = ["service", "staff", "location", "language", "when", "when_start", "when_end",
+              "suggestions", "slot_choice", "booking_confirmed", "task", "appointment_id",
+              "manage_confirmed", "appointments", "otp_code", "verify_contact"]
 PREPARE = ("Please arrive five minutes early. Come with your hair as you usually wear it, "
            "and bring a photo if you have a style in mind.")
 
@@ -44,14 +45,18 @@ class ActionAnswerQuestion(GuardedAction):
         named = parsing.match_service(catalog, turn.text)
         current = tracker.get_slot("service")
         service = named or (catalog.service(UUID(current)) if current else None)
-        dispatcher.utter_message(text=answer(turn.intent, catalog, service, named is not None))
+        place = locations.named_in(catalog, turn.text) or place_of(tracker, catalog)
+        dispatcher.utter_message(text=answer(turn.intent, catalog, service, named is not None,
+                                             place))
         return []
 
 
-def answer(intent: str, catalog: Catalog, service: Service | None, named: bool = False) -> str:
+def answer(intent: str, catalog: Catalog, service: Service | None, named: bool = False,
+           location: Location | None = None) -> str:
     """One intent, one answer; questions about a service (named now, or being booked) answer
     for it, else cover them all. "Do you do X?" with X ours is a yes; otherwise the list says
-    what we do offer."""
+    what we do offer. Address and hours are the location's (named now, or being booked),
+    else every location's."""
     currency = catalog.business.policies.currency
     if intent == "ask_services" and service is not None and named:
         return f"Yes: {speech.service_line(service, currency)}. Would you like to book one?"
@@ -61,14 +66,26 @@ def answer(intent: str, catalog: Catalog, service: Service | None, named: bool =
         lines = "; ".join(speech.service_line(s, currency) for s in catalog.services)
         staff = ", ".join(s.name for s in catalog.staff)
         return f"We offer {lines}. Our team: {staff}."
-    location = catalog.business.locations[0]
-    if intent == "ask_address":
-        return f"We're at {location.address}."
-    if intent == "ask_hours":
-        return f"Our opening hours: {opening_hours(location.opening_hours)}."
+    if intent in ("ask_address", "ask_hours"):
+        return where_and_when(intent, catalog, location)
     if intent == "ask_policy":
         return policy_text(catalog)
     return PREPARE
+
+
+def where_and_when(intent: str, catalog: Catalog, location: Location | None) -> str:
+    """"We're at ..." for a business with one location; with several, each answer names its
+    location ("Harbour is at ..."), for the one asked about or for all of them."""
+    if len(catalog.business.locations) == 1:
+        only = catalog.business.locations[0]
+        if intent == "ask_address":
+            return f"We're at {only.address}."
+        return f"Our opening hours: {opening_hours(only.opening_hours)}."
+    places = (location,) if location else catalog.business.locations
+    if intent == "ask_address":
+        return " ".join(f"{place.name} is at {place.address}." for place in places)
+    return " ".join(f"{place.name} opening hours: {opening_hours(place.opening_hours)}."
+                    for place in places)
 
 
 def opening_hours(hours: WeeklyHours) -> str:

@@ -154,7 +154,8 @@ class ValidateManageForm(BaseForm):
             dispatcher.utter_message(text=refusal(error))
             return {"appointment_id": value, "manage_confirmed": False, "task": None}
         return {"appointment_id": value, "service": str(found.appointment.service_id),
-                "staff": str(found.appointment.staff_id)}
+                "staff": str(found.appointment.staff_id),
+                "location": str(found.appointment.location_id)}
 
     async def extract_manage_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -2,8 +2,10 @@
 
 Offers travel between turns in the tracker (`suggestions`: the list on the table, `slot_choice`:
 the one picked), which holds only JSON. Every action reads and writes them through `Offer`, so
-the format ({"start": ISO 8601, "staff_id": UUID, "reason": text}) is written in one place and a
-malformed value is caught where it is read instead of deep inside a booking.
+the format ({"start": ISO 8601, "staff_id": UUID, "reason": text, "location_id": UUID}) is
+written in one place and a malformed value is caught where it is read instead of deep inside a
+booking. An offer saved before offers named their location reads with none (the booking then
+places it where the staff member works).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from scheduling.suggestions import Suggestion
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """A start time with the person who would serve it, and why the engine proposed it."""
+    """A start time with the person who would serve it, where, and why the engine proposed it."""
 
     start: datetime
     staff_id: UUID
     reason: str = ""
+    location_id: UUID | None = None
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None:
@@ -33,11 +36,13 @@ class Offer:
     def from_suggestion(cls, suggestion: Suggestion) -> Offer:
         """The engine's ranked suggestion, with the first reason it gave in words."""
         reason = next((r.text for r in suggestion.reasons if r.text), "")
-        return cls(suggestion.slot.start, suggestion.staff_id, reason)
+        return cls(suggestion.slot.start, suggestion.staff_id, reason,
+                   suggestion.slot.location_id)
 
     def to_slot(self) -> dict[str, str]:
-        return {"start": self.start.isoformat(), "staff_id": str(self.staff_id),
-                "reason": self.reason}
+        value = {"start": self.start.isoformat(), "staff_id": str(self.staff_id),
+                 "reason": self.reason}
+        return value | ({"location_id": str(self.location_id)} if self.location_id else {})
 
     @classmethod
     def from_slot(cls, value: Any) -> Offer:
@@ -48,9 +53,11 @@ class Offer:
         try:
             start = datetime.fromisoformat(value["start"])
             staff_id = UUID(value["staff_id"])
+            where = value.get("location_id")
+            location_id = UUID(where) if where else None
         except (KeyError, TypeError, AttributeError) as missing:
             raise ValueError(f"not an offer: {missing!r}") from missing
-        return cls(start, staff_id, str(value.get("reason") or ""))
+        return cls(start, staff_id, str(value.get("reason") or ""), location_id)
 
     @classmethod
     def parse(cls, value: Any) -> Offer | None:

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from actions import parsing, speech
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_from_slot, offers_to_slot
+from actions.places import place_of
 from actions.runtime import now, runtime
 from actions.zones import Zones, zones_of
 from scheduling.catalog import Catalog
@@ -21,16 +22,19 @@ from scheduling.desk.slots import SlotSearch, find_slots
 from scheduling.errors import DomainError
 
 
-def search_for(tracker: Tracker, business_id: UUID, service_id: UUID,
+def search_for(tracker: Tracker, catalog: Catalog, service_id: UUID,
                exclude: tuple[UUID, ...] = ()) -> SlotSearch:
-    """The search the conversation so far describes (day/time, staff, language, customer)."""
+    """The search the conversation so far describes (day/time, staff, location, language,
+    customer)."""
     when, start, end = (tracker.get_slot(n) for n in ("when", "when_start", "when_end"))
     staff, customer = tracker.get_slot("staff"), tracker.get_slot("customer_id")
+    place = place_of(tracker, catalog)
     begin = datetime.fromisoformat(start) if start else None
     return SlotSearch(
-        business_id, service_id,
+        catalog.business.id, service_id,
         preferred_start=begin, preferred_end=datetime.fromisoformat(end) if end else None,
         staff_id=UUID(staff) if staff and staff != "any" else None,
+        location_id=place.id if place else None,
         language=tracker.get_slot("language"),
         customer_id=UUID(customer) if customer else None,
         after=begin if when == "later" else None, before=begin if when == "earlier" else None,
@@ -100,7 +104,7 @@ class ActionAskSlotChoice(GuardedAction):
 
     async def _search(self, tracker: Tracker, catalog: Catalog) -> list[Offer]:
         service_id, exclude = self.service_and_exclusion(tracker)
-        search = search_for(tracker, catalog.business.id, service_id, exclude)
+        search = search_for(tracker, catalog, service_id, exclude)
         found = await find_slots(runtime.uow(), search, now())
         return [Offer.from_suggestion(suggestion) for suggestion in found]
 

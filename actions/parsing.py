@@ -28,6 +28,7 @@ ORDINALS = {
 LANGUAGES = {"spanish": "es", "espanol": "es", "hindi": "hi", "english": "en",
              "french": "fr", "german": "de", "portuguese": "pt", "mandarin": "zh"}
 ANYONE = re.compile(r"\b(any ?one|any ?body|whoever|no preference|doesn'?t matter|don'?t mind)\b")
+ANYWHERE = re.compile(r"\b(either|any ?where|whichever|both are fine|any location)\b")
 EARLIEST = re.compile(r"\b(earliest|soonest|asap|as soon as possible|first available|next free)\b")
 LATER = re.compile(r"\b(later|after that|afterwards)\b")
 EARLIER = re.compile(r"\b(earlier|before that|sooner)\b")
@@ -101,6 +102,11 @@ def match_staff(catalog: Catalog, text: str) -> StaffWish:
     if GENDER.search(said):
         return StaffWish(unsupported=True)
     return StaffWish(anyone=bool(ANYONE.search(said)))
+
+
+def anywhere(text: str) -> bool:
+    """"Either", "anywhere", "doesn't matter": no preference between places."""
+    return bool(ANYWHERE.search(normalise(text)) or ANYONE.search(normalise(text)))
 
 
 def wants_earliest(text: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from actions.offer_value import Offer
 from actions.zones import Zones
@@ -29,14 +30,23 @@ ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
 
 def offer_texts(offers: Sequence[Offer], catalog: Catalog, zones: Zones,
                 now: datetime) -> list[str]:
-    """Each offer in words: "Friday, November 27 at 9 AM with Ana (when you asked)"."""
+    """Each offer in words: "Friday, November 27 at 9 AM with Ana (when you asked)", and
+    "at Harbour" after the name when the business has more than one location."""
     names = {s.id: s.name for s in catalog.staff}
     texts = []
     for offer in offers:
         when = zones.when(offer.start, now)
         why = f" ({offer.reason})" if offer.reason else ""
-        texts.append(f"{when} with {names.get(offer.staff_id, 'our team')}{why}")
+        where = at_location(catalog, offer.location_id)
+        texts.append(f"{when} with {names.get(offer.staff_id, 'our team')}{where}{why}")
     return texts
+
+
+def at_location(catalog: Catalog, location_id: UUID | None) -> str:
+    """" at Harbour" when there is more than one place it could be; nothing otherwise."""
+    if location_id is None or len(catalog.business.locations) < 2:
+        return ""
+    return f" at {catalog.location(location_id).name}"
 
 
 def offer_lines(offers: Sequence[Offer], catalog: Catalog, zones: Zones,
@@ -61,12 +71,13 @@ def service_line(service: Service, currency: str) -> str:
 
 
 def appointment_text(appointment: Appointment, catalog: Catalog, now: datetime) -> str:
-    """"Men's cut with Ana tomorrow at 3 PM", in the zone the appointment was booked for (as
-    its confirmation and reminders say it)."""
+    """"Men's cut with Ana at Harbour tomorrow at 3 PM", in the zone the appointment was booked
+    for (as its confirmation and reminders say it), named when it is not the location's."""
     service = catalog.service(appointment.service_id).name
     staff = catalog.staff_member(appointment.staff_id).name
-    when = Zones.of(catalog, appointment.customer_time_zone).when(appointment.start, now)
-    return f"{service} with {staff} {when}"
+    location = catalog.location(appointment.location_id)
+    when = Zones.of(catalog, appointment.customer_time_zone, location).when(appointment.start, now)
+    return f"{service} with {staff}{at_location(catalog, location.id)} {when}"
 
 
 def reference(appointment: Appointment) -> str:

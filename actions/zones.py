@@ -1,7 +1,8 @@
 """Whose clock the conversation keeps: the customer's, when we know their time zone, else the
-business's. Times are said, and read from the customer's messages, in that one zone, and
-named when it reads differently from the business's ("3 PM (GMT)"), as the SMS and e-mails do,
-so a customer abroad never takes the shop's clock for theirs or theirs for the shop's."""
+clock of the location being booked (the business's while no one location is meant). Times are
+said, and read from the customer's messages, in that one zone, and named when it reads
+differently from the location's ("3 PM (GMT)"), as the SMS and e-mails do, so a customer
+abroad never takes the shop's clock for theirs or theirs for the shop's."""
 
 from __future__ import annotations
 
@@ -12,22 +13,26 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
+from actions.places import place_of
 from actions.runtime import runtime
 from scheduling import formats
-from scheduling.catalog import Catalog, zone
+from scheduling.catalog import Catalog, Location, zone
 
 
 @dataclass(frozen=True, slots=True)
 class Zones:
-    """The zone the customer reads times in (`customer`) and the business's own."""
+    """The zone the customer reads times in (`customer`) and the place's own (`business`:
+    the location's, or the business's)."""
 
     customer: ZoneInfo
     business: ZoneInfo
 
     @classmethod
-    def of(cls, catalog: Catalog, time_zone: str | None) -> Zones:
-        """`time_zone` is the customer's, when known; None keeps the business's clock."""
-        return cls(zone(time_zone) if time_zone else catalog.business.zone, catalog.business.zone)
+    def of(cls, catalog: Catalog, time_zone: str | None, location: Location | None = None
+           ) -> Zones:
+        """`time_zone` is the customer's, when known; None keeps the place's clock."""
+        home = location.zone if location else catalog.business.zone
+        return cls(zone(time_zone) if time_zone else home, home)
 
     def day(self, moment: datetime, now: datetime) -> str:
         """"Friday, March 12", or "today"/"tomorrow" when that near."""
@@ -40,7 +45,9 @@ class Zones:
 
 
 async def zones_of(tracker: Tracker, catalog: Catalog) -> Zones:
-    """The conversation's zones: a customer who proved who they are may have told us theirs."""
+    """The conversation's zones: a customer who proved who they are may have told us theirs;
+    the place is the location chosen, or the only one the service is had at."""
     known = tracker.get_slot("customer_id")
     time_zone = await runtime.customer_zone(UUID(known)) if known else None
-    return Zones.of(catalog, time_zone)
+    return Zones.of(catalog, time_zone, place_of(tracker, catalog))
+

@@ -28,14 +28,16 @@ EARLIEST = timedelta(days=14)
 @dataclass(frozen=True, slots=True)
 class SlotSearch:
     """`preferred_start` alone is an instant, with `preferred_end` a window, neither means
-    "earliest"; `after`/`before` bound the search ("something later"); `exclude` is an
-    appointment being moved, whose own time does not count as taken."""
+    "earliest"; `location_id` None searches every location; `after`/`before` bound the search
+    ("something later"); `exclude` is an appointment being moved, whose own time does not
+    count as taken."""
 
     business_id: UUID
     service_id: UUID
     preferred_start: datetime | None = None
     preferred_end: datetime | None = None
     staff_id: UUID | None = None
+    location_id: UUID | None = None
     language: str | None = None
     customer_id: UUID | None = None
     after: datetime | None = None
@@ -53,7 +55,8 @@ async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> 
             return []
         customer, history = await _customer(uow, search.customer_id)
         query = AvailabilityQuery(search.service_id, start, end, now,
-                                  staff_id=search.staff_id, language=search.language)
+                                  staff_id=search.staff_id, location_id=search.location_id,
+                                  language=search.language)
         taken = await occupancy(uow.appointments, catalog, query, search.exclude)
     request = SuggestionRequest(query, search.preferred_start, search.preferred_end,
                                 customer, history)
