@@ -1,5 +1,5 @@
 """Command line: `python -m assistant run|gateway|actions|migrate|train-if-changed|train|admin|
-links`."""
+links|catalog`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         "revoke", help="withdraw a short link (/a/CODE), or every link of an appointment")
     revoke.add_argument("code", nargs="?")
     revoke.add_argument("--appointment", metavar="ID", help="an appointment (or waitlist offer) id")
+    _catalog_parser(sub)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         return _admin(settings, args.email)
     if args.command == "links":
         return _revoke_links(settings, args.code, args.appointment)
+    if args.command == "catalog":
+        return _catalog(settings, args)
     return COMMANDS[args.command](settings)
 
 
@@ -82,6 +85,27 @@ def _revoke_links(settings: Settings, code: str | None, appointment: str | None)
     from assistant.links_cli import revoke
 
     return revoke(settings, code, appointment)
+
+
+def _catalog_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    catalog = sub.add_parser("catalog", help="the business's catalog as a YAML file "
+                                             "(docs/catalog-yaml.md)")
+    verbs = catalog.add_subparsers(dest="catalog_command", required=True)
+    verbs.add_parser("export", help="write the catalog (to FILE, else to the screen)"
+                     ).add_argument("file", nargs="?")
+    load = verbs.add_parser("import", help="check FILE.yml whole, then make it the catalog")
+    load.add_argument("file")
+    load.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    load.add_argument("--discard-bookings", action="store_true",
+                      help="replace a business that has appointments, deleting them")
+
+
+def _catalog(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant import catalog_cli
+
+    if args.catalog_command == "export":
+        return catalog_cli.export(settings, args.file)
+    return catalog_cli.import_file(settings, args.file, args.dry_run, args.discard_bookings)
 
 
 def _train(settings: Settings) -> int:

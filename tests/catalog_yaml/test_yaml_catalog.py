@@ -63,6 +63,15 @@ def test_two_locations_in_two_zones_round_trip() -> None:
     assert off.start.isoformat() == "2027-02-15T07:00:00-05:00"
 
 
+def test_the_documented_example_reads_and_round_trips() -> None:
+    guide = (EXAMPLES.parent / "catalog-yaml.md").read_text()
+    example = guide.split("```yaml\n")[1].split("```")[0]
+    catalog = read_catalog(example)
+    _round_trip(catalog)
+    assert [m.name for m in catalog.staff] == ["Jo", "Sam"]
+    assert catalog.business.policies.currency == "GBP"
+
+
 def test_a_file_without_ids_gets_the_same_ids_every_time() -> None:
     first, second = read_catalog(SMALL), read_catalog(SMALL)
     assert first == second
