@@ -34,13 +34,14 @@ class Filters:
     service_ids: tuple[UUID, ...] = ()
     customer_id: UUID | None = None
     channels: tuple[str, ...] = ()
+    location_ids: tuple[UUID, ...] = ()
 
     def conditions(self) -> list[ColumnElement[bool]]:
         out = [A.business_id == self.business_id, A.status != Status.HELD.value]
         pairs: list[tuple[Any, Any]] = [
             (self.statuses and [s.value for s in self.statuses], A.status),
             (self.staff_ids, A.staff_id), (self.service_ids, A.service_id),
-            (self.channels, A.channel),
+            (self.channels, A.channel), (self.location_ids, A.location_id),
         ]
         out += [column.in_(list(values)) for values, column in pairs if values]
         if self.start_from is not None:

@@ -76,7 +76,8 @@ async def create_appointment(request: web.Request) -> web.Response:
     name, phone, email = contact(data)
     await limits.anonymous_booking(request, phone, email)
     business_id, who = await context.business_id(request), proof(request)
-    command = BookAppointment(SlotChoice(business_id, service_id, start, staff_id), None,
+    place = optional_id(data, "location_id")
+    command = BookAppointment(SlotChoice(business_id, service_id, start, staff_id, place), None,
                               f"api:{key}", channel=Channel.ADMIN if who.owner else Channel.API,
                               notes=notes, contact=Contact(name, phone, email))
     try:
@@ -97,13 +98,14 @@ async def list_appointments(request: web.Request) -> web.Response:
     require_admin(request)
     statuses = tuple(_status(s) for s in request.query.get("status", "").split(",") if s)
     staff, service = query_id(request, "staff_id"), query_id(request, "service_id")
-    channel = request.query.get("channel")
+    channel, place = request.query.get("channel"), query_id(request, "location_id")
     filters = Filters(await context.business_id(request),
                       query_when(request, "from", window=HISTORY),
                       query_when(request, "until", window=HISTORY), statuses,
                       (staff,) if staff else (),
                       (service,) if service else (), query_id(request, "customer_id"),
-                      (channel,) if channel else ())
+                      (channel,) if channel else (),
+                      (place,) if place else ())
     limit = query_int(request, "limit", 50, 1, 200)
     page = await reads(request).listing(filters, limit, request.query.get("cursor"))
     return web.json_response({"items": [serialize.appointment(a) for a in page.items],
@@ -201,7 +203,8 @@ OPS = [
        "AppointmentPage", auth="admin",
        params=(_q("status", {"type": "string"}, "comma-separated statuses"),
                _q("staff_id", UUID_Q), _q("service_id", UUID_Q), _q("customer_id", UUID_Q),
-               _q("channel", {"type": "string"}), _q("from", WHEN_Q), _q("until", WHEN_Q),
+               _q("channel", {"type": "string"}), _q("location_id", UUID_Q), _q("from", WHEN_Q),
+               _q("until", WHEN_Q),
                _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}),
                _q("cursor", {"type": "string"}))),
     Op("GET", BASE + "/{appointment_id}", get_appointment, "One appointment", "Appointment",

@@ -7,6 +7,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from assistant.gateway.api import context, serialize
+from assistant.gateway.api.locations import LOCATION, query_location
 from assistant.gateway.api.params import invalid, query_id, query_int, query_when
 from assistant.gateway.api.spec import Op, Param
 from scheduling.availability import AvailabilityQuery
@@ -40,8 +41,10 @@ async def availability(request: web.Request) -> web.Response:
     if end - start > MAX_RANGE:
         raise invalid("end", "the range is limited to 31 days")
     now = context.now()
-    query = AvailabilityQuery(service_id, start, end, now, staff_id=query_id(request, "staff_id"))
     catalog = await context.catalog(request)
+    place = query_location(request, catalog)
+    query = AvailabilityQuery(service_id, start, end, now, staff_id=query_id(request, "staff_id"),
+                              location_id=place.id if place else None)
     async with context.uow(request) as work:
         slots = await open_slots(work.appointments, catalog, query)
     return web.json_response({"items": [serialize.slot(s) for s in slots]})
@@ -54,10 +57,12 @@ async def suggestions(request: web.Request) -> web.Response:
         raise invalid("service_id", "is required")
     catalog = await context.catalog(request)
     catalog.service(service_id)
+    place = query_location(request, catalog)
     search = SlotSearch(catalog.business.id, service_id,
                         preferred_start=query_when(request, "preferred_start"),
                         preferred_end=query_when(request, "preferred_end"),
                         staff_id=query_id(request, "staff_id"),
+                        location_id=place.id if place else None,
                         count=query_int(request, "count", 4, 1, 10))
     found = await find_slots(context.uow(request), search, context.now())
     return web.json_response({"items": [serialize.suggestion(s) for s in found]})
@@ -75,10 +80,10 @@ OPS = [
     Op("GET", "/api/v1/staff", list_staff, "Staff members", "StaffList"),
     Op("GET", "/api/v1/availability", availability, "Open start times in a range (max 31 days)",
        "Slots", params=(_p("service_id", UUID_PARAM, True), _p("start", WHEN_PARAM, True),
-                        _p("end", WHEN_PARAM, True), _p("staff_id", UUID_PARAM))),
+                        _p("end", WHEN_PARAM, True), _p("staff_id", UUID_PARAM), LOCATION)),
     Op("GET", "/api/v1/suggestions", suggestions, "The best slots, ranked, with reasons",
        "Suggestions",
        params=(_p("service_id", UUID_PARAM, True), _p("preferred_start", WHEN_PARAM),
-               _p("preferred_end", WHEN_PARAM), _p("staff_id", UUID_PARAM),
+               _p("preferred_end", WHEN_PARAM), _p("staff_id", UUID_PARAM), LOCATION,
                _p("count", {"type": "integer", "minimum": 1, "maximum": 10}))),
 ]

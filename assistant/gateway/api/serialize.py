@@ -9,6 +9,7 @@ from scheduling.availability import Slot
 from scheduling.booking.model import Appointment, AuditEntry
 from scheduling.booking.values import WaitlistEntry
 from scheduling.catalog import Catalog
+from scheduling.locations import serving
 from scheduling.suggestions import Suggestion
 
 Json = dict[str, Any]
@@ -54,15 +55,21 @@ def business(catalog: Catalog) -> Json:
 
 
 def services(catalog: Catalog) -> Json:
+    """Each service with the locations it can be booked at (offered, and someone there does
+    it), so a client asks for a location only among those."""
     return {"items": [{
         "id": str(s.id), "name": s.name, "category": s.category,
         "duration_minutes": int(s.duration.total_seconds() // 60), "price": str(s.price),
-        "deposit": str(s.deposit), "capacity": s.capacity} for s in catalog.services]}
+        "deposit": str(s.deposit), "capacity": s.capacity,
+        "location_ids": [str(loc.id) for loc in serving(catalog, s)]}
+        for s in catalog.services]}
 
 
 def staff(catalog: Catalog) -> Json:
     return {"items": [{"id": str(m.id), "name": m.name, "skills": sorted(m.skills),
-                       "languages": sorted(m.languages)} for m in catalog.staff]}
+                       "languages": sorted(m.languages),
+                       "location_ids": [str(loc.id) for loc in catalog.business.locations
+                                        if loc.id in m.location_ids]} for m in catalog.staff]}
 
 
 def slot(s: Slot) -> Json:
