@@ -18,6 +18,7 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from tests.browser import PHONE, check_page, chromium, fits_width
+from tests.e2e.test_booking_page_browser import _enter, _tab_to, _type
 from tests.gateway import conftest as gateway_fixtures
 from tests.gateway.booking_flow import Client, Factory, rows
 from tests.gateway.conftest import API_KEY
@@ -208,3 +209,43 @@ async def _block_day(page: Page, day: datetime) -> None:
     await _press(page, "Notify and offer new times")
     await _seen(page, "stranded-notified")
     assert "Cancelled 1" in await page.locator("[role=status]").inner_text()
+
+
+async def test_catalog_forms_by_keyboard_alone(
+    browser: Browser, gateway: Client, session_factory: Factory,
+) -> None:
+    """Sign in, add a service, see a wrong field named, fix it and archive the service, by
+    Tab, typing and Enter only, at 375 px."""
+    context = await browser.new_context(viewport=PHONE,  # type: ignore[arg-type]
+                                        bypass_csp=True, has_touch=True, is_mobile=True)
+    page = await context.new_page()
+    await page.goto(str(gateway.make_url("/admin/login?next=/admin/catalog")))
+    await _type(page, "E-mail", "owner@example.com")
+    await _type(page, "Password", "correct horse")
+    await _enter(page)
+    await _seen(page, "keys-catalog")
+    await _press_key(page, "Add a service")
+    await _seen(page, "keys-service-new")
+    await _type(page, "Name", "Scalp ritual")
+    await _type(page, "Skills it needs", "cut")
+    await _type(page, "Deposit", "900")
+    await _enter(page)
+    await _seen(page, "keys-service-wrong")
+    assert await page.locator("#deposit-error").inner_text() == (
+        "The deposit cannot be more than the price.")
+    await _tab_to(page, "Deposit")
+    await page.keyboard.press("Control+A")
+    await page.keyboard.type("0")
+    await _enter(page)
+    assert "Saved Scalp ritual." in await page.locator("[role=status]").inner_text()
+    await _press_key(page, "Scalp ritual")
+    await _press_key(page, "Archive Scalp ritual")
+    await _seen(page, "keys-archived")
+    assert await rows(session_factory, "SELECT archived_at IS NOT NULL FROM services "
+                      "WHERE name = 'Scalp ritual'") == [(True,)]
+    await context.close()
+
+
+async def _press_key(page: Page, wanted: str) -> None:
+    await _tab_to(page, wanted)
+    await _enter(page)
