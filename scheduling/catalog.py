@@ -42,7 +42,8 @@ class CancellationPolicy:
 
     def __post_init__(self) -> None:
         if self.free_cancellation_hours < 0 or self.late_cancel_fee < 0:
-            raise InvalidRequest("cancellation policy values cannot be negative")
+            raise InvalidRequest("cancellation policy values cannot be negative",
+                                 field="cancellation")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ class Business:
     def __post_init__(self) -> None:
         zone(self.time_zone)
         if not self.locations:
-            raise InvalidRequest("a business needs at least one location")
+            raise InvalidRequest("a business needs at least one location", field="locations")
 
     @property
     def zone(self) -> ZoneInfo:
@@ -114,7 +115,8 @@ class Staff:
 
     def __post_init__(self) -> None:
         if self.max_bookings_per_day is not None and self.max_bookings_per_day < 1:
-            raise InvalidRequest("max bookings per day must be at least 1")
+            raise InvalidRequest("max bookings per day must be at least 1",
+                                 field="max_bookings_per_day")
 
 
 class LocationType(StrEnum):
@@ -150,18 +152,21 @@ class Service:
     def __post_init__(self) -> None:
         self._check_times()
         if self.price < 0 or self.deposit < 0 or self.deposit > self.price:
-            raise InvalidRequest(f"{self.name}: deposit must lie between 0 and the price")
+            raise InvalidRequest(f"{self.name}: deposit must lie between 0 and the price",
+                                 field="deposit")
         if not 1 <= self.min_participants <= self.max_participants <= self.capacity:
-            raise InvalidRequest(f"{self.name}: need 1 <= min <= max participants <= capacity")
+            raise InvalidRequest(f"{self.name}: need 1 <= min <= max participants <= capacity",
+                                 field="max_participants")
 
     def _check_times(self) -> None:
         minute = timedelta(minutes=1)
         if self.duration < minute or self.slot_interval < minute:
-            raise InvalidRequest(f"{self.name}: duration and interval must be a minute or more")
+            raise InvalidRequest(f"{self.name}: duration and interval must be a minute or more",
+                                 field="duration")
         if self.buffer_before < timedelta(0) or self.buffer_after < timedelta(0):
-            raise InvalidRequest(f"{self.name}: buffers cannot be negative")
+            raise InvalidRequest(f"{self.name}: buffers cannot be negative", field="buffer_before")
         if self.slot_interval % minute or self.duration % minute or self.max_advance_days < 0:
-            raise InvalidRequest(f"{self.name}: times must be whole minutes")
+            raise InvalidRequest(f"{self.name}: times must be whole minutes", field="duration")
 
     def offered_at(self, location_id: UUID) -> bool:
         return not self.location_ids or location_id in self.location_ids

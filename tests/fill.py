@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling import formats
@@ -38,7 +38,7 @@ from scheduling.persistence.calendar_tables import (
     CalendarSettingsRow,
     CalendarSyncStateRow,
 )
-from scheduling.persistence.catalog_tables import CustomerRow, StaffTimeOffRow
+from scheduling.persistence.catalog_tables import BusinessRow, CustomerRow, StaffTimeOffRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
 from scheduling.persistence.limit_tables import RateLimitRow, ReceiptRow
 from scheduling.persistence.notification_tables import (
@@ -164,6 +164,8 @@ async def _catalog_extras(session: AsyncSession, now: datetime, business: UUID,
         hold_minutes=10, claim_window_minutes=30, no_show_grace_minutes=15))
     await session.execute(insert(ReminderOffsetsRow).values(
         scope_id=business, business_id=business, minutes=[1440, 60]))
+    await session.execute(update(BusinessRow).where(BusinessRow.id == business).values(
+        message_parts={"signature": "Filled signature", "parking_notes": "Filled parking"}))
 
 
 async def _booking(session: AsyncSession, now: datetime, customer: UUID) -> dict[str, UUID]:

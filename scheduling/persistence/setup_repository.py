@@ -86,11 +86,11 @@ class SetupRepository:
 
     async def blocklist(self, business_id: UUID) -> list[Block]:
         owner = CustomerRow.id == CustomerBlockRow.customer_id
-        rows = await self.session.scalars(
-            select(CustomerBlockRow).join(CustomerRow, owner)
+        rows = await self.session.execute(
+            select(CustomerBlockRow, CustomerRow.name).join(CustomerRow, owner)
             .where(CustomerRow.business_id == business_id)
             .order_by(CustomerBlockRow.created_at.desc(), CustomerBlockRow.customer_id))
-        return [Block(row.customer_id, row.reason, row.created_at) for row in rows]
+        return [Block(row.customer_id, row.reason, row.created_at, name) for row, name in rows]
 
     async def block(self, block: Block) -> None:
         statement = insert(CustomerBlockRow).values(customer_id=block.customer_id,

@@ -484,8 +484,8 @@ class FakeSetup:
 
     async def blocklist(self, business_id: UUID) -> list[Block]:
         state = self.tx.state
-        mine = [state.blocks.get(c, Block(c)) for c in state.blocked
-                if state.customers.get(c, (None,))[0] == business_id]
+        mine = [replace(state.blocks.get(c, Block(c)), name=state.customers[c][1].name)
+                for c in state.blocked if state.customers.get(c, (None,))[0] == business_id]
         return sorted(mine, key=lambda b: (b.created_at is None, b.created_at, str(b.customer_id)))
 
     async def block(self, block: Block) -> None:

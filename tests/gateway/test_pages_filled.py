@@ -39,6 +39,10 @@ LISTING_MARKS = {
     "/api/v1/analytics/summary": ("late_cancel",), "/api/v1/analytics/bookings": ("booked_day",),
     "/api/v1/analytics/heatmap": ("count",), "/api/v1/business": ("Shear Delight",),
     "/api/v1/services": ("Men's cut",), "/api/v1/staff": ("Ana",),
+    "/api/v1/admin/business": ("Shear Delight",), "/api/v1/admin/locations": ("Main Street",),
+    "/api/v1/admin/services": ("Men's cut",), "/api/v1/admin/staff": ("filled holiday",),
+    "/api/v1/admin/booking-rules": ("hold_minutes",), "/api/v1/admin/messages": ("signature",),
+    "/api/v1/admin/reminders": ("1440",), "/api/v1/admin/blocklist": ("filled block",),
 }
 # GET routes under /api/v1 that list nothing of the admin's: each with the reason.
 NOT_LISTINGS = {
@@ -68,6 +72,9 @@ def _marks(filled: Filled) -> dict[str, str]:
         "appointment_id": str(filled.appointment_ids["confirmed"]),
         "waitlist_id": str(filled.customer_id), "late_cancel": "late_cancel", "count": "\"count\"",
         "Shear Delight": "Shear Delight", "Men's cut": "Men's cut", "Ana": "Ana",
+        "Main Street": "Main Street", "filled holiday": "filled holiday",
+        "hold_minutes": "\"hold_minutes\": 10", "signature": "Filled signature",
+        "1440": "[1440, 60]", "filled block": "filled block",
     }
 
 

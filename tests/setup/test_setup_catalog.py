@@ -158,7 +158,8 @@ async def test_rules_reminders_parts_and_the_blocklist(salon: Salon, uow: SetupU
             1440 * MINUTE, 60 * MINUTE)
         assert await uow.setup.message_parts(salon.id) == parts
         listed = await uow.setup.blocklist(salon.id)
-    assert [(b.customer_id, b.reason) for b in listed] == [(customer, "rude")]
+    assert [(b.customer_id, b.reason, b.name) for b in listed] == [
+        (customer, "rude", "Customer 0")]
     await unblock(salon.id, customer, uow)
     async with uow:
         assert await uow.setup.blocklist(salon.id) == []

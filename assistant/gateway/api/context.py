@@ -11,16 +11,17 @@ from assistant.gateway.resources import CALENDAR, ENGINE
 from scheduling.catalog import Catalog
 from scheduling.errors import NotFound
 from scheduling.persistence.database import make_session_factory
-from scheduling.persistence.desk_uow import DeskUnitOfWork
+from scheduling.persistence.setup_uow import SetupUnitOfWork
 
 
-def uow(request: web.Request | web.Application) -> DeskUnitOfWork:
+def uow(request: web.Request | web.Application) -> SetupUnitOfWork:
     """With Google configured, bookings re-check the staff's Google busy time inside their
-    transaction (the owner's own events block booking)."""
+    transaction (the owner's own events block booking). The desk's unit of work with the
+    catalog's write side: the admin API's setup routes use the same one."""
     app = request.app if isinstance(request, web.Request) else request
     calendar = app.get(CALENDAR)
     busy = calendar.busy if calendar is not None else None
-    return DeskUnitOfWork(make_session_factory(app[ENGINE]), busy=busy)
+    return SetupUnitOfWork(make_session_factory(app[ENGINE]), busy=busy)
 
 
 def now() -> datetime:

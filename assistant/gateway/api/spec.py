@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from assistant.gateway.api.schemas import COMPONENTS
+from assistant.gateway.api.setup_schemas import SETUP_COMPONENTS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Schema = dict[str, Any]
@@ -96,7 +97,7 @@ def document(ops: list[Op], server_url: str) -> Schema:
                                 "of the business this gateway serves."},
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": COMPONENTS, "securitySchemes": {
+        "components": {"schemas": COMPONENTS | SETUP_COMPONENTS, "securitySchemes": {
             "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
             "adminSession": {"type": "apiKey", "in": "cookie", "name": "admin_session"},
             "linkToken": {"type": "http", "scheme": "bearer",

@@ -51,3 +51,19 @@ async def unblock(business_id: UUID, customer_id: UUID, uow: SetupUnitOfWork) ->
 async def _own(uow: SetupUnitOfWork, business_id: UUID, customer_id: UUID) -> None:
     if await uow.desk.business_of(customer_id) != business_id:
         raise NotFound("customer", customer_id)
+
+
+async def rules_of(business_id: UUID, uow: SetupUnitOfWork) -> BookingRules:
+    async with uow:
+        return await uow.appointments.rules(business_id)
+
+
+async def message_parts_of(business_id: UUID, uow: SetupUnitOfWork) -> MessageParts:
+    async with uow:
+        return await uow.setup.message_parts(business_id)
+
+
+async def blocked(business_id: UUID, uow: SetupUnitOfWork) -> list[Block]:
+    """Most recent first."""
+    async with uow:
+        return await uow.setup.blocklist(business_id)

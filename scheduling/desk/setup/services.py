@@ -69,3 +69,13 @@ async def set_reminders(cmd: SetReminders, uow: SetupUnitOfWork) -> tuple[timede
         await uow.setup.set_reminders(cmd.business_id, cmd.scope_id, cmd.offsets)
         await uow.commit()
     return tuple(sorted(set(cmd.offsets), reverse=True))
+
+
+async def reminders_of(business_id: UUID, scope_id: UUID, uow: SetupUnitOfWork
+                       ) -> tuple[timedelta, ...]:
+    """A service's lead times (else the business's, else the defaults), or the business's."""
+    async with uow:
+        catalog = await uow.catalog.get(business_id)
+        if scope_id != business_id:
+            catalog.service(scope_id)
+        return await uow.appointments.reminder_offsets(business_id, scope_id)

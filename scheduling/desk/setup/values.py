@@ -40,11 +40,12 @@ class MessageParts:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A customer the business no longer takes bookings from."""
+    """A customer the business no longer takes bookings from; `name` is theirs, as read."""
 
     customer_id: UUID
     reason: str = ""
     created_at: datetime | None = None
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
