@@ -7,10 +7,12 @@ stays offered at both (only Dana can do the cuts and beard trims at Harbour).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.catalog import Catalog, Location, Service, Staff
@@ -57,3 +59,12 @@ async def seed(session_factory: async_sessionmaker[AsyncSession]) -> Catalog:
         await CatalogRepository(session).save(catalog)
         await session.commit()
     return catalog
+
+
+@pytest.fixture(name="demo")
+async def branch_demo(session_factory: async_sessionmaker[AsyncSession], clean_tables: None
+                      ) -> AsyncIterator[None]:
+    """Overrides the gateway tests' `demo` (imported into a test module): the `gateway`
+    fixture then serves the salon with its Harbour branch."""
+    await seed(session_factory)
+    yield

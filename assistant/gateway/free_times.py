@@ -4,7 +4,8 @@ The booking page (`/book`) and the reschedule picker show what `openings.open_sl
 the one availability path chat, the REST API and booking placement share (bookings, live
 holds and Google busy time; notice, horizon and hours rules), so a time shown is a time a
 booking accepts. Here the slots are only grouped by the day they fall on in the zone the
-customer reads them in (the business's unless the customer's is given) and worded through
+customer reads them in (the customer's when given, else the location's when one is chosen,
+else the business's) and worded through
 `scheduling.formats`. Values out, no HTML.
 """
 
@@ -29,14 +30,16 @@ WEEK = 7
 @dataclass(frozen=True, slots=True)
 class Search:
     """A service with one staff member or anyone (None), read in `time_zone` (None: the
-    business's) and worded for `locale`; `exclude` names appointments whose own time counts
-    as free (the one being moved)."""
+    location's, or the business's) and worded for `locale`; `exclude` names appointments
+    whose own time counts as free (the one being moved); `location_id` None searches every
+    location."""
 
     service_id: UUID
     staff_id: UUID | None = None
     time_zone: str | None = None
     locale: str = formats.DEFAULT_LOCALE
     exclude: tuple[UUID, ...] = ()
+    location_id: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,13 @@ class FreeWeek:
 
 
 def display_zone(catalog: Catalog, search: Search) -> ZoneInfo:
-    """The customer's zone when given, else the business's; InvalidRequest for an unknown one."""
-    return zone(search.time_zone or catalog.business.time_zone)
+    """The customer's zone when given, else the chosen location's, else the business's;
+    InvalidRequest for an unknown one."""
+    if search.time_zone:
+        return zone(search.time_zone)
+    if search.location_id:
+        return catalog.location(search.location_id).zone
+    return catalog.business.zone
 
 
 def bookable_days(catalog: Catalog, search: Search, now: datetime) -> tuple[date, date]:
@@ -144,7 +152,7 @@ async def _days(
     shown = display_zone(catalog, search)
     midnights = [_midnight(first + timedelta(days=n), shown) for n in range(count + 1)]
     query = AvailabilityQuery(search.service_id, midnights[0], midnights[-1], now,
-                              staff_id=search.staff_id)
+                              staff_id=search.staff_id, location_id=search.location_id)
     times = worded(await open_slots(repo, catalog, query, search.exclude), catalog, search, now)
     return [FreeDay(day.date(), formats.day(day, shown, search.locale, now),
                     tuple(t for t in times if t.start.astimezone(shown).date() == day.date()))

@@ -4,17 +4,16 @@ availability, suggestions, bookings, the appointment listing and analytics take 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.demo import demo_id
 from tests import branches
+from tests.branches import branch_demo  # noqa: F401 (the gateway's catalog)
 from tests.gateway.test_api import ADMIN, _json
 
 pytestmark = pytest.mark.db
@@ -22,13 +21,6 @@ HARBOUR, MAIN = str(branches.HARBOUR), str(branches.MAIN_STREET)
 MENS_CUT = str(demo_id("service/Men's cut"))
 CHICAGO = ZoneInfo("America/Chicago")
 
-
-@pytest.fixture
-async def demo(session_factory: async_sessionmaker[AsyncSession], clean_tables: None
-               ) -> AsyncIterator[None]:
-    """The gateway fixture's catalog: the salon with its Harbour branch."""
-    await branches.seed(session_factory)
-    yield
 
 
 def _week() -> dict[str, str]:

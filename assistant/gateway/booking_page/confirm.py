@@ -27,7 +27,7 @@ from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Appointment, Channel, PaymentStatus
-from scheduling.catalog import Catalog
+from scheduling.catalog import Catalog, Location
 from scheduling.desk import customers
 from scheduling.errors import SlotUnavailable
 
@@ -52,7 +52,8 @@ async def book(request: web.Request) -> web.StreamResponse:
     if draft.price_changed(service):
         return _confirm_page(request, catalog, draft, status=409)
     command = BookAppointment(
-        SlotChoice(catalog.business.id, service.id, draft.start, draft.staff_id), None,
+        SlotChoice(catalog.business.id, service.id, draft.start, draft.staff_id,
+                   draft.location_id), None,
         _key(draft), channel=Channel.WEB, customer_time_zone=draft.time_zone,
         contact=draft.contact)
     try:
@@ -100,7 +101,7 @@ async def booked(request: web.Request) -> web.StreamResponse:
     service = catalog.service(found.service_id)
     due = found.payment.required and found.payment.status is PaymentStatus.PENDING
     rows = facts(catalog, service, catalog.staff_member(found.staff_id), found.start,
-                 found.customer_time_zone, found.address)
+                 found.customer_time_zone, found.address, catalog.location(found.location_id))
     deposit = found.payment.amount if due else Decimal(0)
     rows += prices(catalog, found.price, deposit)
     return render(request, "booked.html", catalog, appointment=found, facts=rows,
@@ -128,7 +129,8 @@ def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
                   "Please check the details and confirm again.")
         draft = draft.priced(service)
     staff = catalog.staff_member(draft.staff_id) if draft.staff_id else None
-    rows = facts(catalog, service, staff, draft.start, draft.time_zone)
+    rows = facts(catalog, service, staff, draft.start, draft.time_zone,
+                 location=_location(catalog, draft))
     return render(request, "confirm.html", catalog, status, draft=draft, notice=notice,
                   facts=rows + prices(catalog, draft.price, draft.deposit),
                   state=seal(request.app[SETTINGS], draft))
@@ -137,7 +139,8 @@ def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
 def _taken(request: web.Request, catalog: Catalog, draft: Draft,
            error: SlotUnavailable) -> web.Response:
     """The time went to someone else: the nearest free times, each one step from booking."""
-    search = Search(draft.service_id, draft.staff_id, draft.time_zone)
+    search = Search(draft.service_id, draft.staff_id, draft.time_zone,
+                    location_id=draft.location_id)
     nearest = worded(error.alternatives, catalog, search, context.now())
     settings = request.app[SETTINGS]
     choices = [(t.when, link(request, "/book/confirm",
@@ -145,4 +148,9 @@ def _taken(request: web.Request, catalog: Catalog, draft: Draft,
                for t in nearest]
     return render(request, "taken.html", catalog, 409, draft=draft, alternatives=choices,
                   again=link(request, f"/book/{draft.service_id}/times",
-                             staff=str(draft.staff_id or "any"), tz=draft.time_zone))
+                             staff=str(draft.staff_id or "any"), tz=draft.time_zone,
+                             location=str(draft.location_id) if draft.location_id else None))
+
+
+def _location(catalog: Catalog, draft: Draft) -> Location | None:
+    return catalog.location(draft.location_id) if draft.location_id else None

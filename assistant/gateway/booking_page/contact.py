@@ -26,6 +26,7 @@ from assistant.gateway.booking_page.view import (
     facts,
     field,
     link,
+    location_of,
     page,
     prices,
     render,
@@ -38,7 +39,7 @@ from assistant.gateway.free_times import Search, display_zone, free_day
 from assistant.gateway.resources import SETTINGS
 from assistant.settings import Settings
 from scheduling.booking.model import Contact
-from scheduling.catalog import Catalog, Service, Staff
+from scheduling.catalog import Catalog, Location, Service, Staff
 from scheduling.desk import customers, verification
 from scheduling.errors import InvalidRequest, PolicyViolation
 
@@ -47,24 +48,29 @@ NAME_LIMIT = 120
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """The service, staff member (None: anyone) and time chosen in the first three steps,
-    as the details page's URL names them."""
+    """The service, staff member (None: anyone), time and location (None: any) chosen in the
+    first three steps, as the details page's URL names them."""
 
     catalog: Catalog
     service: Service
     staff: Staff | None
     start: datetime
     time_zone: str | None
+    location: Location | None = None
 
     @property
     def search(self) -> Search:
-        return Search(self.service.id, self.staff.id if self.staff else None, self.time_zone)
+        return Search(self.service.id, self.staff.id if self.staff else None, self.time_zone,
+                      location_id=self.location.id if self.location else None)
 
 
 def choice_of(request: web.Request, catalog: Catalog) -> Choice:
     service = service_named(catalog, request.match_info["service"])
-    return Choice(catalog, service, staff_named(catalog, service, request.query.get("staff")),
-                  start_of(request.query.get("start")), zone_hint(request.query.get("tz")))
+    location = location_of(catalog, service, request.query.get("location"))
+    return Choice(catalog, service,
+                  staff_named(catalog, service, request.query.get("staff"), location),
+                  start_of(request.query.get("start")), zone_hint(request.query.get("tz")),
+                  location)
 
 
 @page
@@ -91,7 +97,8 @@ async def send_code(request: web.Request) -> web.StreamResponse:
         return taken
     draft = Draft(chosen.service.id, chosen.staff.id if chosen.staff else None, chosen.start,
                   contact.name, contact.phone, contact.email, chosen.service.price,
-                  chosen.service.deposit, uuid4().hex, chosen.time_zone)
+                  chosen.service.deposit, uuid4().hex, chosen.time_zone,
+                  location_id=chosen.location.id if chosen.location else None)
     await _limit_codes(request, draft)
     draft = replace(draft, customer_id=await _code_holder(request, catalog, draft))
     await verification.issue_code(context.uow(request), _holder(draft), draft.sent_to,
@@ -235,7 +242,7 @@ def _details_page(request: web.Request, chosen: Choice, given: dict[str, str],
     return render(request, "details.html", chosen.catalog, status, choice=chosen,
                   path=f"/book/{slug(chosen.service.name)}", given=given, errors=errors,
                   facts=facts(chosen.catalog, chosen.service, chosen.staff, chosen.start,
-                              chosen.time_zone)
+                              chosen.time_zone, location=chosen.location)
                   + prices(chosen.catalog, chosen.service.price, chosen.service.deposit))
 
 

@@ -34,7 +34,8 @@ class BadDraft(Exception):
 @dataclass(frozen=True, slots=True)
 class Draft:
     """A booking being made: `key` makes its confirmation idempotent; `customer_id` is the
-    profile the code went to, `verified` says the code came back."""
+    profile the code went to, `verified` says the code came back; `location_id` is where
+    (None: wherever the engine places it)."""
 
     service_id: UUID
     staff_id: UUID | None
@@ -48,6 +49,7 @@ class Draft:
     time_zone: str | None = None
     customer_id: UUID | None = None
     verified: bool = False
+    location_id: UUID | None = None
 
     @property
     def sent_to(self) -> str:
@@ -84,7 +86,8 @@ def unseal(settings: Settings, sealed: str) -> Draft:
         UUID(fields["service_id"]), _uuid(fields["staff_id"]),
         datetime.fromisoformat(fields["start"]), fields["name"], fields["phone"],
         fields["email"], Decimal(fields["price"]), Decimal(fields["deposit"]), fields["key"],
-        fields["time_zone"], _uuid(fields["customer_id"]), bool(fields["verified"]))
+        fields["time_zone"], _uuid(fields["customer_id"]), bool(fields["verified"]),
+        _uuid(fields.get("location_id")))
 
 
 def _uuid(value: str | None) -> UUID | None:

@@ -28,8 +28,9 @@ from assistant.gateway.errors import ApiError, status_of
 from assistant.gateway.resources import SETTINGS
 from scheduling import formats
 from scheduling.assignment import StaffWish, eligible_staff
-from scheduling.catalog import Catalog, Service, Staff, zone
+from scheduling.catalog import Catalog, Location, Service, Staff, zone
 from scheduling.errors import DomainError, NotFound
+from scheduling.locations import serving
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ANYONE = "any"
@@ -49,19 +50,36 @@ def service_named(catalog: Catalog, text: str) -> Service:
     raise NotFound("service", text)
 
 
-def choosable_staff(catalog: Catalog, service: Service) -> list[Staff]:
-    """Everyone who can give the service at a location that offers it."""
-    found = {s.id: s for loc in catalog.business.locations if service.offered_at(loc.id)
+def choosable_staff(catalog: Catalog, service: Service,
+                    location: Location | None = None) -> list[Staff]:
+    """Everyone who can give the service at `location`, or at any location that offers it."""
+    places = [location] if location else serving(catalog, service)
+    found = {s.id: s for loc in places
              for s in eligible_staff(catalog, service, loc.id, StaffWish())}
     return list(found.values())
 
 
-def staff_named(catalog: Catalog, service: Service, text: str | None) -> Staff | None:
+def location_of(catalog: Catalog, service: Service, text: str | None) -> Location | None:
+    """The location a URL names, or the only one that gives the service; None while it could
+    be any of several. NotFound for one that cannot give the service, so a tampered link is
+    a page that says so."""
+    places = serving(catalog, service)
+    if not text:
+        return places[0] if len(places) == 1 else None
+    found = next((loc for loc in places if str(loc.id) == text), None)
+    if found is None:
+        raise NotFound("location", text)
+    return found
+
+
+def staff_named(catalog: Catalog, service: Service, text: str | None,
+                location: Location | None = None) -> Staff | None:
     """The staff member a form names ("any" or none: None); NotFound for anyone who cannot
-    give the service."""
+    give the service (there)."""
     if text in (None, "", ANYONE):
         return None
-    found = next((s for s in choosable_staff(catalog, service) if str(s.id) == text), None)
+    found = next((s for s in choosable_staff(catalog, service, location) if str(s.id) == text),
+                 None)
     if found is None:
         raise NotFound("staff", text)
     return found
@@ -90,8 +108,10 @@ def embedded(request: web.Request) -> bool:
 
 
 def link(request: web.Request, path: str, **params: str | None) -> str:
-    """A URL of the flow, keeping the embed flag; parameters that are None are left out."""
-    query = {k: v for k, v in params.items() if v is not None}
+    """A URL of the flow, keeping the embed flag and the location chosen (unless `params`
+    name one); parameters that are None are left out."""
+    kept = {"location": request.query.get("location")}
+    query = {k: v for k, v in (kept | params).items() if v is not None}
     if embedded(request):
         query["embed"] = "1"
     return f"{path}?{urlencode(query)}" if query else path
@@ -106,15 +126,19 @@ def money(catalog: Catalog, amount: object) -> str:
 
 
 def facts(catalog: Catalog, service: Service, staff: Staff | None, start: datetime,
-          time_zone: str | None, where: str | None = None) -> list[tuple[str, str]]:
+          time_zone: str | None, where: str | None = None,
+          location: Location | None = None) -> list[tuple[str, str]]:
     """What is being booked, as rows of a description list: every step from the details on
-    shows the same ones (the time in the customer's zone when known, with the zone named)."""
-    shown = zone(time_zone or catalog.business.time_zone)
-    place = where if where is not None else next(
-        (loc.address for loc in catalog.business.locations if service.offered_at(loc.id)), "")
+    shows the same ones (the time in the customer's zone when known, else the location's,
+    with the zone named). With several locations the place is named before its address."""
+    place = location or next(iter(serving(catalog, service)), None)
+    shown = zone(time_zone) if time_zone else (place or catalog.business).zone
+    address = where if where is not None else (place.address if place else "")
+    if place is not None and len(catalog.business.locations) > 1:
+        address = f"{place.name}, {address}" if address else place.name
     rows = [("Service", f"{service.name}, {minutes(service)} min"),
             ("With", staff.name if staff else "Anyone available"),
-            ("When", formats.long_when(start, shown)), ("Where", place)]
+            ("When", formats.long_when(start, shown)), ("Where", address)]
     return [(label, value) for label, value in rows if value]
 
 
