@@ -57,10 +57,8 @@ def read_catalog(text: str) -> Catalog:
     problems: list[Problem] = []
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        raise CatalogFileError([Problem(line, "", f"not valid YAML: {error.problem}")]) from error
+    except yaml.YAMLError as error:
+        raise CatalogFileError([_not_yaml(error, text)]) from error
     if node is None:
         raise CatalogFileError([Problem(1, "", "the file is empty")])
     catalog = _Reader(Field(node, "", problems)).catalog()
@@ -83,6 +81,24 @@ def _built(
         return None
 
 
+def _not_yaml(error: yaml.YAMLError, text: str) -> Problem:
+    """Where the parser gave up: a mark, or a character position (`ReaderError`)."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        return Problem(mark.line + 1 if mark else 1, "", f"not valid YAML: {error.problem}")
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text[:error.position].count("\n") + 1
+        return Problem(line, "", f"not valid YAML: {error.reason} (character {error.position})")
+    return Problem(1, "", f"not valid YAML: {error}")
+
+
+def _not_empty(top: Fields, key: str, filled: bool, message: str) -> None:
+    """A required part written but left empty (`locations: []`)."""
+    place = top.found.get(key)
+    if place is not None and not filled:
+        place.fail(message)
+
+
 class _Reader:
     def __init__(self, root: Field) -> None:
         self.root = root
@@ -99,6 +115,8 @@ class _Reader:
         locations = self._each(top, "locations", self._location)
         staff = self._each(top, "staff", self._staff)
         services = self._each(top, "services", self._service)
+        _not_empty(top, "business", about is not None, "needs a name and a time_zone")
+        _not_empty(top, "locations", any(top.each("locations")), "needs at least one location")
         if about is None or head is None or not locations:
             return None
         business = _built(about, 0, self._business, dict(head=head, locations=tuple(locations)))

@@ -21,7 +21,10 @@ _DURATION = re.compile(
     r"(?:(?P<h>\d+)\s*(?:h|hrs?|hours?)\s*)?"
     r"(?:(?P<m>\d+)\s*(?P<unit>m|mins?|minutes?)?)?"
 )
-_MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
+_MONEY = re.compile(r"\d{1,10}(?:\.\d{1,2})?")
+LONGEST = timedelta(days=366)
+MOST = 100_000
+"""Bounds past which a value is a typo, kept inside what the database columns hold."""
 CLOSED = ("closed", "off")
 MINUTE = timedelta(minutes=1)
 
@@ -36,7 +39,10 @@ def parse_duration(text: str) -> timedelta:
             or (found["m"] and not found["unit"] and not found["h"] and plain != "0")):
         raise ValueError(f'"{text}" is not a duration like "45 min", "1h30" or "2h"')
     days, hours, minutes = (int(found[part] or 0) for part in ("d", "h", "m"))
-    return timedelta(days=days, hours=hours, minutes=minutes)
+    total = minutes + 60 * (hours + 24 * days)
+    if total > LONGEST // MINUTE:
+        raise ValueError(f'"{text}" is longer than a year')
+    return timedelta(minutes=total)
 
 
 def format_duration(value: timedelta) -> str:
@@ -71,9 +77,10 @@ def zone_name(text: str) -> str:
 
 
 def parse_count(text: str) -> int:
-    if not text.strip().isdigit():
-        raise ValueError(f'"{text}" is not a whole number')
-    return int(text)
+    plain = text.strip()
+    if not (plain.isascii() and plain.isdigit()) or int(plain) > MOST:
+        raise ValueError(f'"{text}" is not a whole number up to {MOST}')
+    return int(plain)
 
 
 def parse_spans(text: str) -> tuple[TimeSpan, ...]:

@@ -120,6 +120,10 @@ def _problems(text: str) -> list[str]:
      "shop.yml:10: staff[0]: hours is missing"),
     ("  - name: Cut", "  - name: Cut\n    id: 1234",
      'shop.yml:17: services[0].id: "1234" is not an id (a UUID); leave it out to derive one'),
+    ("duration: 30 min", "duration: 99999999999999999999 min",
+     'shop.yml:17: services[0].duration: "99999999999999999999 min" is longer than a year'),
+    ("  - name: Cut", "  - name: Cut\n    capacity: 9999999999",
+     'shop.yml:17: services[0].capacity: "9999999999" is not a whole number up to 100000'),
     ("price: \"20.00\"", "price: twenty",
      'shop.yml:18: services[0].price: "twenty" is not an amount like "40.00"'),
     ("  - name: Jo\n", "  - name: Jo\n    time_off:\n      - {from: 2027-01-02 10:00, "
@@ -165,6 +169,11 @@ def test_every_problem_is_reported_at_once_in_line_order() -> None:
     ("- a list\n", "shop.yml:1: expected a mapping with business, locations"),
     ("business:\n  name: X\n", "shop.yml:1: locations is missing"),
     ("a: 1\n---\nb: 2\n", "shop.yml:2: not valid YAML: but found another document"),
+    ("business:\nlocations:\n", "shop.yml:1: business: needs a name and a time_zone"),
+    ("business:\n  name: \x07\n",
+     "shop.yml:2: not valid YAML: special characters are not allowed (character 18)"),
+    ("business: {name: X, time_zone: UTC}\nlocations: []\n",
+     "shop.yml:2: locations: needs at least one location"),
 ])
 def test_a_file_that_is_no_catalog_at_all(text: str, problem: str) -> None:
     assert _problems(text)[0] == problem
