@@ -86,7 +86,7 @@ def available_slots(
     busy: Iterable[BusyInterval] = (),
 ) -> list[Slot]:
     """Every bookable slot for `query`, sorted by start (locations in catalog order)."""
-    service = catalog.service(query.service_id)
+    service = catalog.offered_service(query.service_id)
     if not service.min_participants <= query.seats <= service.max_participants:
         raise InvalidRequest(
             f"{service.name} takes {service.min_participants} to {service.max_participants} "

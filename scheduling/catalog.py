@@ -253,8 +253,17 @@ class Catalog:
     archived: Archived = field(default_factory=Archived)
 
     def service(self, service_id: UUID) -> Service:
-        found = next((s for s in (*self.services, *self.archived.services)
-                      if s.id == service_id), None)
+        try:
+            return self.offered_service(service_id)
+        except NotFound:
+            found = next((s for s in self.archived.services if s.id == service_id), None)
+            if found is None:
+                raise
+            return found
+
+    def offered_service(self, service_id: UUID) -> Service:
+        """Like `service`, but an archived one is `NotFound`: it has no open times."""
+        found = next((s for s in self.services if s.id == service_id), None)
         if found is None:
             raise NotFound("service", service_id)
         return found

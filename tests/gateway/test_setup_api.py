@@ -103,6 +103,10 @@ async def test_a_service_created_edited_and_archived_through_the_api(
         "customer": {"name": "Dana Fox", "phone": "+15550002001"}},
         headers=ADMIN | {"Idempotency-Key": "archived-service"})
     assert refused.status == 404, await refused.text()
+    no_times = await gateway.get("/api/v1/availability", params={
+        "service_id": service["id"], "start": start.isoformat(),
+        "end": (start + timedelta(days=7)).isoformat()})
+    assert no_times.status == 404, await no_times.text()
     again = await gateway.patch(f"{API}/services/{service['id']}", json={"price": "1.00"},
                                 headers=ADMIN)
     assert again.status == 422

@@ -10,6 +10,7 @@ from uuid import uuid4
 
 import pytest
 
+from scheduling.availability import AvailabilityQuery, available_slots
 from scheduling.booking import services
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import (
@@ -168,3 +169,14 @@ async def test_rules_reminders_parts_and_the_blocklist(salon: Salon, uow: SetupU
     with pytest.raises(InvalidRequest) as bad:
         await set_reminders(SetReminders(salon.id, cut.id, (-MINUTE,)), uow)
     assert bad.value.field == "reminder_offsets"
+
+
+async def test_an_archived_service_has_no_open_times(salon: Salon, uow: SetupUnitOfWork) -> None:
+    cut = salon.service("Cut")
+    await archive(Archive(salon.id, Kind.SERVICE, cut.id), uow, NOW)
+    catalog = await _catalog(uow, salon)
+    query = AvailabilityQuery(cut.id, ny(3, 12, 9), ny(3, 12, 17), NOW)
+    with pytest.raises(NotFound):
+        available_slots(catalog, query)
+    trim = AvailabilityQuery(salon.service("Trim").id, ny(3, 12, 9), ny(3, 12, 17), NOW)
+    assert available_slots(catalog, trim)
