@@ -12,8 +12,11 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduling.demo import demo_catalog
 from scheduling.persistence.booking_tables import AppointmentRow
+from scheduling.persistence.catalog_repository import CatalogRepository
 from tests.gateway.admin_login import login_as
+from tests.gateway.booking_flow import rows
 from tests.gateway.conftest import API_KEY
 from tests.gateway.html_forms import Form, Page
 
@@ -47,10 +50,10 @@ async def test_every_screen_opens_and_saves_as_it_is(
     cookies = await login_as(session_factory, "owner@example.com")
     overview = await _page(gateway, "/admin/catalog", cookies)
     edits = [a.href for a in overview.links if a.href.startswith("/admin/catalog/")]
-    assert len(edits) == 3 + 1 + 5 + 3  # add links, the location, services, staff
+    assert len(edits) == 4 + 3 + 1 + 5 + 3  # settings, add links, location, services, staff
     for path in edits:
         page = await _page(gateway, path, cookies)
-        if path.endswith("/new"):
+        if path.endswith(("/new", "/blocklist")):  # empty forms; the blocklist's own test
             continue
         status, body, where = await _submit(gateway, _save_form(page), cookies)
         assert status == 303 and where is not None, (path, body[-2000:])
@@ -59,14 +62,19 @@ async def test_every_screen_opens_and_saves_as_it_is(
     assert setup.forms
 
 
+async def _location_form(client: Client, cookies: dict[str, str]) -> tuple[str, Form]:
+    """The demo's one location: its address and its form, as the overview links to it."""
+    overview = await _page(client, "/admin/catalog", cookies)
+    location = next(a.href for a in overview.links if "/locations/" in a.href
+                    and not a.href.endswith("/new"))
+    return location, _save_form(await _page(client, location, cookies))
+
+
 async def test_bad_input_is_answered_beside_the_field(
     gateway: Client, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     cookies = await login_as(session_factory, "owner@example.com")
-    overview = await _page(gateway, "/admin/catalog", cookies)
-    location = next(a.href for a in overview.links if "/locations/" in a.href
-                    and not a.href.endswith("/new"))
-    form = _save_form(await _page(gateway, location, cookies))
+    location, form = await _location_form(gateway, cookies)
     for typed, words in (({"hours_mon": "22:00-02:00"}, "each ends by midnight"),
                          ({"hours_tue": "09:00-13:00, 12:00-14:00"}, "overlaps"),
                          ({"time_zone": "Mars/Olympus"}, "Choose a time zone"),
@@ -90,6 +98,9 @@ async def test_bad_input_is_answered_beside_the_field(
                                     overrides="tomorrow off")
     assert status == 422 and 'id="time_off-error">Line 1: write it like 2026-12-20' in body
     assert 'id="overrides-error">Line 1: write it like 2026-12-24' in body
+    status, body, _ = await _submit(gateway, staff, cookies, name="Lea",
+                                    time_off="9999-12-31 blocked", overrides="9999-12-31 off")
+    assert status == 422 and 'id="time_off-error">Line 1' in body
     status, body, _ = await _submit(gateway, staff, cookies, name="Lea",
                                     breaks_mon="12:00-13:00, 12:30-13:30")
     assert status == 422 and "Mon 12:00-13:00 overlaps 12:30-13:30</p>" in body
@@ -151,3 +162,50 @@ async def _book(client: Client, service_id: str) -> dict[str, Any]:
     assert made.status == 201, await made.text()
     appointment: dict[str, Any] = (await made.json())["appointment"]
     return appointment
+
+
+async def test_closures_and_a_service_s_own_terms_are_kept(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    cookies = await login_as(session_factory, "owner@example.com")
+    location, form = await _location_form(gateway, cookies)
+    status, body, _ = await _submit(gateway, form, cookies, closures="2027-03-02 2027-03-01 x")
+    assert status == 422 and 'id="closures-error">Line 1: write it like' in body
+    status, _, _ = await _submit(gateway, form, cookies,
+                                 closures="2027-03-01 2027-03-02 Refit\n2027-04-05 Easter")
+    assert status == 303
+    shown = await (await gateway.get(location, cookies=cookies)).text()
+    assert "2027-03-01 2027-03-02 Refit\n2027-04-05 2027-04-05 Easter" in shown
+
+    service = _save_form(await _page(gateway, "/admin/catalog/services/new", cookies))
+    status, body, _ = await _submit(gateway, service, cookies, name="Keratin treatment",
+                                    price="150", required_skills="colour",
+                                    free_cancellation_hours="48", late_cancel_fee="40")
+    assert status == 303, body[-2000:]
+    async with session_factory() as session:
+        catalog = await CatalogRepository(session).get(demo_catalog().business.id)
+    keratin = catalog.find_service("Keratin treatment")
+    assert keratin.cancellation is not None
+    assert (keratin.cancellation.free_cancellation_hours, str(
+        keratin.cancellation.late_cancel_fee)) == (48, "40")
+    assert catalog.find_service("Men's cut").cancellation is None
+
+
+async def test_a_service_s_own_reminders(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Saved as shown, a service keeps following the business's lead times; changed, it
+    has its own."""
+    cookies = await login_as(session_factory, "owner@example.com")
+    cut = demo_catalog().find_service("Men's cut").id
+    page = await _page(gateway, f"/admin/catalog/services/{cut}", cookies)
+    form = _save_form(page)
+    assert form.fields["reminder_hours"] == "24, 1"
+    status, body, _ = await _submit(gateway, form, cookies, reminder_hours="24, later")
+    assert status == 422 and 'id="reminder_hours-error"' in body
+    assert (await _submit(gateway, form, cookies))[0] == 303
+    assert await rows(session_factory, "SELECT minutes FROM reminder_offsets "
+                      "WHERE scope_id = :id", id=cut) == []
+    assert (await _submit(gateway, form, cookies, reminder_hours="48, 2"))[0] == 303
+    shown = _save_form(await _page(gateway, f"/admin/catalog/services/{cut}", cookies))
+    assert shown.fields["reminder_hours"] == "48, 2"

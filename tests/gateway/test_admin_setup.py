@@ -127,7 +127,7 @@ async def test_a_draft_belongs_to_its_session(gateway: Client,
     theirs |= {"setup_draft": draft["setup_draft"].value}
     again = await gateway.get("/admin/setup", cookies=theirs, allow_redirects=False)
     assert 'action="/admin/setup/business"' in await again.text()
-    for forged in ("!!!.abc", "e30.0000", ""):
+    for forged in ("!!!.abc", "e30.0000", "", "e30.\u00e9t\u00e9"):
         answer = await gateway.get("/admin/setup/hours", allow_redirects=False,
                                    cookies=theirs | {"setup_draft": forged})
         assert answer.headers["Location"] == "/admin/setup/business"

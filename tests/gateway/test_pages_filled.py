@@ -32,7 +32,9 @@ PAGE_MARKS = {
     "/admin/calendars": ("calendar",), "/admin/conversations": ("conversation",),
     "/admin/appointments": ("appointment",), "/admin/waitlist": ("waitlist",),
     "/admin/analytics": ("booked_day",), "/admin/bot": (), "/admin/login": (),
-    "/admin/setup": (), "/admin/catalog": ("Ana",),
+    "/admin/setup": (), "/admin/catalog": ("Ana",), "/admin/catalog/rules": (),
+    "/admin/catalog/business": ("Shear Delight",), "/admin/catalog/messages": (),
+    "/admin/catalog/blocklist": ("Blocked Bob",),
 }
 LISTING_MARKS = {
     "/api/v1/appointments": ("appointment_id",), "/api/v1/waitlist": ("waitlist_id",),
@@ -72,6 +74,7 @@ def _marks(filled: Filled) -> dict[str, str]:
         "appointment_id": str(filled.appointment_ids["confirmed"]),
         "waitlist_id": str(filled.customer_id), "late_cancel": "late_cancel", "count": "\"count\"",
         "Shear Delight": "Shear Delight", "Men's cut": "Men's cut", "Ana": "Ana",
+        "Blocked Bob": "Blocked Bob",
         "Main Street": "Main Street", "filled holiday": "filled holiday",
         "hold_minutes": "\"hold_minutes\": 10", "signature": "Filled signature",
         "1440": "[1440, 60]", "filled block": "filled block",

@@ -7,7 +7,14 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from assistant.gateway.admin import catalog_views, insight, session, setup_views, views
+from assistant.gateway.admin import (
+    catalog_settings,
+    catalog_views,
+    insight,
+    session,
+    setup_views,
+    views,
+)
 from assistant.gateway.admin.users import AdminUsers, ensure_admin
 from assistant.gateway.resources import ENGINE, SETTINGS
 from scheduling.persistence.admin_sessions import SessionStore
@@ -22,6 +29,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(insight.routes)
     app.add_routes(setup_views.routes)
     app.add_routes(catalog_views.routes)
+    app.add_routes(catalog_settings.routes)
 
 
 async def admin_users(app: web.Application) -> AsyncIterator[None]:

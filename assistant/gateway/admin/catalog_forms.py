@@ -13,11 +13,13 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from assistant.gateway.admin import setup_form as fields
-from scheduling.catalog import Location, Service, Staff
+from scheduling.catalog import CancellationPolicy, Location, Service, Staff
 from scheduling.errors import InvalidRequest
-from scheduling.hours import WEEKDAYS, DateOverride, TimeOff, TimeSpan, WeeklyHours, spans
+from scheduling.hours import WEEKDAYS, Closure, DateOverride, TimeOff, TimeSpan, WeeklyHours, spans
 
 T = TypeVar("T")
+FIRST_YEAR, LAST_YEAR = 2000, 2200
+CLOSURE = "2026-12-25 2026-12-26 Christmas (or one day: 2027-01-01 New Year's Day)"
 OVERRIDE = "2026-12-24 09:00-13:00 (or 2026-12-24 off)"
 AWAY = "2026-12-20 09:00 - 2026-12-22 18:00 holiday (or a whole day: 2026-12-24 blocked)"
 SPANS_HINT = "like 09:00-12:30, 13:30-18:00; each ends by midnight (00:00); blank: none"
@@ -43,6 +45,15 @@ class Reader:
 
     def minutes(self, name: str, label: str, high: int = 24 * 60) -> timedelta:
         return timedelta(minutes=self.whole(name, label, 0, high))
+
+    def numbers(self, name: str, label: str, low: int, high: int) -> tuple[int, ...]:
+        """Whole numbers, comma separated ("24, 2")."""
+        typed = [n.strip() for n in str(self.form.get(name, "")).split(",") if n.strip()]
+        if all(n.isdecimal() and low <= int(n) <= high for n in typed):
+            return tuple(int(n) for n in typed)
+        self.problems[name] = f"Write the {label} as whole numbers from {low} to {high}, " \
+                              "comma separated."
+        return ()
 
     def words(self, name: str) -> frozenset[str]:
         """A comma-separated list, as the owner types skills or languages."""
@@ -78,7 +89,7 @@ class Reader:
             try:
                 if line.strip():
                     found.append(read(line.strip()))
-            except (InvalidRequest, ValueError, IndexError):
+            except (InvalidRequest, ValueError, IndexError, OverflowError):
                 self.problems.setdefault(name, f"Line {number}: write it like {example}.")
         return tuple(found)
 
@@ -89,11 +100,20 @@ def _hint(name: str, error: Exception) -> str:
     return str(error)
 
 
+def day_of(text: str) -> date:
+    """A YYYY-MM-DD day within the years anything can be booked in (a year-9999 day would
+    overflow once moved to UTC)."""
+    found = date.fromisoformat(text)
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        raise ValueError(f"{text}: a day between {FIRST_YEAR} and {LAST_YEAR}")
+    return found
+
+
 def override(line: str) -> DateOverride:
     """"2026-12-24 09:00-13:00, 14:00-16:00", or "2026-12-24 off"."""
     day, _, rest = line.partition(" ")
     hours = () if rest.strip().lower() in ("", "off") else spans(*rest.split(","))
-    return DateOverride(date.fromisoformat(day), hours)
+    return DateOverride(day_of(day), hours)
 
 
 def away(zone: Any) -> Callable[[str], TimeOff]:
@@ -102,10 +122,10 @@ def away(zone: Any) -> Callable[[str], TimeOff]:
     def read(line: str) -> TimeOff:
         parts = line.split()
         if len(parts) >= 5 and parts[2] == "-":
-            start = datetime.fromisoformat(f"{parts[0]} {parts[1]}").replace(tzinfo=zone)
-            end = datetime.fromisoformat(f"{parts[3]} {parts[4]}").replace(tzinfo=zone)
+            start = datetime.combine(day_of(parts[0]), time.fromisoformat(parts[1]), zone)
+            end = datetime.combine(day_of(parts[3]), time.fromisoformat(parts[4]), zone)
             return TimeOff(start, end, " ".join(parts[5:]))
-        day = date.fromisoformat(parts[0])
+        day = day_of(parts[0])
         start = datetime.combine(day, time(0), zone)
         end = datetime.combine(day + timedelta(days=1), time(0), zone)
         return TimeOff(start, end, " ".join(parts[1:]))
@@ -115,15 +135,25 @@ def away(zone: Any) -> Callable[[str], TimeOff]:
 def location_of(form: fields.Form, location_id: UUID) -> tuple[Location | None, Reader]:
     read = Reader(form)
     name = read.text("name", "name", required=True)
-    zone = read.text("time_zone", "time zone", required=True)
-    if zone not in fields.zones():
-        read.problems["time_zone"] = "Choose a time zone from the list, like Europe/Lisbon."
+    zone = fields.zone_name(form, "time_zone", read.problems)
     hours = read.week("hours", "opening hours")
     address = read.text("address", "address")
+    closed = read.lines("closures", closure, CLOSURE)
     if read.problems:
         return None, read
-    return read.build("name", lambda: Location(location_id, name, zone, hours, address),
-                      None), read
+    return read.build("name", lambda: Location(location_id, name, zone, hours, address,
+                                               closed), None), read
+
+
+def closure(line: str) -> Closure:
+    """"2026-12-25 2026-12-26 Christmas", or one day: "2027-01-01 New Year's Day"."""
+    first, _, rest = line.partition(" ")
+    last, _, reason = rest.strip().partition(" ")
+    try:
+        until = day_of(last)
+    except ValueError:
+        until, reason = day_of(first), rest.strip()
+    return Closure(day_of(first), until, reason)
 
 
 def service_of(form: fields.Form, service_id: UUID, locations: Iterable[UUID]
@@ -145,7 +175,9 @@ def service_of(form: fields.Form, service_id: UUID, locations: Iterable[UUID]
         "location_ids": read.ids("location_ids", locations),
         "min_notice": timedelta(minutes=read.whole("min_notice", "notice", 0, 60 * 24 * 365)),
         "max_advance_days": read.whole("max_advance_days", "horizon", 0, 5 * 366),
+        "cancellation": _own_terms(read),
     }
+    read.numbers("reminder_hours", "reminder hours", 1, 24 * 30)  # saved by set_reminders
     if values["deposit"] > values["price"]:
         read.problems["deposit"] = "The deposit cannot be more than the price."
     if values["max_participants"] > values["capacity"]:
@@ -155,11 +187,20 @@ def service_of(form: fields.Form, service_id: UUID, locations: Iterable[UUID]
     return read.build("name", lambda: Service(service_id, **values), None), read
 
 
+def _own_terms(read: Reader) -> CancellationPolicy | None:
+    """The service's own cancellation terms; None (both blank) follows the business's."""
+    hours = read.optional("free_cancellation_hours", "free cancellation hours", 0, 24 * 60)
+    if hours is None and not str(read.form.get("late_cancel_fee", "")).strip():
+        return None
+    fee = Decimal(read.amount("late_cancel_fee", "late cancellation fee"))
+    return CancellationPolicy(hours or 0, fee)
+
+
 def staff_of(form: fields.Form, member: Staff, locations: dict[UUID, Location]
              ) -> tuple[Staff | None, Reader]:
     read = Reader(form)
     places = read.ids("location_ids", locations)
-    zone = locations[min(places)].zone if places else next(iter(locations.values())).zone
+    zone = first_zone(places, locations)
     values: dict[str, Any] = {
         "name": read.text("name", "name", required=True), "location_ids": places,
         "weekly_hours": read.week("hours", "working hours"),
@@ -179,6 +220,14 @@ def staff_of(form: fields.Form, member: Staff, locations: dict[UUID, Location]
                       None), read
 
 
+def first_zone(places: Iterable[UUID], locations: dict[UUID, Location]) -> Any:
+    """The zone a staff member's time off is typed in: their first location's, in the
+    catalog's order (the business's first location's when none is ticked)."""
+    chosen = set(places)
+    ordered = list(locations.values())
+    return next((loc.zone for loc in ordered if loc.id in chosen), ordered[0].zone)
+
+
 def week_fields(prefix: str, hours: WeeklyHours) -> dict[str, str]:
     return {f"{prefix}_{day}": ", ".join(str(s) for s in day_spans)
             for day, day_spans in zip(WEEKDAYS, hours.days, strict=True)}
@@ -186,7 +235,9 @@ def week_fields(prefix: str, hours: WeeklyHours) -> dict[str, str]:
 
 def location_fields(location: Location) -> dict[str, str]:
     return {"name": location.name, "time_zone": location.time_zone,
-            "address": location.address, **week_fields("hours", location.opening_hours)}
+            "address": location.address, **week_fields("hours", location.opening_hours),
+            "closures": "\n".join(f"{c.first_day.isoformat()} {c.last_day.isoformat()} "
+                                   f"{c.reason}".strip() for c in location.closures)}
 
 
 def service_fields(service: Service) -> dict[str, Any]:
@@ -202,7 +253,15 @@ def service_fields(service: Service) -> dict[str, Any]:
             "required_skills": ", ".join(sorted(service.required_skills)),
             "location_ids": [str(i) for i in service.location_ids],
             "min_notice": minutes(service.min_notice),
-            "max_advance_days": str(service.max_advance_days)}
+            "max_advance_days": str(service.max_advance_days),
+            **_terms_fields(service.cancellation)}
+
+
+def _terms_fields(terms: CancellationPolicy | None) -> dict[str, str]:
+    if terms is None:
+        return {"free_cancellation_hours": "", "late_cancel_fee": ""}
+    return {"free_cancellation_hours": str(terms.free_cancellation_hours),
+            "late_cancel_fee": str(terms.late_cancel_fee)}
 
 
 def staff_fields(member: Staff, zone: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ shows them, with "Notify and offer new times" (rebook.notify), instead of redire
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID, uuid4
@@ -17,27 +18,19 @@ from aiohttp import web
 
 from assistant.gateway.admin import catalog_forms as forms
 from assistant.gateway.admin import session
+from assistant.gateway.admin.catalog_forms import Reader
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.setup_form import typed_values, zones
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
-from assistant.gateway.resources import CALENDAR, ENGINE
 from scheduling.catalog import Catalog, Location, Staff
 from scheduling.desk.setup import archive, business, rebook, services, staff
 from scheduling.desk.setup.values import Changed, Kind
 from scheduling.errors import DomainError, InvalidRequest, NotFound
 from scheduling.hours import WEEKDAYS, WeeklyHours
-from scheduling.persistence.database import make_session_factory
-from scheduling.persistence.setup_uow import SetupUnitOfWork
 
 routes = web.RouteTableDef()
 KINDS = "{kind:locations|services|staff}"
-
-
-def setup_uow(request: web.Request) -> SetupUnitOfWork:
-    calendar = request.app.get(CALENDAR)
-    return SetupUnitOfWork(make_session_factory(request.app[ENGINE]),
-                           busy=calendar.busy if calendar is not None else None)
 
 
 @routes.get("/admin/catalog")
@@ -53,7 +46,20 @@ async def overview(request: web.Request, admin: session.AdminSession) -> web.Res
 async def edit(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     kind, item = request.match_info["kind"], _item(catalog, request)
-    return _form(request, admin, catalog, kind, item, _fields(catalog, kind, item), {})
+    typed = _fields(catalog, kind, item)
+    if kind == "services" and item is not None:
+        typed["reminder_hours"] = _hours_text(await _reminders(request, catalog, item.id))
+    return _form(request, admin, catalog, kind, item, typed, {})
+
+
+async def _reminders(request: web.Request, catalog: Catalog, service_id: UUID
+                     ) -> tuple[timedelta, ...]:
+    """The service's reminder lead times: its own, else the business's."""
+    return await services.reminders_of(catalog.business.id, service_id, context.uow(request))
+
+
+def _hours_text(offsets: tuple[timedelta, ...]) -> str:
+    return ", ".join(str(int(o.total_seconds() // 3600)) for o in offsets)
 
 
 @routes.post(f"/admin/catalog/{KINDS}/{{item}}")
@@ -67,6 +73,8 @@ async def save(request: web.Request, admin: session.AdminSession) -> web.Respons
         return _form(request, admin, catalog, kind, item, form, read.problems, status=422)
     try:
         changed = await _save(request, catalog, kind, value)
+        if kind == "services":
+            await _keep_reminders(request, catalog, value.id, Reader(form))
     except InvalidRequest as error:
         field = error.field if error.field in _field_names(kind) else "name"
         words = str(error).removeprefix(f"{error.field}: ")
@@ -84,7 +92,7 @@ async def archive_item(request: web.Request, admin: session.AdminSession) -> web
         raise web.HTTPNotFound(text="nothing to archive")
     command = archive.Archive(catalog.business.id, _KIND[kind], item.id)
     try:
-        changed = await archive.archive(command, setup_uow(request), context.now())
+        changed = await archive.archive(command, context.uow(request), context.now())
     except DomainError as error:
         notice = quote(f"Not archived: {error}")
         raise web.HTTPSeeOther("/admin/catalog?notice=" + notice) from None
@@ -119,6 +127,19 @@ async def notify_stranded(request: web.Request, admin: session.AdminSession) -> 
 _KIND = {"locations": Kind.LOCATION, "services": Kind.SERVICE, "staff": Kind.STAFF}
 
 
+async def _keep_reminders(request: web.Request, catalog: Catalog, service_id: UUID,
+                          read: Reader) -> None:
+    """Lead times of the service's own, only when they differ from what applies (so a
+    service saved as it was keeps following the business's)."""
+    hours = read.numbers("reminder_hours", "reminder hours", 1, 24 * 30)
+    offsets = tuple(timedelta(hours=h) for h in hours)
+    current = await _reminders(request, catalog, service_id)
+    if offsets and _hours_text(current) != _hours_text(offsets):
+        await services.set_reminders(
+            services.SetReminders(catalog.business.id, service_id, offsets),
+            context.uow(request))
+
+
 def _item(catalog: Catalog, request: web.Request) -> Any:
     """The offered entry the path names; None for "new"; 404 for anything else (an archived
     entry is not edited: old appointments name it as it was)."""
@@ -144,7 +165,7 @@ def _read(catalog: Catalog, kind: str, item: Any, form: Any) -> tuple[Any, forms
 
 
 async def _save(request: web.Request, catalog: Catalog, kind: str, value: Any) -> Changed:
-    business_id, uow, now = catalog.business.id, setup_uow(request), context.now()
+    business_id, uow, now = catalog.business.id, context.uow(request), context.now()
     if kind == "locations":
         return await business.save_location(business.SaveLocation(business_id, value), uow, now)
     if kind == "services":
@@ -166,15 +187,14 @@ def _fields(catalog: Catalog, kind: str, item: Any) -> dict[str, Any]:
         return forms.location_fields(item)
     if kind == "services":
         return forms.service_fields(item)
-    places = sorted(item.location_ids)
-    zone = catalog.location(places[0]).zone if places else catalog.business.zone
-    return forms.staff_fields(item, zone)
+    places = {loc.id: loc for loc in catalog.business.locations}
+    return forms.staff_fields(item, forms.first_zone(item.location_ids, places))
 
 
 def _field_names(kind: str) -> set[str]:
     week = {f"{p}_{d}" for p in ("hours", "breaks") for d in WEEKDAYS}
     return {"locations": {"name", "time_zone", "address", "opening_hours"},
-            "services": {"name", "aliases", "location_ids"},
+            "services": {"name", "aliases", "location_ids", "reminder_hours"},
             "staff": {"name", "location_ids", "overrides", "time_off", "weekly_hours",
                       "breaks"} | week}[kind]
 

@@ -34,7 +34,7 @@ def read(request: web.Request, admin: session.AdminSession) -> Draft:
         raw = base64.urlsafe_b64decode(body.encode())
     except ValueError:
         return {}
-    if not hmac.compare_digest(signature, _signature(request, admin, raw)):
+    if not hmac.compare_digest(signature.encode(), _signature(request, admin, raw).encode()):
         return {}
     found = json.loads(raw)
     return found if isinstance(found, dict) else {}

@@ -73,20 +73,31 @@ def amount(form: Form, name: str, problems: Problems, label: str) -> str:
 
 def read_business(form: Form) -> tuple[Draft, Problems]:
     problems: Problems = {}
-    zone = str(form.get("time_zone", "")).strip()
-    currency = str(form.get("currency", "")).strip().upper()
     draft = {"name": text(form, "name", problems, "business name"),
              "address": text(form, "address", problems, "address"),
-             "time_zone": zone, "currency": currency}
-    if zone not in zones():
-        problems["time_zone"] = "Choose a time zone from the list, like Europe/Lisbon."
-    if currency not in list_currencies():
-        problems["currency"] = "Enter a three-letter currency code, like USD or EUR."
+             "time_zone": zone_name(form, "time_zone", problems),
+             "currency": currency(form, "currency", problems)}
     return draft, problems
 
 
 def zones() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+
+
+def zone_name(form: Form, name: str, problems: Problems) -> str:
+    """A zone of the list the form offers (an alias like "EST" or "Etc/GMT+5" is refused:
+    owners pick a place, and its rules follow that place)."""
+    typed = str(form.get(name, "")).strip()
+    if typed not in zones():
+        problems[name] = "Choose a time zone from the list, like Europe/Lisbon."
+    return typed
+
+
+def currency(form: Form, name: str, problems: Problems) -> str:
+    typed = str(form.get(name, "")).strip().upper()
+    if typed not in list_currencies():
+        problems[name] = "Enter a three-letter currency code, like USD or EUR."
+    return typed
 
 
 def read_hours(form: Form) -> tuple[Draft, Problems]:
