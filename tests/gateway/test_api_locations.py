@@ -4,6 +4,8 @@ availability, suggestions, bookings, the appointment listing and analytics take 
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +16,7 @@ from aiohttp.test_utils import TestClient
 from scheduling.demo import demo_id
 from tests import branches
 from tests.branches import branch_demo  # noqa: F401 (the gateway's catalog)
+from tests.gateway.admin_login import sign_in
 from tests.gateway.test_api import ADMIN, _json
 
 pytestmark = pytest.mark.db
@@ -77,16 +80,22 @@ async def test_a_location_that_cannot_answer_is_an_error(
                 params={k: v for k, v in query.items() if k not in ("start", "end")})
 
 
-async def test_booked_at_a_branch_and_listed_and_counted_there(gateway: TestClient) -> None:  # type: ignore[type-arg]
-    main = (await _slots(gateway, location_id=MAIN))[0]
-    harbour = next(s for s in await _slots(gateway, location_id=HARBOUR)
+async def _book_both(client: TestClient) -> dict[str, Any]:  # type: ignore[type-arg]
+    """A men's cut booked at each branch (at different times); the Harbour slot."""
+    main = (await _slots(client, location_id=MAIN))[0]
+    harbour = next(s for s in await _slots(client, location_id=HARBOUR)
                    if s["start"] != main["start"])
     for number, slot in enumerate((main, harbour)):
-        booked = await _json(gateway, "POST", "/api/v1/appointments", 201, json={
+        booked = await _json(client, "POST", "/api/v1/appointments", 201, json={
             "service_id": MENS_CUT, "start": slot["start"], "location_id": slot["location_id"],
             "customer": {"name": "Lee Park", "phone": f"+1555000300{number}"}},
             headers={"Idempotency-Key": f"branch-{number}"})
         assert booked["appointment"]["location_id"] == slot["location_id"]
+    return harbour
+
+
+async def test_booked_at_a_branch_and_listed_and_counted_there(gateway: TestClient) -> None:  # type: ignore[type-arg]
+    harbour = await _book_both(gateway)
     listed = await _json(gateway, "GET", "/api/v1/appointments", 200, headers=ADMIN,
                          params={"location_id": HARBOUR})
     assert [a["start"] for a in listed["items"]] == [harbour["start"]]
@@ -106,3 +115,18 @@ async def test_booked_at_a_branch_and_listed_and_counted_there(gateway: TestClie
         (local.isoweekday(), local.hour, 1)]
     await _json(gateway, "GET", "/api/v1/analytics/bookings", 404, headers=ADMIN,
                 params={**window, "location_id": str(demo_id("location/nowhere"))})
+
+
+async def test_the_analytics_screen_picks_a_branch(gateway: TestClient) -> None:  # type: ignore[type-arg]
+    await _book_both(gateway)
+    assert (await sign_in(gateway, "owner@example.com", "correct horse")).status == 303
+    everywhere = await (await gateway.get("/admin/analytics")).text()
+    assert "<strong>2</strong> bookings" in everywhere and "All locations" in everywhere
+    response = await gateway.get(f"/admin/analytics?location={HARBOUR}")
+    there = await response.text()
+    assert response.status == 200 and "Analytics at Harbour" in there
+    assert "<strong>1</strong> bookings" in there and f'value="{HARBOUR}" selected' in there
+    chart = json.loads(re.search(r'id="chart-data">(.*?)</script>', there, re.S).group(1))
+    assert [name for name, _ in chart["utilisation"]] == ["Dana"]
+    odd = await gateway.get("/admin/analytics?location=%FF")
+    assert odd.status == 200 and "<strong>2</strong> bookings" in await odd.text()

@@ -15,10 +15,12 @@ from assistant.gateway.admin import session
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
+from assistant.gateway.api.locations import scope
 from assistant.gateway.reads import reads
 from assistant.gateway.resources import SETTINGS
 from assistant.settings import PROJECT_ROOT
-from scheduling.persistence.admin_reads import Filters, utilisation
+from scheduling.catalog import zone
+from scheduling.persistence.admin_reads import utilisation
 from scheduling.utilisation import available_minutes
 
 TRAINING = web.AppKey("training", dict[str, Any])
@@ -28,20 +30,26 @@ routes = web.RouteTableDef()
 @routes.get("/admin/analytics")
 @admin_page
 async def analytics_page(request: web.Request, admin: session.AdminSession) -> web.Response:
+    """The last and next 30 days, for every location or the one `?location=` picks (an id
+    the business does not have shows every location); days and hours on its clock."""
     catalog = await context.catalog(request)
-    now, zone = context.now(), catalog.business.time_zone
+    now = context.now()
     start, end = now - timedelta(days=30), now + timedelta(days=30)
-    filters, found = Filters(catalog.business.id, start, end), reads(request)
-    summary = await found.summary(filters)
-    days = await found.buckets(filters, "day", zone)
-    heat = await found.heat_map(filters, zone)
+    place = next((loc for loc in catalog.business.locations
+                  if str(loc.id) == request.query.get("location")), None)
+    scoped, found = scope(catalog, start, end, place), reads(request)
+    summary = await found.summary(scoped.filters)
+    days = await found.buckets(scoped.filters, "day", scoped.zone)
+    heat = await found.heat_map(scoped.filters, scoped.zone)
     usage = utilisation(summary.booked_minutes_by_staff,
-                                  available_minutes(catalog, start, end))
+                        available_minutes(scoped.counted, start, end))
     chart = {"days": [[d.date().isoformat(), n] for d, n in days],
-             "utilisation": [[m.name, round(usage.get(m.id, 0.0), 3)] for m in catalog.staff]}
+             "utilisation": [[m.name, round(usage.get(m.id, 0.0), 3)]
+                             for m in scoped.counted.staff]}
     peak = max(heat.values(), default=0)
     return page(request, admin, "analytics.html", summary=summary, heat=heat, peak=peak,
-                chart=json.dumps(chart), start=start, end=end, times=Times(catalog.business.zone))
+                chart=json.dumps(chart), start=start, end=end, place=place,
+                locations=catalog.business.locations, times=Times(zone(scoped.zone)))
 
 
 @routes.get("/admin/messages")

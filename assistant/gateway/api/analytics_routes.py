@@ -5,48 +5,44 @@ Utilisation needs each staff member's available minutes (`scheduling.utilisation
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from aiohttp import web
 
 from assistant.gateway.api import context
 from assistant.gateway.api.auth import require_admin
-from assistant.gateway.api.locations import LOCATION, query_location
+from assistant.gateway.api.locations import LOCATION, Scope, query_location, scope
 from assistant.gateway.api.params import HISTORY, invalid, query_when
 from assistant.gateway.api.spec import Op, Param
 from assistant.gateway.reads import reads
-from scheduling.catalog import Catalog
 from scheduling.persistence import admin_reads as analytics
 from scheduling.utilisation import available_minutes
 
 DEFAULT_SPAN = timedelta(days=30)
 
 
-async def _filters(request: web.Request) -> tuple[analytics.Filters, Catalog, str]:
-    """The filters the query asks for, the catalog, and the zone local days and hours are
-    read in: the location's when one is asked for, else the business's."""
+async def _scope(request: web.Request) -> Scope:
+    """The range and location the query asks for (30 days either side of now, every
+    location, by default)."""
     now = context.now()
     start = query_when(request, "from", window=HISTORY) or now - DEFAULT_SPAN
     end = query_when(request, "until", window=HISTORY) or now + DEFAULT_SPAN
     if end <= start or end - start > timedelta(days=400):
         raise invalid("until", "must be after from, within 400 days")
     catalog = await context.catalog(request)
-    place = query_location(request, catalog)
-    where = (place.id,) if place else ()
-    zone = place.time_zone if place else catalog.business.time_zone
-    return analytics.Filters(catalog.business.id, start, end, location_ids=where), catalog, zone
+    return scope(catalog, start, end, query_location(request, catalog))
 
 
 async def summary(request: web.Request) -> web.Response:
     require_admin(request)
-    filters, catalog, _ = await _filters(request)
+    scoped = await _scope(request)
+    filters = scoped.filters
     found = await reads(request).summary(filters)
     if filters.start_from is None or filters.start_until is None:
         raise invalid("from", "is required")
     usage = analytics.utilisation(found.booked_minutes_by_staff,
-                                  available_minutes(_staffed(catalog, filters),
-                                                    filters.start_from, filters.start_until))
+                                  available_minutes(scoped.counted, filters.start_from,
+                                                    filters.start_until))
     return web.json_response({
         "by_status": found.by_status, "cancellation_rate": found.cancellation_rate,
         "no_show_rate": found.no_show_rate, "average_lead_hours": found.average_lead_hours,
@@ -56,28 +52,19 @@ async def summary(request: web.Request) -> web.Response:
     })
 
 
-def _staffed(catalog: Catalog, filters: analytics.Filters) -> Catalog:
-    """The catalog with only the staff who work where the figures are for, so a branch's
-    utilisation lists its own people."""
-    if not filters.location_ids:
-        return catalog
-    here = set(filters.location_ids)
-    return replace(catalog, staff=tuple(m for m in catalog.staff if m.location_ids & here))
-
-
 async def bookings(request: web.Request) -> web.Response:
     require_admin(request)
     grain = request.query.get("grain", "day")
-    filters, _, zone = await _filters(request)
-    rows = await reads(request).buckets(filters, grain, zone)
+    scoped = await _scope(request)
+    rows = await reads(request).buckets(scoped.filters, grain, scoped.zone)
     return web.json_response({"grain": grain, "items": [
         {"start": moment.date().isoformat(), "count": n} for moment, n in rows]})
 
 
 async def heat_map(request: web.Request) -> web.Response:
     require_admin(request)
-    filters, _, zone = await _filters(request)
-    cells = await reads(request).heat_map(filters, zone)
+    scoped = await _scope(request)
+    cells = await reads(request).heat_map(scoped.filters, scoped.zone)
     return web.json_response({"items": [{"weekday": d, "hour": h, "count": n}
                                         for (d, h), n in sorted(cells.items())]})
 
