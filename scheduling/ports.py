@@ -80,6 +80,22 @@ class CatalogReplacePort(CatalogPort, Protocol):
         list (kept for the appointments that name them, no longer offered); their names."""
         ...
 
+    async def rules(self, business_id: UUID) -> BookingRules: ...
+
+    async def set_rules(self, business_id: UUID, rules: BookingRules) -> None: ...
+
+    async def reminders(self, business_id: UUID) -> dict[UUID, tuple[timedelta, ...]]:
+        """Reminder lead times set for the business (under its id) or one of its services;
+        a scope without its own has none here."""
+        ...
+
+    async def replace_reminders(
+        self, business_id: UUID, scopes: dict[UUID, tuple[timedelta, ...]]
+    ) -> None:
+        """Exactly these lead times for the business and its services: scopes left out go
+        back to their defaults."""
+        ...
+
 
 class AppointmentsPort(Protocol):
     """Appointments, holds, group seats, booking rules and the audit trail."""

@@ -5,15 +5,20 @@ Deleting a business deletes its rows by the foreign keys' `ON DELETE CASCADE`.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import delete, func, select, update
 
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog
-from scheduling.persistence.booking_tables import AppointmentRow
+from scheduling.persistence.booking_codec import rules_of
+from scheduling.persistence.booking_tables import AppointmentRow, BookingRulesRow
 from scheduling.persistence.catalog_repository import CatalogRepository
 from scheduling.persistence.catalog_tables import BusinessRow, LocationRow, ServiceRow, StaffRow
+from scheduling.persistence.notification_tables import ReminderOffsetsRow
+from scheduling.persistence.reminder_offsets import set_offsets
+from scheduling.persistence.setup_repository import SetupRepository
 from scheduling.persistence.uow import SqlUnitOfWork
 
 
@@ -42,6 +47,27 @@ class CatalogReplaceRepository(CatalogRepository):
                 .values(archived_at=at).returning(table.name))
             names.extend(sorted(archived))
         return tuple(names)
+
+
+    async def rules(self, business_id: UUID) -> BookingRules:
+        return rules_of(await self.session.get(BookingRulesRow, business_id))
+
+    async def set_rules(self, business_id: UUID, rules: BookingRules) -> None:
+        await SetupRepository(self.session).set_rules(business_id, rules)
+
+    async def reminders(self, business_id: UUID) -> dict[UUID, tuple[timedelta, ...]]:
+        rows = await self.session.scalars(
+            select(ReminderOffsetsRow).where(ReminderOffsetsRow.business_id == business_id))
+        return {row.scope_id: tuple(timedelta(minutes=m) for m in row.minutes) for row in rows}
+
+    async def replace_reminders(
+        self, business_id: UUID, scopes: dict[UUID, tuple[timedelta, ...]]
+    ) -> None:
+        await self.session.execute(
+            delete(ReminderOffsetsRow).where(ReminderOffsetsRow.business_id == business_id))
+        for scope_id, offsets in scopes.items():
+            await set_offsets(self.session, business_id, scope_id, offsets)
+        await self.session.flush()
 
 
 class CatalogReplaceUnitOfWork(SqlUnitOfWork):

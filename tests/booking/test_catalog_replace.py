@@ -6,6 +6,7 @@ and what it no longer lists is archived (offered again when listed again)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -13,10 +14,12 @@ from backends import both
 from booking_builders import NOW, Salon, ny
 
 from scheduling.booking import services
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Archived, Catalog
 from scheduling.demo import demo_catalog
 from scheduling.desk.setup.replace import (
     BusinessHasBookings,
+    Reminders,
     ReplaceCatalog,
     adopt_ids,
     replace_catalog,
@@ -135,3 +138,23 @@ async def test_a_dry_run_checks_everything_and_writes_nothing(
     await services.book(salon.booking("Cut", ny(3, 12, 10)), uow, NOW)
     with pytest.raises(BusinessHasBookings):
         await replace_catalog(ReplaceCatalog(demo_catalog(), dry_run=True), setup, NOW)
+
+
+async def test_rules_and_reminders_are_replaced_when_given_and_left_alone_when_not(
+    salon: Salon, setup: ReplacePorts
+) -> None:
+    hour = timedelta(hours=1)
+    rules = BookingRules(max_active_per_customer=2, require_approval=True)
+    wanted = Reminders((48 * hour, 2 * hour), {"Colour": (72 * hour,)})
+    await replace_catalog(ReplaceCatalog(_fresh_ids(salon.catalog), rules, wanted), setup, NOW)
+    async with setup:
+        assert await setup.catalog.rules(salon.id) == rules
+        assert await setup.catalog.reminders(salon.id) == {
+            salon.id: (48 * hour, 2 * hour), salon.service("Colour").id: (72 * hour,)}
+
+    await replace_catalog(ReplaceCatalog(salon.catalog), setup, NOW)
+    fewer = Reminders((hour,))
+    await replace_catalog(ReplaceCatalog(salon.catalog, reminders=fewer), setup, NOW)
+    async with setup:
+        assert await setup.catalog.rules(salon.id) == rules
+        assert await setup.catalog.reminders(salon.id) == {salon.id: (hour,)}

@@ -4,9 +4,10 @@ booking fake (so a test can book on it, then replace its catalog)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Archived, Catalog
 from scheduling.desk.setup.replace import Named
 from tests.fakes.uow import FakeCatalog, FakeSetup, FakeUnitOfWork
@@ -28,6 +29,28 @@ class FakeReplaceCatalog(FakeCatalog):
         state.customers = {k: v for k, v in state.customers.items() if v[0] != business_id}
         state.appointments = {k: v for k, v in state.appointments.items()
                               if v[0].business_id != business_id}
+
+    async def rules(self, business_id: UUID) -> BookingRules:
+        return self.tx.state.rules.get(business_id, BookingRules())
+
+    async def set_rules(self, business_id: UUID, rules: BookingRules) -> None:
+        self.tx.state.rules[business_id] = rules
+
+    async def reminders(self, business_id: UUID) -> dict[UUID, tuple[timedelta, ...]]:
+        mine = self._scopes(business_id)
+        return {k: v for k, v in self.tx.state.reminders.items() if k in mine}
+
+    async def replace_reminders(
+        self, business_id: UUID, scopes: dict[UUID, tuple[timedelta, ...]]
+    ) -> None:
+        mine = self._scopes(business_id)
+        kept = {k: v for k, v in self.tx.state.reminders.items() if k not in mine}
+        self.tx.state.reminders = kept | {
+            k: tuple(sorted(set(v), reverse=True)) for k, v in scopes.items()}
+
+    def _scopes(self, business_id: UUID) -> set[UUID]:
+        catalog = self.tx.state.catalogs[business_id]
+        return {business_id} | {s.id for s in catalog.services + catalog.archived.services}
 
     async def archive_unlisted(self, catalog: Catalog, at: datetime) -> tuple[str, ...]:
         business = catalog.business

@@ -14,11 +14,13 @@ own business. Two cases, told apart by identity:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog, Location, Service, Staff, normalise
 from scheduling.errors import PolicyViolation
 from scheduling.ports import CatalogReplaceUnitOfWork
@@ -39,10 +41,22 @@ class BusinessHasBookings(PolicyViolation):
 
 
 @dataclass(frozen=True, slots=True)
+class Reminders:
+    """Reminder lead times of the business and of the services (by name) that have their own;
+    a service not named follows the business."""
+
+    business: tuple[timedelta, ...]
+    services: Mapping[str, tuple[timedelta, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ReplaceCatalog:
-    """`dry_run`: check and report everything, write nothing."""
+    """`rules` and `reminders`: None leaves them as they are. `dry_run`: check and report
+    everything, write nothing."""
 
     catalog: Catalog
+    rules: BookingRules | None = None
+    reminders: Reminders | None = None
     discard_bookings: bool = False
     dry_run: bool = False
 
@@ -70,6 +84,7 @@ async def replace_catalog(
             result = await _update(uow, adopt_ids(command.catalog, served), now)
         else:
             result = await _swap(uow, command, served)
+        await _settings(uow, command, result.catalog)
         if not command.dry_run:
             await uow.commit()
     return result
@@ -98,6 +113,20 @@ async def _swap(
     await uow.catalog.delete_business(old.id)
     await uow.catalog.save(command.catalog)
     return Replaced(command.catalog, removed=old.id)
+
+
+async def _settings(
+    uow: CatalogReplaceUnitOfWork, command: ReplaceCatalog, catalog: Catalog
+) -> None:
+    business_id = catalog.business.id
+    if command.rules is not None:
+        await uow.catalog.set_rules(business_id, command.rules)
+    if command.reminders is not None:
+        by_name = {service.name: service.id for service in catalog.services}
+        scopes = {by_name[name]: offsets
+                  for name, offsets in command.reminders.services.items() if name in by_name}
+        await uow.catalog.replace_reminders(
+            business_id, {business_id: command.reminders.business} | scopes)
 
 
 def is_same_business(served: Catalog, new: Catalog) -> bool:
