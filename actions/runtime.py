@@ -81,6 +81,7 @@ class Runtime:
         """The business's catalog, read at most `catalog_ttl` seconds ago."""
         if self._catalog is not None and time.monotonic() - self._catalog[0] < self._catalog_ttl:
             return self._catalog[1]
+        self._business_id = None  # the wizard or an import may have replaced the business
         business_id = await self.business_id()
         read_at = time.monotonic()
         async with self.uow() as uow:
