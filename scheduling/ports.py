@@ -298,6 +298,11 @@ class DeskUnitOfWork(BookingUnitOfWork, Protocol):
 class SetupPort(Protocol):
     """The catalog's write side: what the owner's screens, API and wizard change."""
 
+    async def lock(self, business_id: UUID) -> None:
+        """Serialise catalog changes of one business until the transaction ends (two edits
+        at once would each check names against a catalog without the other's)."""
+        ...
+
     async def save(self, catalog: Catalog) -> None:
         """Insert or update the business and everything `catalog` offers (an archived entry
         it lists again is offered again); what it leaves out is left alone."""

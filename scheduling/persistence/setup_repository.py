@@ -42,6 +42,10 @@ class SetupRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def lock(self, business_id: UUID) -> None:
+        await self.session.execute(
+            select(BusinessRow.id).where(BusinessRow.id == business_id).with_for_update())
+
     async def save(self, catalog: Catalog) -> None:
         await CatalogRepository(self.session).save(catalog)
 

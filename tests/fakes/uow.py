@@ -437,6 +437,9 @@ class FakeSetup:
     def __init__(self, tx: _Transaction) -> None:
         self.tx = tx
 
+    async def lock(self, business_id: UUID) -> None:
+        """Nothing to wait for: the fake runs one unit of work at a time."""
+
     async def save(self, catalog: Catalog) -> None:
         old = self.tx.state.catalogs.get(catalog.business.id)
         if old is None:

@@ -28,6 +28,7 @@ async def apply(uow: SetupUnitOfWork, business_id: UUID, edit: Edit, now: dateti
                 archive: tuple[Kind, UUID] | None = None) -> Changed:
     """`archive` names the entry `edit` moved to the archived part, archived as of `now`."""
     async with uow:
+        await uow.setup.lock(business_id)
         old = await uow.catalog.get(business_id)
         new = edit(old)
         staff_ids = [member.id for member in (*old.staff, *old.archived.staff)]
