@@ -50,6 +50,9 @@ class Audience:
     say it will follow and the reminders carry it."""
     service_id: UUID | None = None
     """The service as the catalog knows it now (for "book again"); None when it is gone."""
+    home_zone: str | None = None
+    """The zone of the appointment's own location (None: the business's): a time read on
+    another clock is named against it, and the owner reads the branch's times on it."""
 
 
 class AudienceLoader:
@@ -70,8 +73,9 @@ class AudienceLoader:
         virtual = payload.get("location_type") == "virtual"
         wanted = to_customer or kind == "cancellation" or virtual
         facts = await self._now_known(appointment_id) if wanted else None
+        home = _home_zone(catalog, payload)
         if kind in OWNER_KINDS:
-            recipient = _owner(catalog, kind, payload)
+            recipient = _owner(catalog, kind, payload, home)
         elif kind in ADDRESSED_KINDS:
             recipient = _addressed(catalog, payload)
         else:
@@ -84,7 +88,7 @@ class AudienceLoader:
                   else catalog.business.policies.cancellation)
         return Audience(catalog, recipient, policy, chain_id, sequence, refund,
                         facts.meeting_link if facts and virtual else None,
-                        service.id if service else None)
+                        service.id if service else None, home)
 
     async def _customer(self, catalog: Catalog, payload: Json, facts: AppointmentContact | None
                         ) -> Person:
@@ -114,7 +118,15 @@ def customer_person(customer: Customer, catalog: Catalog, zone: str | None) -> P
                   sms_ok=prefs.sms and bool(customer.phone))
 
 
-def _owner(catalog: Catalog, kind: str, payload: Json) -> Person:
+def _home_zone(catalog: Catalog, payload: Json) -> str | None:
+    """The zone of the location the payload's appointment is at; None for messages about no
+    appointment, payloads written before they named the location, or a location since gone."""
+    found = [loc for loc in catalog.business.locations
+             if str(loc.id) == payload.get("location_id")]
+    return found[0].time_zone if found else None
+
+
+def _owner(catalog: Catalog, kind: str, payload: Json, home: str | None) -> Person:
     """The business's contact; a staff member's agenda goes to their own Google address."""
     business = catalog.business
     email = business.contact.email
@@ -125,7 +137,8 @@ def _owner(catalog: Catalog, kind: str, payload: Json) -> Person:
         name = staff.name
         if "@" in own and not own.endswith("calendar.google.com"):
             email = own
-    return Person(name, email, None, "en", payload.get("time_zone") or business.time_zone)
+    return Person(name, email, None, "en",
+                  payload.get("time_zone") or home or business.time_zone)
 
 
 def _addressed(catalog: Catalog, payload: Json) -> Person:

@@ -24,8 +24,9 @@ Json = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Wording:
-    """How one recipient reads times and money: their zone and language, and the business's
-    zone, named in an SMS when it reads the time differently."""
+    """How one recipient reads times and money: their zone and language, and the zone of the
+    place (the appointment's location, else the business), named in an SMS when it reads the
+    time differently."""
 
     zone: ZoneInfo
     business_zone: ZoneInfo
@@ -35,7 +36,8 @@ class Wording:
     @classmethod
     def of(cls, audience: Audience) -> Wording:
         business = audience.catalog.business
-        return cls(ZoneInfo(audience.recipient.time_zone), business.zone,
+        home = ZoneInfo(audience.home_zone) if audience.home_zone else business.zone
+        return cls(ZoneInfo(audience.recipient.time_zone), home,
                    _locale(audience.recipient.language), business.policies.currency)
 
     def long(self, moment: datetime | None) -> str:

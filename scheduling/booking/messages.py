@@ -46,6 +46,7 @@ def describe(appointment: Appointment, catalog: Catalog) -> Json:
         "customer_time_zone": appointment.customer_time_zone,
         "location_type": appointment.location_type.value,
         "address": appointment.address,
+        "location_id": str(appointment.location_id),
         "meeting_link": appointment.meeting_link,
         "status": appointment.status.value,
         "seats": appointment.seats,

@@ -13,10 +13,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp.test_utils import TestClient
 
+from assistant.notifications.runtime import DISPATCHER
+from scheduling import formats
 from scheduling.demo import demo_id
 from tests import branches
 from tests.branches import branch_demo  # noqa: F401 (the gateway's catalog)
 from tests.gateway.admin_login import sign_in
+from tests.gateway.booking_flow import Factory, rows
 from tests.gateway.test_api import ADMIN, _json
 
 pytestmark = pytest.mark.db
@@ -130,3 +133,20 @@ async def test_the_analytics_screen_picks_a_branch(gateway: TestClient) -> None:
     assert [name for name, _ in chart["utilisation"]] == ["Dana"]
     odd = await gateway.get("/admin/analytics?location=%FF")
     assert odd.status == 200 and "<strong>2</strong> bookings" in await odd.text()
+
+
+async def test_the_confirmation_reads_the_branchs_clock(
+    gateway: TestClient, session_factory: Factory,  # type: ignore[type-arg]
+) -> None:
+    harbour = await _book_both(gateway)
+    await gateway.app[DISPATCHER].run_once()
+    [sms] = await rows(session_factory, (
+        "SELECT d.summary FROM delivery_attempts d JOIN outbox o ON o.id = d.outbox_id "
+        "WHERE d.recipient = '+15550003001' AND o.kind = 'confirmation'"))
+    start = datetime.fromisoformat(harbour["start"])
+    clock = formats.clock(start, CHICAGO)
+    assert f"{clock}. Change" in sms[0], sms  # Harbour's own clock, no zone note
+    [owner] = await rows(session_factory, (
+        "SELECT o.payload->>'location_id' FROM outbox o WHERE o.kind = 'owner_notice' "
+        "AND o.payload->>'start' = :start"), start=start.isoformat())
+    assert owner[0] == HARBOUR
