@@ -154,3 +154,11 @@ async def test_the_address_question_reads_the_branch_from_the_message(
     _, said = await said_by(ActionAnswerQuestion(), "when are you open?", "ask_hours",
                             service=str(branches.SHAVE))
     assert said.startswith("Harbour opening hours:")
+
+
+@pytest.mark.db
+async def test_a_time_said_for_a_branch_is_read_on_its_clock(two_branches: Catalog) -> None:
+    found, _ = await validate("a haircut at harbour tomorrow at 3pm", "book")
+    start = datetime.fromisoformat(found["when_start"])
+    assert found["location"] == HARBOUR and start.utcoffset() == start.astimezone(
+        CHICAGO).utcoffset() and start.astimezone(CHICAGO).hour == 15
