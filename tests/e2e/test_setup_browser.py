@@ -3,9 +3,10 @@ does), the owner signs in and sets up a business of their own through the wizard
 catalog screens only - two locations in different zones, four staff, six services (one with a
 deposit, one a group class) - with a screenshot and axe-core on every page and no sideways
 scrolling. Then the API books it; shortening an opening hour takes that time off the API's
-offer; blocking a staff member's day lists the booking on it for "notify and offer new times",
-which cancels it. Chat is not driven here: it needs the Rasa server (tests/gateway/
-test_e2e_channels.py), too slow for this machine; the chat reads the same catalog and engine."""
+offer and off the chat's (its actions, as the action server runs them); blocking a staff
+member's day lists the booking on it for "notify and offer new times", which cancels it. A
+whole chat conversation is not driven here: it needs the Rasa server (tests/gateway/
+test_e2e_channels.py), too slow for this machine."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, Page
+from rasa_sdk.executor import CollectingDispatcher
 
+from actions.offers import ActionAskSlotChoice
+from actions.runtime import runtime
+from tests.actions.conftest import slots_of, tracker
 from tests.browser import PHONE, check_page, chromium, fits_width
 from tests.e2e.test_booking_page_browser import _enter, _tab_to, _type
 from tests.gateway import conftest as gateway_fixtures
@@ -51,7 +56,7 @@ async def _press(page: Page, button: str) -> None:
 
 
 async def test_owner_sets_up_a_business_and_it_is_served(
-    browser: Browser, gateway: Client, session_factory: Factory,
+    browser: Browser, gateway: Client, session_factory: Factory, database_url: str,
 ) -> None:
     context = await browser.new_context(viewport=PHONE,  # type: ignore[arg-type]
                                         bypass_csp=True, has_touch=True, is_mobile=True)
@@ -70,10 +75,14 @@ async def test_owner_sets_up_a_business_and_it_is_served(
     massage, maya = services["Deep tissue massage"]["id"], staff["Maya"]["id"]
     day, late = await _open_day(gateway, massage, maya)
     booked = await _book(gateway, massage, maya, day)
+    runtime.configure(database_url)  # the chat's actions, on the same database
+    assert late in await _chat_offers(massage, maya, late)
 
     await _shorten_first_location(page, day)
     offered = {s["start"] for s in await _slots(gateway, massage, maya, day)}
     assert late not in offered and offered, "the shortened hour is still offered"
+    assert late not in await _chat_offers(massage, maya, late)
+    await runtime.dispose()
 
     await _block_day(page, day)
     assert await rows(session_factory, "SELECT status FROM appointments WHERE id = :id",
@@ -185,6 +194,18 @@ async def _book(gateway: Client, service: str, staff: str, day: datetime) -> str
         "customer": {"name": "Ruth Okafor", "phone": "+15035550142"}})
     assert made.status == 201, await made.text()
     return str((await made.json())["appointment"]["id"])
+
+
+async def _chat_offers(service: str, staff: str, start: str) -> set[str]:
+    """The times the chat offers for an hour from `start`, as the action server computes them
+    once the booking form knows the service, the person and the time (Rasa's part, telling
+    intents and filling slots, is not run here)."""
+    moment = datetime.fromisoformat(start)
+    slots = {"service": service, "staff": staff, "when": "time",
+             "when_start": start, "when_end": (moment + timedelta(hours=1)).isoformat()}
+    events = await ActionAskSlotChoice().run(CollectingDispatcher(), tracker("", slots=slots),
+                                             {"forms": {}, "slots": {}})
+    return {offer["start"] for offer in slots_of(events)["suggestions"] or []}
 
 
 async def _shorten_first_location(page: Page, day: datetime) -> None:
