@@ -180,3 +180,15 @@ async def test_an_archived_service_has_no_open_times(salon: Salon, uow: SetupUni
         available_slots(catalog, query)
     trim = AvailabilityQuery(salon.service("Trim").id, ny(3, 12, 9), ny(3, 12, 17), NOW)
     assert available_slots(catalog, trim)
+
+
+async def test_an_edit_made_from_a_stale_read_is_refused(salon: Salon, uow: SetupUnitOfWork
+                                                         ) -> None:
+    ana = salon.staff("Ana")
+    await save_staff(SaveStaff(salon.id, replace(ana, languages=frozenset({"en", "pt"})), ana),
+                     uow, NOW)
+    with pytest.raises(InvalidRequest) as stale:
+        await save_staff(SaveStaff(salon.id, replace(ana, max_bookings_per_day=3), ana), uow,
+                         NOW)
+    assert stale.value.field == "staff"
+    assert (await _catalog(uow, salon)).staff_member(ana.id).languages == {"en", "pt"}

@@ -29,7 +29,8 @@ from scheduling.desk.setup.values import Changed, Kind
 from scheduling.ports import SetupUnitOfWork
 
 T = TypeVar("T", Location, Service, Staff)
-Save = Callable[[UUID, T, SetupUnitOfWork, datetime], Awaitable[Changed]]
+Save = Callable[[UUID, T, T | None, SetupUnitOfWork, datetime], Awaitable[Changed]]
+"""Save an item made from `was` (None: a new one)."""
 ID = Param("id", "path", {"type": "string", "format": "uuid"})
 
 
@@ -52,19 +53,19 @@ class Entity(Generic[T]):
         return self.resource.to_json(item) | {"archived": item in self.archived(catalog)}
 
 
-async def _save_location(business_id: UUID, item: Location, uow: SetupUnitOfWork,
-                         now: datetime) -> Changed:
-    return await save_location(SaveLocation(business_id, item), uow, now)
+async def _save_location(business_id: UUID, item: Location, was: Location | None,
+                         uow: SetupUnitOfWork, now: datetime) -> Changed:
+    return await save_location(SaveLocation(business_id, item, was), uow, now)
 
 
-async def _save_service(business_id: UUID, item: Service, uow: SetupUnitOfWork,
-                        now: datetime) -> Changed:
-    return await save_service(SaveService(business_id, item), uow, now)
+async def _save_service(business_id: UUID, item: Service, was: Service | None,
+                        uow: SetupUnitOfWork, now: datetime) -> Changed:
+    return await save_service(SaveService(business_id, item, was), uow, now)
 
 
-async def _save_staff(business_id: UUID, item: Staff, uow: SetupUnitOfWork,
-                      now: datetime) -> Changed:
-    return await save_staff(SaveStaff(business_id, item), uow, now)
+async def _save_staff(business_id: UUID, item: Staff, was: Staff | None,
+                      uow: SetupUnitOfWork, now: datetime) -> Changed:
+    return await save_staff(SaveStaff(business_id, item, was), uow, now)
 
 
 LOCATIONS = Entity(Kind.LOCATION, "locations", "Location", LOCATION,
@@ -118,7 +119,7 @@ async def _write(request: web.Request, e: Entity[Any], item_id: UUID | None) -> 
     catalog = await context.catalog(request)
     base = None if item_id is None else e.find(catalog, item_id)
     item = e.resource.read(data, base)
-    done = await e.save(catalog.business.id, item, context.uow(request), context.now())
+    done = await e.save(catalog.business.id, item, base, context.uow(request), context.now())
     answer = e.answer(done.catalog, e.find(done.catalog, item.id))
     return await changed(request, done, answer, rebook, 201 if item_id is None else 200)
 

@@ -7,7 +7,14 @@ from datetime import datetime
 from uuid import UUID
 
 from scheduling.catalog import BusinessPolicies, Catalog, Contact, Location, zone
-from scheduling.desk.setup.change import apply, offered, unique_name, upsert, with_business
+from scheduling.desk.setup.change import (
+    apply,
+    offered,
+    unchanged,
+    unique_name,
+    upsert,
+    with_business,
+)
 from scheduling.desk.setup.checks import no_overlaps
 from scheduling.desk.setup.values import Changed
 from scheduling.errors import InvalidRequest
@@ -25,10 +32,11 @@ class EditBusiness:
 
 @dataclass(frozen=True, slots=True)
 class SaveLocation:
-    """Create (a new id) or replace a location."""
+    """Create (a new id) or replace a location; `was`: the value the edit started from."""
 
     business_id: UUID
     location: Location
+    was: Location | None = None
 
 
 async def edit_business(cmd: EditBusiness, uow: SetupUnitOfWork, now: datetime) -> Changed:
@@ -51,6 +59,7 @@ async def save_location(cmd: SaveLocation, uow: SetupUnitOfWork, now: datetime) 
     def edit(catalog: Catalog) -> Catalog:
         offered(catalog.archived.locations, location.id, lambda x: x.id, "location")
         places = catalog.business.locations
+        unchanged(places, cmd.was, lambda x: x.id, "location")
         unique_name([(loc.id, loc.name) for loc in places], location.id, location.name,
                     "location")
         return with_business(catalog, locations=upsert(places, location, lambda loc: loc.id))

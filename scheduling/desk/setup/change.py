@@ -54,6 +54,14 @@ def offered(archived: Sequence[Item], item_id: UUID, key: Callable[[Item], UUID]
         raise InvalidRequest(f"{what}: archived, edit refused", field=what)
 
 
+def unchanged(items: Sequence[Item], was: Item | None, key: Callable[[Item], UUID],
+              what: str) -> None:
+    """An edit made from `was` (None: no such claim) is refused when the stored value is no
+    longer `was`: two edits at once would otherwise have the second undo the first."""
+    if was is not None and next((i for i in items if key(i) == key(was)), None) != was:
+        raise InvalidRequest(f"{what}: changed meanwhile; read it again and retry", field=what)
+
+
 def unique_name(names: Sequence[tuple[UUID, str]], item_id: UUID, name: str, what: str) -> None:
     """Names are how the owner, the bot and customers tell things apart."""
     taken = any(other != item_id and n.casefold() == name.casefold() for other, n in names)

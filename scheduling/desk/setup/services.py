@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from scheduling.catalog import Catalog, Service, normalise
-from scheduling.desk.setup.change import apply, offered, unique_name, upsert
+from scheduling.desk.setup.change import apply, offered, unchanged, unique_name, upsert
 from scheduling.desk.setup.checks import known
 from scheduling.desk.setup.values import Changed
 from scheduling.errors import InvalidRequest
@@ -18,10 +18,11 @@ MAX_OFFSETS = 5
 
 @dataclass(frozen=True, slots=True)
 class SaveService:
-    """Create (a new id) or replace a service."""
+    """Create (a new id) or replace a service; `was`: the value the edit started from."""
 
     business_id: UUID
     service: Service
+    was: Service | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ async def save_service(cmd: SaveService, uow: SetupUnitOfWork, now: datetime) ->
 
     def edit(catalog: Catalog) -> Catalog:
         offered(catalog.archived.services, service.id, lambda x: x.id, "service")
+        unchanged(catalog.services, cmd.was, lambda x: x.id, "service")
         others = [s for s in catalog.services if s.id != service.id]
         unique_name([(s.id, s.name) for s in others], service.id, service.name, "service")
         _distinct_words(others, service)

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from scheduling.catalog import Catalog, Staff
-from scheduling.desk.setup.change import apply, offered, unique_name, upsert
+from scheduling.desk.setup.change import apply, offered, unchanged, unique_name, upsert
 from scheduling.desk.setup.checks import known, no_overlaps
 from scheduling.desk.setup.values import Changed
 from scheduling.errors import InvalidRequest
@@ -17,10 +17,12 @@ from scheduling.ports import SetupUnitOfWork
 
 @dataclass(frozen=True, slots=True)
 class SaveStaff:
-    """Create (a new id) or replace a staff member, time off and overrides included."""
+    """Create (a new id) or replace a staff member, time off and overrides included; `was`:
+    the value the edit started from."""
 
     business_id: UUID
     staff: Staff
+    was: Staff | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ async def save_staff(cmd: SaveStaff, uow: SetupUnitOfWork, now: datetime) -> Cha
 
     def edit(catalog: Catalog) -> Catalog:
         offered(catalog.archived.staff, member.id, lambda x: x.id, "staff")
+        unchanged(catalog.staff, cmd.was, lambda x: x.id, "staff")
         unique_name([(s.id, s.name) for s in catalog.staff], member.id, member.name, "staff")
         known(member.location_ids, [loc.id for loc in catalog.business.locations],
               "location_ids")
