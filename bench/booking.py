@@ -5,7 +5,8 @@ database, migrates, seeds one business with 64 staff, and times with 16 and 64 c
 clients: bookings on disjoint slots (each client its own staff member), attempts on contended
 slots (everyone on the same twelve starts), and a bare single-row INSERT transaction on the same
 database as the ceiling. Prints rates and the booking/ceiling ratio, and this process's CPU an
-insert and a booking (steadier than the rates on a busy machine), then drops the database.
+insert and a booking (steadier than the rates on a busy machine), and the pairs of bookings that
+overlap at the end (0), then drops the database.
 Each phase stops starting jobs after BENCH_PHASE_SECONDS (20 s) and the engine is disposed
 whatever happens, so a slow build cannot run for long or leave connections open.
 """
@@ -39,6 +40,14 @@ FIRST = datetime(2027, 3, 2, tzinfo=UTC)
 STAFF = 64
 PER_RUN = 640
 PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "20"))
+OVERLAPS = text(
+    "SELECT count(*) FROM appointments a JOIN appointments b ON a.staff_id = b.staff_id"
+    " AND a.id < b.id AND a.session_id <> b.session_id AND tstzrange(a.blocked_start,"
+    " a.blocked_end, '[)') && tstzrange(b.blocked_start, b.blocked_end, '[)')"
+    " WHERE a.status IN ('held', 'pending', 'confirmed')"
+    " AND b.status IN ('held', 'pending', 'confirmed')")
+"""Pairs of active bookings of one staff member whose blocked times overlap: what the exclusion
+constraint forbids and placement must never try; counted after the run, it must be 0."""
 
 
 def catalog() -> Catalog:
@@ -145,6 +154,8 @@ async def _measure(engine: AsyncEngine) -> None:
               f" attempts/s, {won} booked ({fought / ceiling:.1%}) | client CPU"
               f" {insert_cpu * 1e3:.2f} ms an insert, {booking_cpu * 1e3:.2f} ms a booking"
               f" ({insert_cpu / booking_cpu:.1%})")
+    async with engine.connect() as connection:
+        print(f"overlapping bookings: {(await connection.execute(OVERLAPS)).scalar_one()}")
 
 
 def main() -> None:
