@@ -1,10 +1,10 @@
 """`python -m assistant catalog export [FILE]` and `catalog import FILE.yml [--dry-run]`.
 
-The served business (the first in the database) as the YAML file docs/catalog-yaml.md
-describes, and back: an import is checked whole (every problem printed as `FILE:LINE: field:
-what`) before anything is written, then replaces the catalog in one transaction
-(`scheduling.desk.setup.replace`). The embedded database is borrowed if `make run` has it
-running, and the schema is brought up to date first.
+The served business (the first in the database), its booking rules and reminder lead times
+as the YAML file docs/catalog-yaml.md describes, and back: an import is checked whole (every
+problem printed as `FILE:LINE: field: what`) before anything is written, then replaces the
+catalog in one transaction (`scheduling.desk.setup.replace`). The embedded database is
+borrowed if `make run` has it running, and the schema is brought up to date first.
 """
 
 from __future__ import annotations
@@ -16,11 +16,16 @@ from pathlib import Path
 
 from assistant.run import database
 from assistant.settings import Settings
-from scheduling.catalog import Catalog
 from scheduling.catalog_yaml.nodes import CatalogFileError
-from scheduling.catalog_yaml.read import read_catalog
+from scheduling.catalog_yaml.read import CatalogFile, read_file
 from scheduling.catalog_yaml.write import write_catalog
-from scheduling.desk.setup.replace import ReplaceCatalog, Replaced, replace_catalog
+from scheduling.desk.setup.replace import (
+    ReplaceCatalog,
+    Replaced,
+    Served,
+    read_served,
+    replace_catalog,
+)
 from scheduling.errors import DomainError
 from scheduling.persistence.catalog_replace import CatalogReplaceUnitOfWork
 from scheduling.persistence.database import make_engine, make_session_factory
@@ -30,24 +35,25 @@ from scheduling.persistence.migrate import upgrade
 def export(settings: Settings, path: str | None) -> int:
     with database(settings, borrow=True) as url:
         upgrade(url)
-        catalog = asyncio.run(_served(url))
-    if catalog is None:
+        served = asyncio.run(_served(url))
+    if served is None:
         print("error: there is no business in the database", file=sys.stderr)
         return 1
-    text = write_catalog(catalog)
+    text = write_catalog(served.catalog, served.rules, served.reminders)
     if path is None:
         sys.stdout.write(text)
     else:
         Path(path).write_text(text, encoding="utf-8")
-        print(f"wrote {catalog.business.name} to {path}", file=sys.stderr)
+        print(f"wrote {served.catalog.business.name} to {path}", file=sys.stderr)
     return 0
 
 
 def import_file(settings: Settings, path: str, dry_run: bool, discard_bookings: bool) -> int:
-    catalog = _read(path)
-    if catalog is None:
+    found = _read(path)
+    if found is None:
         return 1
-    command = ReplaceCatalog(catalog, discard_bookings=discard_bookings, dry_run=dry_run)
+    command = ReplaceCatalog(found.catalog, found.rules, found.reminders,
+                             discard_bookings=discard_bookings, dry_run=dry_run)
     with database(settings, borrow=True) as url:
         upgrade(url)
         try:
@@ -59,11 +65,11 @@ def import_file(settings: Settings, path: str, dry_run: bool, discard_bookings: 
     return 0
 
 
-def _read(path: str) -> Catalog | None:
-    """The file's catalog, or None with every problem printed."""
+def _read(path: str) -> CatalogFile | None:
+    """What the file sets, or None with every problem printed."""
     try:
         text = Path(path).read_bytes().decode("utf-8")
-        return read_catalog(text)
+        return read_file(text)
     except OSError as error:
         print(f"error: {path}: {error.strerror}", file=sys.stderr)
     except UnicodeDecodeError as error:
@@ -87,12 +93,10 @@ def summary(done: Replaced, dry_run: bool) -> str:
     return "\n".join(lines)
 
 
-async def _served(url: str) -> Catalog | None:
+async def _served(url: str) -> Served | None:
     engine = make_engine(url)
     try:
-        async with CatalogReplaceUnitOfWork(make_session_factory(engine)) as uow:
-            ids = await uow.catalog.business_ids()
-            return await uow.catalog.get(ids[0]) if ids else None
+        return await read_served(CatalogReplaceUnitOfWork(make_session_factory(engine)))
     finally:
         await engine.dispose()
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-TOP = ("business", "locations", "staff", "services")
-BUSINESS = ("id", "name", "time_zone", "currency", "contact", "cancellation", "no_show_fee")
+TOP = ("business", "locations", "staff", "services", "booking_rules")
+BUSINESS = ("id", "name", "time_zone", "currency", "contact", "cancellation", "no_show_fee",
+            "reminders")
 CONTACT = ("phone", "email", "website")
 CANCELLATION = ("free_before", "late_fee")
 LOCATION = ("id", "name", "time_zone", "address", "hours", "closures")
@@ -15,4 +16,7 @@ OVERRIDE = ("day", "hours")
 SERVICE = ("id", "name", "category", "aliases", "duration", "price", "deposit", "buffer_before",
            "buffer_after", "slot_interval", "capacity", "min_participants", "max_participants",
            "skills", "location_type", "locations", "min_notice", "max_advance_days",
-           "cancellation")
+           "cancellation", "reminders")
+RULES = ("max_active_per_customer", "require_approval", "hold_ttl", "claim_window",
+         "no_show_grace", "payment_window", "max_per_contact_day", "max_per_contact_week",
+         "max_live_holds_per_customer")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from yaml import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -68,6 +68,17 @@ class Field:
         path = f"{self.path}[{key}]" if isinstance(key, int) else (
             f"{self.path}.{key}" if self.path else key)
         return Field(node, path, self.problems)
+
+    def built(self, before: int, make: Callable[..., T], values: dict[str, Any]) -> T | None:
+        """`make(**values)`, its refusal recorded here; None, and not tried, when a part of it
+        was refused already (problems past `before`): one mistake, one message."""
+        if len(self.problems) > before:
+            return None
+        try:
+            return make(**values)
+        except InvalidRequest as error:
+            self.refused(error)
+            return None
 
     @property
     def is_null(self) -> bool:

@@ -7,14 +7,16 @@ Locations are referred to by name; an entity without an `id` gets one derived fr
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
 import yaml
 
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import (
     Business,
     BusinessPolicies,
@@ -30,6 +32,7 @@ from scheduling.catalog import (
 )
 from scheduling.catalog_yaml import keys
 from scheduling.catalog_yaml.nodes import CatalogFileError, Field, Fields, Problem
+from scheduling.catalog_yaml.rules import read_offsets, read_rules
 from scheduling.catalog_yaml.values import (
     parse_count,
     parse_day,
@@ -41,8 +44,10 @@ from scheduling.catalog_yaml.values import (
     zone_name,
 )
 from scheduling.desk.setup.checks import no_overlaps
+from scheduling.desk.setup.replace import Reminders
 from scheduling.errors import InvalidRequest
 from scheduling.hours import WEEKDAYS, Closure, DateOverride, TimeOff, TimeSpan, WeeklyHours
+from scheduling.notifications.reminders import DEFAULT_OFFSETS
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://booking-assistant.local/catalog/")
 T = TypeVar("T")
@@ -53,7 +58,20 @@ def derived_id(kind: str, name: str, parent: UUID = NAMESPACE) -> UUID:
     return uuid5(parent, f"{kind}/{normalise(name)}")
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogFile:
+    """What a file sets: its catalog, and the rules and reminders when it has them."""
+
+    catalog: Catalog
+    rules: BookingRules | None = None
+    reminders: Reminders | None = None
+
+
 def read_catalog(text: str) -> Catalog:
+    return read_file(text).catalog
+
+
+def read_file(text: str) -> CatalogFile:
     problems: list[Problem] = []
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -61,24 +79,11 @@ def read_catalog(text: str) -> Catalog:
         raise CatalogFileError([_not_yaml(error, text)]) from error
     if node is None:
         raise CatalogFileError([Problem(1, "", "the file is empty")])
-    catalog = _Reader(Field(node, "", problems)).catalog()
+    reader = _Reader(Field(node, "", problems))
+    catalog = reader.catalog()
     if problems or catalog is None:
         raise CatalogFileError(problems)
-    return catalog
-
-
-def _built(
-    place: Field, before: int, make: Callable[..., T], values: dict[str, Any]
-) -> T | None:
-    """`make(**values)`, its refusal recorded at `place`; None, and not tried, when a part of
-    it was refused already (problems past `before`): one mistake, one message."""
-    if len(place.problems) > before:
-        return None
-    try:
-        return make(**values)
-    except InvalidRequest as error:
-        place.refused(error)
-        return None
+    return CatalogFile(catalog, reader.rules, reader.reminders())
 
 
 def _not_yaml(error: yaml.YAMLError, text: str) -> Problem:
@@ -105,6 +110,9 @@ class _Reader:
         self.zone = ZoneInfo("UTC")
         self.business_id = NAMESPACE
         self.places: dict[str, UUID] = {}
+        self.rules: BookingRules | None = None
+        self.offsets: dict[str, tuple[timedelta, ...]] = {}
+        """Reminder lead times by service name, the business's under "" ."""
 
     def catalog(self) -> Catalog | None:
         top = self.root.mapping(keys.TOP, required=("business", "locations"))
@@ -115,15 +123,30 @@ class _Reader:
         locations = self._each(top, "locations", self._location)
         staff = self._each(top, "staff", self._staff)
         services = self._each(top, "services", self._service)
+        rules = top.get("booking_rules")
+        self.rules = None if rules is None else read_rules(rules)
         _not_empty(top, "business", about is not None, "needs a name and a time_zone")
         _not_empty(top, "locations", any(top.each("locations")), "needs at least one location")
         if about is None or head is None or not locations:
             return None
-        business = _built(about, 0, self._business, dict(head=head, locations=tuple(locations)))
+        business = about.built(0, self._business, dict(head=head, locations=tuple(locations)))
         return None if business is None else Catalog(business, tuple(staff), tuple(services))
+
+    def reminders(self) -> Reminders | None:
+        """The file's lead times, when it sets any (a service's alone included)."""
+        if not self.offsets:
+            return None
+        services = {name: offsets for name, offsets in self.offsets.items() if name}
+        return Reminders(self.offsets.get("", DEFAULT_OFFSETS), services)
+
+    def _offsets(self, fields: Fields, name: str) -> None:
+        place = fields.get("reminders")
+        if place is not None:
+            self.offsets[name] = read_offsets(place)
 
     def _identify(self, head: Fields) -> None:
         name = head.parse("name", str, "")
+        self._offsets(head, "")
         self.zone = head.parse("time_zone", zone, self.zone)
         self.business_id = head.parse("id", parse_id, derived_id("business", name))
 
@@ -161,7 +184,7 @@ class _Reader:
         hours = fields.parse("free_before", parse_duration, timedelta(hours=24))
         if hours % timedelta(hours=1):
             (fields.get("free_before") or place).fail("must be whole hours, like \"24h\"")
-        return _built(place, len(place.problems), CancellationPolicy, dict(
+        return place.built(len(place.problems), CancellationPolicy, dict(
             free_cancellation_hours=hours // timedelta(hours=1),
             late_cancel_fee=fields.parse("late_fee", parse_money, Decimal(0))))
 
@@ -173,7 +196,7 @@ class _Reader:
         if name in self.places:
             place.fail(f"a second location named {name!r}")
         self.places[name] = location_id
-        return _built(place, before, Location, dict(
+        return place.built(before, Location, dict(
             id=location_id, name=name,
             time_zone=fields.parse("time_zone", zone_name, str(self.zone)),
             opening_hours=self._week(fields.get("hours")), address=fields.parse("address", str, ""),
@@ -185,7 +208,7 @@ class _Reader:
         first = fields.parse("from", parse_day, None)
         if first is None:
             return None
-        return _built(place, len(place.problems), Closure, dict(
+        return place.built(len(place.problems), Closure, dict(
             first_day=first, last_day=fields.parse("to", parse_day, first),
             reason=fields.parse("reason", str, "")))
 
@@ -222,7 +245,7 @@ class _Reader:
         fields = place.mapping(keys.STAFF, required=("name", "hours"))
         name = fields.parse("name", str, "")
         everywhere = frozenset(self.places.values())
-        return _built(place, before, Staff, dict(
+        return place.built(before, Staff, dict(
             id=self._id(fields, "staff", name), name=name,
             location_ids=self._where(fields, "locations") or everywhere,
             weekly_hours=self._week(fields.get("hours")), breaks=self._week(fields.get("breaks")),
@@ -240,7 +263,7 @@ class _Reader:
         end = fields.parse("to", lambda text: parse_moment(text, self.zone), None)
         if start is None or end is None:
             return None
-        return _built(place, len(place.problems), TimeOff, dict(
+        return place.built(len(place.problems), TimeOff, dict(
             start=start, end=end, reason=fields.parse("reason", str, "")))
 
     def _override(self, place: Field) -> DateOverride | None:
@@ -254,7 +277,8 @@ class _Reader:
         fields = place.mapping(keys.SERVICE, required=("name", "duration", "price"))
         name = fields.parse("name", str, "")
         minutes = self._minutes(fields)
-        return _built(place, before, Service, dict(
+        self._offsets(fields, name)
+        return place.built(before, Service, dict(
             id=self._id(fields, "service", name), name=name,
             duration=minutes("duration", timedelta(0)),
             price=fields.parse("price", parse_money, Decimal(0)),

@@ -15,14 +15,17 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Business, CancellationPolicy, Catalog, Location, Service, Staff
 from scheduling.catalog_yaml import keys
+from scheduling.catalog_yaml.rules import write_offsets, write_rules
 from scheduling.catalog_yaml.values import (
     format_duration,
     format_moment,
     format_money,
     format_spans,
 )
+from scheduling.desk.setup.replace import Reminders
 from scheduling.hours import WEEKDAYS, Closure, DateOverride, TimeOff, WeeklyHours
 
 Data = dict[str, Any]
@@ -48,14 +51,26 @@ def _list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.SequenceNode:
 _Dumper.add_representer(list, _list)
 
 
-def write_catalog(catalog: Catalog) -> str:
+def write_catalog(
+    catalog: Catalog, rules: BookingRules | None = None, reminders: Reminders | None = None
+) -> str:
+    """`rules` and `reminders`, when given, are written too (an import then sets them)."""
     writer = _Writer(catalog.business)
-    data = {
-        "business": writer.business(catalog.business),
+    business = writer.business(catalog.business)
+    services = [writer.service(service) for service in catalog.services]
+    if reminders is not None:
+        business["reminders"] = write_offsets(reminders.business)
+        for entry in services:
+            if entry["name"] in reminders.services:
+                entry["reminders"] = write_offsets(reminders.services[entry["name"]])
+    data: Data = {
+        "business": business,
         "locations": [writer.location(location) for location in catalog.business.locations],
         "staff": [writer.staff(member) for member in catalog.staff],
-        "services": [writer.service(service) for service in catalog.services],
+        "services": services,
     }
+    if rules is not None:
+        data["booking_rules"] = write_rules(rules)
     text = str(yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100))
     return HEADER.format(name=catalog.business.name) + text
 

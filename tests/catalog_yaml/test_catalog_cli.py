@@ -9,15 +9,20 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.settings import PROJECT_ROOT
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Archived, Catalog
 from scheduling.catalog_yaml.read import read_catalog
 from scheduling.catalog_yaml.write import write_catalog
+from scheduling.desk.setup.replace import Reminders, read_served
+from scheduling.notifications.reminders import DEFAULT_OFFSETS
+from scheduling.persistence.catalog_replace import CatalogReplaceUnitOfWork
 from scheduling.persistence.catalog_repository import CatalogRepository
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -61,7 +66,7 @@ async def test_import_then_export(
     assert await _stored(session_factory) == [wanted]
 
     exported = catalog_command(empty, "export")
-    assert exported.stdout == write_catalog(wanted)
+    assert exported.stdout == write_catalog(wanted, BookingRules(), Reminders(DEFAULT_OFFSETS))
     target = tmp_path / "out.yml"
     assert catalog_command(empty, "export", str(target)).returncode == 0
     assert target.read_text() == exported.stdout
@@ -78,7 +83,8 @@ async def test_a_second_import_updates_in_place_and_archives_what_the_file_dropp
     start = text.index("  - id", text.index("name: Hot stone massage") - 60)
     end = text.index("  - id", start + 10)
     edited = text[:start] + text[end:]
-    exported.write_text(edited.replace("price: '95.00'", "price: '99.00'"))
+    edited = edited.replace("price: '95.00'", "price: '99.00'\n    reminders: [3h]")
+    exported.write_text(edited.replace("booking_rules: {}", "booking_rules:\n  hold_ttl: 10 min"))
 
     done = catalog_command(empty, "import", str(exported))
     assert done.returncode == 0, done.stderr
@@ -89,6 +95,11 @@ async def test_a_second_import_updates_in_place_and_archives_what_the_file_dropp
     assert after.find_service("Deep tissue massage").price == 99
     assert [s.name for s in after.archived.services] == ["Hot stone massage"]
     assert replace_archived(after) == read_catalog(exported.read_text())
+    served = await read_served(CatalogReplaceUnitOfWork(session_factory))
+    assert served is not None
+    assert served.rules == BookingRules(hold_ttl=timedelta(minutes=10))
+    assert served.reminders == Reminders(DEFAULT_OFFSETS,
+                                         {"Deep tissue massage": (timedelta(hours=3),)})
 
 
 def replace_archived(catalog: Catalog) -> Catalog:

@@ -5,15 +5,19 @@ each problem named by line and field, checked by the domain's own rules."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog
 from scheduling.catalog_yaml.nodes import CatalogFileError
-from scheduling.catalog_yaml.read import derived_id, read_catalog
+from scheduling.catalog_yaml.read import CatalogFile, derived_id, read_catalog, read_file
 from scheduling.catalog_yaml.write import write_catalog
 from scheduling.demo import demo_catalog
+from scheduling.desk.setup.replace import Reminders
+from scheduling.notifications.reminders import DEFAULT_OFFSETS
 
 EXAMPLES = Path(__file__).parents[2] / "docs" / "examples"
 SMALL = """\
@@ -48,7 +52,8 @@ def _round_trip(catalog: Catalog) -> None:
 
 def test_the_demo_round_trips_and_ships_as_exported() -> None:
     _round_trip(demo_catalog())
-    assert (EXAMPLES / "demo-salon.yml").read_text() == write_catalog(demo_catalog())
+    as_seeded = write_catalog(demo_catalog(), BookingRules(), Reminders(DEFAULT_OFFSETS))
+    assert (EXAMPLES / "demo-salon.yml").read_text() == as_seeded
 
 
 def test_two_locations_in_two_zones_round_trip() -> None:
@@ -111,7 +116,7 @@ def _problems(text: str) -> list[str]:
      "shop.yml:18: services[0].colour: unknown key 'colour' (known: id, name, category, "
      "aliases, duration, price, deposit, buffer_before, buffer_after, slot_interval, capacity, "
      "min_participants, max_participants, skills, location_type, locations, min_notice, "
-     "max_advance_days, cancellation)"),
+     "max_advance_days, cancellation, reminders)"),
     ("  - name: Jo\n", "  - name: Jo\n    locations: [Low Street]\n",
      "shop.yml:11: staff[0].locations: no location named 'Low Street'"),
     ("sat: 10:00-14:00", "sat: 10:00-14:00\n      sun: 10:00-12:00\n      sun: 11:00-13:00",
@@ -133,6 +138,38 @@ def _problems(text: str) -> list[str]:
 def test_a_bad_file_names_the_line_and_the_field(old: str, new: str, problem: str) -> None:
     assert old in SMALL
     assert _problems(SMALL.replace(old, new, 1)) == [problem]
+
+
+def test_rules_and_reminders_round_trip_and_are_none_when_the_file_leaves_them_out() -> None:
+    hour = timedelta(hours=1)
+    rules = BookingRules(require_approval=True, hold_ttl=10 * hour / 60, max_per_contact_day=2)
+    reminders = Reminders((48 * hour, 2 * hour), {"Cut": (3 * hour,)})
+    text = write_catalog(read_catalog(SMALL), rules, reminders)
+    assert "booking_rules:\n  require_approval: 'yes'\n  hold_ttl: 10 min\n" in text
+    read = read_file(text)
+    assert (read.rules, read.reminders) == (rules, reminders)
+    assert write_catalog(read.catalog, read.rules, read.reminders) == text
+    assert read_file(SMALL) == CatalogFile(read_catalog(SMALL))
+    assert "booking_rules: {}" in write_catalog(read.catalog, BookingRules())
+    alone = read_file(SMALL.replace('deposit: "5.00"', 'deposit: "5.00"\n    reminders: 2h'))
+    assert alone.reminders == Reminders(DEFAULT_OFFSETS, {"Cut": (2 * hour,)})
+
+
+@pytest.mark.parametrize(("added", "problem"), [
+    ("booking_rules:\n  require_approval: maybe\n",
+     'shop.yml:21: booking_rules.require_approval: "maybe" is not yes or no'),
+    ("booking_rules:\n  max_active_per_customer: 0\n",
+     "shop.yml:21: booking_rules: a customer must be allowed at least one booking"),
+    ("booking_rules:\n  hold: 5 min\n", "shop.yml:21: booking_rules.hold: unknown key 'hold' "
+     "(known: max_active_per_customer, require_approval, hold_ttl, claim_window, "
+     "no_show_grace, payment_window, max_per_contact_day, max_per_contact_week, "
+     "max_live_holds_per_customer)"),
+    ("    reminders: [24h, 0 min]\n",
+     "shop.yml:20: services[0].reminders[1]: a reminder must come some time before the "
+     "appointment"),
+])
+def test_bad_rules_and_reminders(added: str, problem: str) -> None:
+    assert _problems(SMALL + added) == [problem]
 
 
 @pytest.mark.parametrize(("old", "new", "entry", "field", "problem"), [

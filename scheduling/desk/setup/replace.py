@@ -23,6 +23,7 @@ from uuid import UUID
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog, Location, Service, Staff, normalise
 from scheduling.errors import PolicyViolation
+from scheduling.notifications.reminders import DEFAULT_OFFSETS
 from scheduling.ports import CatalogReplaceUnitOfWork
 
 Named = TypeVar("Named", Location, Staff, Service)
@@ -47,6 +48,15 @@ class Reminders:
 
     business: tuple[timedelta, ...]
     services: Mapping[str, tuple[timedelta, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """The served business's catalog with its rules and reminders, as an export writes it."""
+
+    catalog: Catalog
+    rules: BookingRules
+    reminders: Reminders
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +98,19 @@ async def replace_catalog(
         if not command.dry_run:
             await uow.commit()
     return result
+
+
+async def read_served(uow: CatalogReplaceUnitOfWork) -> Served | None:
+    async with uow:
+        catalog = await _served(uow)
+        if catalog is None:
+            return None
+        business_id = catalog.business.id
+        scopes = await uow.catalog.reminders(business_id)
+        reminders = Reminders(
+            scopes.get(business_id, DEFAULT_OFFSETS),
+            {s.name: scopes[s.id] for s in catalog.services if s.id in scopes})
+        return Served(catalog, await uow.catalog.rules(business_id), reminders)
 
 
 async def _served(uow: CatalogReplaceUnitOfWork) -> Catalog | None:
