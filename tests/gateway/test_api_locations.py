@@ -8,6 +8,7 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,8 +20,9 @@ from scheduling.demo import demo_id
 from tests import branches
 from tests.branches import branch_demo  # noqa: F401 (the gateway's catalog)
 from tests.gateway.admin_login import sign_in
-from tests.gateway.booking_flow import Factory, rows
+from tests.gateway.booking_flow import Factory, fetch, rows
 from tests.gateway.test_api import ADMIN, _json
+from tests.gateway.test_appointment_pages import link
 
 pytestmark = pytest.mark.db
 HARBOUR, MAIN = str(branches.HARBOUR), str(branches.MAIN_STREET)
@@ -150,3 +152,13 @@ async def test_the_confirmation_reads_the_branchs_clock(
         "SELECT o.payload->>'location_id' FROM outbox o WHERE o.kind = 'owner_notice' "
         "AND o.payload->>'start' = :start"), start=start.isoformat())
     assert owner[0] == HARBOUR
+
+
+async def test_the_manage_page_reads_the_branchs_clock(gateway: TestClient) -> None:  # type: ignore[type-arg]
+    harbour = await _book_both(gateway)
+    listed = await _json(gateway, "GET", "/api/v1/appointments", 200, headers=ADMIN,
+                         params={"location_id": HARBOUR})
+    page = await fetch(gateway, "get", link(gateway, UUID(listed["items"][0]["id"]), "manage"))
+    start = datetime.fromisoformat(harbour["start"])
+    assert page.status == 200 and formats.long_when(start, CHICAGO) in page.words
+    assert "8 Pier Road" in page.words and "At Shear Delight Salon" not in page.words

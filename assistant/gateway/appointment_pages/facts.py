@@ -36,20 +36,23 @@ class Facts:
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """Where a time is and who gives it: an appointment, or a slot a waitlist offer holds."""
+    """Where a time is and who gives it: an appointment, or a slot a waitlist offer holds;
+    `location_id` (None: the business) is whose clock the time is also read on."""
 
     service_id: UUID
     staff_id: UUID
     start: datetime
     end: datetime
     time_zone: str
+    location_id: UUID | None = None
 
 
 def slot_facts(catalog: Catalog, slot: Slot, place: str, price: Decimal | None = None,
                video: str | None = None, deposit: str = "") -> Facts:
     """`price` None: the service's list price (an offer's slot, not yet booked)."""
     service = catalog.service(slot.service_id)
-    mine, theirs = zone(slot.time_zone), catalog.business.zone
+    home = catalog.location(slot.location_id) if slot.location_id else catalog.business
+    mine, theirs = zone(slot.time_zone), home.zone
     differs = formats.zone_note(slot.start, mine, theirs) != ""
     currency = catalog.business.policies.currency
     return Facts(service.name, catalog.staff_member(slot.staff_id).name,
@@ -61,7 +64,7 @@ def slot_facts(catalog: Catalog, slot: Slot, place: str, price: Decimal | None =
 
 def facts(catalog: Catalog, appointment: Appointment) -> Facts:
     slot = Slot(appointment.service_id, appointment.staff_id, appointment.start,
-                appointment.end, appointment.customer_time_zone)
+                appointment.end, appointment.customer_time_zone, appointment.location_id)
     return slot_facts(catalog, slot, place(catalog, appointment), appointment.price,
                       appointment.meeting_link, deposit(catalog, appointment))
 
