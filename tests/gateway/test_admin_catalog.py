@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.demo import demo_catalog
+from scheduling.persistence.admin_sessions import IDLE
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.catalog_repository import CatalogRepository
+from tests.fill import drop_conversations, fill
 from tests.gateway.admin_login import login_as
 from tests.gateway.booking_flow import rows
 from tests.gateway.conftest import API_KEY
@@ -48,18 +50,53 @@ async def test_every_screen_opens_and_saves_as_it_is(
     gateway: Client, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     cookies = await login_as(session_factory, "owner@example.com")
-    overview = await _page(gateway, "/admin/catalog", cookies)
+    await _save_every_screen(gateway, cookies)
+    setup = await _page(gateway, "/admin/setup", cookies)
+    assert setup.forms
+
+
+async def test_every_screen_saves_with_every_table_filled(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Appointments of every status, time off, a blocked customer, waitlist entries...:
+    saving each screen as shown changes nothing and strands nothing."""
+    filled = await fill(session_factory, datetime.now(UTC))
+    try:
+        cookies = await login_as(session_factory, filled.admin_email)
+        await _save_every_screen(gateway, cookies)
+        assert await rows(session_factory, "SELECT status FROM appointments WHERE id = :id",
+                          id=filled.appointment_ids["confirmed"]) == [("confirmed",)]
+    finally:
+        await drop_conversations(session_factory)
+
+
+async def test_an_expired_session_is_sent_to_sign_in(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Another admin's session, idle too long: every screen and every form answers with the
+    login page (nothing is saved), never an error."""
+    stale = await login_as(session_factory, "other@example.com",
+                           datetime.now(UTC) - IDLE - timedelta(minutes=1))
+    for method, path in (("GET", "/admin/catalog"), ("GET", "/admin/catalog/rules"),
+                         ("POST", "/admin/catalog/services/new"), ("POST", "/admin/setup/review"),
+                         ("POST", "/admin/catalog/stranded")):
+        answer = await gateway.request(method, path, cookies=stale, allow_redirects=False,
+                                       data={"name": "Ghost", "csrf": "x"})
+        assert answer.status == 303 and answer.headers["Location"].startswith("/admin/login")
+
+
+async def _save_every_screen(client: Client, cookies: dict[str, str]) -> None:
+    """Follow every link of the catalog overview and save each form as it is shown."""
+    overview = await _page(client, "/admin/catalog", cookies)
     edits = [a.href for a in overview.links if a.href.startswith("/admin/catalog/")]
     assert len(edits) == 4 + 3 + 1 + 5 + 3  # settings, add links, location, services, staff
     for path in edits:
-        page = await _page(gateway, path, cookies)
+        page = await _page(client, path, cookies)
         if path.endswith(("/new", "/blocklist")):  # empty forms; the blocklist's own test
             continue
-        status, body, where = await _submit(gateway, _save_form(page), cookies)
+        status, body, where = await _submit(client, _save_form(page), cookies)
         assert status == 303 and where is not None, (path, body[-2000:])
         assert where.startswith("/admin/catalog?notice=Saved")
-    setup = await _page(gateway, "/admin/setup", cookies)
-    assert setup.forms
 
 
 async def _location_form(client: Client, cookies: dict[str, str]) -> tuple[str, Form]:

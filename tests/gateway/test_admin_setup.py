@@ -4,6 +4,7 @@ so the API serves the new business."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -145,3 +146,25 @@ async def test_csrf_and_sign_in_are_required(gateway: Client,
     assert forged.status == 403
     missing = await gateway.get("/admin/setup/elsewhere", cookies=cookies)
     assert missing.status == 404
+
+
+async def test_a_repeated_last_step_lands_on_the_same_business(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """The review posted again (a reload) or twice at once (a double click): a later one
+    finds the new business served, by name, and updates it in place; there is still one
+    business, and no error."""
+    cookies = await login_as(session_factory, "owner@example.com")
+    for step, data, following in (("business", BUSINESS, "hours"), ("hours", HOURS, "services"),
+                                  ("services", SERVICES, "staff"), ("staff", STAFF, "review")):
+        await _answer(gateway, step, cookies, data, following)
+    path = "/admin/setup/review"
+    csrf = await _csrf(gateway, path, cookies)
+    draft = gateway.session.cookie_jar.filter_cookies(gateway.make_url(path))["setup_draft"]
+    def submit() -> Any:
+        return gateway.post(path, data={"csrf": csrf}, allow_redirects=False,
+                            cookies=cookies | {"setup_draft": draft.value})
+    answers = [await submit(), await submit(), *await asyncio.gather(submit(), submit())]
+    assert [a.status for a in answers] == [303] * 4
+    async with session_factory() as session:
+        assert len(await CatalogRepository(session).business_ids()) == 1

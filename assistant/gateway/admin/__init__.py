@@ -3,6 +3,7 @@ see `session`), with CSRF-checked forms."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -23,6 +24,7 @@ from scheduling.persistence.database import make_session_factory
 
 def setup(app: web.Application) -> None:
     app[insight.TRAINING] = {"running": False, "lines": [], "result": None}
+    app[setup_views.FINISHING] = asyncio.Lock()
     app.cleanup_ctx.append(admin_users)
     app.middlewares.append(session.middleware)
     app.add_routes(views.routes)

@@ -8,6 +8,7 @@ catalog at once through `replace_catalog`; from then on every channel serves the
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -28,6 +29,9 @@ from scheduling.persistence.catalog_replace import CatalogReplaceUnitOfWork
 from scheduling.persistence.database import make_session_factory
 
 routes = web.RouteTableDef()
+FINISHING = web.AppKey("setup_finishing", asyncio.Lock)
+"""One replacement at a time in this gateway: a double click on the last step would run two
+in place updates of the same business at once, and the second's inserts collide."""
 DEMO = demo_id("business/shear-delight")
 NAMES = "{step:business|hours|services|staff|review}"
 
@@ -81,11 +85,13 @@ async def _finish(request: web.Request, admin: session.AdminSession,
     earlier = steps.missing(draft)
     if earlier is not None:
         raise web.HTTPSeeOther(f"/admin/setup/{earlier.name}")
-    served = await context.business_id(request)
     try:
-        done = await replace_catalog(
-            ReplaceCatalog(steps.catalog(draft), discard_bookings=served == DEMO),
-            CatalogReplaceUnitOfWork(make_session_factory(request.app[ENGINE])), session.now())
+        async with request.app[FINISHING]:
+            served = await context.business_id(request)
+            done = await replace_catalog(
+                ReplaceCatalog(steps.catalog(draft), discard_bookings=served == DEMO),
+                CatalogReplaceUnitOfWork(make_session_factory(request.app[ENGINE])),
+                context.now())
     except DomainError as error:
         return await _step(request, admin, "review", draft, {}, {"review": str(error)},
                            status=409)
