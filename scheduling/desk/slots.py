@@ -64,11 +64,13 @@ async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> 
 
 
 def search_range(catalog: Catalog, search: SlotSearch, now: datetime) -> tuple[datetime, datetime]:
-    """From the start of the day asked about (or now) a week on; two weeks for "earliest"."""
+    """From the start of the day asked about (or now) a week on; two weeks for "earliest".
+    The day is the location's when the search is at one, else the business's."""
     if search.preferred_start is None:
         start, end = now, now + EARLIEST
     else:
-        local = search.preferred_start.astimezone(catalog.business.zone)
+        place = catalog.location(search.location_id) if search.location_id else catalog.business
+        local = search.preferred_start.astimezone(place.zone)
         start = datetime.combine(local.date(), time(0), local.tzinfo)
         end = start + AROUND_A_DAY
     start = max(start, now, search.after or now)

@@ -5,7 +5,7 @@ there, says where each offer is, and answers address and hours for the branch as
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from actions.offers import ActionAskSlotChoice
 from actions.runtime import runtime
 from scheduling.catalog import Catalog
 from scheduling.demo import demo_catalog, demo_id
+from scheduling.desk.slots import SlotSearch, search_range
 from tests import branches
 from tests.actions.conftest import slots_of, tracker
 from tests.actions.test_booking import CUT, DOMAIN
@@ -162,3 +163,11 @@ async def test_a_time_said_for_a_branch_is_read_on_its_clock(two_branches: Catal
     start = datetime.fromisoformat(found["when_start"])
     assert found["location"] == HARBOUR and start.utcoffset() == start.astimezone(
         CHICAGO).utcoffset() and start.astimezone(CHICAGO).hour == 15
+
+
+def test_a_late_evening_at_a_branch_is_searched_from_that_branchs_day() -> None:
+    evening = datetime(2030, 1, 8, 23, 30, tzinfo=CHICAGO)  # already the 9th in New York
+    search = SlotSearch(CATALOG.business.id, CATALOG.services[0].id, preferred_start=evening,
+                        location_id=branches.HARBOUR)
+    start, _ = search_range(CATALOG, search, evening - timedelta(days=2))
+    assert start == datetime(2030, 1, 8, tzinfo=CHICAGO)
