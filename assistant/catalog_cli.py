@@ -20,6 +20,7 @@ from scheduling.catalog_yaml.nodes import CatalogFileError
 from scheduling.catalog_yaml.read import CatalogFile, read_file
 from scheduling.catalog_yaml.write import write_catalog
 from scheduling.desk.setup.replace import (
+    BusinessHasBookings,
     ReplaceCatalog,
     Replaced,
     Served,
@@ -58,6 +59,9 @@ def import_file(settings: Settings, path: str, dry_run: bool, discard_bookings: 
         upgrade(url)
         try:
             done = asyncio.run(_replace(url, command))
+        except BusinessHasBookings as error:
+            print(f"error: {error} (--discard-bookings deletes them)", file=sys.stderr)
+            return 1
         except DomainError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -110,6 +110,8 @@ class _Reader:
         self.zone = ZoneInfo("UTC")
         self.business_id = NAMESPACE
         self.places: dict[str, UUID] = {}
+        self.named: set[tuple[str, str]] = set()
+        self.ids: set[UUID] = set()
         self.rules: BookingRules | None = None
         self.offsets: dict[str, tuple[timedelta, ...]] = {}
         """Reminder lead times by service name, the business's under "" ."""
@@ -154,8 +156,17 @@ class _Reader:
         read_all = [read(place) for place in top.each(key)]
         return [value for value in read_all if value is not None]
 
-    def _id(self, fields: Fields, kind: str, name: str) -> UUID:
-        return fields.parse("id", parse_id, derived_id(kind, name, self.business_id))
+    def _id(self, place: Field, fields: Fields, kind: str, name: str) -> UUID:
+        """The entry's id; a second entry of one name (as the bot compares names) or of one
+        id is refused: they would be one row."""
+        found = fields.parse("id", parse_id, derived_id(kind, name, self.business_id))
+        if (kind, normalise(name)) in self.named:
+            place.fail(f"a second {kind} named {name!r}")
+        elif found in self.ids:
+            place.fail(f"id {found} is used twice")
+        self.named.add((kind, normalise(name)))
+        self.ids.add(found)
+        return found
 
     def _business(self, *, head: Fields, locations: tuple[Location, ...]) -> Business:
         return Business(
@@ -192,9 +203,7 @@ class _Reader:
         before = len(place.problems)
         fields = place.mapping(keys.LOCATION, required=("name", "hours"))
         name = fields.parse("name", str, "")
-        location_id = self._id(fields, "location", name)
-        if name in self.places:
-            place.fail(f"a second location named {name!r}")
+        location_id = self._id(place, fields, "location", name)
         self.places[name] = location_id
         return place.built(before, Location, dict(
             id=location_id, name=name,
@@ -246,7 +255,7 @@ class _Reader:
         name = fields.parse("name", str, "")
         everywhere = frozenset(self.places.values())
         return place.built(before, Staff, dict(
-            id=self._id(fields, "staff", name), name=name,
+            id=self._id(place, fields, "staff", name), name=name,
             location_ids=self._where(fields, "locations") or everywhere,
             weekly_hours=self._week(fields.get("hours")), breaks=self._week(fields.get("breaks")),
             time_off=tuple(filter(None, map(self._time_off, fields.each("time_off")))),
@@ -279,7 +288,7 @@ class _Reader:
         minutes = self._minutes(fields)
         self._offsets(fields, name)
         return place.built(before, Service, dict(
-            id=self._id(fields, "service", name), name=name,
+            id=self._id(place, fields, "service", name), name=name,
             duration=minutes("duration", timedelta(0)),
             price=fields.parse("price", parse_money, Decimal(0)),
             category=fields.parse("category", str, ""), aliases=tuple(fields.texts("aliases")),

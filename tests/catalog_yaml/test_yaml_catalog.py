@@ -216,6 +216,14 @@ def test_a_file_that_is_no_catalog_at_all(text: str, problem: str) -> None:
     assert _problems(text)[0] == problem
 
 
-def test_two_locations_of_one_name_are_refused() -> None:
+def test_two_entries_of_one_name_or_id_are_refused() -> None:
     twice = SMALL.replace("staff:", "  - name: High Street\n    hours: {}\nstaff:")
     assert "shop.yml:9: locations[1]: a second location named 'High Street'" in _problems(twice)
+    second = "  - name: the cut\n    duration: 1h\n    price: '1.00'\n"
+    assert _problems(SMALL + second) == ["shop.yml:20: services[1]: a second service named "
+                                         "'the cut'"]
+    catalog = read_catalog(SMALL)
+    same_id = f"  - name: Other\n    id: {catalog.services[0].id}\n    duration: 1h\n" \
+              "    price: '1.00'\n"
+    assert _problems(SMALL + same_id) == [
+        f"shop.yml:20: services[1]: id {catalog.services[0].id} is used twice"]
