@@ -5,6 +5,8 @@ lists them and, asked to, cancels them with an offer of new times."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduling.demo import demo_catalog
 from scheduling.persistence.outbox import OutboxRow
 from tests.fill import Filled, drop_conversations, fill
+from tests.gateway.booking_flow import fetch, press
 from tests.gateway.conftest import API_KEY
 
 pytestmark = pytest.mark.db
@@ -196,7 +199,7 @@ async def _book_marcus(gateway: Client) -> dict[str, Any]:
         "start": slots["items"][0]["start"],
         "customer": {"name": "Dana Fox", "phone": "+15550002001"}},
         headers={"Idempotency-Key": "strand-me"})
-    return booked["appointment"]  # type: ignore[no-any-return]
+    return booked["appointment"] | {"token": booked["token"]}  # type: ignore[no-any-return]
 
 
 async def test_a_change_that_strands_bookings_lists_them_and_notify_offers_new_times(
@@ -232,3 +235,30 @@ async def test_a_change_that_strands_bookings_lists_them_and_notify_offers_new_t
         "service_id": booked["service_id"], "staff_id": marcus, "start": start.isoformat(),
         "end": (start + timedelta(days=14)).isoformat()})
     assert open_times["items"] == []
+
+
+async def test_old_appointments_still_show_what_was_archived(gateway: Client, demo: None
+                                                             ) -> None:
+    booked = await _book_marcus(gateway)
+    retired = await _admin(gateway, "POST", f"/staff/{booked['staff_id']}/archive", 200)
+    assert [a["id"] for a in retired["stranded"]] == [booked["id"]]
+    await _admin(gateway, "POST", f"/services/{booked['service_id']}/archive", 200,
+                 json={"notify": False})
+    page = await gateway.get("/appointments/manage", params={"token": booked["token"]})
+    text = await page.text()
+    assert page.status == 200 and "Marcus" in text and "Men&#39;s cut" in text, text[:2000]
+    for link in sorted(set(re.findall(r'href="(/appointments/[^"]+)"', text))):
+        followed = await gateway.get(html.unescape(link))
+        words = await followed.text()
+        assert followed.status == 200 or "no longer offered" in words, (link, words)
+    cancel = await fetch(gateway, "GET", f"/appointments/manage?token={booked['token']}"
+                                            "&step=cancel")
+    done = await press(gateway, cancel.page, "Yes, cancel it")
+    assert done.status == 200 and "cancelled" in done.words.lower(), done.words
+    shown = await _json(gateway, "GET", f"/api/v1/appointments/{booked['id']}", 200,
+                        headers=ADMIN)
+    assert shown["status"] == "cancelled"
+    staff = await _json(gateway, "GET", "/api/v1/staff", 200)
+    assert "Marcus" not in {m["name"] for m in staff["items"]}
+    again = await _admin(gateway, "POST", f"/staff/{booked['staff_id']}/archive", 422)
+    assert again["error"]["field"] == "staff"

@@ -47,6 +47,9 @@ def sentence(said: str) -> str:
 def problem_of(error: DomainError) -> Problem:
     """The domain's refusals in customer words."""
     said = sentence(str(error))
+    if isinstance(error, NotFound) and error.kind in ("service", "staff", "location"):
+        return Problem(404, f"That {error.kind} is no longer offered",
+                       "It cannot be booked or moved to online any more.", (book_again(),))
     if isinstance(error, NotFound):
         return Problem(404, "We could not find this appointment",
                        "The link names an appointment or offer we do not have.", (book_again(),))
