@@ -246,3 +246,27 @@ async def test_a_service_s_own_reminders(
     assert (await _submit(gateway, form, cookies, reminder_hours="48, 2"))[0] == 303
     shown = _save_form(await _page(gateway, f"/admin/catalog/services/{cut}", cookies))
     assert shown.fields["reminder_hours"] == "48, 2"
+
+
+ODD = ("\x00", "-1", "9999-12-31", "9999-12-31 23:59 - 9999-12-31 23:59 x", "ÿ" * 400,
+       "1e400", "NaN", "24:00-25:00", "00:00-00:00", "09:00-13:00;12:00-14:00")
+
+
+async def test_nothing_typed_into_any_form_answers_500(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Every field of every catalog form, and of the wizard's steps, filled with each odd
+    value at once: a page that says what is wrong (or a save), never a server error."""
+    cookies = await login_as(session_factory, "owner@example.com")
+    overview = await _page(gateway, "/admin/catalog", cookies)
+    paths = [a.href for a in overview.links if a.href.startswith("/admin/catalog/")]
+    paths += [f"/admin/setup/{step}" for step in ("business", "hours", "services", "staff")]
+    for path in paths:
+        page = await _page(gateway, path, cookies)
+        for form in page.forms:
+            if form.method != "post" or "logout" in form.action:
+                continue
+            for odd in ODD:
+                typed = {k: odd for k in form.fields if k != "csrf"}
+                status, body, _ = await _submit(gateway, form, cookies, **typed)
+                assert status < 500, (path, form.action, odd, body[-1500:])

@@ -19,6 +19,8 @@ from scheduling.hours import WEEKDAYS, Closure, DateOverride, TimeOff, TimeSpan,
 
 T = TypeVar("T")
 FIRST_YEAR, LAST_YEAR = 2000, 2200
+LONG = 300
+"""The catalog screens' limit for one-line fields (names, addresses, lists of aliases)."""
 CLOSURE = "2026-12-25 2026-12-26 Christmas (or one day: 2027-01-01 New Year's Day)"
 OVERRIDE = "2026-12-24 09:00-13:00 (or 2026-12-24 off)"
 AWAY = "2026-12-20 09:00 - 2026-12-22 18:00 holiday (or a whole day: 2026-12-24 blocked)"
@@ -27,11 +29,15 @@ SPANS_HINT = "like 09:00-12:30, 13:30-18:00; each ends by midnight (00:00); blan
 
 class Reader:
     def __init__(self, form: fields.Form) -> None:
+        """A NUL character is refused in any field up front: PostgreSQL stores none, in text
+        or in JSON, and nobody types one."""
         self.form = form
-        self.problems: fields.Problems = {}
+        self.problems: fields.Problems = {
+            name: "Plain text only, please (this has a control character in it)."
+            for name in form if "\x00" in str(form.get(name, ""))}
 
-    def text(self, name: str, label: str, required: bool = False) -> str:
-        return fields.text(self.form, name, self.problems, label, required)
+    def text(self, name: str, label: str, required: bool = False, limit: int = LONG) -> str:
+        return fields.text(self.form, name, self.problems, label, required, limit)
 
     def whole(self, name: str, label: str, low: int, high: int) -> int:
         return fields.whole(self.form, name, self.problems, label, low, high)

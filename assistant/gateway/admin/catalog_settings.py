@@ -152,11 +152,13 @@ async def save_message_parts(request: web.Request, admin: session.AdminSession
     form = await request.post()
     read = Reader(form)
     typed = {name: str(form.get(name, "")).strip() for name in PARTS}
-    try:
-        await rules.set_message_parts(await context.business_id(request),
-                                      MessageParts(**typed), context.uow(request))
-    except DomainError as error:
-        _refused(error, read, PARTS[0])
+    if not read.problems:
+        try:
+            await rules.set_message_parts(await context.business_id(request),
+                                          MessageParts(**typed), context.uow(request))
+        except DomainError as error:
+            _refused(error, read, PARTS[0])
+    if read.problems:
         return _show(request, admin, "messages", form, read.problems, 422)
     raise _done("Saved the parts of messages.")
 
@@ -180,6 +182,14 @@ async def block(request: web.Request, admin: session.AdminSession) -> web.Respon
     form = await request.post()
     read = Reader(form)
     phone, reason = read.text("phone", "phone", required=True), read.text("reason", "reason")
+    if not read.problems:
+        await _block(request, read, phone, reason)
+    if read.problems:
+        return await _blocklist(request, admin, form, read.problems, 422)
+    raise web.HTTPSeeOther("/admin/catalog/blocklist")
+
+
+async def _block(request: web.Request, read: Reader, phone: str, reason: str) -> None:
     business_id = await context.business_id(request)
     try:
         async with context.uow(request) as work:
@@ -187,10 +197,7 @@ async def block(request: web.Request, admin: session.AdminSession) -> web.Respon
         await rules.block(rules.BlockCustomer(business_id, Block(customer.id, reason)),
                           context.uow(request))
     except NotFound:
-        read.problems.setdefault("phone", "No customer has booked with this phone number.")
-    if read.problems:
-        return await _blocklist(request, admin, form, read.problems, 422)
-    raise web.HTTPSeeOther("/admin/catalog/blocklist")
+        read.problems["phone"] = "No customer has booked with this phone number."
 
 
 @routes.post("/admin/catalog/blocklist/{customer_id}/unblock")

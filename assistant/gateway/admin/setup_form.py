@@ -40,13 +40,14 @@ MAX_TEXT = 100
 CLOCK = re.compile(r"^\d{2}:\d{2}$")
 
 
-def text(form: Form, name: str, problems: Problems, label: str, required: bool = True) -> str:
+def text(form: Form, name: str, problems: Problems, label: str, required: bool = True,
+         limit: int = MAX_TEXT) -> str:
     """The field stripped; a problem when it is required and empty, too long or not text."""
     value = " ".join(str(form.get(name, "")).split())
     if required and not value:
         problems[name] = f"Enter the {label}."
-    elif len(value) > MAX_TEXT or "\x00" in value:
-        problems[name] = f"The {label} must be plain text of at most {MAX_TEXT} characters."
+    elif len(value) > limit or "\x00" in value:
+        problems[name] = f"The {label} must be plain text of at most {limit} characters."
     return value
 
 
