@@ -16,6 +16,9 @@ from pathlib import Path
 
 from assistant.run import database
 from assistant.settings import Settings
+from scheduling import formats
+from scheduling.booking.model import Appointment
+from scheduling.catalog import Catalog
 from scheduling.catalog_yaml.nodes import CatalogFileError
 from scheduling.catalog_yaml.read import CatalogFile, read_file
 from scheduling.catalog_yaml.write import write_catalog
@@ -92,9 +95,20 @@ def summary(done: Replaced, dry_run: bool) -> str:
     lines = [f"{catalog.business.name}: {how}; {counts}"]
     if done.archived:
         lines.append(f"archived (no longer in the file): {', '.join(done.archived)}")
+    if done.stranded:
+        lines.append(f"{len(done.stranded)} upcoming appointment(s) now outside working time"
+                     " (they stand until moved or cancelled):")
+        lines.extend(f"  {_appointment(catalog, a)}" for a in done.stranded)
     if dry_run:
         lines.append("dry run: nothing was written")
     return "\n".join(lines)
+
+
+def _appointment(catalog: Catalog, appointment: Appointment) -> str:
+    place = catalog.location(appointment.location_id)
+    when = formats.short_when(appointment.start, place.zone)
+    service = catalog.service(appointment.service_id).name
+    return f"{when} {service} with {catalog.staff_member(appointment.staff_id).name}"
 
 
 async def _served(url: str) -> Served | None:

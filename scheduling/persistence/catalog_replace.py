@@ -5,14 +5,17 @@ Deleting a business deletes its rows by the foreign keys' `ON DELETE CASCADE`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import delete, func, select, update
 
+from scheduling.booking.model import Appointment
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog
 from scheduling.persistence.booking_codec import rules_of
+from scheduling.persistence.booking_repository import BookingRepository
 from scheduling.persistence.booking_tables import AppointmentRow, BookingRulesRow
 from scheduling.persistence.catalog_repository import CatalogRepository
 from scheduling.persistence.catalog_tables import BusinessRow, LocationRow, ServiceRow, StaffRow
@@ -48,6 +51,12 @@ class CatalogReplaceRepository(CatalogRepository):
             names.extend(sorted(archived))
         return tuple(names)
 
+
+    async def booked_between(
+        self, business_id: UUID, staff_ids: Sequence[UUID], start: datetime, end: datetime
+    ) -> list[Appointment]:
+        return await BookingRepository(self.session).booked_between(
+            business_id, staff_ids, start, end)
 
     async def rules(self, business_id: UUID) -> BookingRules:
         return rules_of(await self.session.get(BookingRulesRow, business_id))

@@ -13,6 +13,7 @@ import pytest
 from backends import both
 from booking_builders import NOW, Salon, ny
 
+from assistant.catalog_cli import summary
 from scheduling.booking import services
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Archived, Catalog
@@ -24,6 +25,7 @@ from scheduling.desk.setup.replace import (
     adopt_ids,
     replace_catalog,
 )
+from scheduling.hours import WeeklyHours
 from scheduling.persistence.catalog_replace import CatalogReplaceUnitOfWork
 from scheduling.ports import CatalogReplaceUnitOfWork as ReplacePorts
 from scheduling.ports import DeskUnitOfWork
@@ -158,3 +160,17 @@ async def test_rules_and_reminders_are_replaced_when_given_and_left_alone_when_n
     async with setup:
         assert await setup.catalog.rules(salon.id) == rules
         assert await setup.catalog.reminders(salon.id) == {salon.id: (hour,)}
+
+
+async def test_an_update_in_place_lists_the_appointments_it_leaves_outside_working_time(
+    salon: Salon, uow: DeskUnitOfWork, setup: ReplacePorts
+) -> None:
+    booked = (await services.book(salon.booking("Cut", ny(3, 12, 10)), uow, NOW)).appointment
+    await services.book(salon.booking("Cut", ny(3, 12, 10), staff="Ben"), uow, NOW)
+    ana = replace(salon.staff("Ana"), weekly_hours=WeeklyHours())
+    shorter = replace(salon.catalog, staff=(ana, salon.staff("Ben")))
+    result = await replace_catalog(ReplaceCatalog(shorter), setup, NOW)
+    assert [a.id for a in result.stranded] == [booked.id]
+    assert summary(result, dry_run=False).splitlines()[1:] == [
+        "1 upcoming appointment(s) now outside working time (they stand until moved or "
+        "cancelled):", "  Fri, Mar 12, 10 AM Cut with Ana"]

@@ -3,14 +3,16 @@ booking fake (so a test can book on it, then replace its catalog)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from scheduling.booking.model import Appointment
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Archived, Catalog
 from scheduling.desk.setup.replace import Named
-from tests.fakes.uow import FakeCatalog, FakeSetup, FakeUnitOfWork
+from tests.fakes.uow import FakeAppointments, FakeCatalog, FakeSetup, FakeUnitOfWork
 
 
 class FakeReplaceCatalog(FakeCatalog):
@@ -29,6 +31,12 @@ class FakeReplaceCatalog(FakeCatalog):
         state.customers = {k: v for k, v in state.customers.items() if v[0] != business_id}
         state.appointments = {k: v for k, v in state.appointments.items()
                               if v[0].business_id != business_id}
+
+    async def booked_between(
+        self, business_id: UUID, staff_ids: Sequence[UUID], start: datetime, end: datetime
+    ) -> list[Appointment]:
+        return await FakeAppointments(self.tx, None).booked_between(
+            business_id, staff_ids, start, end)
 
     async def rules(self, business_id: UUID) -> BookingRules:
         return self.tx.state.rules.get(business_id, BookingRules())

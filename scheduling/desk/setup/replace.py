@@ -20,8 +20,11 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
+from scheduling.booking.model import Appointment
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog, Location, Service, Staff, normalise
+from scheduling.desk.setup.change import REACH
+from scheduling.desk.setup.stranded import stranded
 from scheduling.errors import PolicyViolation
 from scheduling.notifications.reminders import DEFAULT_OFFSETS
 from scheduling.ports import CatalogReplaceUnitOfWork
@@ -74,11 +77,13 @@ class ReplaceCatalog:
 @dataclass(frozen=True, slots=True)
 class Replaced:
     """`catalog` as saved (with the ids it adopted); `removed` the business deleted, if any;
-    `archived` names what the catalog no longer lists."""
+    `archived` names what the catalog no longer lists; `stranded` the upcoming appointments
+    an update in place left outside working time (soonest first), for the owner to rebook."""
 
     catalog: Catalog
     removed: UUID | None = None
     archived: tuple[str, ...] = ()
+    stranded: tuple[Appointment, ...] = ()
 
     @property
     def updated_in_place(self) -> bool:
@@ -91,7 +96,7 @@ async def replace_catalog(
     async with uow:
         served = await _served(uow)
         if served is not None and is_same_business(served, command.catalog):
-            result = await _update(uow, adopt_ids(command.catalog, served), now)
+            result = await _update(uow, served, adopt_ids(command.catalog, served), now)
         else:
             result = await _swap(uow, command, served)
         await _settings(uow, command, result.catalog)
@@ -118,9 +123,15 @@ async def _served(uow: CatalogReplaceUnitOfWork) -> Catalog | None:
     return await uow.catalog.get(ids[0]) if ids else None
 
 
-async def _update(uow: CatalogReplaceUnitOfWork, catalog: Catalog, now: datetime) -> Replaced:
+async def _update(
+    uow: CatalogReplaceUnitOfWork, served: Catalog, catalog: Catalog, now: datetime
+) -> Replaced:
+    business_id = served.business.id
+    staff_ids = [member.id for member in (*served.staff, *served.archived.staff)]
+    upcoming = await uow.catalog.booked_between(business_id, staff_ids, now, now + REACH)
     await uow.catalog.save(catalog)
-    return Replaced(catalog, archived=await uow.catalog.archive_unlisted(catalog, now))
+    archived = await uow.catalog.archive_unlisted(catalog, now)
+    return Replaced(catalog, archived=archived, stranded=stranded(served, catalog, upcoming))
 
 
 async def _swap(
