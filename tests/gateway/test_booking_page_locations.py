@@ -66,6 +66,9 @@ async def test_where_is_asked_then_the_branch_is_booked(
 
 async def test_a_service_one_branch_gives_asks_no_question(gateway: Client) -> None:
     services = await fetch(gateway, "get", "/book")
+    assert "Hot towel shave 40 min · $45 · at Harbour only" in services.words
+    assert "Colour 90 min · $120 · $30 deposit · at Main Street only" in services.words
+    assert "Men's cut 30 min · $40 Beard" in services.words  # both branches: nothing said
     who = await press(gateway, services.page, "hot-towel-shave")
     assert "Who would you like?" in who.words and "Where would you like it?" not in who.words
     week = await press(gateway, who.page, "any")

@@ -142,6 +142,13 @@ def facts(catalog: Catalog, service: Service, staff: Staff | None, start: dateti
     return [(label, value) for label, value in rows if value]
 
 
+def only_at(catalog: Catalog, service: Service) -> str:
+    """The one location that gives `service` when the business has several ("Harbour"), so
+    the list of services says so before anyone picks; "" otherwise."""
+    places = serving(catalog, service)
+    return places[0].name if len(places) == 1 and len(catalog.business.locations) > 1 else ""
+
+
 def prices(catalog: Catalog, price: Decimal, deposit: Decimal) -> list[tuple[str, str]]:
     """The price rows: the deposit only when one is due."""
     rows = [("Price", money(catalog, price))]
@@ -154,6 +161,7 @@ def render(request: web.Request, template: str, catalog: Catalog, status: int = 
     return pages.render(request, f"book/{template}", status, _framed_by(request),
                         catalog=catalog, business_name=catalog.business.name,
                         embed=embedded(request), minutes=minutes,
+                        only_at=lambda service: only_at(catalog, service),
                         link=lambda path, **params: link(request, path, **params),
                         money=lambda amount: money(catalog, amount), **values)
 
