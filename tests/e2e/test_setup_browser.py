@@ -236,7 +236,7 @@ async def test_catalog_forms_by_keyboard_alone(
     browser: Browser, gateway: Client, session_factory: Factory,
 ) -> None:
     """Sign in, add a service, see a wrong field named, fix it and archive the service, by
-    Tab, typing and Enter only, at 375 px."""
+    Tab, typing and Enter only, at 375 px; then the settings screens, each checked."""
     context = await browser.new_context(viewport=PHONE,  # type: ignore[arg-type]
                                         bypass_csp=True, has_touch=True, is_mobile=True)
     page = await context.new_page()
@@ -264,6 +264,9 @@ async def test_catalog_forms_by_keyboard_alone(
     await _seen(page, "keys-archived")
     assert await rows(session_factory, "SELECT archived_at IS NOT NULL FROM services "
                       "WHERE name = 'Scalp ritual'") == [(True,)]
+    for screen in ("business", "rules", "messages", "blocklist"):
+        await page.goto(str(gateway.make_url(f"/admin/catalog/{screen}")))
+        await _seen(page, f"keys-{screen}")
     await context.close()
 
 
