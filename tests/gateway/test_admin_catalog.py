@@ -92,6 +92,8 @@ async def _save_every_screen(client: Client, cookies: dict[str, str]) -> None:
     assert len(edits) == 4 + 3 + 1 + 5 + 3  # settings, add links, location, services, staff
     for path in edits:
         page = await _page(client, path, cookies)
+        assert "/staff/" not in path or path.endswith("/new") or page.link(
+            "Connect or check calendars") == "/admin/calendars"
         if path.endswith(("/new", "/blocklist")):  # empty forms; the blocklist's own test
             continue
         status, body, where = await _submit(client, _save_form(page), cookies)
