@@ -272,3 +272,24 @@ async def test_nothing_typed_into_any_form_answers_500(
                 typed = {k: odd for k in form.fields if k != "csrf"}
                 status, body, _ = await _submit(gateway, form, cookies, **typed)
                 assert status < 500, (path, form.action, odd, body[-1500:])
+
+
+async def test_archiving_a_booked_staff_member_lists_the_booking(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """Archived, a staff member is no longer offered; the appointment booked with them is
+    listed for rebooking, and left booked when the owner chooses so."""
+    cookies = await login_as(session_factory, "owner@example.com")
+    booked = await _book(gateway, str(demo_catalog().find_service("Beard trim").id))
+    path = f"/admin/catalog/staff/{booked['staff_id']}"
+    page = await _page(gateway, path, cookies)
+    form, button = next((f, b) for f in page.forms for b in f.buttons
+                        if b.text.startswith("Archive "))
+    status, body, _ = await _submit(gateway, form, cookies)
+    assert status == 200 and "Notify and offer new times" in body, body[-2000:]
+    assert Page.of(body).link("Leave them booked") == "/admin/catalog"
+    staff = (await (await gateway.get("/api/v1/staff")).json())["items"]
+    assert booked["staff_id"] not in {m["id"] for m in staff}
+    assert await rows(session_factory, "SELECT status FROM appointments WHERE id = :id",
+                      id=booked["id"]) == [("confirmed",)]
+    assert (await gateway.get(path, cookies=cookies)).status == 404
