@@ -22,17 +22,25 @@ from scheduling.catalog import Catalog, Location, zone
 @dataclass(frozen=True, slots=True)
 class Zones:
     """The zone the customer reads times in (`customer`) and the place's own (`business`:
-    the location's, or the business's)."""
+    the location's, or the business's); `own` says `customer` is the customer's own zone
+    rather than the place's clock standing in for it."""
 
     customer: ZoneInfo
     business: ZoneInfo
+    own: bool = False
 
     @classmethod
     def of(cls, catalog: Catalog, time_zone: str | None, location: Location | None = None
            ) -> Zones:
         """`time_zone` is the customer's, when known; None keeps the place's clock."""
         home = location.zone if location else catalog.business.zone
-        return cls(zone(time_zone) if time_zone else home, home)
+        return cls(zone(time_zone) if time_zone else home, home, time_zone is not None)
+
+    def at(self, location: Location) -> Zones:
+        """How a time at `location` is said: on the customer's own clock, named when it is not
+        the location's; else on the location's clock (offers at two branches in two zones
+        each read as that branch's clock shows them)."""
+        return Zones(self.customer if self.own else location.zone, location.zone, self.own)
 
     def day(self, moment: datetime, now: datetime) -> str:
         """"Friday, March 12", or "today"/"tomorrow" when that near."""

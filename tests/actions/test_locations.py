@@ -171,3 +171,19 @@ def test_a_late_evening_at_a_branch_is_searched_from_that_branchs_day() -> None:
                         location_id=branches.HARBOUR)
     start, _ = search_range(CATALOG, search, evening - timedelta(days=2))
     assert start == datetime(2030, 1, 8, tzinfo=CHICAGO)
+
+
+@pytest.mark.db
+async def test_offers_at_either_branch_each_read_their_branchs_clock(
+    two_branches: Catalog,
+) -> None:
+    start = "2030-01-08T15:00:00+00:00"  # 10 AM in New York, 9 AM in Chicago
+    offers = [{"start": start, "staff_id": str(demo_id("staff/marcus")), "reason": "",
+               "location_id": MAIN},
+              {"start": start, "staff_id": str(branches.DANA), "reason": "",
+               "location_id": HARBOUR}]
+    slots = {"service": str(demo_id("service/Men's cut")), "staff": "any", "location": "any",
+             "when": "earliest", "suggestions": offers}
+    _, said = await said_by(ActionAskSlotChoice(), sender="sms:+17185550100", **slots)
+    assert "1. Tuesday, January 8 at 10 AM with Marcus at Main Street\n" in said
+    assert "2. Tuesday, January 8 at 9 AM with Dana at Harbour\n" in said
