@@ -245,9 +245,11 @@ async def test_a_service_s_own_reminders(
     assert (await _submit(gateway, form, cookies))[0] == 303
     assert await rows(session_factory, "SELECT minutes FROM reminder_offsets "
                       "WHERE scope_id = :id", id=cut) == []
-    assert (await _submit(gateway, form, cookies, reminder_hours="48, 2"))[0] == 303
+    assert (await _submit(gateway, form, cookies, reminder_hours="48, 2h, 30m"))[0] == 303
     shown = _save_form(await _page(gateway, f"/admin/catalog/services/{cut}", cookies))
-    assert shown.fields["reminder_hours"] == "48, 2"
+    assert shown.fields["reminder_hours"] == "48, 2, 30m"
+    status, body, _ = await _submit(gateway, form, cookies, reminder_hours="0m")
+    assert status == 422 and "between a minute and 30 days" in body
 
 
 ODD = ("\x00", "-1", "9999-12-31", "9999-12-31 23:59 - 9999-12-31 23:59 x", "ÿ" * 400,

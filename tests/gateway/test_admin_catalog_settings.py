@@ -27,7 +27,7 @@ async def test_profile_rules_and_message_parts_save_and_refuse(
     for path, bad, words in (
         ("/admin/catalog/business", {"time_zone": "Moon/Base", "phone": "555",
                                      "reminder_hours": "24, soon"},
-         ("Choose a time zone", "country code", "whole numbers from 1")),
+         ("Choose a time zone", "country code", "Write the reminders as hours before")),
         ("/admin/catalog/rules", {"hold_ttl": "-5", "max_per_contact_day": "0"},
          ("whole number from 0", "whole number from 1")),
         ("/admin/catalog/messages", {"parking_notes": "x" * 1001}, ("at most 1000",)),

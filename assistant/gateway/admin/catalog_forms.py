@@ -52,14 +52,22 @@ class Reader:
     def minutes(self, name: str, label: str, high: int = 24 * 60) -> timedelta:
         return timedelta(minutes=self.whole(name, label, 0, high))
 
-    def numbers(self, name: str, label: str, low: int, high: int) -> tuple[int, ...]:
-        """Whole numbers, comma separated ("24, 2")."""
-        typed = [n.strip() for n in str(self.form.get(name, "")).split(",") if n.strip()]
-        if all(n.isdecimal() and low <= int(n) <= high for n in typed):
-            return tuple(int(n) for n in typed)
-        self.problems[name] = f"Write the {label} as whole numbers from {low} to {high}, " \
-                              "comma separated."
-        return ()
+    def lead_times(self, name: str) -> tuple[timedelta, ...]:
+        """Reminder lead times, comma separated: hours ("24, 2") or minutes ("30m")."""
+        found = []
+        for typed in (t.strip().lower() for t in str(self.form.get(name, "")).split(",")):
+            minutes = typed.removesuffix("m")
+            hours = typed.removesuffix("h")
+            if typed and minutes != typed and minutes.isdecimal():
+                found.append(timedelta(minutes=int(minutes)))
+            elif typed and hours.isdecimal():
+                found.append(timedelta(hours=int(hours)))
+            elif typed:
+                self.problems[name] = ("Write the reminders as hours before, or minutes with "
+                                       "an m, comma separated: 24, 2, 30m.")
+        if any(not timedelta(0) < t <= timedelta(days=30) for t in found):
+            self.problems[name] = "Each reminder comes between a minute and 30 days before."
+        return tuple(found)
 
     def words(self, name: str) -> frozenset[str]:
         """A comma-separated list, as the owner types skills or languages."""
@@ -183,7 +191,7 @@ def service_of(form: fields.Form, service_id: UUID, locations: Iterable[UUID]
         "max_advance_days": read.whole("max_advance_days", "horizon", 0, 5 * 366),
         "cancellation": _own_terms(read),
     }
-    read.numbers("reminder_hours", "reminder hours", 1, 24 * 30)  # saved by set_reminders
+    read.lead_times("reminder_hours")  # checked here, saved by set_reminders
     if values["deposit"] > values["price"]:
         read.problems["deposit"] = "The deposit cannot be more than the price."
     if values["max_participants"] > values["capacity"]:
@@ -232,6 +240,12 @@ def first_zone(places: Iterable[UUID], locations: dict[UUID, Location]) -> Any:
     chosen = set(places)
     ordered = list(locations.values())
     return next((loc.zone for loc in ordered if loc.id in chosen), ordered[0].zone)
+
+
+def lead_times_text(offsets: Iterable[timedelta]) -> str:
+    """What `Reader.lead_times` reads back: whole hours as hours, the rest in minutes."""
+    minutes = [int(o.total_seconds() // 60) for o in offsets]
+    return ", ".join(str(m // 60) if m % 60 == 0 else f"{m}m" for m in minutes)
 
 
 def week_fields(prefix: str, hours: WeeklyHours) -> dict[str, str]:

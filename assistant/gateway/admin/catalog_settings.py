@@ -16,7 +16,7 @@ from aiohttp import web
 
 from assistant.gateway.admin import session
 from assistant.gateway.admin import setup_form as forms
-from assistant.gateway.admin.catalog_forms import Reader
+from assistant.gateway.admin.catalog_forms import Reader, lead_times_text
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.api import context
 from scheduling.booking.policies import BookingRules
@@ -66,7 +66,7 @@ def _profile_fields(catalog: Catalog, offsets: tuple[timedelta, ...]) -> dict[st
             "free_cancellation_hours": str(terms.cancellation.free_cancellation_hours),
             "late_cancel_fee": str(terms.cancellation.late_cancel_fee),
             "no_show_fee": str(terms.no_show_fee),
-            "reminder_hours": ", ".join(str(int(o.total_seconds() // 3600)) for o in offsets)}
+            "reminder_hours": lead_times_text(offsets)}
 
 
 @routes.post("/admin/catalog/business")
@@ -76,11 +76,10 @@ async def save_profile(request: web.Request, admin: session.AdminSession) -> web
     form = await request.post()
     read = Reader(form)
     command = _profile_of(read, await context.business_id(request))
-    hours = read.numbers("reminder_hours", "reminder hours", 1, 24 * 30)
+    offsets = read.lead_times("reminder_hours")
     if not read.problems:
         try:
             await business.edit_business(command, context.uow(request), context.now())
-            offsets = tuple(timedelta(hours=h) for h in hours)
             await services.set_reminders(services.SetReminders(
                 command.business_id, command.business_id, offsets), context.uow(request))
         except DomainError as error:

@@ -48,7 +48,7 @@ async def edit(request: web.Request, admin: session.AdminSession) -> web.Respons
     kind, item = request.match_info["kind"], _item(catalog, request)
     typed = _fields(catalog, kind, item)
     if kind == "services" and item is not None:
-        typed["reminder_hours"] = _hours_text(await _reminders(request, catalog, item.id))
+        typed["reminder_hours"] = forms.lead_times_text(await _reminders(request, catalog, item.id))
     return _form(request, admin, catalog, kind, item, typed, {})
 
 
@@ -56,10 +56,6 @@ async def _reminders(request: web.Request, catalog: Catalog, service_id: UUID
                      ) -> tuple[timedelta, ...]:
     """The service's reminder lead times: its own, else the business's."""
     return await services.reminders_of(catalog.business.id, service_id, context.uow(request))
-
-
-def _hours_text(offsets: tuple[timedelta, ...]) -> str:
-    return ", ".join(str(int(o.total_seconds() // 3600)) for o in offsets)
 
 
 @routes.post(f"/admin/catalog/{KINDS}/{{item}}")
@@ -131,10 +127,9 @@ async def _keep_reminders(request: web.Request, catalog: Catalog, service_id: UU
                           read: Reader) -> None:
     """Lead times of the service's own, only when they differ from what applies (so a
     service saved as it was keeps following the business's)."""
-    hours = read.numbers("reminder_hours", "reminder hours", 1, 24 * 30)
-    offsets = tuple(timedelta(hours=h) for h in hours)
+    offsets = read.lead_times("reminder_hours")
     current = await _reminders(request, catalog, service_id)
-    if offsets and _hours_text(current) != _hours_text(offsets):
+    if offsets and forms.lead_times_text(current) != forms.lead_times_text(offsets):
         await services.set_reminders(
             services.SetReminders(catalog.business.id, service_id, offsets),
             context.uow(request))
