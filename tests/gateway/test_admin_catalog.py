@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -295,3 +296,6 @@ async def test_archiving_a_booked_staff_member_lists_the_booking(
     assert await rows(session_factory, "SELECT status FROM appointments WHERE id = :id",
                       id=booked["id"]) == [("confirmed",)]
     assert (await gateway.get(path, cookies=cookies)).status == 404
+    overview = await (await gateway.get("/admin/catalog", cookies=cookies)).text()
+    archived = overview[overview.index('id="archived-h"'):]
+    assert f"<li>{demo_catalog().staff_member(UUID(booked['staff_id'])).name}</li>" in archived
