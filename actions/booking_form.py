@@ -280,8 +280,7 @@ async def read_back(tracker: Tracker) -> str:
                 "Shall I add you? Please say yes or no.")
     offer = Offer.from_slot(choice)
     zones = await zones_of(tracker, catalog)
-    there = zones.at(catalog.location(offer.location_id)) if offer.location_id else zones
-    when = there.when(offer.start, now())
+    when = zones.at(catalog, offer.location_id).when(offer.start, now())
     staff = catalog.staff_member(offer.staff_id).name + speech.at_location(catalog,
                                                                            offer.location_id)
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"

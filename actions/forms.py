@@ -11,7 +11,6 @@ from __future__ import annotations
 import abc
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,7 +21,7 @@ from actions import parsing
 from actions.boundary import GuardedForm
 from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
-from actions.zones import zones_of
+from actions.zones import Zones, zones_of
 from scheduling.catalog import Catalog
 from scheduling.desk import customers
 
@@ -103,10 +102,10 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if parsing.wants_earliest(turn.text):
             return {"when": "earliest"}
         catalog = await runtime.catalog()
-        zone = (await zones_of(tracker, catalog)).customer
-        if turn.answers("slot_choice") and _pick(turn, tracker, catalog, zone) is not None:
+        zones = await zones_of(tracker, catalog)
+        if turn.answers("slot_choice") and _pick(turn, tracker, catalog, zones) is not None:
             return {}  # "ok the second" picks an offer: it is not the 2nd of the month
-        found = parsing.when_in(turn.text, now(), zone)
+        found = parsing.when_in(turn.text, now(), zones.customer)
         if found is None and turn.answers("when"):
             return {"when": turn.text}
         return {"when": turn.text} if found is not None else {}
@@ -144,7 +143,7 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
             return {}
         offers = offers_from_slot(tracker.get_slot("suggestions"))
         catalog = await runtime.catalog()
-        pick = _pick(turn, tracker, catalog, (await zones_of(tracker, catalog)).customer)
+        pick = _pick(turn, tracker, catalog, await zones_of(tracker, catalog))
         if pick is None and turn.intent == "affirm":  # "yes" to a list: only one can be meant
             return {"slot_choice": offers[0].to_slot() if len(offers) == 1 else "which"}
         if pick is None:
@@ -174,13 +173,14 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         return {"slot_choice": offer.to_slot() if offer else None}
 
 
-def _pick(turn: Turn, tracker: Tracker, catalog: Catalog, zone: ZoneInfo
+def _pick(turn: Turn, tracker: Tracker, catalog: Catalog, zones: Zones
           ) -> parsing.Pick | None:
-    """Which of the offers on the table the message chooses, if any; a time is read in
-    `zone`, the one the offers were said in."""
+    """Which of the offers on the table the message chooses, if any; a time is read as each
+    offer was said (its branch's clock, or the customer's)."""
     names = {str(s.id): s.name for s in catalog.staff}
-    return parsing.parse_pick(turn.text, offers_from_slot(tracker.get_slot("suggestions")),
-                              zone, now(), names)
+    offers = offers_from_slot(tracker.get_slot("suggestions"))
+    clocks = [zones.at(catalog, offer.location_id).customer for offer in offers]
+    return parsing.parse_pick(turn.text, offers, zones.customer, now(), names, clocks)
 
 
 def _shifted(direction: str, offers: list[Offer]) -> Slots:

@@ -152,7 +152,9 @@ class Pick:
 
 
 def parse_pick(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime,
-               staff_names: dict[str, str]) -> Pick | None:
+               staff_names: dict[str, str], clocks: Sequence[ZoneInfo] = ()) -> Pick | None:
+    """The offer `text` picks; a time said is read in `zone` and matched against each offer
+    on the clock it was said on (`clocks`, one per offer; `zone` for all when empty)."""
     said = normalise(text)
     if LATER.search(said):
         return Pick(later=True)
@@ -162,7 +164,7 @@ def parse_pick(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime
     if index is None:
         index = _by_staff(said, offers, staff_names)
     if index is None:
-        index = _by_time(text, offers, zone, now)
+        index = _by_time(text, offers, zone, now, clocks or [zone] * len(offers))
     return Pick(index=index) if index is not None else None
 
 
@@ -195,13 +197,14 @@ def _by_staff(said: str, offers: Sequence[Offer], names: dict[str, str]) -> int 
     return None
 
 
-def _by_time(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime) -> int | None:
+def _by_time(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime,
+             clocks: Sequence[ZoneInfo]) -> int | None:
     found = resolve(text, now, zone)
     if found is None or not found.time_explicit:
         return None
     wanted = found.start.astimezone(zone)
-    for index, offer in enumerate(offers):
-        local = offer.start.astimezone(zone)
+    for index, (offer, clock) in enumerate(zip(offers, clocks, strict=True)):
+        local = offer.start.astimezone(clock)
         same_day = not found.date_explicit or local.date() == wanted.date()
         if same_day and (local.hour % 12, local.minute) == (wanted.hour % 12, wanted.minute):
             return index

@@ -34,11 +34,8 @@ def offer_texts(offers: Sequence[Offer], catalog: Catalog, zones: Zones,
     "at Harbour" after the name when the business has more than one location."""
     names = {s.id: s.name for s in catalog.staff}
     texts = []
-    several = len(catalog.business.locations) > 1
     for offer in offers:
-        there = zones.at(catalog.location(offer.location_id)) if (
-            several and offer.location_id) else zones
-        when = there.when(offer.start, now)
+        when = zones.at(catalog, offer.location_id).when(offer.start, now)
         why = f" ({offer.reason})" if offer.reason else ""
         where = at_location(catalog, offer.location_id)
         texts.append(f"{when} with {names.get(offer.staff_id, 'our team')}{where}{why}")

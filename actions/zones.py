@@ -36,11 +36,14 @@ class Zones:
         home = location.zone if location else catalog.business.zone
         return cls(zone(time_zone) if time_zone else home, home, time_zone is not None)
 
-    def at(self, location: Location) -> Zones:
-        """How a time at `location` is said: on the customer's own clock, named when it is not
+    def at(self, catalog: Catalog, location_id: UUID | None) -> Zones:
+        """How a time at a location is said: on the customer's own clock, named when it is not
         the location's; else on the location's clock (offers at two branches in two zones
-        each read as that branch's clock shows them)."""
-        return Zones(self.customer if self.own else location.zone, location.zone, self.own)
+        each read as that branch's clock shows them). None: as the conversation says it."""
+        if location_id is None or len(catalog.business.locations) < 2:
+            return self
+        place = catalog.location(location_id).zone
+        return Zones(self.customer if self.own else place, place, self.own)
 
     def day(self, moment: datetime, now: datetime) -> str:
         """"Friday, March 12", or "today"/"tomorrow" when that near."""

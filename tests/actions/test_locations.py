@@ -187,3 +187,5 @@ async def test_offers_at_either_branch_each_read_their_branchs_clock(
     _, said = await said_by(ActionAskSlotChoice(), sender="sms:+17185550100", **slots)
     assert "1. Tuesday, January 8 at 10 AM with Marcus at Main Street\n" in said
     assert "2. Tuesday, January 8 at 9 AM with Dana at Harbour\n" in said
+    picked, _ = await validate("the 9 am one", requested="slot_choice", **slots)
+    assert picked["slot_choice"] == offers[1]
