@@ -59,6 +59,11 @@ class CatalogPort(Protocol):
 class CatalogReplacePort(CatalogPort, Protocol):
     """What replacing a whole catalog reads and writes (scheduling.desk.setup.replace)."""
 
+    async def lock(self) -> None:
+        """Until the transaction ends: no other replacement, and no setup edit of the served
+        business (`SetupPort.lock`), runs."""
+        ...
+
     async def business_ids(self) -> list[UUID]:
         """Every business, oldest first: the first is the one the system serves."""
         ...

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from scheduling.booking.model import Appointment
 from scheduling.booking.policies import BookingRules
@@ -24,8 +24,16 @@ from scheduling.persistence.reminder_offsets import set_offsets
 from scheduling.persistence.setup_repository import SetupRepository
 from scheduling.persistence.uow import SqlUnitOfWork
 
+LOCK = text("SELECT pg_advisory_xact_lock(hashtext('catalog replace'))")
+
 
 class CatalogReplaceRepository(CatalogRepository):
+    async def lock(self) -> None:
+        await self.session.execute(LOCK)
+        ids = await self.business_ids()
+        if ids:
+            await SetupRepository(self.session).lock(ids[0])
+
     async def count_appointments(self, business_id: UUID) -> int:
         query = select(func.count()).where(AppointmentRow.business_id == business_id)
         return int(await self.session.scalar(query) or 0)

@@ -5,6 +5,7 @@ and what it no longer lists is archived (offered again when listed again)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID, uuid4
@@ -174,3 +175,17 @@ async def test_an_update_in_place_lists_the_appointments_it_leaves_outside_worki
     assert summary(result, dry_run=False).splitlines()[1:] == [
         "1 upcoming appointment(s) now outside working time (they stand until moved or "
         "cancelled):", "  Fri, Mar 12, 10 AM Cut with Ana"]
+
+
+async def test_two_replacements_at_once_run_one_after_the_other(
+    salon: Salon, setup: ReplacePorts, request: pytest.FixtureRequest, uow: DeskUnitOfWork
+) -> None:
+    """The second sees what the first made: it updates the new business in place instead of
+    deleting the old one a second time and inserting the new one again."""
+    other = FakeReplaceUnitOfWork(uow.database) if isinstance(uow, FakeUnitOfWork) else (
+        CatalogReplaceUnitOfWork(request.getfixturevalue("session_factory")))
+    first, second = await asyncio.gather(
+        replace_catalog(ReplaceCatalog(demo_catalog()), setup, NOW),
+        replace_catalog(ReplaceCatalog(demo_catalog()), other, NOW))
+    assert sorted([first.updated_in_place, second.updated_in_place]) == [False, True]
+    assert await _served(setup) == [demo_catalog()]

@@ -16,6 +16,9 @@ from tests.fakes.uow import FakeAppointments, FakeCatalog, FakeSetup, FakeUnitOf
 
 
 class FakeReplaceCatalog(FakeCatalog):
+    async def lock(self) -> None:
+        """Nothing to wait for: the fake runs one unit of work at a time."""
+
     async def business_ids(self) -> list[UUID]:
         return list(self.tx.state.catalogs)
 

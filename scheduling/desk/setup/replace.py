@@ -94,6 +94,7 @@ async def replace_catalog(
     command: ReplaceCatalog, uow: CatalogReplaceUnitOfWork, now: datetime
 ) -> Replaced:
     async with uow:
+        await uow.catalog.lock()
         served = await _served(uow)
         if served is not None and is_same_business(served, command.catalog):
             result = await _update(uow, served, adopt_ids(command.catalog, served), now)
