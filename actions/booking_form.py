@@ -244,8 +244,11 @@ class ActionAskLocation(GuardedAction):
     ) -> list[EventType]:
         places = choices(tracker, await runtime.catalog())
         where = "; ".join(f"{place.name}, {place.address}" for place in places)
+        web = parsing.channel_of(tracker.sender_id) == "web"  # the widget shows buttons
+        buttons = [{"title": place.name, "payload": place.name} for place in places]
         dispatcher.utter_message(text=f"Which location would you like: "
-                                      f"{locations.names(places)}? ({where})")
+                                      f"{locations.names(places)}? ({where})",
+                                 buttons=buttons if web else [])
         return []
 
 

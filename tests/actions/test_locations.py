@@ -82,9 +82,15 @@ async def said_by(action: Any, text: str = "", intent: str = "inform",
 async def test_which_branch_is_asked_when_both_do_the_service(two_branches: Catalog) -> None:
     found, _ = await validate("a haircut next tuesday", "book")
     assert found["service"] == CUT and found["requested_slot"] == "location"
-    _, question = await said_by(ActionAskLocation(), service=CUT)
-    assert question.startswith("Which location would you like: Main Street or Harbour?")
-    assert "8 Pier Road" in question
+    dispatcher = CollectingDispatcher()
+    await ActionAskLocation().run(dispatcher, tracker(slots={"service": CUT}), DOMAIN)
+    [question] = dispatcher.messages
+    assert question["text"].startswith("Which location would you like: Main Street or Harbour?")
+    assert "8 Pier Road" in question["text"]
+    assert [b["payload"] for b in question["buttons"]] == ["Main Street", "Harbour"]
+    found, _ = await validate("Harbour", "nlu_fallback", service=CUT, staff="any",
+                              requested="location")
+    assert found["location"] == HARBOUR
 
 
 @pytest.mark.db
