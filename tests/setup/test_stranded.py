@@ -34,6 +34,7 @@ async def test_shortened_hours_strand_the_afternoon_and_notify_offers_new_times(
     changed = await save_staff(SaveStaff(salon.id, short), uow, NOW)
     assert [a.id for a in changed.stranded] == [afternoon.id]
     assert await notify(changed.stranded, uow, NOW) == [afternoon.id]
+    assert await notify(changed.stranded, uow, NOW) == []  # a second click: already done
     async with uow:
         gone = await uow.appointments.get(afternoon.id)
         kept = await uow.appointments.get(morning.id)
