@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp import web
+from aiohttp.test_utils import TestClient, make_mocked_request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assistant.gateway.admin import session, setup_draft
+from assistant.gateway.resources import SETTINGS
 from scheduling.demo import demo_catalog
 from scheduling.persistence.catalog_repository import CatalogRepository
 from tests.gateway.admin_login import login_as
+from tests.gateway.conftest import gateway_settings
 from tests.gateway.html_forms import Page
 
 pytestmark = pytest.mark.db
@@ -168,3 +173,18 @@ async def test_a_repeated_last_step_lands_on_the_same_business(
     assert [a.status for a in answers] == [303] * 4
     async with session_factory() as session:
         assert len(await CatalogRepository(session).business_ids()) == 1
+
+
+def test_a_draft_too_long_for_a_cookie_is_not_kept(tmp_path: Path) -> None:
+    """A browser drops a cookie over 4 KB without a word (the wizard would start again):
+    such a draft has no cookie value, and its step says so. Compressed, the wizard's own
+    limits stay well under it; the limit guards a draft that grows."""
+    app = web.Application()
+    app[SETTINGS] = gateway_settings("postgresql://unused", tmp_path, 1)
+    request = make_mocked_request("POST", "/admin/setup/staff", app=app)
+    now = datetime.now(UTC)
+    admin = session.AdminSession("owner@example.com", "0" * 64, now, now)
+    short = setup_draft.encoded(request, admin, {"business": BUSINESS})
+    assert short is not None and len(short) < 400
+    noise = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(4000))
+    assert setup_draft.encoded(request, admin, {"business": {"name": noise}}) is None

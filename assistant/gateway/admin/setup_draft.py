@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import zlib
 
 from aiohttp import web
 
@@ -20,6 +21,7 @@ from assistant.gateway.resources import SETTINGS
 
 COOKIE = "setup_draft"
 PATH = "/admin/setup"
+MAX_VALUE = 3900
 
 
 def _signature(request: web.Request, admin: session.AdminSession, body: bytes) -> str:
@@ -31,19 +33,28 @@ def _signature(request: web.Request, admin: session.AdminSession, body: bytes) -
 def read(request: web.Request, admin: session.AdminSession) -> Draft:
     body, _, signature = request.cookies.get(COOKIE, "").rpartition(".")
     try:
-        raw = base64.urlsafe_b64decode(body.encode())
+        packed = base64.urlsafe_b64decode(body.encode())
     except ValueError:
         return {}
-    if not hmac.compare_digest(signature.encode(), _signature(request, admin, raw).encode()):
+    if not hmac.compare_digest(signature.encode(), _signature(request, admin, packed).encode()):
         return {}
-    found = json.loads(raw)
+    try:
+        found = json.loads(zlib.decompress(packed))
+    except (zlib.error, ValueError):  # a draft of an older release
+        return {}
     return found if isinstance(found, dict) else {}
 
 
-def keep(request: web.Request, admin: session.AdminSession, response: web.StreamResponse,
-         draft: Draft) -> None:
-    raw = json.dumps(draft, separators=(",", ":")).encode()
-    value = base64.urlsafe_b64encode(raw).decode() + "." + _signature(request, admin, raw)
+def encoded(request: web.Request, admin: session.AdminSession, draft: Draft) -> str | None:
+    """The cookie's value for `draft`; None when it is too long for a browser to keep (a
+    cookie over 4 KB is dropped without a word, and the wizard would start again)."""
+    raw = json.dumps(draft, separators=(",", ":"), ensure_ascii=False).encode()
+    packed = zlib.compress(raw, 9)
+    value = base64.urlsafe_b64encode(packed).decode() + "." + _signature(request, admin, packed)
+    return value if len(value) <= MAX_VALUE else None
+
+
+def keep(request: web.Request, response: web.StreamResponse, value: str) -> None:
     secure = request.app[SETTINGS].gateway_url.startswith("https://")
     response.set_cookie(COOKIE, value, httponly=True, samesite="Strict", path=PATH,
                         secure=secure)

@@ -33,6 +33,8 @@ FINISHING = web.AppKey("setup_finishing", asyncio.Lock)
 """One replacement at a time in this gateway: a double click on the last step would run two
 in place updates of the same business at once, and the second's inserts collide."""
 DEMO = demo_id("business/shear-delight")
+TOO_LONG = ("These answers are too long together to carry to the next step: shorten some "
+            "names, or add more services and staff on the catalog screens afterwards.")
 NAMES = "{step:business|hours|services|staff|review}"
 
 
@@ -72,9 +74,13 @@ async def answer(request: web.Request, admin: session.AdminSession) -> web.Respo
     draft[name] = value
     if name == "services":
         draft.pop("staff", None)  # the ticks pointed at the old rows
+    kept = setup_draft.encoded(request, admin, draft)
+    if kept is None:
+        first = next((field for field in form if field != "csrf"), "name")
+        return await _step(request, admin, name, draft, form, {first: TOO_LONG}, status=422)
     following = steps.missing(draft) or steps.STEPS[-1]
     response = web.HTTPSeeOther(f"/admin/setup/{following.name}")
-    setup_draft.keep(request, admin, response, draft)
+    setup_draft.keep(request, response, kept)
     raise response
 
 
