@@ -19,7 +19,7 @@ from assistant.gateway.resources import SETTINGS
 from scheduling.demo import demo_catalog
 from scheduling.persistence.catalog_repository import CatalogRepository
 from tests.gateway.admin_login import login_as
-from tests.gateway.conftest import gateway_settings
+from tests.gateway.conftest import API_KEY, gateway_settings
 from tests.gateway.html_forms import Page
 
 pytestmark = pytest.mark.db
@@ -188,3 +188,40 @@ def test_a_draft_too_long_for_a_cookie_is_not_kept(tmp_path: Path) -> None:
     assert short is not None and len(short) < 400
     noise = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(4000))
     assert setup_draft.encoded(request, admin, {"business": {"name": noise}}) is None
+
+
+async def test_setting_up_again_with_shorter_hours_lists_what_it_strands(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """The wizard run again for the same business (by name) updates it in place; a booking
+    its new hours leave out is listed with "Notify and offer new times"."""
+    cookies = await login_as(session_factory, "owner@example.com")
+    for step, data, following in (("business", BUSINESS, "hours"), ("hours", HOURS, "services"),
+                                  ("services", SERVICES, "staff"), ("staff", STAFF, "review")):
+        await _answer(gateway, step, cookies, data, following)
+    assert (await _post(gateway, "review", cookies, {}))[0] == 303
+    booked = await _book_first(gateway, "Sports massage")
+    evenings = {key: "17:00" if key.endswith("opens") else "19:00" for key in HOURS}
+    for step, data, following in (("business", BUSINESS, "hours"),
+                                  ("hours", evenings, "services"),
+                                  ("services", SERVICES, "staff"), ("staff", STAFF, "review")):
+        await _answer(gateway, step, cookies, data, following)
+    status, body, _ = await _post(gateway, "review", cookies, {})
+    assert status == 200 and "Notify and offer new times" in body
+    assert Page.of(body).form_with("Notify and offer new times")[0].fields[
+        "appointment_id"] == booked
+
+
+async def _book_first(client: Client, name: str) -> str:
+    services = (await (await client.get("/api/v1/services")).json())["items"]
+    service = next(s["id"] for s in services if s["name"] == name)
+    start = datetime.now(UTC) + timedelta(days=2)
+    slots = await (await client.get("/api/v1/availability", params={
+        "service_id": service, "start": start.isoformat(),
+        "end": (start + timedelta(days=7)).isoformat()})).json()
+    made = await client.post("/api/v1/appointments", headers={
+        "Idempotency-Key": "setup-again", "X-API-Key": API_KEY}, json={
+        "service_id": service, "start": slots["items"][0]["start"],
+        "customer": {"name": "Ana Lima", "phone": "+351912345678"}})
+    assert made.status == 201, await made.text()
+    return str((await made.json())["appointment"]["id"])

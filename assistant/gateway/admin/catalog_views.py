@@ -76,7 +76,7 @@ async def save(request: web.Request, admin: session.AdminSession) -> web.Respons
         words = str(error).removeprefix(f"{error.field}: ")
         return _form(request, admin, catalog, kind, item, form,
                      {field: words[:1].upper() + words[1:]}, status=422)
-    return _after(request, admin, changed, f"Saved {value.name}.")
+    return after_change(request, admin, changed, f"Saved {value.name}.")
 
 
 @routes.post(f"/admin/catalog/{KINDS}/{{item}}/archive")
@@ -92,7 +92,7 @@ async def archive_item(request: web.Request, admin: session.AdminSession) -> web
     except DomainError as error:
         notice = quote(f"Not archived: {error}")
         raise web.HTTPSeeOther("/admin/catalog?notice=" + notice) from None
-    return _after(request, admin, changed, f"Archived {item.name}.")
+    return after_change(request, admin, changed, f"Archived {item.name}.")
 
 
 @routes.post("/admin/catalog/stranded")
@@ -204,7 +204,7 @@ def _form(request: web.Request, admin: session.AdminSession, catalog: Catalog, k
                 locations=catalog.business.locations)
 
 
-def _after(request: web.Request, admin: session.AdminSession, changed: Changed,
+def after_change(request: web.Request, admin: session.AdminSession, changed: Changed,
            notice: str) -> web.Response:
     """Back to the overview, or the stranded appointments first when the change left some."""
     if not changed.stranded:

@@ -18,11 +18,13 @@ from aiohttp import web
 
 from assistant.gateway.admin import session, setup_draft
 from assistant.gateway.admin import setup_form as steps
+from assistant.gateway.admin.catalog_views import after_change
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.api import context
 from assistant.gateway.resources import ENGINE
 from scheduling.demo import demo_id
 from scheduling.desk.setup.replace import ReplaceCatalog, replace_catalog
+from scheduling.desk.setup.values import Changed
 from scheduling.errors import DomainError
 from scheduling.hours import WEEKDAYS
 from scheduling.persistence.catalog_replace import CatalogReplaceUnitOfWork
@@ -102,6 +104,10 @@ async def _finish(request: web.Request, admin: session.AdminSession,
         return await _step(request, admin, "review", draft, {}, {"review": str(error)},
                            status=409)
     welcome = f"{done.catalog.business.name} is set up: chat, /book and the API serve it now."
+    if done.stranded:  # set up again, with hours that leave bookings outside them
+        shown = after_change(request, admin, Changed(done.catalog, done.stranded), welcome)
+        setup_draft.drop(shown)
+        return shown
     response = web.HTTPSeeOther("/admin/catalog?notice=" + quote(welcome))
     setup_draft.drop(response)
     raise response
