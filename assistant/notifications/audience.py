@@ -16,6 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from scheduling.catalog import CancellationPolicy, Catalog, Customer, Service
+from scheduling.desk.setup.values import MessageParts
 from scheduling.errors import NotFound
 from scheduling.persistence.delivery_reads import AppointmentContact, DeliveryReads
 
@@ -53,6 +54,8 @@ class Audience:
     home_zone: str | None = None
     """The zone of the appointment's own location (None: the business's): a time read on
     another clock is named against it, and the owner reads the branch's times on it."""
+    parts: MessageParts = MessageParts()
+    """The business's own words: a signature, what to bring, address and parking notes."""
 
 
 class AudienceLoader:
@@ -60,15 +63,19 @@ class AudienceLoader:
 
     def __init__(self, reads: DeliveryReads) -> None:
         self.reads = reads
-        self._catalogs: dict[UUID, Catalog] = {}
+        self._catalogs: dict[UUID, tuple[Catalog, MessageParts]] = {}
 
     async def catalog(self, business_id: UUID) -> Catalog:
+        return (await self._business(business_id))[0]
+
+    async def _business(self, business_id: UUID) -> tuple[Catalog, MessageParts]:
         if business_id not in self._catalogs:
-            self._catalogs[business_id] = await self.reads.catalog(business_id)
+            self._catalogs[business_id] = (await self.reads.catalog(business_id),
+                                           await self.reads.message_parts(business_id))
         return self._catalogs[business_id]
 
     async def load(self, kind: str, payload: Json, appointment_id: UUID | None) -> Audience:
-        catalog = await self.catalog(UUID(payload["business_id"]))
+        catalog, parts = await self._business(UUID(payload["business_id"]))
         to_customer = kind not in OWNER_KINDS and kind not in ADDRESSED_KINDS
         virtual = payload.get("location_type") == "virtual"
         wanted = to_customer or kind == "cancellation" or virtual
@@ -88,7 +95,7 @@ class AudienceLoader:
                   else catalog.business.policies.cancellation)
         return Audience(catalog, recipient, policy, chain_id, sequence, refund,
                         facts.meeting_link if facts and virtual else None,
-                        service.id if service else None, home)
+                        service.id if service else None, home, parts)
 
     async def _customer(self, catalog: Catalog, payload: Json, facts: AppointmentContact | None
                         ) -> Person:

@@ -15,11 +15,15 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from assistant.notifications import ics, links
-from assistant.notifications.audience import Audience
+from assistant.notifications.audience import OWNER_KINDS, Audience
 from scheduling import formats
+from scheduling.desk.setup.values import MessageParts
 from scheduling.errors import InvalidRequest
 
 Json = dict[str, Any]
+NOTED_KINDS = frozenset({"confirmation", "reminder", "reschedule"})
+"""The messages that get the customer to the appointment: they carry what to bring and, for a
+visit in person, how to find the place and where to park."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,16 @@ def where(payload: Json, meeting_link: str | None = None) -> str:
     return str(payload.get("address") or "")
 
 
+def _notes(kind: str, payload: Json, parts: MessageParts) -> list[str]:
+    """The business's own notes for this message, one line each; none it left empty."""
+    if kind not in NOTED_KINDS:
+        return []
+    notes = [("What to bring", parts.what_to_bring)]
+    if payload.get("location_type") not in ("virtual", "phone"):
+        notes += [("Finding us", parts.address_notes), ("Parking", parts.parking_notes)]
+    return [f"{label}: {' '.join(text.split())}" for label, text in notes if text.strip()]
+
+
 def _instant(payload: Json, key: str) -> datetime | None:
     value = payload.get(key)
     return datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -107,6 +121,8 @@ def message_context(kind: str, payload: Json, audience: Audience, key: str, base
         "policy": policy_text(audience, wording), "currency": wording.currency,
         "when": wording.long(start), "when_short": wording.short(start),
         "links": {}, "event": None,
+        "notes": _notes(kind, payload, audience.parts),
+        "signature": "" if kind in OWNER_KINDS else audience.parts.signature.strip(),
     }
     context |= _extras(payload, audience, wording)
     if start and end and payload.get("appointment_id"):

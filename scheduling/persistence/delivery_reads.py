@@ -15,12 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.catalog import Catalog, Customer
+from scheduling.desk.setup.values import MessageParts
 from scheduling.notifications.delivery import Claimed
 from scheduling.persistence import optouts_store, outbox_store
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.catalog_repository import CatalogRepository
 from scheduling.persistence.database import SessionFactory
 from scheduling.persistence.lineage import lineage
+from scheduling.persistence.setup_repository import SetupRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,9 @@ class DeliveryReads:
 
     async def catalog(self, business_id: UUID) -> Catalog:
         return await CatalogRepository(self._session).get(business_id)
+
+    async def message_parts(self, business_id: UUID) -> MessageParts:
+        return await SetupRepository(self._session).message_parts(business_id)
 
     async def customer(self, customer_id: UUID) -> Customer:
         return await CatalogRepository(self._session).get_customer(customer_id)
