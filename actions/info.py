@@ -20,6 +20,7 @@ from actions.runtime import now, runtime
 from scheduling import formats, locations
 from scheduling.catalog import Catalog, Location, Service
 from scheduling.desk.handoff import request_person
+from scheduling.desk.setup.values import MessageParts
 from scheduling.hours import WeeklyHours
 
 A_MONDAY = date(2024, 1, 1)
@@ -31,6 +32,9 @@ FLOW_SLOTS = ["service", "staff", "location", "language", "when", "when_start", 
               "manage_confirmed", "appointments", "otp_code", "verify_contact"]
 PREPARE = ("Please arrive five minutes early. Come with your hair as you usually wear it, "
            "and bring a photo if you have a style in mind.")
+
+NO_PARTS = MessageParts()
+"""A business that wrote none of its own parts of messages."""
 
 
 class ActionAnswerQuestion(GuardedAction):
@@ -47,16 +51,17 @@ class ActionAnswerQuestion(GuardedAction):
         service = named or (catalog.service(UUID(current)) if current else None)
         place = locations.named_in(catalog, turn.text) or place_of(tracker, catalog)
         dispatcher.utter_message(text=answer(turn.intent, catalog, service, named is not None,
-                                             place))
+                                             place, await runtime.message_parts()))
         return []
 
 
 def answer(intent: str, catalog: Catalog, service: Service | None, named: bool = False,
-           location: Location | None = None) -> str:
+           location: Location | None = None, parts: MessageParts = NO_PARTS) -> str:
     """One intent, one answer; questions about a service (named now, or being booked) answer
     for it, else cover them all. "Do you do X?" with X ours is a yes; otherwise the list says
     what we do offer. Address and hours are the location's (named now, or being booked),
-    else every location's."""
+    else every location's, the address followed by the business's own address and parking
+    notes; what to bring is the business's words when it wrote some."""
     currency = catalog.business.policies.currency
     if intent == "ask_services" and service is not None and named:
         return f"Yes: {speech.service_line(service, currency)}. Would you like to book one?"
@@ -66,11 +71,19 @@ def answer(intent: str, catalog: Catalog, service: Service | None, named: bool =
         lines = "; ".join(speech.service_line(s, currency) for s in catalog.services)
         staff = ", ".join(s.name for s in catalog.staff)
         return f"We offer {lines}. Our team: {staff}."
-    if intent in ("ask_address", "ask_hours"):
+    if intent == "ask_address":
+        return own_words(where_and_when(intent, catalog, location), parts.address_notes,
+                         parts.parking_notes)
+    if intent == "ask_hours":
         return where_and_when(intent, catalog, location)
     if intent == "ask_policy":
         return policy_text(catalog)
-    return PREPARE
+    return own_words(parts.what_to_bring) or PREPARE
+
+
+def own_words(*said: str) -> str:
+    """What is said, then the business's notes, on one line; empty ones left out."""
+    return " ".join(" ".join(text.split()) for text in said if text.strip())
 
 
 def where_and_when(intent: str, catalog: Catalog, location: Location | None) -> str:

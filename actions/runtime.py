@@ -22,10 +22,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scheduling.catalog import Catalog
+from scheduling.desk.setup.values import MessageParts
 from scheduling.errors import NotFound
 from scheduling.occupancy import BusyTimeSource
 from scheduling.persistence.database import make_engine, make_session_factory
 from scheduling.persistence.desk_uow import DeskUnitOfWork
+from scheduling.persistence.setup_uow import SetupUnitOfWork
 
 BusySourceFactory = Callable[[async_sessionmaker[AsyncSession]], BusyTimeSource]
 
@@ -88,6 +90,13 @@ class Runtime:
             catalog = await uow.catalog.get(business_id)
         self._catalog = (read_at, catalog)
         return catalog
+
+    async def message_parts(self) -> MessageParts:
+        """The business's own words (what to bring, address and parking notes), read fresh:
+        one row, and an owner's edit shows in the next answer."""
+        business_id = await self.business_id()
+        async with SetupUnitOfWork(self._factory(), busy=self._busy) as uow:
+            return await uow.setup.message_parts(business_id)
 
     async def customer_zone(self, customer_id: UUID) -> str | None:
         """The time zone a customer reads times in, when their profile names one."""
