@@ -109,7 +109,7 @@ def _locations(catalog: Catalog, service: Service, query: AvailabilityQuery) -> 
     """The locations to search; with a named staff member and no location, theirs only (the
     eligibility check then explains a staff member who works nowhere the service is)."""
     if query.location_id is not None:
-        location = catalog.location(query.location_id)
+        location = catalog.offered_location(query.location_id)
         if not service.offered_at(location.id):
             raise InvalidRequest(f"{service.name} is not offered at {location.name}")
         return [location]

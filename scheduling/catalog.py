@@ -281,6 +281,13 @@ class Catalog:
             raise NotFound("location", location_id)
         return found
 
+    def offered_location(self, location_id: UUID) -> Location:
+        """Like `location`, but an archived one is `NotFound`: it has no open times."""
+        found = next((loc for loc in self.business.locations if loc.id == location_id), None)
+        if found is None:
+            raise NotFound("location", location_id)
+        return found
+
     def find_service(self, text: str) -> Service:
         """By name or alias ("a trim"), ignoring case, accents and a leading article."""
         found = next((s for s in self.services if s.answers_to(text)), None)
