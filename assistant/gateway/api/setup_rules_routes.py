@@ -42,7 +42,7 @@ async def edit_admin_business(request: web.Request) -> web.Response:
     catalog = await context.catalog(request)
     profile = PROFILE.read(data, Profile.of(catalog.business))
     command = EditBusiness(catalog.business.id, profile.name, profile.time_zone, profile.contact,
-                           profile.policies)
+                           profile.policies, catalog.business)
     done = await edit_business(command, context.uow(request), context.now())
     return await changed(request, done, _profile(done.catalog), rebook)
 
@@ -58,7 +58,7 @@ async def edit_booking_rules(request: web.Request) -> web.Response:
     business_id = await context.business_id(request)
     current = await rules.rules_of(business_id, context.uow(request))
     updated = RULES.read(data, current)
-    await rules.set_rules(business_id, updated, context.uow(request))
+    await rules.set_rules(business_id, updated, context.uow(request), current)
     return web.json_response(RULES.to_json(updated))
 
 
@@ -72,8 +72,9 @@ async def get_messages(request: web.Request) -> web.Response:
 async def edit_messages(request: web.Request) -> web.Response:
     data = await admin_body(request)
     business_id = await context.business_id(request)
-    parts = PARTS.read(data, await rules.message_parts_of(business_id, context.uow(request)))
-    await rules.set_message_parts(business_id, parts, context.uow(request))
+    current = await rules.message_parts_of(business_id, context.uow(request))
+    parts = PARTS.read(data, current)
+    await rules.set_message_parts(business_id, parts, context.uow(request), current)
     return web.json_response(PARTS.to_json(parts))
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
-from scheduling.catalog import BusinessPolicies, Catalog, Contact, Location, zone
+from scheduling.catalog import Business, BusinessPolicies, Catalog, Contact, Location, zone
 from scheduling.desk.setup.change import (
     apply,
     offered,
@@ -23,11 +23,14 @@ from scheduling.ports import SetupUnitOfWork
 
 @dataclass(frozen=True, slots=True)
 class EditBusiness:
+    """`was`: the business the edit started from; its profile must still be the stored one."""
+
     business_id: UUID
     name: str
     time_zone: str
     contact: Contact
     policies: BusinessPolicies
+    was: Business | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +48,17 @@ async def edit_business(cmd: EditBusiness, uow: SetupUnitOfWork, now: datetime) 
     zone(cmd.time_zone)
 
     def edit(catalog: Catalog) -> Catalog:
+        if cmd.was is not None and _profile(catalog.business) != _profile(cmd.was):
+            raise InvalidRequest("business: changed meanwhile; read it again and retry",
+                                 field="business")
         return with_business(catalog, name=cmd.name, time_zone=cmd.time_zone,
                              contact=cmd.contact, policies=cmd.policies)
     return await apply(uow, cmd.business_id, edit, now)
+
+
+def _profile(business: Business) -> tuple[object, ...]:
+    """What a profile edit sets: a location edited meanwhile does not make it stale."""
+    return business.name, business.time_zone, business.contact, business.policies
 
 
 async def save_location(cmd: SaveLocation, uow: SetupUnitOfWork, now: datetime) -> Changed:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
 from scheduling.booking.policies import BookingRules
 from scheduling.desk.setup.values import Block, MessageParts
-from scheduling.errors import NotFound
+from scheduling.errors import InvalidRequest, NotFound
 from scheduling.ports import SetupUnitOfWork
 
 
@@ -17,19 +18,35 @@ class BlockCustomer:
     block: Block
 
 
-async def set_rules(business_id: UUID, rules: BookingRules, uow: SetupUnitOfWork) -> None:
+Value = TypeVar("Value")
+
+
+async def set_rules(business_id: UUID, rules: BookingRules, uow: SetupUnitOfWork,
+                    was: BookingRules | None = None) -> None:
+    """`was`: the rules the edit started from (None: no such claim), as for catalog items."""
     async with uow:
+        await uow.setup.lock(business_id)
         await uow.catalog.get(business_id)
+        _unchanged(await uow.appointments.rules(business_id), was, "booking_rules")
         await uow.setup.set_rules(business_id, rules)
         await uow.commit()
 
 
-async def set_message_parts(business_id: UUID, parts: MessageParts,
-                            uow: SetupUnitOfWork) -> None:
+async def set_message_parts(business_id: UUID, parts: MessageParts, uow: SetupUnitOfWork,
+                            was: MessageParts | None = None) -> None:
+    """`was`: the parts the edit started from (None: no such claim)."""
     async with uow:
-        await uow.catalog.get(business_id)
+        await uow.setup.lock(business_id)
+        _unchanged(await uow.setup.message_parts(business_id), was, "messages")
         await uow.setup.set_message_parts(business_id, parts)
         await uow.commit()
+
+
+def _unchanged(stored: Value, was: Value | None, what: str) -> None:
+    """Read under the catalog lock: two edits at once would otherwise have the second, made
+    from the same read, undo the first's fields."""
+    if was is not None and stored != was:
+        raise InvalidRequest(f"{what}: changed meanwhile; read it again and retry", field=what)
 
 
 async def block(cmd: BlockCustomer, uow: SetupUnitOfWork) -> None:
