@@ -3,11 +3,19 @@
 Pure: the catalog before, the catalog after, the appointments; an appointment is stranded when
 the old catalog had room for it (open, on shift, not on a break, off or closed) and the new one
 has not, so appointments the owner booked outside hours on purpose are not listed again.
+
+Room includes a staff member's daily maximum: lowered below what a day already holds, the
+appointments booked last that day are the ones over it (the earlier bookings were made first,
+in good faith, and keep their place); a group session counts once, as the engine counts it.
+Only the upcoming appointments are counted: ones earlier today, already past, are not.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date, datetime
+from uuid import UUID
 
 from scheduling.booking.model import Appointment
 from scheduling.catalog import Catalog, LocationType
@@ -17,8 +25,30 @@ from scheduling.timeline import Span, intersect, merge, seconds, subtract
 
 def stranded(old: Catalog, new: Catalog, upcoming: Iterable[Appointment]
              ) -> tuple[Appointment, ...]:
-    found = (a for a in upcoming if fits(old, a) and not fits(new, a))
+    listed = list(upcoming)
+    was_over, now_over = over_daily_max(old, listed), over_daily_max(new, listed)
+    found = (a for a in listed if fits(old, a) and a.id not in was_over
+             and (a.id in now_over or not fits(new, a)))
     return tuple(sorted(found, key=lambda a: (a.start, str(a.id))))
+
+
+def over_daily_max(catalog: Catalog, appointments: Iterable[Appointment]) -> set[UUID]:
+    """The appointments beyond their staff member's daily maximum: per member and day on the
+    location's clock, sessions (one start, however many seats) in the order they were first
+    booked; those past the maximum are over."""
+    limits = {m.id: m.max_bookings_per_day for m in catalog.staff if m.max_bookings_per_day}
+    zones = {loc.id: loc.zone for loc in catalog.business.locations}
+    days: defaultdict[tuple[UUID, date], defaultdict[datetime, list[Appointment]]] = (
+        defaultdict(lambda: defaultdict(list)))
+    for a in appointments:
+        if a.staff_id in limits:
+            local = a.start.astimezone(zones.get(a.location_id, catalog.business.zone))
+            days[a.staff_id, local.date()][a.start].append(a)
+    over: set[UUID] = set()
+    for (staff_id, _), sessions in days.items():
+        ranked = sorted(sessions.values(), key=lambda s: min((a.created_at, str(a.id)) for a in s))
+        over.update(a.id for session in ranked[limits[staff_id]:] for a in session)
+    return over
 
 
 def fits(catalog: Catalog, appointment: Appointment) -> bool:
