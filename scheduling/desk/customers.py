@@ -54,13 +54,14 @@ async def find(
 ) -> Customer | None:
     """The customer with this phone (preferred) or e-mail, or None for a newcomer."""
     async with uow:
-        found = await _find_id(uow, business_id, phone, email)
+        found = await find_id(uow, business_id, phone, email)
         return await uow.catalog.get_customer(found) if found else None
 
 
-async def _find_id(
+async def find_id(
     uow: DeskUnitOfWork, business_id: UUID, phone: str | None, email: str | None
 ) -> UUID | None:
+    """As a booking finds its customer: by phone, else by e-mail (inside `uow`)."""
     found = await uow.desk.customer_id_by_phone(business_id, phone) if phone else None
     if found is None and email:
         found = await uow.desk.customer_id_by_email(business_id, email)
@@ -77,7 +78,7 @@ async def identify(
                              contact)
     if proof.phone is not None:
         return await _caller(uow, business_id, replace(contact, phone=proof.phone), now)
-    found = await _find_id(uow, business_id, contact.phone, contact.email)
+    found = await find_id(uow, business_id, contact.phone, contact.email)
     if found is None:
         return await _new(uow, business_id, contact)
     profile = await uow.catalog.get_customer(found)

@@ -139,12 +139,23 @@ def contact(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
     if not isinstance(found, dict):
         raise invalid("customer", "must be an object with name and phone or email")
     name = text(found, "name", 120, required=True)
-    phone = text(found, "phone", 16) or None
-    email = text(found, "email", 320) or None
-    if phone is not None and not E164.match(phone):
-        raise invalid("customer.phone", "must be E.164, like +15551234567")
-    if email is not None and ("@" not in email or any(c.isspace() for c in email)):
-        raise invalid("customer.email", "is not an e-mail address")
+    phone = phone_of(found, "phone", "customer.phone")
+    email = email_of(found, "email", "customer.email")
     if phone is None and email is None:
         raise invalid("customer", "needs a phone or an email")
     return name, phone, email
+
+
+def phone_of(data: dict[str, Any], name: str, field: str) -> str | None:
+    """An optional E.164 phone; `field` names it in the error."""
+    phone = text(data, name, 16) or None
+    if phone is not None and not E164.match(phone):
+        raise invalid(field, "must be E.164, like +15551234567")
+    return phone
+
+
+def email_of(data: dict[str, Any], name: str, field: str) -> str | None:
+    email = text(data, name, 320) or None
+    if email is not None and ("@" not in email or any(c.isspace() for c in email)):
+        raise invalid(field, "is not an e-mail address")
+    return email

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from assistant.gateway.api import context
 from assistant.gateway.api.auth import require_admin
-from assistant.gateway.api.params import invalid, path_id, text, uuid_of
+from assistant.gateway.api.params import email_of, invalid, path_id, phone_of, text, uuid_of
 from assistant.gateway.api.setup_answers import admin_body, changed, notify_flag
 from assistant.gateway.api.setup_resources import PARTS, PROFILE, RULES, Profile
 from assistant.gateway.api.setup_routes import ID
@@ -22,6 +22,8 @@ from scheduling.desk.setup.business import EditBusiness, edit_business
 from scheduling.desk.setup.services import MAX_OFFSETS, SetReminders, reminders_of, set_reminders
 from scheduling.desk.setup.values import Block
 
+WHO = ("customer_id", "phone", "email")
+BLOCK_FIELDS = frozenset({*WHO, "reason"})
 CUSTOMER = Param("customer_id", "path", {"type": "string", "format": "uuid"})
 
 
@@ -133,13 +135,21 @@ async def get_blocklist(request: web.Request) -> web.Response:
 
 
 async def add_block(request: web.Request) -> web.Response:
+    """By customer id, or by the phone or e-mail a customer booked with (found as a booking
+    with it finds them); a contact no one booked with is a 404."""
     data = await admin_body(request)
-    if set(data) - {"customer_id", "reason"}:
-        raise invalid(sorted(set(data) - {"customer_id", "reason"})[0], "is not a field")
-    block = Block(uuid_of(data.get("customer_id"), "customer_id"), text(data, "reason", 500),
-                  context.now())
-    business_id = await context.business_id(request)
-    await rules.block(rules.BlockCustomer(business_id, block), context.uow(request))
+    if set(data) - BLOCK_FIELDS:
+        raise invalid(sorted(set(data) - BLOCK_FIELDS)[0], "is not a field")
+    if sum(data.get(name) is not None for name in WHO) != 1:
+        raise invalid("customer_id", "name the customer by one of customer_id, phone or email")
+    reason, business_id = text(data, "reason", 500), await context.business_id(request)
+    if data.get("customer_id") is not None:
+        block = Block(uuid_of(data["customer_id"], "customer_id"), reason, context.now())
+        await rules.block(rules.BlockCustomer(business_id, block), context.uow(request))
+    else:
+        command = rules.BlockContact(business_id, phone_of(data, "phone", "phone"),
+                                     email_of(data, "email", "email"), reason, context.now())
+        await rules.block_contact(command, context.uow(request))
     return await _blocklist(request)
 
 

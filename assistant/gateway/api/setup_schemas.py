@@ -61,7 +61,10 @@ SETUP_COMPONENTS: dict[str, Schema] = {
         name={"type": "string"}, reason={"type": "string"},
         created_at={**WHEN, "nullable": True}))),
     "AdminBlock": {"type": "object", "additionalProperties": False,
-                   "required": ["customer_id"],
+                   "description": "The customer by exactly one of customer_id, or the phone "
+                                  "or e-mail they booked with",
                    "properties": {"customer_id": UUID,
+                                  "phone": {"type": "string", "maxLength": 16},
+                                  "email": {"type": "string", "maxLength": 320},
                                   "reason": {"type": "string", "maxLength": 500}}},
 }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 from uuid import UUID
 
 from scheduling.booking.policies import BookingRules
+from scheduling.desk.customers import find_id
 from scheduling.desk.setup.values import Block, MessageParts
 from scheduling.errors import InvalidRequest, NotFound
 from scheduling.ports import SetupUnitOfWork
@@ -16,6 +18,18 @@ from scheduling.ports import SetupUnitOfWork
 class BlockCustomer:
     business_id: UUID
     block: Block
+
+
+@dataclass(frozen=True, slots=True)
+class BlockContact:
+    """Block whoever books with this phone or e-mail: the customer a booking made with it is
+    found as (by phone, else by e-mail), so that booking is the one refused."""
+
+    business_id: UUID
+    phone: str | None
+    email: str | None
+    reason: str = ""
+    at: datetime | None = None
 
 
 Value = TypeVar("Value")
@@ -56,6 +70,17 @@ async def block(cmd: BlockCustomer, uow: SetupUnitOfWork) -> None:
         await _own(uow, cmd.business_id, cmd.block.customer_id)
         await uow.setup.block(cmd.block)
         await uow.commit()
+
+
+async def block_contact(cmd: BlockContact, uow: SetupUnitOfWork) -> UUID:
+    """The customer blocked; `NotFound` when no one has booked with that phone or e-mail."""
+    async with uow:
+        found = await find_id(uow, cmd.business_id, cmd.phone, cmd.email)
+        if found is None:
+            raise NotFound("customer", cmd.phone or cmd.email)
+        await uow.setup.block(Block(found, cmd.reason, cmd.at))
+        await uow.commit()
+    return found
 
 
 async def unblock(business_id: UUID, customer_id: UUID, uow: SetupUnitOfWork) -> None:
