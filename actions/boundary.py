@@ -24,7 +24,7 @@ from scheduling.errors import DomainError, NotFound, PolicyViolation, SlotUnavai
 log = logging.getLogger(__name__)
 
 APOLOGY = ("Sorry, something went wrong on my side. Could you say that again? If it keeps "
-           "happening, ask for a person and someone from the salon will get back to you.")
+           "happening, ask for a person and someone from our team will get back to you.")
 
 
 def refusal(error: DomainError) -> str:

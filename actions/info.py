@@ -155,11 +155,13 @@ class ActionHandoff(GuardedAction):
         channel = parsing.channel_of(tracker.sender_id)
         await request_person(runtime.uow(), await runtime.business_id(), tracker.sender_id,
                              channel, Turn(tracker).text, now())
+        business = (await runtime.catalog()).business
         if channel == "voice":
-            dispatcher.utter_message(text="I'll put you through to someone at the salon now.",
-                                     json_message={"handoff": True})
+            dispatcher.utter_message(text=f"I'll put you through to someone at {business.name} "
+                                          "now.", json_message={"handoff": True})
         else:
-            phone = (await runtime.catalog()).business.contact.phone or ""
-            dispatcher.utter_message(text="I've asked someone from the salon to get back to you "
-                                          f"shortly. You can also call us on {phone}.")
+            phone = business.contact.phone
+            call = f" You can also call us on {phone}." if phone else ""
+            dispatcher.utter_message(text=f"I've asked someone from {business.name} to get back "
+                                          f"to you shortly.{call}")
         return [SlotSet("handoff", True)]

@@ -176,5 +176,13 @@ def test_address_and_hours_name_the_new_branches(clinic: Clinic) -> None:
     assert "Saturday 9 AM to 1 PM" in hours, hours  # Lakeview's, on its own clock
 
 
+def test_small_talk_and_a_person_speak_for_the_clinic(clinic: Clinic) -> None:
+    greeting, _ = clinic.say("web-chat", "hello")
+    assert "book" in greeting, greeting
+    person, _ = clinic.say("web-chat", "I want to speak to a human")
+    assert "someone from Harbour Physio" in person and "+16175550190" in person, person
+
+
 def test_no_reply_names_the_demo_salon(clinic: Clinic) -> None:
-    assert clinic.heard and not [r for r in clinic.heard if "Shear Delight" in r], clinic.heard
+    said = [r for r in clinic.heard if "Shear Delight" in r or "salon" in r.lower()]
+    assert clinic.heard and not said, said
