@@ -21,7 +21,7 @@ from uuid import UUID
 from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.model import Appointment, AuditEntry
 from scheduling.booking.policies import BookingRules
-from scheduling.booking.values import BookingContext, Offer, WaitlistEntry
+from scheduling.booking.values import BookingContext, ContactRecord, Offer, WaitlistEntry
 from scheduling.catalog import Catalog, Customer
 from scheduling.desk.codes import VerificationCode
 from scheduling.desk.setup.values import Block, Kind, MessageParts
@@ -142,12 +142,13 @@ class AppointmentsPort(Protocol):
         from a read made with the count (one round trip on PostgreSQL), never a staler one."""
         ...
 
-    async def counts_by_contact(
+    async def contact_record(
         self, business_id: UUID, phone: str | None, email: str | None,
         since: Sequence[datetime],
-    ) -> tuple[int, ...]:
+    ) -> ContactRecord:
         """For each moment in `since`, the bookings (holds aside, whatever became of them)
-        made from then on with this phone or e-mail (case-insensitive); one read for all."""
+        made from then on with this phone or e-mail (case-insensitive), and whether a blocked
+        customer of the business has either; one read for all."""
         ...
 
     async def count_live_holds(self, customer_id: UUID, now: datetime) -> int: ...

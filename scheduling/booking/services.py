@@ -179,12 +179,15 @@ async def within_contact_caps(
     repo: AppointmentsPort, business_id: UUID, contact: Contact | Customer, rules: BookingRules,
     now: datetime,
 ) -> None:
-    """The owner's caps on new bookings per phone or e-mail per day and per week."""
+    """The owner's caps on new bookings per phone or e-mail per day and per week, and the
+    blocklist by phone or e-mail (the profile's own block is `admit`'s)."""
     caps = ((timedelta(days=1), rules.max_per_contact_day, "day"),
             (timedelta(days=7), rules.max_per_contact_week, "week"))
-    counts = await repo.counts_by_contact(business_id, contact.phone, contact.email,
-                                          [now - window for window, _, _ in caps])
-    for (_, limit, label), made in zip(caps, counts, strict=True):
+    record = await repo.contact_record(business_id, contact.phone, contact.email,
+                                       [now - window for window, _, _ in caps])
+    if record.blocked:
+        raise PolicyViolation("customer_blocked", "bookings for this customer are not accepted")
+    for (_, limit, label), made in zip(caps, record.counts, strict=True):
         if made >= limit:
             raise PolicyViolation(
                 "bookings_per_contact", f"at most {limit} bookings a {label} can be made with "

@@ -32,6 +32,17 @@ class BookingContext:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactRecord:
+    """What a booking's phone or e-mail has done before, read in one statement."""
+
+    counts: tuple[int, ...]
+    """Bookings made with it from each moment asked about."""
+    blocked: bool
+    """A customer the business blocked has this phone or e-mail: someone blocked cannot come
+    back under another name on a fresh profile."""
+
+
+@dataclass(frozen=True, slots=True)
 class WaitlistEntry:
     id: UUID
     business_id: UUID

@@ -39,7 +39,7 @@ from scheduling.booking.model import (
     Status,
 )
 from scheduling.booking.policies import BookingRules
-from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
+from scheduling.booking.values import BookingContext, ContactRecord, DuplicateIdempotencyKey
 from scheduling.errors import NotFound, SlotUnavailable
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource, busy_of
 from scheduling.persistence import booking_codec as codec
@@ -50,8 +50,10 @@ from scheduling.persistence.booking_tables import (
     AppointmentRow,
     BookingEventRow,
     BookingRulesRow,
+    CustomerBlockRow,
     GroupSessionRow,
 )
+from scheduling.persistence.catalog_tables import CustomerRow
 from scheduling.persistence.reminder_offsets import offsets_for
 from scheduling.ports import StaffWindow
 
@@ -207,24 +209,30 @@ class BookingRepository:
         self._ahead = (then_read, now, [row[1:] for row in rows if row[1] is not None])
         return int(rows[0][0] or 0)
 
-    async def counts_by_contact(
+    async def contact_record(
         self, business_id: UUID, phone: str | None, email: str | None,
         since: Sequence[datetime],
-    ) -> tuple[int, ...]:
+    ) -> ContactRecord:
         """Bookings (held ones aside) made from each moment in `since` with this phone or
         e-mail, whatever profile they are on and whatever became of them (cancelling does not
-        refill a cap): one statement, a filtered count a window."""
+        refill a cap), and whether a blocked customer of the business has that phone or
+        e-mail: one statement, a filtered count a window and one EXISTS."""
         reached = [AppointmentRow.contact_phone == phone] if phone else []
+        known = [CustomerRow.phone == phone] if phone else []
         if email:
             reached.append(func.lower(AppointmentRow.contact_email) == email.lower())
+            known.append(func.lower(CustomerRow.email) == email.lower())
         if not reached or not since:
-            return tuple(0 for _ in since)
+            return ContactRecord(tuple(0 for _ in since), False)
         counts = [func.count().filter(AppointmentRow.created_at >= moment) for moment in since]
-        row = (await self.session.execute(select(*counts).where(
+        blocked = select(CustomerBlockRow.customer_id).join(
+            CustomerRow, CustomerRow.id == CustomerBlockRow.customer_id,
+        ).where(CustomerRow.business_id == business_id, or_(*known)).exists()
+        row = (await self.session.execute(select(*counts, blocked).where(
             AppointmentRow.business_id == business_id, or_(*reached),
             AppointmentRow.created_at >= min(since), AppointmentRow.status != Status.HELD.value,
         ))).one()
-        return tuple(int(n) for n in row)
+        return ContactRecord(tuple(int(n) for n in row[:-1]), bool(row[-1]))
 
     async def count_live_holds(self, customer_id: UUID, now: datetime) -> int:
         return int(await self.session.scalar(select(func.count()).where(

@@ -9,11 +9,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from backends import both
+from backends import Backend, both
 from booking_builders import NOW, Salon, ny
 
 from scheduling.booking import changes, services
-from scheduling.booking.commands import CancelAppointment, HoldSlot
+from scheduling.booking.commands import BookAppointment, CancelAppointment, HoldSlot
 from scheduling.booking.model import Actor, Channel, Contact
 from scheduling.desk import customers
 from scheduling.errors import PolicyViolation
@@ -68,3 +68,24 @@ async def test_a_third_live_hold_is_refused(
         await services.hold(HoldSlot(salon.slot("Cut", ny(3, 12, HOURS[2])), customer), uow,
                             NOW)
     assert refused.value.policy == "live_holds"
+
+
+async def test_a_blocked_customer_is_refused_under_another_name(
+    salon: Salon, uow: DeskUnitOfWork, backend: Backend
+) -> None:
+    """Details that differ from the blocked profile's (another e-mail) put the request on a
+    fresh profile, which no block names: before, it was booked."""
+    def booking(hour: int, contact: Contact) -> BookAppointment:
+        return replace(salon.booking("Cut", ny(3, 11, hour)), customer_id=None, contact=contact)
+
+    eve = Contact("Eve Stone", "+15550007001", "eve@example.com")
+    first = await customers.book_for(booking(9, eve), customers.ANONYMOUS, uow, NOW)
+    await backend.block(first.appointment.customer_id)
+    for alias in (Contact("Not Me", eve.phone, "someone@example.com"),
+                  Contact("Not Me", None, "EVE@example.com")):
+        with pytest.raises(PolicyViolation) as refused:
+            await customers.book_for(booking(10, alias), customers.ANONYMOUS, uow, NOW)
+        assert refused.value.policy == "customer_blocked"
+    stranger = Contact("A Stranger", "+15550007777", None)
+    assert (await customers.book_for(booking(10, stranger), customers.ANONYMOUS, uow, NOW)
+            ).appointment.customer_id != first.appointment.customer_id

@@ -20,9 +20,23 @@ from typing import Self, TypeVar
 from uuid import UUID
 
 from scheduling.booking.messages import OutboxMessage
-from scheduling.booking.model import ACTIVE, BOOKED, Appointment, AuditEntry, PaymentStatus, Status
+from scheduling.booking.model import (
+    ACTIVE,
+    BOOKED,
+    Appointment,
+    AuditEntry,
+    Contact,
+    PaymentStatus,
+    Status,
+)
 from scheduling.booking.policies import BookingRules
-from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey, Offer, WaitlistEntry
+from scheduling.booking.values import (
+    BookingContext,
+    ContactRecord,
+    DuplicateIdempotencyKey,
+    Offer,
+    WaitlistEntry,
+)
 from scheduling.catalog import Archived, Catalog, Customer, Location, Service, Staff
 from scheduling.desk.codes import VerificationCode
 from scheduling.desk.setup.values import Block, Kind, MessageParts
@@ -175,14 +189,20 @@ class FakeAppointments:
         return sum(1 for a in self._all
                    if a.customer_id == customer_id and a.end > now and a.status in BOOKED)
 
-    async def counts_by_contact(
+    async def contact_record(
         self, business_id: UUID, phone: str | None, email: str | None,
         since: Sequence[datetime],
-    ) -> tuple[int, ...]:
+    ) -> ContactRecord:
         made = [a.created_at for a in self._all
                 if a.business_id == business_id and a.contact is not None
                 and a.contact.reaches(phone, email) and a.status is not Status.HELD]
-        return tuple(sum(1 for at in made if at >= moment) for moment in since)
+        state = self.tx.state
+        blocked = any(owner == business_id and customer_id in state.blocked
+                      and Contact(customer.name, customer.phone, customer.email)
+                      .reaches(phone, email)
+                      for customer_id, (owner, customer) in state.customers.items())
+        return ContactRecord(tuple(sum(1 for at in made if at >= moment) for moment in since),
+                             blocked)
 
     async def count_live_holds(self, customer_id: UUID, now: datetime) -> int:
         return sum(1 for a in self._all

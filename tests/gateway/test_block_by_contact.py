@@ -63,6 +63,19 @@ async def test_a_customer_blocked_by_phone_or_email_cannot_book_again(
     assert (await _book(gateway, dana, "dana-unblocked", 4))[0] == 201
 
 
+async def test_a_blocked_customer_under_another_name_is_refused_too(
+    gateway: Client, demo: None
+) -> None:
+    """The blocked phone with another e-mail lands on a fresh profile that no block names; it
+    was booked before the blocklist also read the booking's own contact."""
+    dana = {"name": "Dana Fox", "phone": "+15550002001", "email": "dana@example.com"}
+    assert (await _book(gateway, dana, "dana"))[0] == 201
+    await _block(gateway, {"phone": "+15550002001", "reason": "no-shows"}, 200)
+    alias = {"name": "D. F.", "phone": "+15550002001", "email": "df@example.com"}
+    status, answer = await _book(gateway, alias, "alias", 1)
+    assert status == 403 and answer["error"]["policy"] == "customer_blocked", answer
+
+
 @pytest.mark.parametrize(("body", "status", "field"), [
     ({"phone": "+15550009999"}, 404, None),
     ({"email": "nobody@example.com"}, 404, None),
