@@ -55,6 +55,14 @@ async def check_page(page: Page, name: str) -> None:
     assert not problems, f"{name}: {problems}"
 
 
+async def press_enter(page: Page) -> None:
+    """Press Enter and wait for the page it opens: a key press, unlike a click, does not wait
+    for the navigation it starts, and axe-core injected meanwhile would be lost with the page
+    being left."""
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+
+
 def fits_width(width: int) -> str:
     """A script that is true when nothing on the page is wider than `width` pixels (no
     sideways scrolling on a phone)."""

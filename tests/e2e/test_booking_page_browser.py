@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page
 
 from assistant.embedded_db import free_port
-from tests.browser import DESKTOP, PHONE, check_page, chromium, fits_width
+from tests.browser import DESKTOP, PHONE, check_page, chromium, fits_width, press_enter
 from tests.gateway import conftest as gateway_fixtures
 from tests.gateway.booking_flow import Client, Factory, gateway_with, rows, sent_code
 
@@ -54,15 +54,7 @@ async def _tab_to(page: Page, wanted: str, most: int = 60) -> None:
 
 async def _press(page: Page, wanted: str) -> None:
     await _tab_to(page, wanted)
-    await _enter(page)
-
-
-async def _enter(page: Page) -> None:
-    """Press Enter and wait for the page it submits to: a key press, unlike a click, does not
-    wait for the navigation it starts, and axe-core injected meanwhile would be lost with the
-    old page."""
-    async with page.expect_navigation():
-        await page.keyboard.press("Enter")
+    await press_enter(page)
 
 
 async def _type(page: Page, label: str, value: str) -> None:
@@ -124,7 +116,7 @@ async def test_booking_by_keyboard_alone_at_375_px(
     await _press(page, "Send my code")
     assert await _step(page, "code", 375) == "Enter your code"
     await _type(page, "Code", await sent_code(gateway, session_factory, "+12125550177"))
-    await _enter(page)
+    await press_enter(page)
     assert await _step(page, "confirm", 375) == "Confirm your booking"
     assert "A $30 deposit is due" in await page.locator("main").inner_text()
     await _press(page, "Confirm booking")

@@ -30,7 +30,7 @@ from scheduling.booking.commands import CancelAppointment
 from scheduling.booking.model import Actor, Appointment, Status
 from scheduling.demo import demo_id
 from scheduling.persistence.desk_uow import DeskUnitOfWork
-from tests.browser import DESKTOP, PHONE, check_page, chromium, fits_width
+from tests.browser import DESKTOP, PHONE, check_page, chromium, fits_width, press_enter
 from tests.gateway import conftest as gateway_fixtures
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -55,12 +55,6 @@ class Tab:
         if self.width == PHONE["width"]:
             assert await self.page.evaluate(fits_width(self.width)), name
         return await self.page.locator("h1").inner_text()
-
-    async def enter(self) -> None:
-        """Press Enter and wait for the page it opens: a key press, unlike a click, does not
-        wait for the navigation it starts (axe-core injected meanwhile would be lost)."""
-        async with self.page.expect_navigation():
-            await self.page.keyboard.press("Enter")
 
     async def go(self, role: str, name: str) -> None:
         """Follow the link or press the button a customer would, and wait for the page."""
@@ -177,12 +171,12 @@ async def test_reminder_link_cancels_by_keyboard(
                                        day_before))
     assert await tab.seen("reminder-manage") == "Your appointment"
     await tab.page.get_by_role("link", name="Cancel the appointment").focus()
-    await tab.enter()
+    await press_enter(tab.page)
     assert await tab.seen("reminder-cancel") == "Cancel your appointment?"
     assert "Cancelling now is free." in await tab.page.inner_text("main")
     await tab.page.get_by_label("Reason").fill("Away that week")
     await tab.page.keyboard.press("Tab")
-    await tab.enter()  # the focused "Yes, cancel it"
+    await press_enter(tab.page)  # the focused "Yes, cancel it"
     assert await tab.seen("reminder-cancelled") == "This appointment is cancelled"
     cancelled = await stored(uow, booked.id)
     assert cancelled.status is Status.CANCELLED and cancelled.cancellation is not None
