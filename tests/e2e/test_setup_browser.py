@@ -22,8 +22,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.offers import ActionAskSlotChoice
 from actions.runtime import runtime
 from tests.actions.conftest import slots_of, tracker
-from tests.browser import PHONE, check_page, chromium, fits_width
-from tests.e2e.test_booking_page_browser import _enter, _tab_to, _type
+from tests.browser import PHONE, check_page, chromium, fits_width, press_enter
+from tests.e2e.test_booking_page_browser import _tab_to, _type
 from tests.gateway import conftest as gateway_fixtures
 from tests.gateway.booking_flow import Client, Factory, rows
 from tests.gateway.conftest import API_KEY
@@ -243,21 +243,21 @@ async def test_catalog_forms_by_keyboard_alone(
     await page.goto(str(gateway.make_url("/admin/login?next=/admin/catalog")))
     await _type(page, "E-mail", "owner@example.com")
     await _type(page, "Password", "correct horse")
-    await _enter(page)
+    await press_enter(page)
     await _seen(page, "keys-catalog")
     await _press_key(page, "Add a service")
     await _seen(page, "keys-service-new")
     await _type(page, "Name", "Scalp ritual")
     await _type(page, "Skills it needs", "cut")
     await _type(page, "Deposit", "900")
-    await _enter(page)
+    await press_enter(page)
     await _seen(page, "keys-service-wrong")
     assert await page.locator("#deposit-error").inner_text() == (
         "The deposit cannot be more than the price.")
     await _tab_to(page, "Deposit")
     await page.keyboard.press("Control+A")
     await page.keyboard.type("0")
-    await _enter(page)
+    await press_enter(page)
     assert "Saved Scalp ritual." in await page.locator("[role=status]").inner_text()
     await _press_key(page, "Scalp ritual")
     await _press_key(page, "Archive Scalp ritual")
@@ -272,4 +272,4 @@ async def test_catalog_forms_by_keyboard_alone(
 
 async def _press_key(page: Page, wanted: str) -> None:
     await _tab_to(page, wanted)
-    await _enter(page)
+    await press_enter(page)
