@@ -9,11 +9,16 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from assistant.gateway.admin import (
+    appointment_views,
+    booking_views,
+    calendar_views,
     catalog_settings,
     catalog_views,
+    customer_views,
     insight,
     session,
     setup_views,
+    staff_views,
     views,
 )
 from assistant.gateway.admin.users import AdminUsers, ensure_admin
@@ -32,6 +37,9 @@ def setup(app: web.Application) -> None:
     app.add_routes(setup_views.routes)
     app.add_routes(catalog_views.routes)
     app.add_routes(catalog_settings.routes)
+    for front_desk in (calendar_views, appointment_views, booking_views, customer_views,
+                       staff_views):
+        app.add_routes(front_desk.routes)
 
 
 async def admin_users(app: web.Application) -> AsyncIterator[None]:
