@@ -16,6 +16,7 @@ from assistant.gateway.admin import (
     catalog_views,
     customer_views,
     insight,
+    payment_views,
     session,
     setup_views,
     staff_views,
@@ -38,7 +39,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(catalog_views.routes)
     app.add_routes(catalog_settings.routes)
     for front_desk in (calendar_views, appointment_views, booking_views, customer_views,
-                       staff_views):
+                       payment_views, staff_views):
         app.add_routes(front_desk.routes)
 
 
