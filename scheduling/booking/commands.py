@@ -49,7 +49,9 @@ class BookAppointment:
     customer's profile); `customer_id` None lets `scheduling.desk.customers.book_for` find or
     register the customer from `contact` in the booking's own transaction. `participants` (a
     group) count as seats; none means the customer alone. `hold_id` turns an earlier hold into
-    the appointment without freeing the slot."""
+    the appointment without freeing the slot. `waive_notice` (the front desk only, channel
+    ADMIN) books sooner than the service's minimum notice; `series_id` links the occurrences
+    of a recurring booking."""
 
     slot: SlotChoice
     customer_id: UUID | None
@@ -62,10 +64,15 @@ class BookAppointment:
     hold_id: UUID | None = None
     payment_reference: str | None = None
     contact: Contact | None = None
+    waive_notice: bool = False
+    series_id: UUID | None = None
 
     def __post_init__(self) -> None:
         if not self.idempotency_key.strip():
             raise InvalidRequest("an idempotency key is required", field="idempotency_key")
+        if self.waive_notice and self.channel is not Channel.ADMIN:
+            raise InvalidRequest("only the front desk may book within the minimum notice",
+                                 field="waive_notice")
 
     @property
     def seats(self) -> int:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TypeVar
 from uuid import UUID, uuid4
 
-from scheduling.booking import messages
+from scheduling.booking import messages, notice
 from scheduling.booking.commands import BookAppointment, HoldSlot, SlotChoice
 from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.model import (
@@ -108,6 +108,8 @@ async def book_in(
     if isinstance(context, Appointment):
         return BookingResult(same_request(context, cmd), replayed=True)
     catalog, rules, customer = context.catalog, context.rules, context.customer
+    if cmd.waive_notice:
+        catalog = notice.waived(catalog, cmd.slot.service_id)
     held = await _hold(repo, cmd, now) if cmd.hold_id else None
     if cmd.channel is not Channel.ADMIN:
         await within_contact_caps(repo, cmd.slot.business_id, cmd.contact or context.customer,
@@ -262,7 +264,8 @@ def _booked(
 ) -> Appointment:
     """Pending while a deposit is unpaid or the owner approves each booking, else confirmed."""
     payment = _payment(deposit, cmd.payment_reference)
-    waiting = payment.required and payment.status is not PaymentStatus.PAID
+    waiting = (payment.required and payment.status is not PaymentStatus.PAID
+               and rules.deposits_online)  # else the deposit is paid at the salon
     status = Status.PENDING if waiting or rules.require_approval else Status.CONFIRMED
     return replace(
         base, id=held.id if held else base.id, status=status, channel=cmd.channel,
@@ -270,7 +273,7 @@ def _booked(
         notes=cmd.notes, participants=cmd.participants, seats=cmd.seats,
         meeting_link=cmd.meeting_link, payment=payment, idempotency_key=cmd.idempotency_key,
         confirmed_at=base.created_at if status is Status.CONFIRMED else None,
-        contact=cmd.contact or base.contact,
+        contact=cmd.contact or base.contact, series_id=cmd.series_id,
     )
 
 
