@@ -15,7 +15,7 @@ from uuid import UUID
 from aiohttp import web
 
 from assistant.gateway import replays
-from assistant.gateway.admin.guard import admin_page
+from assistant.gateway.admin.guard import owner_page
 from assistant.gateway.admin.session import AdminSession
 from assistant.gateway.resources import CALENDAR, ENGINE, SETTINGS
 from assistant.settings import Settings
@@ -76,7 +76,7 @@ def _services(request: web.Request) -> CalendarServices:
 
 
 @routes.get("/oauth/google/start")
-@admin_page
+@owner_page
 async def start(request: web.Request, admin: AdminSession) -> web.Response:
     """Send the owner to Google's consent page for the staff member `staff_id` (admins only:
     whoever starts the flow chooses which Google account blocks that person's time)."""

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,12 +30,17 @@ ADDRESS_CHARS = 64
 
 @dataclass(frozen=True, slots=True)
 class AdminSession:
-    """A live session: `token_hash` names it (the raw token is only ever in the cookie)."""
+    """A live session: `token_hash` names it (the raw token is only ever in the cookie).
+    `role` and `staff_id` are the account's as of this request (a role changed by an owner
+    applies at the account's next click); the defaults are the most limited account, so a
+    session built without them sees nothing (`assistant.gateway.admin.roles`)."""
 
     email: str
     token_hash: str
     created_at: datetime
     expires_at: datetime
+    role: str = "staff"
+    staff_id: UUID | None = None
 
 
 def token_hash(token: str) -> str:
@@ -74,12 +80,14 @@ class SessionStore:
 
     async def resolve(self, token: str, now: datetime) -> AdminSession | None:
         """The live session `token` opens, if any: not revoked, not past either lifetime, and
-        its admin account still exists. `last_seen_at` is written at most once a minute."""
+        its admin account still exists, with the account's role in the same query.
+        `last_seen_at` is written at most once a minute."""
         digest = token_hash(token)
         async with self.sessions() as session, session.begin():
             row = (await session.execute(
                 select(AdminSessionRow.email, AdminSessionRow.created_at,
-                       AdminSessionRow.expires_at, AdminSessionRow.last_seen_at)
+                       AdminSessionRow.expires_at, AdminSessionRow.last_seen_at,
+                       AdminUserRow.role, AdminUserRow.staff_id)
                 .join(AdminUserRow, AdminUserRow.email == AdminSessionRow.email)
                 .where(AdminSessionRow.token_hash == digest,
                        AdminSessionRow.revoked_at.is_(None),
@@ -91,7 +99,8 @@ class SessionStore:
                 await session.execute(update(AdminSessionRow)
                                       .where(AdminSessionRow.token_hash == digest)
                                       .values(last_seen_at=now))
-        return AdminSession(row.email, digest, row.created_at, row.expires_at)
+        return AdminSession(row.email, digest, row.created_at, row.expires_at, row.role,
+                            row.staff_id)
 
     async def revoke(self, digest: str, now: datetime) -> None:
         async with self.sessions() as session, session.begin():

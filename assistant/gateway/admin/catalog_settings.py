@@ -17,7 +17,7 @@ from aiohttp import web
 from assistant.gateway.admin import session
 from assistant.gateway.admin import setup_form as forms
 from assistant.gateway.admin.catalog_forms import Reader, lead_times_text
-from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.admin.guard import owner_page, page
 from assistant.gateway.api import context
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import E164, BusinessPolicies, CancellationPolicy, Catalog, Contact
@@ -50,7 +50,7 @@ def _refused(error: DomainError, read: Reader, fallback: str) -> None:
 
 
 @routes.get("/admin/catalog/business")
-@admin_page
+@owner_page
 async def profile(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     offsets = await services.reminders_of(catalog.business.id, catalog.business.id,
@@ -70,7 +70,7 @@ def _profile_fields(catalog: Catalog, offsets: tuple[timedelta, ...]) -> dict[st
 
 
 @routes.post("/admin/catalog/business")
-@admin_page
+@owner_page
 async def save_profile(request: web.Request, admin: session.AdminSession) -> web.Response:
     """The profile, then the reminder lead times: two use cases, each its own transaction."""
     form = await request.post()
@@ -106,7 +106,7 @@ def _profile_of(read: Reader, business_id: UUID) -> business.EditBusiness:
 
 
 @routes.get("/admin/catalog/rules")
-@admin_page
+@owner_page
 async def booking_rules(request: web.Request, admin: session.AdminSession) -> web.Response:
     found = await rules.rules_of(await context.business_id(request), context.uow(request))
     typed: dict[str, Any] = {name: str(getattr(found, name)) for name in COUNTS}
@@ -116,7 +116,7 @@ async def booking_rules(request: web.Request, admin: session.AdminSession) -> we
 
 
 @routes.post("/admin/catalog/rules")
-@admin_page
+@owner_page
 async def save_rules(request: web.Request, admin: session.AdminSession) -> web.Response:
     form = await request.post()
     read = Reader(form)
@@ -137,7 +137,7 @@ async def save_rules(request: web.Request, admin: session.AdminSession) -> web.R
 
 
 @routes.get("/admin/catalog/messages")
-@admin_page
+@owner_page
 async def message_parts(request: web.Request, admin: session.AdminSession) -> web.Response:
     found = await rules.message_parts_of(await context.business_id(request),
                                          context.uow(request))
@@ -145,7 +145,7 @@ async def message_parts(request: web.Request, admin: session.AdminSession) -> we
 
 
 @routes.post("/admin/catalog/messages")
-@admin_page
+@owner_page
 async def save_message_parts(request: web.Request, admin: session.AdminSession
                              ) -> web.Response:
     form = await request.post()
@@ -163,7 +163,7 @@ async def save_message_parts(request: web.Request, admin: session.AdminSession
 
 
 @routes.get("/admin/catalog/blocklist")
-@admin_page
+@owner_page
 async def blocklist(request: web.Request, admin: session.AdminSession) -> web.Response:
     return await _blocklist(request, admin, {}, {})
 
@@ -175,7 +175,7 @@ async def _blocklist(request: web.Request, admin: session.AdminSession, typed: A
 
 
 @routes.post("/admin/catalog/blocklist")
-@admin_page
+@owner_page
 async def block(request: web.Request, admin: session.AdminSession) -> web.Response:
     """By phone: the number customers book with, so the owner can type it from a message."""
     form = await request.post()
@@ -200,7 +200,7 @@ async def _block(request: web.Request, read: Reader, phone: str, reason: str) ->
 
 
 @routes.post("/admin/catalog/blocklist/{customer_id}/unblock")
-@admin_page
+@owner_page
 async def unblock(request: web.Request, admin: session.AdminSession) -> web.Response:
     try:
         customer_id = UUID(request.match_info["customer_id"])

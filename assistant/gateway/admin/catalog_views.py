@@ -19,7 +19,7 @@ from aiohttp import web
 from assistant.gateway.admin import catalog_forms as forms
 from assistant.gateway.admin import session
 from assistant.gateway.admin.catalog_forms import Reader
-from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.admin.guard import owner_page, page
 from assistant.gateway.admin.setup_form import typed_values, zones
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
@@ -34,7 +34,7 @@ KINDS = "{kind:locations|services|staff}"
 
 
 @routes.get("/admin/catalog")
-@admin_page
+@owner_page
 async def overview(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     return page(request, admin, "catalog.html", catalog=catalog,
@@ -42,7 +42,7 @@ async def overview(request: web.Request, admin: session.AdminSession) -> web.Res
 
 
 @routes.get(f"/admin/catalog/{KINDS}/{{item}}")
-@admin_page
+@owner_page
 async def edit(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     kind, item = request.match_info["kind"], _item(catalog, request)
@@ -59,7 +59,7 @@ async def _reminders(request: web.Request, catalog: Catalog, service_id: UUID
 
 
 @routes.post(f"/admin/catalog/{KINDS}/{{item}}")
-@admin_page
+@owner_page
 async def save(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     kind, item = request.match_info["kind"], _item(catalog, request)
@@ -80,7 +80,7 @@ async def save(request: web.Request, admin: session.AdminSession) -> web.Respons
 
 
 @routes.post(f"/admin/catalog/{KINDS}/{{item}}/archive")
-@admin_page
+@owner_page
 async def archive_item(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     kind, item = request.match_info["kind"], _item(catalog, request)
@@ -96,7 +96,7 @@ async def archive_item(request: web.Request, admin: session.AdminSession) -> web
 
 
 @routes.post("/admin/catalog/stranded")
-@admin_page
+@owner_page
 async def notify_stranded(request: web.Request, admin: session.AdminSession) -> web.Response:
     """Cancel by the owner, offering new times, each ticked appointment of this business
     that is still booked (one already moved or cancelled is left as it is)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from assistant.gateway.admin import session
+from assistant.gateway.admin import roles, session
 from assistant.gateway.pages import render
 
 Page = Callable[[web.Request, session.AdminSession], Awaitable[web.StreamResponse]]
@@ -29,7 +29,18 @@ def admin_page(handler: Page) -> Callable[[web.Request], Awaitable[web.StreamRes
     return guarded
 
 
+def owner_page(handler: Page) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """`admin_page` for the owner's pages alone: a staff account gets 403."""
+    @wraps(handler)
+    async def owner_only(request: web.Request, admin: session.AdminSession
+                         ) -> web.StreamResponse:
+        roles.require_owner(admin)
+        return await handler(request, admin)
+    return admin_page(owner_only)
+
+
 def page(request: web.Request, admin: session.AdminSession, name: str, **context: Any
          ) -> web.Response:
     return render(request, f"admin/{name}", admin=admin, csrf=session.csrf_token(request, admin),
-                  active=name.removesuffix(".html"), **context)
+                  active=name.removesuffix(".html"), sees_all=roles.sees_all(admin),
+                  **context)

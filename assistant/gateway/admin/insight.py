@@ -1,59 +1,28 @@
-"""Admin pages that look back: analytics (drawn in the browser), the message log with
+"""Admin pages that look back (analytics is `analytics_views`): the message log with
 failures, calendar connections, the waitlist, conversation transcripts, and the bot's models."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
-import json
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 
 from assistant.gateway.admin import session
-from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.admin.guard import owner_page, page
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
-from assistant.gateway.api.locations import scope
 from assistant.gateway.reads import reads
 from assistant.gateway.resources import SETTINGS
 from assistant.settings import PROJECT_ROOT
-from scheduling.catalog import zone
-from scheduling.persistence.admin_reads import utilisation
-from scheduling.utilisation import available_minutes
 
 TRAINING = web.AppKey("training", dict[str, Any])
 routes = web.RouteTableDef()
 
 
-@routes.get("/admin/analytics")
-@admin_page
-async def analytics_page(request: web.Request, admin: session.AdminSession) -> web.Response:
-    """The last and next 30 days, for every location or the one `?location=` picks (an id
-    the business does not have shows every location); days and hours on its clock."""
-    catalog = await context.catalog(request)
-    now = context.now()
-    start, end = now - timedelta(days=30), now + timedelta(days=30)
-    place = next((loc for loc in catalog.business.locations
-                  if str(loc.id) == request.query.get("location")), None)
-    scoped, found = scope(catalog, start, end, place), reads(request)
-    summary = await found.summary(scoped.filters)
-    days = await found.buckets(scoped.filters, "day", scoped.zone)
-    heat = await found.heat_map(scoped.filters, scoped.zone)
-    usage = utilisation(summary.booked_minutes_by_staff,
-                        available_minutes(scoped.counted, start, end))
-    chart = {"days": [[d.date().isoformat(), n] for d, n in days],
-             "utilisation": [[m.name, round(usage.get(m.id, 0.0), 3)]
-                             for m in scoped.counted.staff]}
-    peak = max(heat.values(), default=0)
-    return page(request, admin, "analytics.html", summary=summary, heat=heat, peak=peak,
-                chart=json.dumps(chart), start=start, end=end, place=place,
-                locations=catalog.business.locations, times=Times(zone(scoped.zone)))
-
-
 @routes.get("/admin/messages")
-@admin_page
+@owner_page
 async def messages(request: web.Request, admin: session.AdminSession) -> web.Response:
     failed_only = request.query.get("failed") == "1"
     rows = await reads(request).attempts(failed_only)
@@ -63,7 +32,7 @@ async def messages(request: web.Request, admin: session.AdminSession) -> web.Res
 
 
 @routes.get("/admin/calendars")
-@admin_page
+@owner_page
 async def calendars(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     rows = await reads(request).calendars()
@@ -73,7 +42,7 @@ async def calendars(request: web.Request, admin: session.AdminSession) -> web.Re
 
 
 @routes.get("/admin/waitlist")
-@admin_page
+@owner_page
 async def waitlist(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog = await context.catalog(request)
     rows = await reads(request).waitlist(catalog.business.id)
@@ -83,7 +52,7 @@ async def waitlist(request: web.Request, admin: session.AdminSession) -> web.Res
 
 
 @routes.get("/admin/conversations")
-@admin_page
+@owner_page
 async def conversations(request: web.Request, admin: session.AdminSession) -> web.Response:
     sender = request.query.get("sender")
     listed = await reads(request).conversations()
@@ -102,7 +71,7 @@ def _retrain_available() -> bool:
 
 
 @routes.get("/admin/bot")
-@admin_page
+@owner_page
 async def bot(request: web.Request, admin: session.AdminSession) -> web.Response:
     models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"),
                     key=lambda p: p.stat().st_mtime, reverse=True)
@@ -111,7 +80,7 @@ async def bot(request: web.Request, admin: session.AdminSession) -> web.Response
 
 
 @routes.post("/admin/bot/retrain")
-@admin_page
+@owner_page
 async def retrain(request: web.Request, admin: session.AdminSession) -> web.Response:
     """Run `assistant.retrain` in a thread; the page shows its progress lines."""
     state = request.app[TRAINING]

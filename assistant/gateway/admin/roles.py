@@ -2,8 +2,10 @@
 schedule; a staff account sees and manages only its own. Every front-desk page asks here
 rather than reading the session itself, so the rule lives in one place.
 
-The account's role and staff member come from `admin_users` (see `scheduling.persistence.
-admin_accounts`); an account without a staff member is an owner.
+The account's role and staff member come from `admin_users` with the session (one query, see
+`scheduling.persistence.admin_sessions`). Anything but the role "owner" is limited: a staff
+account whose staff member was deleted, or a role this code does not know, sees nobody's
+schedule (NOBODY), never everyone's.
 """
 
 from __future__ import annotations
@@ -13,11 +15,18 @@ from uuid import UUID
 from aiohttp import web
 
 from assistant.gateway.admin.session import AdminSession
+from scheduling.accounts import OWNER
+
+NOBODY = UUID(int=0)
+"""The scope of a staff account without a staff member: an id no staff member has, so a
+query filtered by it finds nothing."""
 
 
 def staff_scope(admin: AdminSession) -> UUID | None:
     """The one staff member this account is limited to, or None for an owner (everyone)."""
-    return getattr(admin, "staff_id", None)
+    if admin.role == OWNER:
+        return None
+    return admin.staff_id or NOBODY
 
 
 def sees_all(admin: AdminSession) -> bool:

@@ -19,7 +19,7 @@ from aiohttp import web
 from assistant.gateway.admin import session, setup_draft
 from assistant.gateway.admin import setup_form as steps
 from assistant.gateway.admin.catalog_views import after_change
-from assistant.gateway.admin.guard import admin_page, page
+from assistant.gateway.admin.guard import owner_page, page
 from assistant.gateway.api import context
 from assistant.gateway.resources import ENGINE
 from scheduling.demo import demo_id
@@ -41,7 +41,7 @@ NAMES = "{step:business|hours|services|staff|review}"
 
 
 @routes.get("/admin/setup")
-@admin_page
+@owner_page
 async def start(request: web.Request, admin: session.AdminSession) -> web.Response:
     """The first step still unanswered (the review once all are)."""
     draft = setup_draft.read(request, admin)
@@ -50,7 +50,7 @@ async def start(request: web.Request, admin: session.AdminSession) -> web.Respon
 
 
 @routes.get(f"/admin/setup/{NAMES}")
-@admin_page
+@owner_page
 async def show(request: web.Request, admin: session.AdminSession) -> web.Response:
     draft, name = setup_draft.read(request, admin), request.match_info["step"]
     earlier = steps.missing(draft)
@@ -60,7 +60,7 @@ async def show(request: web.Request, admin: session.AdminSession) -> web.Respons
 
 
 @routes.post(f"/admin/setup/{NAMES}")
-@admin_page
+@owner_page
 async def answer(request: web.Request, admin: session.AdminSession) -> web.Response:
     draft, name = setup_draft.read(request, admin), request.match_info["step"]
     if name == "review":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import math
 import secrets
+from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 from urllib.parse import urlencode
 from uuid import UUID
@@ -13,7 +14,7 @@ from uuid import UUID
 from aiohttp import web
 
 from assistant.gateway import ratelimit
-from assistant.gateway.admin import session
+from assistant.gateway.admin import roles, session
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.times import Times
 from assistant.gateway.admin.users import AdminUsers
@@ -104,16 +105,22 @@ async def logout(request: web.Request, admin: session.AdminSession) -> web.Respo
 @routes.get("/admin")
 @admin_page
 async def dashboard(request: web.Request, admin: session.AdminSession) -> web.Response:
+    """Every staff member's day for an owner; a staff account's own column only, without the
+    business's alerts and message counts (the owner's to act on)."""
     catalog = await context.catalog(request)
+    scope = roles.staff_scope(admin)
+    if scope is not None:
+        catalog = replace(catalog, staff=tuple(m for m in catalog.staff if m.id == scope))
     zone = catalog.business.zone
     today = datetime.now(zone).date()
     start = datetime.combine(today, time(0), zone)
     filters = Filters(catalog.business.id, start, start + timedelta(days=1),
                       statuses=(Status.PENDING, Status.CONFIRMED, Status.COMPLETED,
-                                Status.NO_SHOW))
+                                Status.NO_SHOW), staff_ids=() if scope is None else (scope,))
     day = await reads(request).listing(filters, limit=500)
-    alerts = await reads(request).open_alerts(catalog.business.id)
-    counts = await reads(request).message_counts()
+    owner = scope is None
+    alerts = await reads(request).open_alerts(catalog.business.id) if owner else []
+    counts = await reads(request).message_counts() if owner else {}
     by_staff = {m.id: [a for a in day.items if a.staff_id == m.id] for m in catalog.staff}
     return page(request, admin, "dashboard.html", catalog=catalog, times=Times(zone), today=start,
                 by_staff=by_staff, alerts=alerts, counts=counts,

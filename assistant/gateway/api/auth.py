@@ -11,7 +11,7 @@ from uuid import UUID
 
 from aiohttp import web
 
-from assistant.gateway.admin import session
+from assistant.gateway.admin import roles, session
 from assistant.gateway.errors import ApiError
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
@@ -40,7 +40,8 @@ def is_admin(request: web.Request) -> bool:
     given = request.headers.get("X-API-Key")
     if key is not None and given is not None:
         return hmac.compare_digest(_digest(given), _digest(key.get_secret_value()))
-    return session.current(request) is not None
+    found = session.current(request)
+    return found is not None and roles.sees_all(found)  # a staff account is not an admin
 
 
 def require_admin(request: web.Request) -> Caller:
