@@ -87,13 +87,17 @@ async def expire_unpaid(uow: BookingUnitOfWork, now: datetime) -> SweepResult:
     payment window is cancelled by the system ("payment not received"), freeing the slot (and
     offering it to the waitlist); the customer is told through the usual cancellation message.
 
-    Rows are locked with SKIP LOCKED and re-checked under the lock, so a payment confirmed
-    meanwhile wins, and a confirmation arriving after the sweep finds a cancelled booking.
+    A business taking deposits at the salon (`BookingRules.deposits_online` off) never has
+    a booking cancelled for non-payment. Rows are locked with SKIP LOCKED and re-checked
+    under the lock, so a payment confirmed meanwhile wins, and a confirmation arriving after
+    the sweep finds a cancelled booking.
     """
     async with uow:
         catalogs = _Catalogs(uow)
         expired = []
         for current in await uow.appointments.unpaid_past_window(now):
+            if not (await uow.appointments.rules(current.business_id)).deposits_online:
+                continue  # paid at the salon: a booking pending for approval is not unpaid
             catalog = await catalogs.get(current.business_id)
             cmd = CancelAppointment(current.id, Actor.SYSTEM, PAYMENT_NOT_RECEIVED)
             await changes.cancel_in(uow, catalog, current, cmd, now)

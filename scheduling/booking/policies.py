@@ -33,6 +33,9 @@ class BookingRules:
     bookings are not counted against it): one script cannot hoard a day's slots under made-up
     names, whatever profile each booking lands on."""
     max_live_holds_per_customer: int = 2
+    deposits_online: bool = False
+    """Deposits are paid online (Stripe) before the booking is confirmed; False: the booking
+    is confirmed at once and the deposit is paid at the salon (no provider needs setting up)."""
 
     def __post_init__(self) -> None:
         if self.max_active_per_customer < 1:

@@ -113,5 +113,5 @@ def rules_of(row: BookingRulesRow | None) -> BookingRules:
         row.max_active_per_customer, row.require_approval, row.hold_minutes * minutes,
         row.claim_window_minutes * minutes, row.no_show_grace_minutes * minutes,
         row.payment_window_minutes * minutes, row.max_per_contact_day, row.max_per_contact_week,
-        row.max_live_holds_per_customer,
+        row.max_live_holds_per_customer, row.deposits_online,
     )

@@ -173,6 +173,7 @@ class BookingRulesRow(Base):
     max_per_contact_day: Mapped[int] = mapped_column(Integer, server_default=text("4"))
     max_per_contact_week: Mapped[int] = mapped_column(Integer, server_default=text("10"))
     max_live_holds_per_customer: Mapped[int] = mapped_column(Integer, server_default=text("2"))
+    deposits_online: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
 
 class CustomerBlockRow(Base):

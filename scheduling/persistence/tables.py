@@ -14,6 +14,7 @@ from scheduling.persistence import (
     limit_tables,
     notification_tables,
     outbox,
+    payment_tables,
     short_link_tables,
     waitlist_tables,
 )
@@ -24,5 +25,5 @@ metadata = Base.metadata
 __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
     "limit_tables", "metadata", "notification_tables", "outbox", "short_link_tables",
-    "waitlist_tables",
+    "waitlist_tables", "payment_tables",
 ]

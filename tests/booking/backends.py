@@ -76,8 +76,8 @@ class Postgres:
                 "INSERT INTO booking_rules (business_id, max_active_per_customer,"
                 " require_approval, hold_minutes, claim_window_minutes, no_show_grace_minutes,"
                 " payment_window_minutes, max_per_contact_day, max_per_contact_week,"
-                " max_live_holds_per_customer) VALUES (:b, :active, :approval, :hold, :claim,"
-                " :grace, :payment, :day, :week, :holds)"
+                " max_live_holds_per_customer, deposits_online) VALUES (:b, :active, :approval,"
+                " :hold, :claim, :grace, :payment, :day, :week, :holds, :online)"
             ), {"b": business_id, "active": rules.max_active_per_customer,
                 "approval": rules.require_approval,
                 "hold": rules.hold_ttl.total_seconds() // minutes,
@@ -85,7 +85,7 @@ class Postgres:
                 "grace": rules.no_show_grace.total_seconds() // minutes,
                 "payment": rules.payment_window.total_seconds() // minutes,
                 "day": rules.max_per_contact_day, "week": rules.max_per_contact_week,
-                "holds": rules.max_live_holds_per_customer})
+                "holds": rules.max_live_holds_per_customer, "online": rules.deposits_online})
             await session.commit()
 
     async def block(self, customer_id: UUID) -> None:

@@ -91,6 +91,7 @@ async def test_notice_and_hours_are_enforced(salon: Salon, uow: BookingUnitOfWor
 async def test_deposit_keeps_it_pending_until_paid(
     salon: Salon, uow: BookingUnitOfWork, backend: Backend
 ) -> None:
+    await backend.set_rules(salon.id, BookingRules(deposits_online=True))
     pending = (await services.book(salon.booking("Colour", ny(3, 12, 10)), uow, NOW)).appointment
     assert pending.status is Status.PENDING and pending.payment.status is PaymentStatus.PENDING
     keys = await backend.outbox(pending.id)
@@ -236,6 +237,7 @@ async def test_live_holds_are_capped_per_customer(salon: Salon, uow: BookingUnit
 async def test_unpaid_bookings_are_cancelled_after_the_payment_window(
     salon: Salon, uow: BookingUnitOfWork, backend: Backend
 ) -> None:
+    await backend.set_rules(salon.id, BookingRules(deposits_online=True))
     pending = (await services.book(salon.booking("Colour", ny(3, 12, 10)), uow, NOW)).appointment
     assert (await attendance.expire_unpaid(uow, NOW + timedelta(minutes=29))).expired == ()
     swept = await attendance.expire_unpaid(uow, NOW + timedelta(minutes=31))

@@ -41,6 +41,16 @@ async def outbox(
         return list(rows)
 
 
+async def online_deposits(factory: async_sessionmaker[AsyncSession], salon: Salon) -> None:
+    """The salon takes deposits online: a deposit booking waits for its payment."""
+    async with factory() as session:
+        await session.execute(text(
+            "INSERT INTO booking_rules (business_id, max_active_per_customer, require_approval,"
+            " hold_minutes, claim_window_minutes, no_show_grace_minutes, deposits_online)"
+            " VALUES (:b, 5, false, 5, 120, 15, true)"), {"b": salon.id})
+        await session.commit()
+
+
 async def test_reminders_default_to_a_day_and_an_hour_before(
     salon: Salon, uow: BookingUnitOfWork, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -128,6 +138,7 @@ async def test_outside_busy_time_is_respected_inside_the_transaction(
 async def test_unpaid_pending_booking_is_released_after_the_window(
     salon: Salon, uow: BookingUnitOfWork, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
+    await online_deposits(session_factory, salon)
     pending = (await services.book(salon.booking("Colour", ny(3, 12, 10)), uow, NOW)).appointment
     paid = (await services.book(salon.booking("Colour", ny(3, 12, 14), customer=1,
                                               payment_reference="pi_9"), uow, NOW)).appointment
@@ -155,8 +166,8 @@ async def test_payment_window_is_set_per_business(
     async with session_factory() as session:
         await session.execute(text(
             "INSERT INTO booking_rules (business_id, max_active_per_customer, require_approval,"
-            " hold_minutes, claim_window_minutes, no_show_grace_minutes, payment_window_minutes)"
-            " VALUES (:b, 5, false, 5, 120, 15, 120)"), {"b": salon.id})
+            " hold_minutes, claim_window_minutes, no_show_grace_minutes, payment_window_minutes,"
+            " deposits_online) VALUES (:b, 5, false, 5, 120, 15, 120, true)"), {"b": salon.id})
         await session.commit()
     pending = (await services.book(salon.booking("Colour", ny(3, 12, 10)), uow, NOW)).appointment
     assert (await attendance.expire_unpaid(uow, NOW + HOUR)).expired == ()
