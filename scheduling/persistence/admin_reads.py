@@ -205,6 +205,14 @@ class AdminReads:
         async with self._session() as session:
             return await analytics.heat_map(session, filters, zone)
 
+    async def report(self, filters: Filters, zone: str
+                     ) -> tuple[analytics.Revenue, analytics.Counts]:
+        """Money and counts by channel, status, service, staff and local day (the analytics
+        page and the API's summary read the same)."""
+        async with self._session() as session:
+            return (await analytics.revenue(session, filters),
+                    await analytics.counts(session, filters, zone))
+
 
 async def _has_events(session: AsyncSession) -> bool:
     return bool(await session.scalar(text("SELECT to_regclass('public.events') IS NOT NULL")))

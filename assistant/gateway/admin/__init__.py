@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from assistant.gateway.admin import (
+    analytics_views,
     appointment_views,
     booking_views,
     calendar_views,
@@ -35,6 +36,7 @@ def setup(app: web.Application) -> None:
     app.middlewares.append(session.middleware)
     app.add_routes(views.routes)
     app.add_routes(insight.routes)
+    app.add_routes(analytics_views.routes)
     app.add_routes(setup_views.routes)
     app.add_routes(catalog_views.routes)
     app.add_routes(catalog_settings.routes)
