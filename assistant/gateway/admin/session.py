@@ -89,4 +89,5 @@ def csrf_token(request: web.Request, found: AdminSession) -> str:
 
 
 def csrf_ok(request: web.Request, found: AdminSession, token: object) -> bool:
-    return isinstance(token, str) and hmac.compare_digest(token, csrf_token(request, found))
+    return (isinstance(token, str) and token.isascii()  # compare_digest refuses non-ASCII str
+            and hmac.compare_digest(token, csrf_token(request, found)))
