@@ -15,9 +15,14 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from scheduling.availability import AvailabilityQuery
+from scheduling.booking import services
+from scheduling.booking.commands import BookAppointment
 from scheduling.booking.openings import open_slots
+from scheduling.booking.results import BookingResult
 from scheduling.catalog import Catalog
+from scheduling.desk import customers
 from scheduling.desk.series import SeriesPort
+from scheduling.errors import InvalidRequest
 from scheduling.ports import DeskUnitOfWork
 
 MATCHES = 8
@@ -67,6 +72,22 @@ class FrontDeskPort(SeriesPort, Protocol):
 class FrontDeskUnitOfWork(DeskUnitOfWork, Protocol):
     @property
     def front_desk(self) -> FrontDeskPort: ...
+
+
+async def book(
+    cmd: BookAppointment, proof: customers.Proof, uow: FrontDeskUnitOfWork, now: datetime
+) -> BookingResult:
+    """`customers.book_for` with the contact locked first (`SeriesPort.lock_contact`), so a
+    double submit for a new customer books once instead of failing on their phone."""
+    if cmd.contact is None:
+        raise InvalidRequest("a name is required", field="contact")
+    contact = cmd.contact
+
+    async def customer_of(work: FrontDeskUnitOfWork) -> UUID:
+        await work.front_desk.lock_contact(cmd.slot.business_id, contact)
+        return (await customers.identify(work, cmd.slot.business_id, contact, proof, now)).id
+
+    return await services.book(cmd, uow, now, identify=customer_of)
 
 
 async def find_customers(uow: FrontDeskUnitOfWork, lookup: Lookup) -> list[CustomerMatch]:

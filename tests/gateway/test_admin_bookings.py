@@ -1,0 +1,244 @@
+"""The front desk's new-booking form through its routes, on the demo salon with every table
+filled: a walk-in booked once however often the form is sent, a time prefilled from the
+calendar's link, a series previewed and booked, a lost race answered with the nearest free
+times, and every kind of bad input answered on the form with what was typed kept."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduling.demo import demo_catalog
+from tests.fill import fill
+from tests.gateway.admin_login import login_as
+from tests.gateway.booking_flow import execute, rows
+
+pytestmark = pytest.mark.db
+Client = TestClient[Any, Any]
+NY = ZoneInfo("America/New_York")
+CATALOG = demo_catalog()
+CUT = next(s for s in CATALOG.services if s.name == "Women's cut")
+ANA = next(s for s in CATALOG.staff if s.name == "Ana")
+NEW = "/admin/bookings/new"
+
+
+def a_weekday(days_ahead: int = 3) -> str:
+    """A Wednesday or Thursday at least `days_ahead` days on: Ana works then."""
+    day = datetime.now(NY).date() + timedelta(days=days_ahead)
+    while day.weekday() not in (2, 3):
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+class Desk:
+    """The form as the owner fills it in: the page's own csrf and key, then what is typed."""
+
+    def __init__(self, client: Client, cookies: dict[str, str]) -> None:
+        self.client, self.cookies = client, cookies
+
+    async def open(self, query: str = "") -> tuple[int, str]:
+        response = await self.client.get(NEW + query, cookies=self.cookies)
+        return response.status, await response.text()
+
+    async def post(self, path: str, body: dict[str, str] | list[tuple[str, str]]
+                   ) -> tuple[int, str, str | None]:
+        response = await self.client.post(path, data=body, cookies=self.cookies,
+                                          allow_redirects=False)
+        return response.status, await response.text(), response.headers.get("Location")
+
+    async def fields(self, query: str = "") -> dict[str, str]:
+        status, page = await self.open(query)
+        assert status == 200, page[-2000:]
+        return {"csrf": _value(page, "csrf"), "key": _value(page, "key")}
+
+    async def times(self, base: dict[str, str], **typed: str) -> list[str]:
+        status, page, _ = await self.post(NEW, {**base, **typed, "step": "refresh"})
+        assert status == 200, page[-2000:]
+        return [html.unescape(v) for v in re.findall(r'name="start" value="([^"]+)"', page)]
+
+
+def _value(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found is not None, name
+    return html.unescape(found.group(1))
+
+
+@pytest.fixture
+async def desk(gateway: Client, session_factory: async_sessionmaker[AsyncSession]) -> Desk:
+    await fill(session_factory, datetime.now(NY))
+    return Desk(gateway, await login_as(session_factory, "owner@example.com"))
+
+
+def walk_in(base: dict[str, str], start: str, **typed: str) -> dict[str, str]:
+    return {**base, "service_id": str(CUT.id), "staff_id": str(ANA.id), "start": start,
+            "customer_id": "new", "name": "Wanda Walkin", "phone": "(212) 555-0199",
+            "step": "book", **typed}
+
+
+async def test_a_walk_in_is_booked_once_however_often_the_form_is_sent(
+    desk: Desk, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    base = await desk.fields()
+    day = a_weekday()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    assert free, "Ana has free times on a weekday"
+    form = walk_in(base, free[0], day=day)
+    first, again = await desk.post(NEW, form), await desk.post(NEW, form)
+    assert first[0] == again[0] == 303 and first[2] == again[2]
+    done = await desk.client.get(first[2] or "", cookies=desk.cookies)
+    page = await done.text()
+    assert done.status == 200 and "Wanda Walkin" in page and "by text" in page
+    booked = await rows(session_factory, "SELECT id, channel, status FROM appointments "
+                        "WHERE idempotency_key = :k", k=f"desk:{base['key']}")
+    assert [(r.channel, r.status) for r in booked] == [("admin", "confirmed")]
+    told = await rows(session_factory, "SELECT kind FROM outbox WHERE appointment_id = :a",
+                      a=booked[0].id)
+    assert "confirmation" in {r.kind for r in told}
+
+
+async def test_the_calendar_link_fills_in_the_staff_member_and_the_time(desk: Desk) -> None:
+    day = a_weekday()
+    base = await desk.fields()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    local = datetime.fromisoformat(free[1]).astimezone(NY).replace(tzinfo=None).isoformat()
+    status, page = await desk.open(f"?staff_id={ANA.id}&start={local}"
+                                   f"&location_id={CATALOG.business.locations[0].id}")
+    assert status == 200
+    assert re.search(rf'value="{re.escape(free[1])}" checked', html.unescape(page))
+    assert re.search(rf'<option value="{ANA.id}" selected>Ana', page)
+
+
+async def test_a_taken_time_answers_with_the_nearest_free_ones(desk: Desk) -> None:
+    day = a_weekday()
+    base = await desk.fields()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    assert (await desk.post(NEW, walk_in(base, free[2], day=day)))[0] == 303
+    other = await desk.fields()
+    status, page, _ = await desk.post(NEW, walk_in(other, free[2], day=day, name="Second"))
+    assert status == 409 and "Nearest free times" in page
+    assert 'value="Second"' in page, "what was typed is kept"
+
+
+async def test_two_forms_booking_one_time_at_once_one_wins(desk: Desk) -> None:
+    day = a_weekday(4)
+    base = await desk.fields()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    forms = [walk_in(await desk.fields(), free[0], day=day, name=f"Racer {n}") for n in (1, 2)]
+    answers = await asyncio.gather(*(desk.post(NEW, form) for form in forms))
+    assert sorted(a[0] for a in answers) == [303, 409]
+
+
+@pytest.mark.parametrize("typed, field, words", [
+    ({"start": ""}, "start", "Choose a time from the list"),
+    ({"day": "9999-12-31", "start": ""}, "day", "Choose a date from"),
+    ({"start": "9999-12-31T10:00:00+00:00"}, "start", "Choose a time from the list"),
+    ({"day": "2020-01-06", "start": "2020-01-06T15:00:00+00:00"}, "start", "has passed"),
+    ({"day": "", "start": "9999-12-31T10:00"}, "start", "Choose a time from the list"),
+    ({"service_id": "not-a-service"}, "service_id", "Choose a service from the list"),
+    ({"name": ""}, "name", "Enter the customer's name"),
+    ({"phone": "12"}, "phone", "Enter a phone number"),
+    ({"customer_id": "00000000-0000-0000-0000-000000000000"}, "customer_id",
+     "Choose a customer from the list"),
+    ({"repeat": "yes", "every": "1", "count": "99"}, "count", "2 to 26 occurrences"),
+    ({"name": "N" * 20_000, "notes": "\x00" + "x" * 20_000}, "name", "Enter the customer"),
+    ({"notes": "x" * 2001}, "notes", "under 2000 characters"),
+])
+async def test_bad_input_is_answered_on_the_form_with_what_was_typed_kept(
+    desk: Desk, typed: dict[str, str], field: str, words: str
+) -> None:
+    base = await desk.fields()
+    day = a_weekday()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    form = walk_in(base, free[0], day=day, email="kept@example.com") | typed
+    status, page, _ = await desk.post(NEW, form)
+    assert status == 422, page[-1500:]
+    assert words in html.unescape(page) and f'href="#{field}"' in page
+    assert 'value="kept@example.com"' in page
+
+
+async def test_a_blocked_customer_is_refused_on_the_form(
+    desk: Desk, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    base = await desk.fields()
+    day = a_weekday()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    assert (await desk.post(NEW, walk_in(base, free[0], day=day, name="Bella Blocked")))[0] == 303
+    await execute(session_factory, "INSERT INTO customer_blocks (customer_id, reason) "
+                  "SELECT id, 'test' FROM customers WHERE name = 'Bella Blocked'")
+    again = await desk.fields()
+    status, page, _ = await desk.post(NEW, {**again, "q": "Bella", "step": "refresh"})
+    assert status == 200 and "Bella Blocked" in page and "<strong>blocked</strong>" in page
+    bella = re.search(r'name="customer_id" value="([0-9a-f-]{36})"', page)
+    assert bella is not None
+    for who in ({"customer_id": bella.group(1)}, {"name": "Another Name"}):
+        status, page, _ = await desk.post(NEW, walk_in(again, free[3], day=day, **who))
+        assert status == 422 and "not accepted" in page, who
+
+
+async def test_the_search_finds_a_customer_by_phone_typed_any_way(desk: Desk) -> None:
+    base = await desk.fields()
+    for typed in ("555-000-9001", "(555) 0009001", "Fillia", "FILLIA@example"):
+        status, page, _ = await desk.post(NEW, {**base, "q": typed, "step": "refresh"})
+        assert status == 200 and "Fillia Everyrow" in page, typed
+
+
+async def test_forms_without_or_with_a_forged_csrf_are_refused(desk: Desk) -> None:
+    base = await desk.fields()
+    for csrf in ("", "forged"):
+        status, _, _ = await desk.post(NEW, walk_in({**base, "csrf": csrf}, "x"))
+        assert status == 403
+        status, _, _ = await desk.post("/admin/bookings/series", {**base, "csrf": csrf})
+        assert status == 403
+
+
+async def test_a_body_too_large_is_a_413(desk: Desk) -> None:
+    base = await desk.fields()
+    status, _, _ = await desk.post(NEW, walk_in(base, "x", notes="x" * 100_000))
+    assert status == 413
+
+
+async def test_bad_utf8_and_unknown_keys_are_not_a_500(desk: Desk) -> None:
+    base = await desk.fields()
+    body = f"csrf={base['csrf']}&key={base['key']}&name=%FF%FE&q=%C3%28&step=refresh"
+    response = await desk.client.post(NEW, data=body.encode(), cookies=desk.cookies, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status in (200, 400)
+    for key in ("", "short", "x" * 300, "../../etc"):
+        done = await desk.client.get(f"/admin/bookings/done?key={key}", cookies=desk.cookies)
+        assert done.status == 404
+
+
+async def test_a_weekly_series_is_previewed_then_booked_as_one(
+    desk: Desk, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    day = a_weekday()
+    base = await desk.fields()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    third = (datetime.fromisoformat(free[0]) + timedelta(weeks=2)).isoformat()
+    assert (await desk.post(NEW, walk_in(await desk.fields(), third)))[0] == 303
+    form = walk_in(base, free[0], day=day, repeat="yes", every="1", unit="weeks", count="4",
+                   name="Sally Series")
+    status, preview, _ = await desk.post(NEW, form)
+    assert status == 200 and preview.count("not free") == 1, preview[-3000:]
+    chosen = dict(re.findall(r'name="(at_\d)" value="([^"]+)" checked', preview))
+    assert chosen["at_3"] == "skip" and len(chosen) == 4
+    body = [(k, html.unescape(v)) for k, v in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview)]
+    body += list(chosen.items())
+    status, _, done = await desk.post("/admin/bookings/series", body)
+    assert status == 303, _[-2000:]
+    again = await desk.post("/admin/bookings/series", body)
+    assert again[0] == 303 and again[2] == done
+    booked = await rows(session_factory, "SELECT series_id FROM appointments "
+                        "WHERE idempotency_key LIKE :k", k=f"desk:{base['key']}:%")
+    assert len(booked) == 3 and len({r.series_id for r in booked}) == 1
+    page = await (await desk.client.get(done or "", cookies=desk.cookies)).text()
+    assert "3 appointments" in page
