@@ -39,6 +39,7 @@ from scheduling.persistence.calendar_tables import (
     CalendarSyncStateRow,
 )
 from scheduling.persistence.catalog_tables import BusinessRow, CustomerRow, StaffTimeOffRow
+from scheduling.persistence.customer_tables import CustomerRecordRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
 from scheduling.persistence.limit_tables import RateLimitRow, ReceiptRow
 from scheduling.persistence.notification_tables import (
@@ -268,6 +269,8 @@ async def _desk_and_limits(session: AsyncSession, now: datetime, customer: UUID,
     await session.execute(insert(VerificationCodeRow).values(
         id=fill_id("code"), customer_id=customer, code_hash="0" * 64, sent_to="+15550009001",
         attempts=1, created_at=now - timedelta(minutes=2), expires_at=now + timedelta(minutes=8)))
+    await session.execute(insert(CustomerRecordRow).values(
+        customer_id=customer, notes="Filled customer note", updated_at=now))
     await session.execute(insert(RateLimitRow).values(key="fill:limit", full_at=now))
     await session.execute(insert(ReceiptRow).values(
         source="twilio", key="fill-receipt", received_at=now,

@@ -10,6 +10,7 @@ from scheduling.persistence import (
     booking_tables,
     calendar_tables,
     catalog_tables,
+    customer_tables,
     desk_tables,
     limit_tables,
     notification_tables,
@@ -25,5 +26,5 @@ metadata = Base.metadata
 __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
     "limit_tables", "metadata", "notification_tables", "outbox", "short_link_tables",
-    "waitlist_tables", "payment_tables",
+    "waitlist_tables", "payment_tables", "customer_tables",
 ]

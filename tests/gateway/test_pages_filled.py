@@ -35,7 +35,7 @@ PAGE_MARKS = {
     "/admin/setup": (), "/admin/catalog": ("Ana",), "/admin/catalog/rules": (),
     "/admin/calendar": ("Ana",),
     "/admin/catalog/business": ("Shear Delight",), "/admin/catalog/messages": (),
-    "/admin/catalog/blocklist": ("Blocked Bob",),
+    "/admin/catalog/blocklist": ("Blocked Bob",), "/admin/customers": ("customer",),
 }
 LISTING_MARKS = {
     "/api/v1/appointments": ("appointment_id",), "/api/v1/waitlist": ("waitlist_id",),
