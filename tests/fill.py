@@ -40,6 +40,7 @@ from scheduling.persistence.calendar_tables import (
 )
 from scheduling.persistence.catalog_tables import BusinessRow, CustomerRow, StaffTimeOffRow
 from scheduling.persistence.customer_tables import CustomerRecordRow
+from scheduling.persistence.desk_note_tables import DeskNoteRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
 from scheduling.persistence.limit_tables import RateLimitRow, ReceiptRow
 from scheduling.persistence.notification_tables import (
@@ -305,6 +306,9 @@ async def fill(factory: async_sessionmaker[AsyncSession], now: datetime) -> Fill
         offer = await _waitlist(session, now, business, customer, ids["held"])
         await _messages(session, now, business, ids["confirmed"])
         await _calendar(session, now, business, ids["confirmed"])
+        await session.execute(insert(DeskNoteRow).values(
+            appointment_id=ids["confirmed"], body="Filled desk note", updated_by=admin,
+            updated_at=now - timedelta(hours=1)))
         await _desk_and_limits(session, now, customer, admin)
         await _conversation(session, now)
         await session.commit()

@@ -11,6 +11,7 @@ from scheduling.persistence import (
     calendar_tables,
     catalog_tables,
     customer_tables,
+    desk_note_tables,
     desk_tables,
     limit_tables,
     notification_tables,
@@ -26,5 +27,5 @@ metadata = Base.metadata
 __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
     "limit_tables", "metadata", "notification_tables", "outbox", "short_link_tables",
-    "waitlist_tables", "payment_tables", "customer_tables",
+    "waitlist_tables", "payment_tables", "customer_tables", "desk_note_tables",
 ]

@@ -1,5 +1,5 @@
-"""Admin login, today's schedule per staff member, and appointments with filters and actions
-(check in, cancel as the owner) — each action one call of a booking service."""
+"""Admin login and today's schedule per staff member (the appointments list and its actions
+are `appointment_views`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import logging
 import math
 import secrets
 from dataclasses import replace
-from datetime import datetime, time, timedelta, tzinfo
-from urllib.parse import urlencode
-from uuid import UUID
+from datetime import datetime, time, timedelta
 
 from aiohttp import web
 
@@ -19,15 +17,11 @@ from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.times import Times
 from assistant.gateway.admin.users import AdminUsers
 from assistant.gateway.api import context
-from assistant.gateway.api.params import HISTORY
 from assistant.gateway.errors import ApiError
 from assistant.gateway.pages import render
 from assistant.gateway.reads import reads
-from scheduling.booking import attendance, changes
-from scheduling.booking.commands import CancelAppointment
-from scheduling.booking.model import Actor, Status
+from scheduling.booking.model import Status
 from scheduling.demo import demo_id
-from scheduling.errors import DomainError
 from scheduling.persistence.admin_reads import Filters
 
 log = logging.getLogger(__name__)
@@ -126,61 +120,3 @@ async def dashboard(request: web.Request, admin: session.AdminSession) -> web.Re
                 by_staff=by_staff, alerts=alerts, counts=counts,
                 services={s.id: s.name for s in catalog.services},
                 demo=catalog.business.id == demo_id("business/shear-delight"))
-
-
-@routes.get("/admin/appointments")
-@admin_page
-async def appointments(request: web.Request, admin: session.AdminSession) -> web.Response:
-    catalog = await context.catalog(request)
-    q = request.query
-    status = tuple(Status(s) for s in q.getall("status", []) if s in Status.__members__.values())
-    staff = tuple(UUID(s) for s in q.getall("staff_id", []) if _is_uuid(s))
-    zone = catalog.business.zone
-    start = _day(q.get("from"), zone, "from") or datetime.now(zone) - timedelta(days=1)
-    until = _day(q.get("until"), zone, "until")
-    filters = Filters(catalog.business.id, start, until, status, staff)
-    found = await reads(request).listing(filters, limit=50, cursor=q.get("cursor") or None)
-    return page(request, admin, "appointments.html", catalog=catalog, times=Times(zone), page=found,
-                query=q, statuses=list(Status), notice=q.get("notice"),
-                staff={m.id: m.name for m in catalog.staff},
-                services={s.id: s.name for s in catalog.services})
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _day(value: str | None, zone: tzinfo, field: str) -> datetime | None:
-    """Midnight of a YYYY-MM-DD day in the business's zone, within the listing's window (a
-    year-9999 day overflows once moved to UTC); anything else is a 400 naming the field."""
-    if not value:
-        return None
-    try:
-        day = datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(0), zone)
-        return HISTORY.check(day, field, context.now())
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"{field}: not a day like 2026-12-01") from None
-    except ApiError as error:
-        raise web.HTTPBadRequest(text=str(error)) from None
-
-
-@routes.post("/admin/appointments/{appointment_id}/{action:check-in|cancel}")
-@admin_page
-async def act(request: web.Request, admin: session.AdminSession) -> web.Response:
-    if not _is_uuid(request.match_info["appointment_id"]):
-        raise web.HTTPNotFound(text="no such appointment")
-    appointment_id = UUID(request.match_info["appointment_id"])
-    try:
-        if request.match_info["action"] == "check-in":
-            await attendance.check_in(appointment_id, context.uow(request), context.now())
-        else:
-            command = CancelAppointment(appointment_id, Actor.OWNER, f"by {admin.email}")
-            await changes.cancel(command, context.uow(request), context.now())
-        notice = "Done."
-    except DomainError as error:
-        notice = f"Not done: {error}"
-    raise web.HTTPSeeOther("/admin/appointments?" + urlencode({"notice": notice}))

@@ -166,6 +166,12 @@ def contact_of(given: dict[str, str], region: str) -> tuple[Contact, dict[str, s
     return Contact(name, phone, email), errors
 
 
+def phone_number(text: str, catalog: Catalog) -> str | None:
+    """`text` as the booking form reads a phone (E.164, in the business's country when typed
+    without one), or None when it is not one: the front desk's search reads it the same way."""
+    return _phone(text, _region(catalog))
+
+
 def _phone(text: str, region: str) -> str | None:
     try:
         number = phonenumbers.parse(text[:40], region)
