@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from scheduling import formats
 from scheduling.demo import demo_catalog, demo_id, seed_demo_if_empty
 from scheduling.persistence import tables
-from scheduling.persistence.admin_tables import AdminSessionRow, AdminUserRow
+from scheduling.persistence.admin_tables import AdminInvitationRow, AdminSessionRow, AdminUserRow
 from scheduling.persistence.booking_tables import (
     AppointmentRow,
     BookingEventRow,
@@ -282,6 +282,19 @@ async def _desk_and_limits(session: AsyncSession, now: datetime, customer: UUID,
         token_hash="f" * 64, email=admin_email, created_at=now, last_seen_at=now,
         expires_at=now + timedelta(hours=1), revoked_at=None, client_address="127.0.0.1",
         user_agent="fill"))
+    await _staff_accounts(session, now, admin_email)
+
+
+async def _staff_accounts(session: AsyncSession, now: datetime, admin_email: str) -> None:
+    """A staff account linked to Ana and an open invitation for another."""
+    ana = demo_catalog().staff[0].id
+    await session.execute(insert(AdminUserRow).values(
+        email="fill-staff@example.com", password_hash="filled", created_at=now, updated_at=now,
+        role="staff", staff_id=ana))
+    await session.execute(insert(AdminInvitationRow).values(
+        id=fill_id("invitation"), token_hash="e" * 64, email="fill-invitee@example.com",
+        role="staff", staff_id=ana, invited_by=admin_email, created_at=now,
+        expires_at=now + timedelta(days=7), used_at=None))
 
 
 async def _conversation(session: AsyncSession, now: datetime) -> None:
@@ -316,6 +329,7 @@ async def fill(factory: async_sessionmaker[AsyncSession], now: datetime) -> Fill
         "alert": "Filled alert: the confirmation could not be delivered",
         "attempt": "fill-failed@example.com", "calendar": "filled token revoked",
         "conversation": "fill-sender", "transcript": "filled hello",
+        "invitee": "fill-invitee@example.com",
         "appointment": str(ids["confirmed"])[:8].upper(), "customer": "Fillia Everyrow",
         "waitlist": formats.short_when(_waitlist_day(now), demo_catalog().business.zone),
         "booked_day": _completed_start(now).astimezone(ZoneInfo(demo_catalog().business.time_zone))

@@ -33,7 +33,7 @@ PAGE_MARKS = {
     "/admin/appointments": ("appointment",), "/admin/waitlist": ("waitlist",),
     "/admin/analytics": ("booked_day",), "/admin/bot": (), "/admin/login": (),
     "/admin/setup": (), "/admin/catalog": ("Ana",), "/admin/catalog/rules": (),
-    "/admin/calendar": ("Ana",),
+    "/admin/calendar": ("Ana",), "/admin/staff": ("invitee",),
     "/admin/catalog/business": ("Shear Delight",), "/admin/catalog/messages": (),
     "/admin/catalog/blocklist": ("Blocked Bob",), "/admin/customers": ("customer",),
 }
