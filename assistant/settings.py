@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: str | None = None
+    # Stripe: deposits paid online and refunds (unset: deposits are paid at the salon)
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str | None = None
+    """Tests point the `stripe` library at a local fake of Stripe's API."""
 
     @field_validator("database_url", "redis_url")
     @classmethod
@@ -182,6 +187,8 @@ class Settings(BaseSettings):
             notes.append("SendGrid not configured: e-mails are recorded in the outbox and the log")
         if not (self.twilio_account_sid and self.twilio_auth_token and self.twilio_from_number):
             notes.append("Twilio not configured: SMS are recorded in the outbox and the log")
+        if not (self.stripe_secret_key and self.stripe_webhook_secret):
+            notes.append("Stripe not configured: deposits are paid at the salon")
         if not self.redis_url:
             notes.append("REDIS_URL unset: Rasa uses its in-memory lock store (one Rasa process)")
         return notes
