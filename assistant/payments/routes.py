@@ -1,0 +1,117 @@
+"""The customer's pay link (`/appointments/pay?token=`: on to the booking's Stripe Checkout)
+and Stripe's webhook (`/webhooks/stripe`).
+
+The webhook answers 400 to anything not signed with our secret, 200 to every signed event
+(applied once, replays and unknown kinds included) and 503 when it could not be recorded, so
+Stripe sends it again; never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from uuid import UUID
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+
+from assistant.gateway.api import context
+from assistant.gateway.appointment_pages.problems import NO_STORE, Problem, Way, shown
+from assistant.gateway.resources import ENGINE, SETTINGS
+from assistant.notifications import links
+from assistant.payments import PROVIDER
+from assistant.payments.stripe_api import (
+    BadEvent,
+    Deposit,
+    ProviderBusy,
+    ProviderRefused,
+    StripeApi,
+)
+from scheduling.booking import online_payments
+from scheduling.booking.model import Appointment
+from scheduling.catalog import Catalog
+from scheduling.errors import InvalidRequest
+from scheduling.persistence.database import make_session_factory
+from scheduling.persistence.payment_store import PaymentUnitOfWork
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+
+def uow(request: web.Request) -> PaymentUnitOfWork:
+    return PaymentUnitOfWork(make_session_factory(request.app[ENGINE]))
+
+
+def manage_path(request: web.Request, appointment_id: UUID, end: datetime) -> str:
+    """The booking's manage page (`/appointments/manage?token=`), for as long as its links
+    last."""
+    return links.action_url("", links.link_key(request.app[SETTINGS]), appointment_id,
+                            "manage", end + links.AFTER_END)
+
+
+@routes.get("/appointments/pay")
+@shown
+async def pay(request: web.Request) -> web.StreamResponse:
+    """On to the booking's checkout; a booking with nothing to pay online goes to its manage
+    page, which says what it owes and how."""
+    settings = request.app[SETTINGS]
+    appointment_id = links.verify(links.link_key(settings), request.query.get("token", ""),
+                                  "pay", context.now())
+    async with uow(request) as work:
+        found = await work.appointments.get(appointment_id)
+    provider = request.app.get(PROVIDER)
+    manage = manage_path(request, found.id, found.end)
+    if provider is None:
+        raise web.HTTPSeeOther(manage)
+    try:
+        back = settings.gateway_url.rstrip("/") + manage
+        made = await online_payments.checkout(found.id, uow(request), context.now(),
+                                              _maker(provider, back))
+    except InvalidRequest:
+        raise web.HTTPSeeOther(manage) from None
+    except ProviderBusy:
+        raise Problem(503, "Payments are busy", "We could not reach the payment service just "
+                      "now. Please try the link again in a minute.", (Way(manage, "My booking"),)
+                      ) from None
+    except ProviderRefused as refused:
+        log.error("checkout refused for %s: %s", found.id, refused)
+        raise Problem(502, "Paying online is not possible just now", "The payment service "
+                      "refused this payment. Please call us.", (Way(manage, "My booking"),)
+                      ) from None
+    response = web.HTTPSeeOther(made.url)
+    response.headers.update(NO_STORE)
+    raise response
+
+
+def _maker(provider: StripeApi, manage: str) -> online_payments.NewCheckout:
+    """Stripe's page returns the customer to `manage` (an absolute URL) paid or not."""
+    async def new(appointment: Appointment, catalog: Catalog, expires: datetime
+                  ) -> online_payments.Checkout:
+        service = catalog.service(appointment.service_id).name
+        contact = appointment.contact
+        deposit = Deposit(str(appointment.id), f"Deposit: {service} at {catalog.business.name}",
+                          appointment.payment.amount, catalog.business.policies.currency,
+                          manage, manage, expires, contact.email if contact else None)
+        key = f"checkout-{appointment.id}-{int(expires.timestamp())}"
+        return await provider.checkout(deposit, key)
+    return new
+
+
+@routes.post("/webhooks/stripe")
+async def webhook(request: web.Request) -> web.Response:
+    provider = request.app.get(PROVIDER)
+    if provider is None:
+        raise web.HTTPNotFound(text="payments are not configured")
+    body = await request.read()
+    try:
+        event = provider.event(body, request.headers.get("Stripe-Signature"))
+    except BadEvent as bad:
+        log.warning("refused a webhook delivery: %s", bad)
+        raise web.HTTPBadRequest(text="not a signed Stripe event") from None
+    try:
+        outcome = await online_payments.settle(event, uow(request), context.now())
+    except SQLAlchemyError:
+        log.exception("stripe event %s not recorded; Stripe sends it again", event.id)
+        raise web.HTTPServiceUnavailable(text="try again later") from None
+    log.info("stripe event %s (%s): %s", event.id, event.type, outcome.value)
+    return web.json_response({"received": True, "outcome": outcome.value})

@@ -1,0 +1,146 @@
+"""The Stripe edge: the one module that imports `stripe`. Checkout Sessions for deposits,
+refunds, and webhook events checked with the library's signature verification.
+
+Every call carries an idempotency key, so a retry (the library's own on 5xx and network
+errors, or ours later) cannot pay or refund twice. Errors come out as our own two kinds:
+`ProviderBusy` (429, 5xx, timeouts: try again later) and `ProviderRefused` (the request itself
+is wrong or declined: trying again will not help).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import stripe
+
+from scheduling.booking.online_payments import Checkout, ProviderEvent
+
+ZERO_DECIMAL = frozenset({"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
+                          "ugx", "vnd", "vuv", "xaf", "xof", "xpf"})
+PAID_EVENTS = frozenset({"checkout.session.completed",
+                         "checkout.session.async_payment_succeeded"})
+MAX_EVENT_BYTES = 256 * 1024
+
+
+class ProviderBusy(RuntimeError):
+    """Rate limited, failing or unreachable for now: the same request may succeed later."""
+
+
+class ProviderRefused(RuntimeError):
+    """The provider refused the request itself (bad parameters, nothing left to refund)."""
+
+
+class BadEvent(ValueError):
+    """A webhook delivery that is unsigned, wrongly signed, stale or not an event."""
+
+
+def minor_units(amount: Decimal, currency: str) -> int:
+    """Stripe counts money in the currency's smallest unit (cents; yen as they are)."""
+    scale = 1 if currency.lower() in ZERO_DECIMAL else 100
+    return int((amount * scale).to_integral_value())
+
+
+def major_units(amount: int, currency: str) -> Decimal:
+    scale = 1 if currency.lower() in ZERO_DECIMAL else 100
+    return (Decimal(amount) / scale).quantize(Decimal("1") if scale == 1 else Decimal("0.01"))
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    """What one checkout is for, in words the customer sees on Stripe's page."""
+
+    appointment_id: str
+    description: str
+    amount: Decimal
+    currency: str
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+    email: str | None = None
+
+
+class StripeApi:
+    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None,
+                 timeout: float = 10.0, retries: int = 2) -> None:
+        bases: Any = {"api": api_base} if api_base else None
+        self.http = stripe.AIOHTTPClient(timeout=timeout)
+        self.client = stripe.StripeClient(secret_key, base_addresses=bases,
+                                          max_network_retries=retries, http_client=self.http)
+        self.webhook_secret = webhook_secret
+
+    async def checkout(self, deposit: Deposit, key: str) -> Checkout:
+        params: Any = {
+            "mode": "payment", "client_reference_id": deposit.appointment_id,
+            "metadata": {"appointment_id": deposit.appointment_id},
+            "payment_intent_data": {"metadata": {"appointment_id": deposit.appointment_id}},
+            "line_items": [{"quantity": 1, "price_data": {
+                "currency": deposit.currency.lower(),
+                "unit_amount": minor_units(deposit.amount, deposit.currency),
+                "product_data": {"name": deposit.description}}}],
+            "success_url": deposit.success_url, "cancel_url": deposit.cancel_url,
+            "expires_at": int(deposit.expires_at.timestamp()),
+        }
+        if deposit.email:
+            params["customer_email"] = deposit.email
+        session = await _call(self.client.v1.checkout.sessions.create_async(
+            params, {"idempotency_key": key}))
+        return Checkout(session.id, str(session.url),
+                        datetime.fromtimestamp(session.expires_at, UTC))
+
+    async def refund(self, payment_intent: str, amount: Decimal, currency: str,
+                     key: str) -> str:
+        """The provider's refund id."""
+        params: Any = {"payment_intent": payment_intent,
+                       "amount": minor_units(amount, currency)}
+        refund = await _call(self.client.v1.refunds.create_async(
+            params, {"idempotency_key": key}))
+        return str(refund.id)
+
+    def event(self, body: bytes, signature: str | None) -> ProviderEvent:
+        """The payment an event reports, checked with the library's signature verification;
+        BadEvent for anything not signed with our secret or not an event."""
+        if len(body) > MAX_EVENT_BYTES:
+            raise BadEvent("too large")
+        try:
+            event = self.client.construct_event(body, signature, self.webhook_secret)
+            return _payment_of(event.id, event.type, event.data.object)
+        except (stripe.SignatureVerificationError, ValueError, KeyError, AttributeError,
+                TypeError) as error:
+            raise BadEvent(type(error).__name__) from None
+
+    async def close(self) -> None:
+        await self.http.close_async()  # type: ignore[no-untyped-call]
+
+
+def _payment_of(event_id: str, kind: str, session: Any) -> ProviderEvent:
+    paid = kind in PAID_EVENTS and session.get("payment_status") == "paid"
+    reference = session.get("client_reference_id") if paid else None
+    try:
+        appointment = UUID(str(reference)) if reference else None
+    except ValueError:
+        appointment = None
+    amount = session.get("amount_total")
+    currency = str(session.get("currency") or "usd")
+    return ProviderEvent(
+        event_id, kind, appointment, session.get("payment_intent") if paid else None,
+        major_units(int(amount), currency) if paid and amount is not None else None)
+
+
+async def _call(pending: Any) -> Any:
+    try:
+        return await pending
+    except (stripe.RateLimitError, stripe.APIConnectionError) as busy:
+        raise ProviderBusy(_said(busy)) from None
+    except stripe.StripeError as error:
+        if (error.http_status or 500) >= 500 or error.http_status == 429:
+            raise ProviderBusy(_said(error)) from None
+        raise ProviderRefused(_said(error)) from None
+
+
+def _said(error: Any) -> str:
+    return f"{type(error).__name__} {error.http_status or ''}: {error.user_message or error}"[
+        :300]
