@@ -10,6 +10,7 @@ from aiohttp.web_log import AccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
+from assistant import payments
 from assistant.gateway import (
     channels,
     cors,
@@ -22,6 +23,7 @@ from assistant.gateway import (
 )
 from assistant.jobs import periodic_jobs
 from assistant.notifications.runtime import notifications
+from assistant.payments import routes as payment_routes
 from assistant.settings import Settings
 
 
@@ -31,7 +33,9 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.extend([resources.database, resources.http_client])
     app.cleanup_ctx.append(notifications)
     app.cleanup_ctx.append(periodic_jobs)
+    app.cleanup_ctx.append(payments.payments)
     app.add_routes(health.routes)
+    app.add_routes(payment_routes.routes)
     app.middlewares.extend([tracing.request_ids, cors.chat_cors])
     app.on_response_prepare.extend([tracing.echo, security_headers.secure])
     channels.install(app)

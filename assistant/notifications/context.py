@@ -155,6 +155,9 @@ def _extras(payload: Json, audience: Audience, wording: Wording) -> Json:
         "error": payload.get("error", ""),
         "failed_kind": payload.get("failed_kind", ""),
         "event_name": payload.get("event", ""),
+        "deposit": wording.money(payload.get("amount") or payload.get("deposit")),
+        "deposit_at_salon": payload.get("deposit_status") == "pending"
+        and payload.get("status") == "confirmed",
     }
 
 
@@ -170,7 +173,8 @@ def _links(kind: str, payload: Json, audience: Audience, start: datetime, end: d
     title = f"{context['service']} at {context['business'].name}"
     details = f"{context['service']} with {context['staff']}. {context['policy']}"
     out = {}
-    for action in ("reschedule", "cancel", "manage", "confirm", "claim"):
+    actions = ("reschedule", "cancel", "manage", "confirm", "claim")
+    for action in actions + (("pay",) if kind == "pending_payment" else ()):
         found = links.target(payload, action)
         if found is not None:
             out[action] = links.action_url(base_url, key, found[0], action, found[1])

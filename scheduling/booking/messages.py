@@ -50,6 +50,8 @@ def describe(appointment: Appointment, catalog: Catalog) -> Json:
         "meeting_link": appointment.meeting_link,
         "status": appointment.status.value,
         "seats": appointment.seats,
+        "deposit": str(appointment.payment.amount) if appointment.payment.required else None,
+        "deposit_status": appointment.payment.status.value,
     }
 
 
@@ -64,13 +66,15 @@ def booked(appointment: Appointment, catalog: Catalog, now: datetime) -> list[Ou
     reminders, whose lead times are read from the database (`notifications.reminders`)."""
     payload = describe(appointment, catalog)
     out = [
-        _message("confirmation", appointment, now, payload),
         _message("owner_notice", appointment, now, payload | {"event": "booked"}),
         _message("calendar_event", appointment, now, payload | {"op": "create"}, "create"),
     ]
     if appointment.payment.required and appointment.confirmed_at is None:
+        # the pay link instead: the confirmation goes out once the deposit is paid
         out.append(_message("pending_payment", appointment, now,
                              payload | {"amount": str(appointment.payment.amount)}))
+    else:
+        out.insert(0, _message("confirmation", appointment, now, payload))
     return out
 
 

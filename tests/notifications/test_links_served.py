@@ -17,7 +17,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.gateway.resources import SETTINGS
@@ -43,23 +43,25 @@ Client = TestClient  # type: ignore[type-arg]
 Factory = async_sessionmaker[AsyncSession]
 PUBLIC_URL = "https://book.example-salon.com"
 MENS_CUT, ANA = demo_id("service/Men's cut"), demo_id("staff/ana")
+COLOUR = demo_id("service/Colour")
 URL = re.compile(r"https?://[^\s\"'<>]+")
 CALENDARS = {"calendar.google.com": ("dates", "text"), "outlook.live.com": ("startdt", "enddt")}
 
 
-async def free_starts(client: Client) -> list[str]:
+async def free_starts(client: Client, service: UUID = MENS_CUT) -> list[str]:
     start = datetime.now(UTC) + timedelta(days=3)
     response = await client.get("/api/v1/availability", params={
-        "service_id": str(MENS_CUT), "staff_id": str(ANA), "start": start.isoformat(),
+        "service_id": str(service), "staff_id": str(ANA), "start": start.isoformat(),
         "end": (start + timedelta(days=7)).isoformat()})
     return [s["start"] for s in (await response.json())["items"]]
 
 
-async def book(client: Client, start: str, phone: str, name: str = "Dana Fox") -> UUID:
-    """A Men's cut with Ana booked through the API by the owner (no anonymous caps), with a
-    phone and an e-mail address."""
+async def book(client: Client, start: str, phone: str, name: str = "Dana Fox",
+               service: UUID = MENS_CUT) -> UUID:
+    """A Men's cut (or `service`) with Ana booked through the API by the owner (no anonymous
+    caps), with a phone and an e-mail address."""
     response = await client.post("/api/v1/appointments", json={
-        "service_id": str(MENS_CUT), "staff_id": str(ANA), "start": start,
+        "service_id": str(service), "staff_id": str(ANA), "start": start,
         "customer": {"name": name, "phone": phone, "email": f"{phone[1:]}@example.com"}},
         headers={"Idempotency-Key": uuid4().hex, "X-API-Key": API_KEY})
     body = await response.json()
@@ -95,6 +97,20 @@ async def every_kind_of_message(client: Client, uow: DeskUnitOfWork) -> None:
     await request_person(uow, business, "web:links-test", "web", "a person, please", now)
     answer = await client.post("/api/v1/auth/code", json={"contact": "+15550005001"})
     assert answer.status == 202
+    await _online_deposits(uow, business)  # a deposit to pay online: the pay link
+    await book(client, (await free_starts(client, COLOUR))[-1], "+15550005007",
+               service=COLOUR)
+
+
+async def _online_deposits(uow: DeskUnitOfWork, business: UUID) -> None:
+    """The business takes deposits online (a booking with one waits for it)."""
+    async with uow:
+        await uow.session.execute(text(
+            "INSERT INTO booking_rules (business_id, max_active_per_customer, require_approval,"
+            " hold_minutes, claim_window_minutes, no_show_grace_minutes, deposits_online)"
+            " VALUES (:b, 5, false, 5, 120, 15, true) ON CONFLICT (business_id)"
+            " DO UPDATE SET deposits_online = true"), {"b": business})
+        await uow.commit()
 
 
 async def outbox(factory: Factory) -> list[Claimed]:
