@@ -142,8 +142,8 @@ async def form_page(request: web.Request, admin: AdminSession, form: dict[str, s
     return page(request, admin, "booking_new.html", status=status, catalog=catalog,
                 chosen=chosen, form=form, problems=shown, notice=notice, nearest=nearest,
                 free=free, seats=seats, matches=matches, times=Times(chosen.zone),
-                value=lambda name: form.get(name) or (chosen.day.isoformat() if name == "day"
-                                                      else ""),
+                value=lambda name: form.get(name) or {"every": "1", "day": chosen.day.isoformat()}
+                .get(name, ""),
                 fixed_staff=scope is not None,
                 services=[s for s in catalog.services
                           if scope is None or bf.givers(catalog, s, scope)],

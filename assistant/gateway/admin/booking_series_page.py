@@ -47,8 +47,7 @@ def _options(occurrence: series.Occurrence, times: Times) -> list[tuple[str, str
     """(value, label, chosen): a free time is kept unless skipped; a taken one is skipped
     unless one of its alternatives is picked."""
     if occurrence.free:
-        return [(occurrence.start.isoformat(), times.when(occurrence.start), True),
-                (SKIP, "Skip", False)]
+        return [(occurrence.start.isoformat(), "Keep", True), (SKIP, "Skip", False)]
     return [(SKIP, "Skip", True)] + [
         (slot.start.isoformat(), times.when(slot.start), False)
         for slot in occurrence.alternatives]
