@@ -30,15 +30,18 @@ class CustomerRecords:
 
     async def lock(self, customer_id: UUID) -> RecordState | None:
         """The customer's row locked for this transaction (two erasures, or an erasure and an
-        edit, queue on it); None for an unknown id."""
-        row = (await self.session.execute(
+        edit, queue on it); None for an unknown id. The state is read after the lock is held,
+        in a statement of its own: one statement sees the rows committed when it began, so
+        the locking one would miss what the transaction it waited for wrote."""
+        locked = await self.session.scalar(select(CustomerRow.id).where(
+            CustomerRow.id == customer_id).with_for_update())
+        if locked is None:
+            return None
+        business, preferences, notifications, notes, erased = (await self.session.execute(
             select(CustomerRow.business_id, CustomerRow.preferences, CustomerRow.notifications,
                    CustomerRecordRow.notes, CustomerRecordRow.erased_at)
             .outerjoin(CustomerRecordRow, CustomerRecordRow.customer_id == CustomerRow.id)
-            .where(CustomerRow.id == customer_id).with_for_update(of=CustomerRow))).first()
-        if row is None:
-            return None
-        business, preferences, notifications, notes, erased = row
+            .where(CustomerRow.id == customer_id))).one()
         return RecordState(business, notes or "", preferences_of(preferences),
                            notifications_of(notifications), erased)
 

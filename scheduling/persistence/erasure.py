@@ -74,7 +74,7 @@ async def erase(session: AsyncSession, customer_id: UUID, holds: Sequence[UUID],
     ids += holds
     known = await _known(session, customer_id, ids)
     outbox = await _messages(session, customer_id, ids, known)
-    await _appointments(session, ids, known)
+    await _appointments(session, customer_id, ids, known)
     await _trail(session, customer_id, ids, known)
     await _attempts(session, outbox, known)
     await _forget(session, customer_id, ids, known)
@@ -119,14 +119,23 @@ async def _messages(session: AsyncSession, customer_id: UUID, ids: list[UUID],
     return outbox
 
 
-async def _appointments(session: AsyncSession, ids: list[UUID], known: list[str]) -> None:
-    nameless = text("COALESCE((SELECT jsonb_agg(p || jsonb_build_object('name', :erased)) "
-                    "FROM jsonb_array_elements(appointments.participants) AS p), '[]'::jsonb)"
+async def _appointments(session: AsyncSession, customer_id: UUID, ids: list[UUID],
+                        known: list[str]) -> None:
+    """Theirs anonymised; in other people's group bookings, their name as a participant."""
+    nameless = text("COALESCE((SELECT jsonb_agg(p || jsonb_build_object('name', "
+                    "CAST(:erased AS text))) FROM jsonb_array_elements(appointments.participants)"
+                    " AS p), '[]'::jsonb)"
                     ).bindparams(erased=ERASED)
     await session.execute(sql_update(A).where(A.id.in_(ids)).values(
         contact_name=None, contact_phone=None, contact_email=None, participants=nameless,
         notes="", cancel_reason=_scrub(A.cancel_reason, known),
         idempotency_key=_scrub(A.idempotency_key, known), address=_scrub(A.address, known)))
+    await session.execute(text(
+        "UPDATE appointments SET participants = (SELECT jsonb_agg(CASE WHEN p->>'customer_id' "
+        "= :c THEN p || jsonb_build_object('name', CAST(:erased AS text)) ELSE p END) FROM "
+        "jsonb_array_elements(participants) AS p) WHERE participants @> CAST(:me AS jsonb)"),
+        {"c": str(customer_id), "erased": ERASED,
+         "me": json.dumps([{"customer_id": str(customer_id)}])})
     for table, column in NOTE_TABLES:
         if await session.scalar(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table}):
             await session.execute(text(f'UPDATE "{table}" SET "{column}" = \'\' '

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from scheduling.persistence.booking_tables import BookingEventRow
+from scheduling.persistence.booking_tables import AppointmentRow, BookingEventRow
 from scheduling.persistence.limit_tables import RateLimitRow
 from scheduling.persistence.notification_tables import (
     DeliveryAttemptRow,
@@ -20,7 +20,7 @@ from scheduling.persistence.notification_tables import (
     SmsOptOutRow,
 )
 from scheduling.persistence.outbox import OutboxRow
-from tests.fill import Filled
+from tests.fill import Filled, fill_id
 
 NAME, PHONE, EMAIL = "Fillia Everyrow", "+15550009001", "fillia@example.com"
 TEXT_TYPES = ("text", "character varying", "jsonb", "json", "ARRAY")
@@ -57,6 +57,7 @@ async def add_personal_rows(factory: async_sessionmaker[AsyncSession], filled: F
                                                           full_at=now))
         await _conversations(session, now)
         await _desk_note(session, upcoming, now)
+        await _group_guest(session, filled)
         await session.commit()
     return ids
 
@@ -68,6 +69,19 @@ async def _conversations(session: AsyncSession, now: datetime) -> None:
         {"sms": f"sms:{PHONE}", "t": now.timestamp(),
          "said": '{"text": "hi it is Fillia Everyrow"}', "reply": '{"text": "Hello Fillia"}',
          "mail": '{"text": "my e-mail is fillia@example.com"}'})
+
+
+async def _group_guest(session: AsyncSession, filled: Filled) -> None:
+    """Someone else's past booking that names her as one of its participants."""
+    row = (await session.execute(select(AppointmentRow).where(
+        AppointmentRow.id == filled.appointment_ids["completed"]))).scalar_one()
+    values = {c.key: getattr(row, c.key) for c in inspect(row).mapper.column_attrs}
+    session.expunge(row)
+    await session.execute(insert(AppointmentRow).values(values | {
+        "id": uuid4(), "customer_id": fill_id("customer/blocked"), "idempotency_key": None,
+        "contact_name": "Blocked Bob", "contact_phone": None, "contact_email": None,
+        "participants": [{"name": "Blocked Bob", "customer_id": None},
+                         {"name": NAME, "customer_id": str(filled.customer_id)}]}))
 
 
 async def _desk_note(session: AsyncSession, appointment: UUID, now: datetime) -> None:
