@@ -26,7 +26,8 @@ from scheduling.timeline import Span, instant, intersect, merge, seconds, subtra
 OCCUPYING = frozenset({Status.PENDING, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW})
 """Appointments that took (or take) the staff member's time: a no-show's hour was not free."""
 CALLED_OFF = frozenset({Status.CANCELLED, Status.LATE_CANCEL})
-"""Listed beside the day, so the desk can see what was cancelled; their time is free again."""
+"""Listed beside the day (at their own location), so the desk sees what was cancelled; their
+time is free again."""
 
 
 class Kind(StrEnum):
@@ -161,7 +162,7 @@ def _staff_days(member: Staff, location: Location, local: LocalDays, visits: lis
         segments = tuple(Segment(kind, instant(max(a, low)), instant(min(b, high)), label, held)
                          for a, b, kind, label, held in pieces if a < high and b > low)
         cancelled = tuple(v for v in mine if v.status in CALLED_OFF
-                          and low <= seconds(v.start) < high)
+                          and v.location_id == location.id and low <= seconds(v.start) < high)
         yield StaffDay(member.id, day, segments, cancelled)
 
 

@@ -134,6 +134,9 @@ async def test_one_staff_member_and_navigation(gateway: Client, cookies: dict[st
     week = await _get(gateway, cookies, staff=PRIYA, date=DAY.isoformat(), view="week")
     assert f"date={(DAY + timedelta(days=7)).isoformat()}" in week
     assert "Next week" in week and 'href="/admin/calendar?location=' in week
+    away = await _get(gateway, cookies, staff=ANA, location=HARBOUR, date=DAY.isoformat())
+    assert "Ana does not work at Harbour" in away and "cancelled" not in away
+    assert "8 AM – 8:45 AM at Main Street Carla Checkin" in _text(_column(away, "Ana"))
 
 
 async def test_past_gaps_are_not_offered_for_booking(gateway: Client, cookies: dict[str, str]

@@ -48,7 +48,8 @@ def test_a_day_is_bookings_breaks_and_the_free_gaps_between() -> None:
     world = catalog([ana], [])
     visits = [_visit("Carla", ana, _at(TUESDAY, "09:00"), 45),
               _visit("Petra", ana, _at(TUESDAY, "10:00"), 90, Status.PENDING),
-              _visit("Cora", ana, _at(TUESDAY, "14:00"), 45, Status.CANCELLED)]
+              _visit("Cora", ana, _at(TUESDAY, "14:00"), 45, Status.CANCELLED),
+              _visit("Elsewhere", ana, _at(TUESDAY, "16:00"), 45, Status.CANCELLED, uid("o"))]
     row = _one(world, TUESDAY, visits)
     assert _shape(row) == [
         ("booked", "09:00", "09:45", ""), ("free", "09:45", "10:00", ""),
