@@ -80,6 +80,8 @@ class AppointmentRow(Base):
         Index("ix_appointments_staff_start", "staff_id", "starts_at"),
         Index("ix_appointments_business_start", "business_id", "starts_at", "id"),
         Index("ix_appointments_customer_status", "customer_id", "status"),
+        Index("ix_appointments_series", "series_id",
+              postgresql_where=text("series_id IS NOT NULL")),
         Index("ix_appointments_contact_phone", "business_id", "contact_phone", "created_at"),
         Index("ix_appointments_contact_email", "business_id", text("lower(contact_email)"),
               "created_at"),

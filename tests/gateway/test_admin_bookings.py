@@ -242,3 +242,40 @@ async def test_a_weekly_series_is_previewed_then_booked_as_one(
     assert len(booked) == 3 and len({r.series_id for r in booked}) == 1
     page = await (await desk.client.get(done or "", cookies=desk.cookies)).text()
     assert "3 appointments" in page
+
+
+async def _staff_account(factory: async_sessionmaker[AsyncSession], email: str,
+                         staff_id: object) -> dict[str, str]:
+    cookies = await login_as(factory, email)
+    await execute(factory, "UPDATE admin_users SET role = 'staff', staff_id = :s "
+                  "WHERE email = :e", s=staff_id, e=email)
+    return cookies
+
+
+async def test_a_staff_account_books_only_for_itself(
+    desk: Desk, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    marcus = next(s for s in CATALOG.staff if s.name == "Marcus")
+    day = a_weekday()
+    base = await desk.fields()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(marcus.id), day=day)
+    assert (await desk.post(NEW, walk_in(base, free[0], day=day,
+                                         staff_id=str(marcus.id))))[0] == 303
+    ana = Desk(desk.client, await _staff_account(session_factory, "ana@example.com", ANA.id))
+    status, page = await ana.open()
+    assert status == 200 and f'name="staff_id" value="{ANA.id}"' in page
+    assert f'<option value="{marcus.id}"' not in page
+    assert (await ana.open(f"?staff_id={marcus.id}"))[0] == 404
+    own = await ana.fields()
+    mine = await ana.times(own, service_id=str(CUT.id), day=day)
+    refused = await ana.post(NEW, walk_in(own, mine[0], day=day, staff_id=str(marcus.id)))
+    assert refused[0] == 404
+    status, _, done = await ana.post(NEW, walk_in(own, mine[0], day=day, staff_id=""))
+    assert status == 303
+    booked = await rows(session_factory, "SELECT staff_id FROM appointments "
+                        "WHERE idempotency_key = :k", k=f"desk:{own['key']}")
+    assert [r.staff_id for r in booked] == [ANA.id]
+    other = await ana.client.get(f"/admin/bookings/done?key={base['key']}", cookies=ana.cookies)
+    assert other.status == 404, "Marcus's booking is not Ana's to see"
+    nobody = Desk(desk.client, await _staff_account(session_factory, "gone@example.com", None))
+    assert (await nobody.open())[0] == 422
