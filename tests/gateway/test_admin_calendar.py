@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 from uuid import uuid4
@@ -15,6 +16,8 @@ from uuid import uuid4
 import pytest
 from aiohttp.test_utils import TestClient
 
+from assistant.gateway.admin.calendar_views import Ask, _book_link, _length
+from scheduling.desk.calendar import Kind, Segment
 from scheduling.persistence import staff_accounts
 from tests.gateway.admin_login import login_as
 from tests.gateway.booking_flow import Client, Factory
@@ -27,6 +30,8 @@ from tests.gateway.calendar_data import (
     MARCUS,
     PRIYA,
     appointment_id,
+    at,
+    calendar_catalog,
     seed,
 )
 
@@ -181,3 +186,16 @@ async def test_a_staff_account_sees_only_its_own_column(
     assert "Nico Noshow" in week and "Petra Deposit" not in week
     harbour = await _get(gateway, cookies, location=HARBOUR, date=DAY.isoformat())
     assert "Dina Shave" not in harbour and "Hank Harbour" in harbour
+
+
+def test_a_gap_under_way_is_booked_from_the_next_five_minutes() -> None:
+    """Checked on the helper itself: the page cannot be asked for a gap at a chosen "now"."""
+    place = calendar_catalog().business.locations[0]
+    ask = Ask(place, DAY, "day", None)
+    gap = Segment(Kind.FREE, at(DAY, "09:00"), at(DAY, "10:00"))
+    link = _book_link(ANA, gap, ask, at(DAY, "09:31:10"))
+    assert link is not None and f"start={DAY}T09%3A35" in link
+    assert _book_link(ANA, gap, ask, at(DAY, "08:00")) is not None
+    assert _book_link(ANA, gap, ask, at(DAY, "09:57")) is None  # nothing left to book
+    assert _book_link(ANA, replace(gap, kind=Kind.BREAK), ask, at(DAY, "08:00")) is None
+    assert [_length(m) for m in (0, 15, 60, 95)] == ["0 min", "15 min", "1 h", "1 h 35 min"]
