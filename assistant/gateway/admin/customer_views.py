@@ -22,6 +22,7 @@ from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
 from assistant.gateway.booking_page.contact import phone_number
+from scheduling import formats
 from scheduling.catalog import Catalog, CustomerPreferences, TimeOfDay
 from scheduling.desk import customer_records as records
 from scheduling.desk.customer_values import CustomerProfile, CustomerQuery
@@ -77,19 +78,24 @@ async def detail(request: web.Request, admin: session.AdminSession) -> web.Respo
 def show(request: web.Request, admin: session.AdminSession, catalog: Catalog,
          found: CustomerProfile, problems: dict[str, str], status: int = 200,
          notice: str = "") -> web.Response:
-    learned = learned_from(found)
+    times = Times(catalog.business.zone)
+    learned = learned_from(found, catalog.business.time_zone)
     staff = {s.id: s.name for s in (*catalog.staff, *catalog.archived.staff)}
     favourite = learned.favourite_staff() if learned else None
+    usual = [f"{WEEKDAY_NAMES[h.weekday]}s at {times.hour(h.hour)}"
+             for h in (learned.top_hours() if learned else [])]
+    currency = catalog.business.policies.currency
     return page(request, admin, "customer.html", status=status, customer=found, staff=staff,
-                current_staff=catalog.staff, times=Times(catalog.business.zone),
-                problems=problems, top_hours=learned.top_hours() if learned else [],
+                current_staff=catalog.staff, times=times, problems=problems, usual=usual,
                 favourite=staff.get(favourite) if favourite else None, weekdays=WEEKDAY_NAMES,
-                parts=list(TimeOfDay), notice=notice)
+                parts=list(TimeOfDay), notice=notice,
+                money=lambda amount: formats.money(amount, currency))
 
 
-def learned_from(found: CustomerProfile) -> PatternModel | None:
-    """What their visits say (as the suggestions learn it): usual hours and staff member."""
-    kept = [AppointmentRecord(v.start, v.time_zone, LEARNED[v.status], v.staff_id)
+def learned_from(found: CustomerProfile, zone: str) -> PatternModel | None:
+    """What their visits say (as the suggestions learn it): usual hours, on the business's
+    clock as every admin page shows times, and usual staff member."""
+    kept = [AppointmentRecord(v.start, zone, LEARNED[v.status], v.staff_id)
             for v in found.visits if v.status in LEARNED]
     return PatternModel().learn(kept) if kept else None
 
