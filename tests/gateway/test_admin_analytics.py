@@ -26,11 +26,13 @@ from tests import analytics_ledger as ledger
 from tests import branches
 from tests.branches import branch_demo  # noqa: F401 (the gateway's catalog: two branches)
 from tests.gateway.admin_login import login_as
+from tests.gateway.conftest import API_KEY
 
 pytestmark = pytest.mark.db
 Factory = async_sessionmaker[AsyncSession]
 RANGE = f"from={ledger.FIRST}&until={ledger.LAST}"
 OWNER = "owner@example.com"
+ADMIN = {"X-API-Key": API_KEY}
 
 
 @pytest.fixture
@@ -123,8 +125,9 @@ async def test_the_page_shows_every_figure_of_the_business(
     assert chart["days"] == [["2026-03-06", 4], ["2026-03-07", 0], ["2026-03-08", 1],
                              ["2026-03-09", 0], ["2026-03-10", 7]]
     assert chart["charts"]["by-channel"]["values"] == [4, 2, 2, 2, 2]
-    heat = _table(body, "Bookings by weekday")  # m4 at 11, and h2 at 10 in Chicago
-    assert heat["Tuesday"][11 - 7] == "2" and sum(int(n) for n in heat["Friday"]) == 4
+    heat = _table(body, "Bookings by weekday")  # from midnight: h3 is at 00:30 in New York
+    assert len(heat["Monday"]) == 24 and sum(int(n) for n in heat["Friday"]) == 4
+    assert (heat["Tuesday"][11], heat["Tuesday"][0], heat["Sunday"][23]) == ("2", "1", "1")
 
 
 async def test_a_branch_reads_its_own_clock(
@@ -185,6 +188,32 @@ async def test_the_owners_alone(
     refused = await gateway.get(f"/admin/analytics?{RANGE}", cookies=cookies,
                                 allow_redirects=False)
     assert refused.status == 403 and "$" not in await refused.text()
+
+
+async def test_the_api_reads_the_same_figures(
+    gateway: TestClient, ledger_rows: None,  # type: ignore[type-arg]
+) -> None:
+    window = {"from": "2026-03-06T00:00:00-05:00", "until": "2026-03-11T00:00:00-04:00"}
+    summary = await gateway.get("/api/v1/analytics/summary", params=window, headers=ADMIN)
+    found = await summary.json()
+    assert summary.status == 200, found
+    assert found["revenue"] == {
+        "currency": "USD", "booked": "595.00", "paid": "330.00", "completed": "275.00",
+        "deposits_paid": "85.00", "deposits_owed": "30.00", "late_cancel_fees": "25.00",
+        "no_show_fees": "40.00"}
+    assert found["by_channel"] == ledger.EVERYWHERE.by_channel
+    assert found["by_staff"] == {str(k): n for k, n in ledger.EVERYWHERE.by_staff.items()}
+    assert found["by_service"] == {str(k): n for k, n in ledger.EVERYWHERE.by_service.items()}
+    per_day = await (await gateway.get("/api/v1/analytics/bookings", headers=ADMIN,
+                                       params=window)).json()
+    assert [(d["start"], d["count"]) for d in per_day["items"]] == [
+        ("2026-03-06", 4), ("2026-03-07", 0), ("2026-03-08", 1), ("2026-03-09", 0),
+        ("2026-03-10", 7)]
+    harbour = await (await gateway.get("/api/v1/analytics/bookings", headers=ADMIN, params={
+        **window, "location_id": str(branches.HARBOUR)})).json()
+    # the window's instants, on Chicago's clock, start at 11 PM on the 5th: a day of its own
+    assert harbour["items"][0] == {"start": "2026-03-05", "count": 0}
+    assert [d["count"] for d in harbour["items"][1:]] == ledger.HARBOUR.by_day
 
 
 def test_the_ledger_adds_up() -> None:

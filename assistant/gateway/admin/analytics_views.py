@@ -76,7 +76,14 @@ async def _figures(request: web.Request, catalog: Catalog, scoped: Scope, days: 
     money = figures.money(revenue, counts.by_status.get("no_show", 0), catalog)
     return {"summary": summary, "total": sum(counts.by_status.values()), "money": money,
             "paid": money[1].amount, "tables": tables,
-            "heat": heat, "peak": max(heat.values(), default=0), "chart": _script_safe(chart)}
+            "heat": heat, "peak": max(heat.values(), default=0), "hours": _hours(heat),
+            "chart": _script_safe(chart)}
+
+
+def _hours(heat: dict[tuple[int, int], int]) -> list[int]:
+    """7 AM to 9 PM, widened to any hour with a booking (a late appointment is not lost)."""
+    booked = [hour for _, hour in heat]
+    return list(range(min([7, *booked]), max([21, *booked]) + 1))
 
 
 def _by_service(counts: Counts, catalog: Catalog, scoped: Scope) -> figures.Table:

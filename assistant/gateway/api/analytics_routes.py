@@ -1,4 +1,5 @@
-"""Analytics for admins: the summary with utilisation, bookings per period, the heat map.
+"""Analytics for admins: the summary with utilisation, revenue and bookings by channel,
+service and staff (the analytics page's reads), bookings per period, the heat map.
 
 Utilisation needs each staff member's available minutes (`scheduling.utilisation`).
 """
@@ -15,7 +16,10 @@ from assistant.gateway.api.locations import LOCATION, Scope, query_location, sco
 from assistant.gateway.api.params import HISTORY, invalid, query_when
 from assistant.gateway.api.spec import Op, Param
 from assistant.gateway.reads import reads
+from scheduling.catalog import BusinessPolicies, zone
 from scheduling.persistence import admin_reads as analytics
+from scheduling.persistence.booking_analytics import Counts, Revenue
+from scheduling.report_days import DayRange
 from scheduling.utilisation import available_minutes
 
 DEFAULT_SPAN = timedelta(days=30)
@@ -38,12 +42,17 @@ async def summary(request: web.Request) -> web.Response:
     scoped = await _scope(request)
     filters = scoped.filters
     found = await reads(request).summary(filters)
+    revenue, counts = await reads(request).report(filters, scoped.zone)
     if filters.start_from is None or filters.start_until is None:
         raise invalid("from", "is required")
     usage = analytics.utilisation(found.booked_minutes_by_staff,
                                   available_minutes(scoped.counted, filters.start_from,
                                                     filters.start_until))
     return web.json_response({
+        "revenue": _money(revenue, counts, scoped.counted.business.policies),
+        "by_channel": counts.by_channel,
+        "by_service": {str(k): n for k, n in counts.by_service.items()},
+        "by_staff": {str(k): n for k, n in counts.by_staff.items()},
         "by_status": found.by_status, "cancellation_rate": found.cancellation_rate,
         "no_show_rate": found.no_show_rate, "average_lead_hours": found.average_lead_hours,
         "revenue_by_service": {str(k): str(v) for k, v in found.revenue_by_service.items()},
@@ -52,13 +61,33 @@ async def summary(request: web.Request) -> web.Response:
     })
 
 
+def _money(revenue: Revenue, counts: Counts, policies: BusinessPolicies) -> dict[str, str]:
+    """The analytics page's revenue table (see `booking_analytics.Revenue`); the no-show fee
+    is the policy's fee per no-show."""
+    no_shows = policies.no_show_fee * counts.by_status.get("no_show", 0)
+    return {"currency": policies.currency, "booked": str(revenue.booked),
+            "paid": str(revenue.paid), "completed": str(revenue.completed),
+            "deposits_paid": str(revenue.deposits_kept),
+            "deposits_owed": str(revenue.deposits_owed),
+            "late_cancel_fees": str(revenue.late_cancel_fees), "no_show_fees": str(no_shows)}
+
+
 async def bookings(request: web.Request) -> web.Response:
+    """Per local day every day of the range is listed, an empty one as 0, as the analytics
+    page draws them; weeks and months only when they have bookings."""
     require_admin(request)
     grain = request.query.get("grain", "day")
     scoped = await _scope(request)
     rows = await reads(request).buckets(scoped.filters, grain, scoped.zone)
+    found = [(moment.date(), n) for moment, n in rows]
+    start, end = scoped.filters.start_from, scoped.filters.start_until
+    if grain == "day" and start is not None and end is not None:
+        local = zone(scoped.zone)
+        days = DayRange(start.astimezone(local).date(),
+                        (end - timedelta(microseconds=1)).astimezone(local).date(), local)
+        found = days.zero_filled(dict(found))
     return web.json_response({"grain": grain, "items": [
-        {"start": moment.date().isoformat(), "count": n} for moment, n in rows]})
+        {"start": day.isoformat(), "count": n} for day, n in found]})
 
 
 async def heat_map(request: web.Request) -> web.Response:

@@ -9,6 +9,10 @@ Schema = dict[str, Any]
 UUID: Schema = {"type": "string", "format": "uuid"}
 WHEN: Schema = {"type": "string", "format": "date-time"}
 MONEY: Schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+COUNTS: Schema = {"type": "object", "additionalProperties": {"type": "integer"}}
+REVENUE = ("booked", "paid", "completed", "deposits_paid", "deposits_owed", "late_cancel_fees",
+           "no_show_fees")
+"""The analytics summary's money (scheduling.persistence.booking_analytics.Revenue)."""
 STATUSES = ["held", "pending", "confirmed", "completed", "no_show", "cancelled", "late_cancel",
             "rescheduled"]
 
@@ -132,7 +136,10 @@ COMPONENTS: dict[str, Schema] = {
                    booked_minutes_by_staff={"type": "object",
                                             "additionalProperties": {"type": "number"}},
                    utilisation_by_staff={"type": "object",
-                                         "additionalProperties": {"type": "number"}}),
+                                         "additionalProperties": {"type": "number"}},
+                   revenue=obj(["currency", *REVENUE], currency={"type": "string"},
+                               **dict.fromkeys(REVENUE, MONEY)),
+                   **dict.fromkeys(("by_channel", "by_service", "by_staff"), COUNTS)),
     "Buckets": obj(["grain", "items"], grain={"type": "string"}, items=array(
         obj(["start", "count"], start={"type": "string", "format": "date"},
             count={"type": "integer"}))),
