@@ -2,10 +2,11 @@
 the profile and the desk's notes, appointments with their audit trail and the desk's notes on
 them, messages sent or due and how each delivery went, waitlist entries and offers, one-time
 codes (when and where sent; never the code), short links, series, an SMS opt-out, and the chat
-conversations held under their phone number."""
+conversations that are theirs (`LINKED_CHATS`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -61,6 +62,8 @@ async def export(session: AsyncSession, customer_id: UUID) -> Json:
                                          .where(WaitlistEntryRow.customer_id == customer_id)))
     messages = await _messages(session, customer_id, ids)
     phone = customer.phone
+    contacts = sorted({c for a in appointments for c in (a.contact_phone, a.contact_email) if c}
+                      | {c for c in (customer.phone, customer.email) if c})
     return {
         "profile": _row(customer) | {"desk_notes": record.notes if record else "",
                                      "erased_at": plain(record.erased_at if record else None)},
@@ -82,7 +85,7 @@ async def export(session: AsyncSession, customer_id: UUID) -> Json:
             SeriesRow.customer_id == customer_id))),
         "sms_opt_out": _rows(await session.scalars(select(SmsOptOutRow).where(
             SmsOptOutRow.phone == phone))) if phone else [],
-        "conversations": await _conversations(session, phone),
+        "conversations": await _conversations(session, contacts),
     }
 
 
@@ -109,15 +112,33 @@ async def _desk_notes(session: AsyncSession, ids: list[UUID]) -> list[Json]:
             for a, body, at in rows.all()]
 
 
-async def _conversations(session: AsyncSession, phone: str | None) -> list[Json]:
-    """What they and the bot said by text or call (Rasa's `events`, keyed by the number)."""
-    if phone is None or not await _exists(session, "events"):
+LINKED_CHATS = ("sender_id = ANY(:senders) OR sender_id IN "
+                "(SELECT sender_id FROM events WHERE data ILIKE ANY(:parts))")
+"""Rasa's conversations (`events`) that are a customer's: by text or call from their number
+(the conversation's id), or a web chat in which their phone or e-mail was written."""
+
+
+def linked_chats(contacts: Iterable[str]) -> dict[str, list[str]]:
+    """The parameters of `LINKED_CHATS` for these phones and e-mails."""
+    known = [c for c in contacts if c and ("@" in c or c.startswith("+"))]
+    return {"senders": [f"{channel}:{c}" for c in known for channel in ("sms", "voice")],
+            "parts": ["%" + c + "%" for c in known]}
+
+
+async def _conversations(session: AsyncSession, contacts: list[str]) -> list[Json]:
+    """What they and the bot said, turn by turn."""
+    if not contacts or not await _exists(session, "events"):
         return []
     rows = await session.execute(text(
-        "SELECT sender_id, type_name, timestamp, data FROM events WHERE sender_id = ANY(:s) "
-        "AND type_name IN ('user', 'bot') ORDER BY id"), {"s": [f"sms:{phone}", f"voice:{phone}"]})
-    return [{"conversation": s, "who": kind, "at": stamp, "event": data}
+        f"SELECT sender_id, type_name, timestamp, data FROM events WHERE ({LINKED_CHATS}) "
+        "AND type_name IN ('user', 'bot') ORDER BY id"), linked_chats(contacts))
+    return [{"conversation": s, "who": kind, "at": stamp, "text": _said(data)}
             for s, kind, stamp, data in rows.all()]
+
+
+def _said(data: Any) -> Any:
+    event = json.loads(data) if isinstance(data, str) else (data or {})
+    return event.get("text") if isinstance(event, dict) else event
 
 
 async def _exists(session: AsyncSession, table: str) -> bool:

@@ -35,6 +35,7 @@ from scheduling.persistence.booking_tables import AppointmentRow as A
 from scheduling.persistence.booking_tables import BookingEventRow, CustomerBlockRow, SeriesRow
 from scheduling.persistence.calendar_tables import CalendarEventLinkRow
 from scheduling.persistence.catalog_tables import CustomerRow
+from scheduling.persistence.customer_export import LINKED_CHATS, linked_chats
 from scheduling.persistence.customer_tables import CustomerRecordRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
 from scheduling.persistence.limit_tables import RateLimitRow, ReceiptRow
@@ -186,17 +187,11 @@ async def _forget(session: AsyncSession, customer_id: UUID, ids: list[UUID],
 
 
 async def _conversations(session: AsyncSession, known: list[str]) -> None:
-    """Rasa's tracker store: a texting or calling number is the conversation's id; a web chat
-    is theirs when it holds their phone or e-mail. Whole conversations go."""
+    """Rasa's tracker store: whole conversations that are theirs go (`LINKED_CHATS`)."""
     if not known or not await session.scalar(text("SELECT to_regclass('public.events') "
                                                   "IS NOT NULL")):
         return
-    senders = [f"{channel}:{v}" for v in known for channel in ("sms", "voice")]
-    await session.execute(text(
-        "DELETE FROM events WHERE sender_id = ANY(:senders) OR sender_id IN "
-        "(SELECT sender_id FROM events WHERE data ILIKE ANY(:parts))"),
-        {"senders": senders, "parts": ["%" + v + "%" for v in known if "@" in v or
-                                       v.startswith("+")]})
+    await session.execute(text(f"DELETE FROM events WHERE {LINKED_CHATS}"), linked_chats(known))
 
 
 async def _profile(session: AsyncSession, customer_id: UUID, now: datetime) -> None:

@@ -160,7 +160,9 @@ async def test_export_holds_everything_about_them(gateway: Client, filled: Fille
     assert len(data["waitlist_entries"]) == 2 and data["waitlist_offers"]
     assert data["verification_codes"][0]["sent_to"] == PHONE
     assert "code_hash" not in data["verification_codes"][0]
-    assert data["conversations"] and data["sms_opt_out"] and data["series"]
+    chats = {c["conversation"]: c["text"] for c in data["conversations"]}
+    assert chats == {f"sms:{PHONE}": "Hello Fillia", "web-7": f"my e-mail is {EMAIL}"}
+    assert data["sms_opt_out"] and data["series"]
     assert data["short_links"] and data["audit_trail"]
 
 
