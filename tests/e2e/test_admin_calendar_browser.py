@@ -66,6 +66,9 @@ async def test_day_and_week_at_1280_px(browser: Browser, gateway: Client,
     nine = await page.get_by_role("link", name="Carla Checkin").bounding_box()
     ten = await page.get_by_role("link", name="Nico Noshow").bounding_box()
     assert nine and ten and ten["y"] - nine["y"] == pytest.approx(120, abs=24)  # an hour apart
+    label = await page.locator(".cal-axis li", has_text="10 AM").bounding_box()
+    booked = await page.locator("li.cal-seg", has_text="Nico Noshow").bounding_box()
+    assert label and booked and label["y"] == pytest.approx(booked["y"], abs=12)  # the axis
     await page.get_by_label("Date", exact=True).fill((DAY + timedelta(days=1)).isoformat())
     await page.get_by_label("View").select_option("week")
     async with page.expect_navigation():

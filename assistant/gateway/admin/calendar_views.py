@@ -172,6 +172,12 @@ class Grid:
     def at(self, segment: calendar.Segment) -> int:
         return int((segment.start - self.start).total_seconds()) // 60 + 1
 
+    def hours(self) -> list[tuple[int, datetime]]:
+        """Each hour on the grid and its row, for the time axis (real hours: on a DST day
+        the axis skips or repeats a clock hour as the wall clock does)."""
+        return [(1 + 60 * i, self.start + timedelta(hours=i)) for i in range(self.rows // 60 + 1)
+                if 60 * i < self.rows]
+
 
 def _grid(plan: calendar.Plan, ask: Ask) -> Grid | None:
     """From the first whole hour any column uses to the last minute used (day view only)."""
