@@ -17,8 +17,9 @@ from actions.offer_value import Offer, offers_to_slot
 from actions.runtime import now, runtime
 from actions.zones import zones_of
 from scheduling import formats
+from scheduling.booking import payments
 from scheduling.booking.commands import BookAppointment, SlotChoice
-from scheduling.booking.model import Channel, Contact, Status
+from scheduling.booking.model import Appointment, Channel, Contact
 from scheduling.booking.waitlist import JoinWaitlist, join
 from scheduling.catalog import Catalog
 from scheduling.desk import customers
@@ -66,10 +67,7 @@ class ActionBook(GuardedAction):
         ref = speech.reference(appointment)
         text = (f"You're booked: {speech.appointment_text(appointment, catalog, now())}. "
                 f"Your reference is {ref}.")
-        if appointment.status is Status.PENDING and appointment.payment.required:
-            currency = catalog.business.policies.currency
-            deposit = formats.money(appointment.payment.amount, currency)
-            text += f" It is held until we receive the {deposit} deposit; we'll send the details."
+        text += _deposit_words(appointment, catalog)
         dispatcher.utter_message(text=text + " Is there anything else I can do for you?")
         return [*_reset(), SlotSet("booking_reference", ref),
                 *_proved(who, appointment.customer_id)]
@@ -91,6 +89,20 @@ class ActionBook(GuardedAction):
                                       "up we'll message you, and you can claim it by replying "
                                       "or by telling me. Anything else?")
         return [*_reset(), *_proved(who, customer.id)]
+
+
+def _deposit_words(appointment: Appointment, catalog: Catalog) -> str:
+    """What happens about the deposit: paid online now (the link is on its way), or at the
+    salon; nothing when none is owed."""
+    owed = payments.owed(appointment)
+    if not owed:
+        return ""
+    deposit = formats.money(owed, catalog.business.policies.currency)
+    if payments.awaiting_online(appointment):
+        return (f" Your time is kept while you pay the {deposit} deposit: we're texting and "
+                "e-mailing you a link to pay it online now. The booking is confirmed once it's "
+                "paid; unpaid, the time is released after a short while and we'll tell you.")
+    return f" The {deposit} deposit is paid at the salon when you come in (cash or card)."
 
 
 def waitlist_window(tracker: Tracker, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -36,6 +36,9 @@ from scheduling.persistence.payment_store import PaymentUnitOfWork
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
+PAYING_LINKS = frozenset({"pay", "manage", "confirm", "cancel", "reschedule"})
+"""Any link to one's own appointment may pay its deposit (the manage page's button uses its
+own token)."""
 
 
 def uow(request: web.Request) -> PaymentUnitOfWork:
@@ -55,8 +58,11 @@ async def pay(request: web.Request) -> web.StreamResponse:
     """On to the booking's checkout; a booking with nothing to pay online goes to its manage
     page, which says what it owes and how."""
     settings = request.app[SETTINGS]
-    appointment_id = links.verify(links.link_key(settings), request.query.get("token", ""),
-                                  "pay", context.now())
+    token = request.query.get("token", "")
+    action = token.split(".")[1] if token.count(".") == 3 else "pay"
+    if action not in PAYING_LINKS:
+        raise Problem(403, "This link cannot do that", "Use the pay link in your message.")
+    appointment_id = links.verify(links.link_key(settings), token, action, context.now())
     async with uow(request) as work:
         found = await work.appointments.get(appointment_id)
     provider = request.app.get(PROVIDER)

@@ -107,7 +107,7 @@ class StripeApi:
             raise BadEvent("too large")
         try:
             event = self.client.construct_event(body, signature, self.webhook_secret)
-            return _payment_of(event.id, event.type, event.data.object)
+            return _payment_of(event.id, event.type, event.data.object.to_dict())
         except (stripe.SignatureVerificationError, ValueError, KeyError, AttributeError,
                 TypeError) as error:
             raise BadEvent(type(error).__name__) from None

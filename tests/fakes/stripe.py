@@ -33,10 +33,11 @@ def _error(status: int, kind: str, message: str, param: str | None = None,
                                         "param": param}}, status=status)
 
 
-def signed(event: Json, secret: str = WEBHOOK_SECRET, at: int | None = None
+def signed(event: Json | bytes, secret: str = WEBHOOK_SECRET, at: int | None = None
            ) -> tuple[bytes, str]:
-    """The body and `Stripe-Signature` header of a webhook delivery of `event`."""
-    body = json.dumps(event).encode()
+    """The body and `Stripe-Signature` header of a webhook delivery of `event` (or of these
+    bytes as they are: a malformed body, signed)."""
+    body = event if isinstance(event, bytes) else json.dumps(event).encode()
     stamp = int(time.time()) if at is None else at
     mac = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
     return body, f"t={stamp},v1={mac}"

@@ -117,20 +117,21 @@ async def test_a_service_by_id_or_name_and_an_unknown_one_lists_the_services(
         assert "Women's cut" in unknown.words and "Blow-dry" in unknown.words
 
 
-async def test_a_deposit_is_stated_and_the_booking_waits_for_it(
+async def test_a_deposit_is_stated_and_paid_at_the_salon_without_stripe(
     gateway: Client, session_factory: Factory,
 ) -> None:
     details, _ = await to_details(gateway, service="colour", staff="any")
     assert "A $30 deposit is due to secure this booking" in details.words
     confirm, _ = await to_confirm(gateway, session_factory, service="colour",
                                   staff="any")
-    assert "Paying online is not available yet" in confirm.words
+    assert "A $30 deposit is to be paid at the salon when you come in" in confirm.words
     booked = await press(gateway, confirm.page, "Confirm booking")
 
-    assert "Booking received" in booked.words and "A $30 deposit is due" in booked.words
+    assert "You're booked" in booked.words and "Your booking is confirmed" in booked.words
+    assert "A $30 deposit is to be paid at the salon" in booked.words
     [(status, required, paid)] = await rows(
         session_factory, "SELECT status, payment_required, payment_status FROM appointments")
-    assert (status, required, paid) == ("pending", True, "pending")
+    assert (status, required, paid) == ("confirmed", True, "pending")
 
 
 async def test_the_embed_may_be_framed_by_the_shops_site_and_nothing_else(

@@ -14,3 +14,6 @@ assert _spec is not None and _spec.loader is not None
 _booking = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_booking)
 uow, backend, salon = _booking.uow, _booking.backend, _booking.salon
+
+from tests.gateway.conftest import demo, rasa  # noqa: E402,F401  (the gateway tests' fixtures)
+from tests.payments.stripe_desk import desk  # noqa: E402,F401

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -20,11 +21,22 @@ from assistant.gateway import ratelimit
 from assistant.gateway.api import context
 from assistant.gateway.api.appointment_routes import customer_token
 from assistant.gateway.booking_page.draft import BadDraft, Draft, seal, unseal
-from assistant.gateway.booking_page.view import facts, field, link, page, prices, render
+from assistant.gateway.booking_page.view import (
+    embedded,
+    facts,
+    field,
+    link,
+    page,
+    prices,
+    render,
+)
 from assistant.gateway.free_times import Search, worded
 from assistant.gateway.metrics import METRICS
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
+from assistant.payments import PROVIDER
+from assistant.payments.mode import takes_online
+from scheduling.booking import payments
 from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Appointment, Channel, PaymentStatus
 from scheduling.catalog import Catalog, Location
@@ -39,7 +51,9 @@ TOKEN_LIFETIME = timedelta(days=30)
 async def review(request: web.Request) -> web.StreamResponse:
     """Step 6: everything about the booking, with the price as it is now."""
     draft = _proved(request, request.query.get("state", ""))
-    return _confirm_page(request, await context.catalog(request), draft)
+    catalog = await context.catalog(request)
+    online = await takes_online(request.app, catalog.business.id)
+    return _confirm_page(request, catalog, draft, online=online)
 
 
 @page
@@ -50,7 +64,8 @@ async def book(request: web.Request) -> web.StreamResponse:
     catalog = await context.catalog(request)
     service = catalog.service(draft.service_id)
     if draft.price_changed(service):
-        return _confirm_page(request, catalog, draft, status=409)
+        online = await takes_online(request.app, catalog.business.id)
+        return _confirm_page(request, catalog, draft, status=409, online=online)
     command = BookAppointment(
         SlotChoice(catalog.business.id, service.id, draft.start, draft.staff_id,
                    draft.location_id), None,
@@ -82,10 +97,14 @@ async def _booked_already(request: web.Request, catalog: Catalog,
 
 
 def after_booking(request: web.Request, booked: Appointment) -> str:
-    """Where a new booking goes next: its booked page. This is the hand-over to the payment
-    step (issue 17): once it exists, a booking whose deposit is due goes there from here;
-    until then the booked page says the deposit is due and the business collects it."""
+    """Where a new booking goes next: its booked page, or, waiting for its deposit online,
+    the pay link (on to Stripe's checkout, which comes back to the manage page). Framed in a
+    shop's site, the booked page opens the checkout in a tab of its own instead (Stripe's
+    page cannot be framed)."""
     token = customer_token(request, booked.id, booked.end + TOKEN_LIFETIME)
+    online = payments.awaiting_online(booked) and request.app.get(PROVIDER) is not None
+    if online and not embedded(request):
+        return f"/appointments/pay?{urlencode({'token': token})}"
     return link(request, "/book/booked", token=token)
 
 
@@ -105,7 +124,8 @@ async def booked(request: web.Request) -> web.StreamResponse:
     deposit = found.payment.amount if due else Decimal(0)
     rows += prices(catalog, found.price, deposit)
     return render(request, "booked.html", catalog, appointment=found, facts=rows,
-                  deposit=deposit,
+                  deposit=deposit, at_salon=payments.at_salon(found),
+                  pay=f"/appointments/pay?token={token}",
                   manage=f"/appointments/manage?token={token}")
 
 
@@ -118,7 +138,7 @@ def _proved(request: web.Request, sealed: str) -> Draft:
 
 
 def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
-                  status: int = 200) -> web.Response:
+                  status: int = 200, online: bool = False) -> web.Response:
     """The confirm step; a price that changed since the draft was made is shown and the
     draft updated, so the next confirm books at the price the customer saw."""
     service = catalog.service(draft.service_id)
@@ -132,6 +152,7 @@ def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
     rows = facts(catalog, service, staff, draft.start, draft.time_zone,
                  location=_location(catalog, draft))
     return render(request, "confirm.html", catalog, status, draft=draft, notice=notice,
+                  online=online,
                   facts=rows + prices(catalog, draft.price, draft.deposit),
                   state=seal(request.app[SETTINGS], draft))
 
