@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -301,3 +302,27 @@ async def test_the_command_line_keeps_making_owners(session_factory: Factory,
         await db.commit()
     await users.set_password(ANA, "another long password")
     assert (await _row(session_factory, AdminUserRow, email=ANA)).role == "staff"
+
+
+async def test_without_an_email_service_the_owner_gets_the_link_to_pass_on(
+        gateway: Any, session_factory: Factory) -> None:
+    """The gateway of tests/gateway has no SendGrid key: the local sender only logs, so the
+    page (200, not a redirect: the link stays out of URLs and logs) shows the link itself."""
+    owner = await login_as(session_factory, OWNER_EMAIL)
+    form, button = (await form_page(gateway, "/admin/staff", owner)).form_with("Send invitation")
+    _, action, body = form.submit(button, email=ANA, role="staff", staff_id=str(STAFF["Ana"]))
+    shown = await gateway.post(action, data=body, cookies=owner, allow_redirects=False)
+    text = await shown.text()
+    assert shown.status == 200 and "nothing was sent" in text
+    link = re.search(r'readonly value="([^"]+/admin/invite/[^"]+)"', text)
+    assert link is not None
+    assert (await gateway.get(_path(link.group(1)))).status == 200
+
+
+async def test_a_refused_email_leaves_the_invitation_and_shows_the_link(desk: Desk) -> None:
+    desk.mail.ledger.fail_next(400)
+    shown = await invite(desk, ANA)
+    text = await shown.text()
+    assert shown.status == 200 and "could not be sent" in text and "Resend" in text
+    link = re.search(r'readonly value="([^"]+/admin/invite/[^"]+)"', text)
+    assert link is not None and (await accept(link.group(1))).status == 303

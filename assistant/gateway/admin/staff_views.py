@@ -10,7 +10,7 @@ the page as a sentence with a 4xx status, never a 500.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -68,6 +68,16 @@ async def _refused(request: web.Request, admin: session.AdminSession, error: Dom
                    form: Mapping[str, str] | None = None) -> web.Response:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 409)
     return await _render(request, admin, status, f"Not done: {error}", form=form)
+
+
+async def _done(request: web.Request, admin: session.AdminSession, done: str,
+                work: Callable[[], Awaitable[object]]) -> web.Response:
+    """Run one change; back to the page saying it is done (303), or why not (4xx)."""
+    try:
+        await work()
+    except DomainError as error:
+        return await _refused(request, admin, error)
+    raise web.HTTPSeeOther(f"/admin/staff?done={done}")
 
 
 def _uuid(value: str, field: str) -> UUID:
@@ -155,23 +165,17 @@ async def revoke_confirm(request: web.Request, admin: session.AdminSession) -> w
 @routes.post("/admin/staff/invitations/{invitation_id}/revoke")
 @owner_page
 async def revoke(request: web.Request, admin: session.AdminSession) -> web.Response:
-    try:
-        await store.revoke(_factory(request), _invitation_id(request))
-    except DomainError as error:
-        return await _refused(request, admin, error)
-    raise web.HTTPSeeOther("/admin/staff?done=revoked")
+    return await _done(request, admin, "revoked",
+                       lambda: store.revoke(_factory(request), _invitation_id(request)))
 
 
 @routes.post("/admin/staff/role")
 @owner_page
 async def change_role(request: web.Request, admin: session.AdminSession) -> web.Response:
     form = await request.post()
-    try:
-        await store.change_role(_factory(request), admin.email, _account_key(form.get("email")),
-                                str(form.get("role", "")), _staff_id(form), context.now())
-    except DomainError as error:
-        return await _refused(request, admin, error)
-    raise web.HTTPSeeOther("/admin/staff?done=role")
+    return await _done(request, admin, "role", lambda: store.change_role(
+        _factory(request), admin.email, _account_key(form.get("email")),
+        str(form.get("role", "")), _staff_id(form), context.now()))
 
 
 @routes.get("/admin/staff/remove/{email}")
@@ -191,8 +195,5 @@ async def remove_confirm(request: web.Request, admin: session.AdminSession) -> w
 @owner_page
 async def remove(request: web.Request, admin: session.AdminSession) -> web.Response:
     form = await request.post()
-    try:
-        await store.remove(_factory(request), admin.email, _account_key(form.get("email")))
-    except DomainError as error:
-        return await _refused(request, admin, error)
-    raise web.HTTPSeeOther("/admin/staff?done=removed")
+    return await _done(request, admin, "removed", lambda: store.remove(
+        _factory(request), admin.email, _account_key(form.get("email"))))
