@@ -3,6 +3,7 @@ pages use."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from uuid import UUID
 
 from aiohttp import web
@@ -46,3 +47,24 @@ async def visible(request: web.Request, admin: session.AdminSession
     if found is None or (scope is not None and scope not in found.staff_ids):
         raise web.HTTPNotFound(text="no such customer")
     return catalog, found
+
+
+NOTICES = {"notes": "Notes saved.", "preferences": "Preferences saved.",
+           "blocked": "Blocked: they cannot book by any channel.",
+           "unblocked": "Unblocked: they can book again.",
+           "erased": "Personal data erased.", "already": "Already erased."}
+"""What the customer's page says after an action: named by a word in the redirect, so a link
+cannot make the page say anything else."""
+
+
+def done(customer: UUID, what: str, cancelled: int = 0) -> web.HTTPSeeOther:
+    extra = f"&cancelled={cancelled}" if cancelled else ""
+    return web.HTTPSeeOther(f"/admin/customers/{customer}?done={what}{extra}")
+
+
+def notice_of(query: Mapping[str, str]) -> str:
+    said = NOTICES.get(query.get("done", ""), "")
+    cancelled = query.get("cancelled", "")
+    if said and cancelled.isdigit() and len(cancelled) < 5:
+        said += f" {int(cancelled)} upcoming appointment(s) cancelled."
+    return said

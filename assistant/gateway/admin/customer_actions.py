@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from assistant.gateway.admin import session
-from assistant.gateway.admin.customer_access import uow, visible
+from assistant.gateway.admin.customer_access import done, uow, visible
 from assistant.gateway.admin.guard import owner_page, page
 from assistant.gateway.api import context
 from scheduling.catalog import Catalog
@@ -29,10 +29,6 @@ def _confirm(request: web.Request, admin: session.AdminSession, found: CustomerP
              **extra: Any) -> web.Response:
     return page(request, admin, "customer_confirm.html", status=status, customer=found,
                 what=what, problems=problems or {}, **extra)
-
-
-def _back(found: CustomerProfile, notice: str) -> web.HTTPSeeOther:
-    return web.HTTPSeeOther(f"/admin/customers/{found.id}?notice={notice.replace(' ', '+')}")
 
 
 def _living(found: CustomerProfile) -> None:
@@ -59,9 +55,9 @@ async def block(request: web.Request, admin: session.AdminSession) -> web.Respon
                         {"reason": f"Keep the reason under {REASON_CHARS} characters."}, 422)
     if form.get("action") == "unblock":
         await rules.unblock(catalog.business.id, found.id, uow(request))
-        raise _back(found, "Unblocked: they can book again.")
+        raise done(found.id, "unblocked")
     await _block(request, catalog, found, reason)
-    raise _back(found, "Blocked: they cannot book by any channel.")
+    raise done(found.id, "blocked")
 
 
 async def _block(request: web.Request, catalog: Catalog, found: CustomerProfile, reason: str
@@ -95,7 +91,7 @@ async def export(request: web.Request, admin: session.AdminSession) -> web.Respo
 async def confirm_erase(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog, found = await visible(request, admin)
     if found.erased_at is not None:
-        raise _back(found, "Already erased.")
+        raise done(found.id, "already")
     upcoming = await records.upcoming_count(catalog.business.id, found.id, uow(request),
                                             context.now())
     return _confirm(request, admin, found, "erase", upcoming=upcoming)
@@ -108,14 +104,13 @@ async def erase(request: web.Request, admin: session.AdminSession) -> web.Respon
     command = records.EraseCustomer(catalog.business.id, found.id, admin.email,
                                     form.get("cancel_upcoming") == "yes")
     try:
-        done = await records.erase(command, uow(request), context.now())
+        erasure = await records.erase(command, uow(request), context.now())
     except InvalidRequest as error:
         upcoming = await records.upcoming_count(catalog.business.id, found.id, uow(request),
                                                 context.now())
         return _confirm(request, admin, found, "erase", {
             "cancel_upcoming": f"{str(error).split(': ', 1)[-1]}: tick the box to cancel them."},
             422, upcoming=upcoming)
-    if done.already:
-        raise _back(found, "Already erased.")
-    cancelled = f" {done.cancelled} upcoming appointment(s) cancelled." if done.cancelled else ""
-    raise _back(found, "Personal data erased." + cancelled)
+    if erasure.already:
+        raise done(found.id, "already")
+    raise done(found.id, "erased", erasure.cancelled)

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from assistant.gateway.admin import customer_actions as actions
 from assistant.gateway.admin import roles, session
-from assistant.gateway.admin.customer_access import reads, uow, visible
+from assistant.gateway.admin.customer_access import done, notice_of, reads, uow, visible
 from assistant.gateway.admin.guard import admin_page, page
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
@@ -72,7 +72,7 @@ async def listing(request: web.Request, admin: session.AdminSession) -> web.Resp
 @admin_page
 async def detail(request: web.Request, admin: session.AdminSession) -> web.Response:
     catalog, found = await visible(request, admin)
-    return show(request, admin, catalog, found, {}, notice=request.query.get("notice", "")[:200])
+    return show(request, admin, catalog, found, {}, notice=notice_of(request.query))
 
 
 def show(request: web.Request, admin: session.AdminSession, catalog: Catalog,
@@ -113,7 +113,7 @@ async def save_notes(request: web.Request, admin: session.AdminSession) -> web.R
     except DomainError as error:
         return show(request, admin, catalog, replace(found, notes=notes),
                     {"notes": _message(error)}, 422)
-    raise web.HTTPSeeOther(f"/admin/customers/{found.id}?notice=Notes+saved.")
+    raise done(found.id, "notes")
 
 
 @routes.post("/admin/customers/{customer_id}/preferences")
@@ -132,7 +132,7 @@ async def save_preferences(request: web.Request, admin: session.AdminSession) ->
             problems[_field(error, "staff_ids")] = _message(error)
     if problems:
         return show(request, admin, catalog, found, problems, 422)
-    raise web.HTTPSeeOther(f"/admin/customers/{found.id}?notice=Preferences+saved.")
+    raise done(found.id, "preferences")
 
 
 def preferences_of(form: Any, problems: dict[str, str]) -> CustomerPreferences:
