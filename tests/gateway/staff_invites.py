@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from assistant.embedded_db import free_port
@@ -112,3 +113,19 @@ async def accept(link: str, password: str = PASSWORD, again: str | None = None) 
             cookies = {c.key: c.value for c in jar if c.key == session.COOKIE}
             return Accepted(answer.status, answer.headers.get("Location"), await answer.text(),
                             cookies)
+
+
+async def column_names(desk: Desk, cookies: dict[str, str]) -> set[str]:
+    """The staff members whose column the Today page shows these cookies."""
+    today = await (await desk.client.get("/admin", cookies=cookies)).text()
+    return {name for name in STAFF if f"<h2>{name}</h2>" in today}
+
+
+def invite_path(link: str) -> str:
+    """The path of an e-mailed link, for the test client (which takes paths only)."""
+    return "/admin/invite/" + link.split("/admin/invite/", 1)[1]
+
+
+async def row(factory: async_sessionmaker[AsyncSession], table: Any, **where: Any) -> Any:
+    async with factory() as db:
+        return (await db.scalars(select(table).filter_by(**where))).one_or_none()
