@@ -9,9 +9,11 @@ import pytest
 
 from scheduling.persistence.front_desk_store import FrontDeskUnitOfWork
 from tests.booking.booking_builders import Salon, build_salon, save_salon
-from tests.desk_booking.fake_front_desk import FakeFrontDeskDatabase, FakeFrontDeskUnitOfWork
-
-Uow = FrontDeskUnitOfWork | FakeFrontDeskUnitOfWork
+from tests.desk_booking.fake_front_desk import (
+    FakeFrontDeskDatabase,
+    FakeFrontDeskUnitOfWork,
+    Uow,
+)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from scheduling.booking.model import Contact
 from scheduling.desk.desk_booking import CustomerMatch, Lookup
+from scheduling.persistence.front_desk_store import FrontDeskUnitOfWork
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork
 
 
@@ -59,3 +60,7 @@ class FakeFrontDeskUnitOfWork(FakeUnitOfWork):
     async def commit(self) -> None:
         self.database.series.update(self.front_desk.pending)
         await super().commit()
+
+
+Uow = FrontDeskUnitOfWork | FakeFrontDeskUnitOfWork
+"""A test's unit of work: PostgreSQL or the fake (`tests.setup.backends.both`)."""

@@ -9,7 +9,6 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Uow
 
 from scheduling.availability import AvailabilityQuery
 from scheduling.booking import services
@@ -21,6 +20,7 @@ from scheduling.desk.series import BookSeries, Repeat, Unit
 from scheduling.desk.setup.values import Block
 from scheduling.errors import InvalidRequest, PolicyViolation, SlotUnavailable
 from tests.booking.booking_builders import NOW, Salon, ny
+from tests.desk_booking.fake_front_desk import Uow
 from tests.setup.backends import both
 
 NY = ZoneInfo("America/New_York")

@@ -8,15 +8,20 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduling.catalog import Service
 from scheduling.demo import demo_catalog
+from scheduling.persistence.catalog_repository import CatalogRepository
 from tests.fill import fill
 from tests.gateway.admin_login import login_as
 from tests.gateway.booking_flow import execute, rows
@@ -279,3 +284,63 @@ async def test_a_staff_account_books_only_for_itself(
     assert other.status == 404, "Marcus's booking is not Ana's to see"
     nobody = Desk(desk.client, await _staff_account(session_factory, "gone@example.com", None))
     assert (await nobody.open())[0] == 422
+
+
+async def test_a_group_books_several_seats_and_shows_the_seats_left(
+    desk: Desk, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    group = Service(uuid4(), "Group class", timedelta(hours=1), Decimal("20.00"), capacity=6,
+                    max_participants=4, slot_interval=timedelta(hours=1),
+                    required_skills=frozenset({"cut"}))
+    async with session_factory() as session:
+        repository = CatalogRepository(session)
+        catalog = await repository.get(CATALOG.business.id)
+        await repository.save(replace(catalog, services=(*catalog.services, group)))
+        await session.commit()
+    day = a_weekday()
+    base = await desk.fields()
+    status, page, _ = await desk.post(NEW, {**base, "service_id": str(group.id),
+                                            "staff_id": str(ANA.id), "day": day,
+                                            "step": "refresh"})
+    assert status == 200 and "6 seats left" in page and 'id="participants"' in page
+    start = re.findall(r'name="start" value="([^"]+)"', page)[0]
+    names = "Ann One\nBo Two\n\nCy Three"
+    form = walk_in(base, html.unescape(start), day=day, service_id=str(group.id),
+                   participants=names)
+    assert (await desk.post(NEW, form))[0] == 303
+    booked = await rows(session_factory, "SELECT seats FROM appointments "
+                        "WHERE idempotency_key = :k", k=f"desk:{base['key']}")
+    assert [r.seats for r in booked] == [3]
+    again = await desk.fields()
+    page = (await desk.post(NEW, {**again, "service_id": str(group.id), "staff_id": str(ANA.id),
+                                  "day": day, "step": "refresh"}))[1]
+    assert "3 seats left" in page
+    too_many = walk_in(again, html.unescape(start), day=day, service_id=str(group.id),
+                       participants="A\nB\nC\nD\nE")
+    status, page, _ = await desk.post(NEW, too_many)
+    assert status == 422 and "At most 4 people" in page
+
+
+async def test_a_series_over_the_customers_limit_is_said_and_refused(desk: Desk) -> None:
+    day = a_weekday()
+    base = await desk.fields()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    form = walk_in(base, free[0], day=day, repeat="yes", every="1", unit="weeks", count="6",
+                   name="Lena Limit", phone="+15550400001")
+    status, preview, _ = await desk.post(NEW, form)
+    assert status == 200 and "at most 5 upcoming bookings" in preview
+    body = [(k, html.unescape(v)) for k, v in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview)]
+    body += re.findall(r'name="(at_\d)" value="([^"]+)" checked', preview)
+    status, page, _ = await desk.post("/admin/bookings/series", body)
+    assert status == 422 and "Nothing was booked" in page
+
+
+async def test_a_link_selects_its_staff_member_and_service(desk: Desk) -> None:
+    marcus = next(s for s in CATALOG.staff if s.name == "Marcus")
+    beard = next(s for s in CATALOG.services if s.name == "Beard trim")
+    status, page = await desk.open(f"?staff_id={marcus.id}&service_id={beard.id}")
+    assert status == 200 and f'<option value="{beard.id}" selected>' in page
+    priya = next(s for s in CATALOG.staff if s.name == "Priya")
+    status, page = await desk.open(f"?staff_id={priya.id}")
+    assert status == 200 and f'<option value="{priya.id}" selected>Priya' in page

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from aiohttp import web
 
@@ -101,7 +100,7 @@ async def _customer(request: web.Request, catalog: Catalog, form: dict[str, str]
         contact, wrong = bf.customer_of(form, phone_region(catalog))
         problems.update(wrong)
         return contact, customers.Proof(owner=True)
-    customer_id = _uuid(picked)
+    customer_id = bf.uuid_or_none(picked)
     async with uow(request) as work:
         ours = customer_id and await work.desk.business_of(customer_id) == catalog.business.id
         profile = await work.catalog.get_customer(customer_id) if customer_id and ours else None
@@ -110,13 +109,6 @@ async def _customer(request: web.Request, catalog: Catalog, form: dict[str, str]
         return Contact(), customers.Proof(owner=True)
     return (Contact(profile.name, profile.phone, profile.email),
             customers.Proof(customer_id=customer_id, owner=True))
-
-
-def _uuid(text: str) -> UUID | None:
-    try:
-        return UUID(text)
-    except ValueError:
-        return None
 
 
 def search_of(chosen: bf.Chosen) -> Search:

@@ -72,7 +72,8 @@ def choose(catalog: Catalog, form: dict[str, str], scope: UUID | None,
     """Service (the first offered when none or an unknown one is named), location, staff
     member (fixed to `scope` for a staff account), day and time."""
     problems: dict[str, str] = {}
-    service = _service(catalog, form["service_id"], scope, problems)
+    service = _service(catalog, form["service_id"], scope, uuid_or_none(form["staff_id"]),
+                       problems)
     location = _location(catalog, service, form["location_id"], problems)
     staff = _staff(catalog, service, location, form["staff_id"], scope, problems)
     zone = location.zone if location else catalog.business.zone
@@ -86,15 +87,27 @@ def choose(catalog: Catalog, form: dict[str, str], scope: UUID | None,
     return chosen
 
 
-def _service(catalog: Catalog, text: str, scope: UUID | None,
+def _service(catalog: Catalog, text: str, scope: UUID | None, named: UUID | None,
              problems: dict[str, str]) -> Service:
-    offered = [s for s in catalog.services if scope is None or givers(catalog, s, scope)]
+    """The service named, else the first one the staff account (`scope`), or else the staff
+    member the calendar's link names, gives."""
+    person = scope or named
+    offered = [s for s in catalog.services if person is None or givers(catalog, s, person)]
+    if not offered and scope is None:
+        offered = list(catalog.services)
     if not offered:
         raise InvalidRequest("no service can be booked here yet", field="service_id")
-    found = next((s for s in offered if str(s.id) == text), None)
+    found = next((s for s in catalog.services if str(s.id) == text), None)
     if text and found is None:
         problems["service_id"] = "Choose a service from the list."
     return found or offered[0]
+
+
+def uuid_or_none(text: str) -> UUID | None:
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
 
 
 def givers(catalog: Catalog, service: Service, staff_id: UUID) -> bool:
