@@ -72,8 +72,8 @@ def check_change(actor: str, target: str, owners: set[str]) -> None:
     no owner is left. `owners` is read under lock in the same transaction."""
     if actor not in owners:
         raise PolicyViolation("owner_only", "only an owner may change or remove accounts")
+    if not owners - {target}:
+        raise PolicyViolation("last_owner", "the business must keep at least one owner")
     if actor == target:
         raise PolicyViolation("own_account", "you cannot change or remove your own account; "
                               "ask another owner")
-    if not owners - {target}:
-        raise PolicyViolation("last_owner", "the business must keep at least one owner")

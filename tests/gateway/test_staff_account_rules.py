@@ -47,12 +47,15 @@ async def _post(desk: Desk, path: str, cookies: dict[str, str], **data: str) -> 
 
 async def test_the_owner_cannot_lock_themselves_or_the_business_out(
         desk: Desk, session_factory: Factory) -> None:
-    for path, data in (("/admin/staff/role", {"role": "staff", "staff_id": str(STAFF["Ana"])}),
-                       ("/admin/staff/remove", {})):
+    demote = {"role": "staff", "staff_id": str(STAFF["Ana"])}
+    for path, data in (("/admin/staff/role", demote), ("/admin/staff/remove", {})):
+        answer = await _post(desk, path, desk.owner, email=OWNER_EMAIL, **data)
+        assert answer.status == 409 and "at least one owner" in await answer.text()
+    partner = await login_as(session_factory, "partner@salon.example")  # an owner too
+    for path, data in (("/admin/staff/role", demote), ("/admin/staff/remove", {})):
         answer = await _post(desk, path, desk.owner, email=OWNER_EMAIL, **data)
         assert answer.status == 409 and "your own account" in await answer.text()
     assert (await row(session_factory, AdminUserRow, email=OWNER_EMAIL)).role == OWNER
-    partner = await login_as(session_factory, "partner@salon.example")  # an owner too
     answer = await _post(desk, "/admin/staff/role", desk.owner, email="partner@salon.example",
                          role="staff", staff_id=str(STAFF["Marcus"]))
     assert answer.status == 303
