@@ -1,5 +1,6 @@
 """The front desk's calendar: for each staff member and local day at one location, what is
-booked, what is free and what is closed (breaks, time off, the location's closed days).
+booked, what is free and what is not bookable (the location's closed days, time off, breaks,
+a day already at the member's daily maximum, the buffers kept around bookings).
 
 Pure: the catalog and frozen appointment values in, a plan out. Working time is the engine's
 (`availability._Frame._working` reads the same catalog the same way): the location's opening
@@ -17,10 +18,12 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from scheduling.booking.model import Status
+from scheduling.assignment import Workload
+from scheduling.booking.model import BOOKED, Status
 from scheduling.catalog import Catalog, Location, Staff
 from scheduling.errors import NotFound
 from scheduling.hours import LocalDays
+from scheduling.occupancy import BookedInterval, Buffered
 from scheduling.timeline import Span, instant, intersect, merge, seconds, subtract
 
 OCCUPYING = frozenset({Status.PENDING, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW})
@@ -31,20 +34,21 @@ time is free again."""
 
 
 class Kind(StrEnum):
+    """Booked, free, or working time the engine will not book (the rest), with its reason."""
+
     BOOKED = "booked"
     FREE = "free"
     BREAK = "break"
     TIME_OFF = "time_off"
     CLOSED = "closed"
-
-
-SHUT = (Kind.CLOSED, Kind.TIME_OFF, Kind.BREAK)
-"""Unbookable working time, strongest first: a closed day's lunch break reads "closed"."""
+    BUFFER = "buffer"
+    FULL = "full"
 
 
 @dataclass(frozen=True, slots=True)
-class Visit:
-    """An appointment as the calendar shows it (the read builds it; no ORM row gets here)."""
+class Visit(Buffered):
+    """An appointment as the calendar shows it (the read builds it; no ORM row gets here);
+    its buffers keep the time around it clear, as the engine keeps it."""
 
     id: UUID
     staff_id: UUID
@@ -57,6 +61,8 @@ class Visit:
     seats: int = 1
     checked_in: bool = False
     deposit_due: bool = False
+    buffer_before: timedelta = timedelta(0)
+    buffer_after: timedelta = timedelta(0)
 
     @property
     def state(self) -> str:
@@ -175,7 +181,7 @@ def _pieces(member: Staff, location: Location, local: LocalDays, booked: list[Vi
     pieces: list[_Piece] = [(a, b, Kind.BOOKED, _elsewhere(group, location), group)
                             for (a, b), group in _clusters(booked)]
     rest = subtract(working, merge((a, b) for a, b, *_ in pieces))
-    for kind, label, spans in _shut(member, location, local):
+    for kind, label, spans in _shut(member, location, local, booked):
         pieces += [(a, b, kind, label, ()) for a, b in intersect(rest, spans)]
         rest = subtract(rest, spans)
     pieces += [(a, b, Kind.FREE, "", ()) for a, b in rest]
@@ -191,13 +197,27 @@ def _working(member: Staff, location: Location, local: LocalDays) -> list[Span]:
                      local.expand(member.weekly_hours, member.overrides))
 
 
-def _shut(member: Staff, location: Location, local: LocalDays
+def _shut(member: Staff, location: Location, local: LocalDays, booked: list[Visit]
           ) -> Iterator[tuple[Kind, str, list[Span]]]:
+    """Working time the engine will not book, strongest reason first (a closed day's lunch
+    break reads "closed"); each with its label."""
     for closure in location.closures:
         yield Kind.CLOSED, closure.reason or "Closed", local.closed((closure,))
     for off in member.time_off:
         yield Kind.TIME_OFF, off.reason or "Time off", [(seconds(off.start), seconds(off.end))]
     yield Kind.BREAK, "Break", local.expand(member.breaks)
+    yield Kind.BUFFER, "Buffer", merge((seconds(v.blocked_start), seconds(v.blocked_end))
+                                       for v in booked)
+    if member.max_bookings_per_day is not None:
+        limit = member.max_bookings_per_day
+        yield Kind.FULL, f"Fully booked ({limit} a day)", local.whole_days(
+            _workload(booked, location).days_at(member.id, limit))
+
+
+def _workload(booked: list[Visit], location: Location) -> Workload:
+    """The engine's count of a day's bookings (held ones are not on the calendar)."""
+    live = (BookedInterval(v.staff_id, v.start, v.end) for v in booked if v.status in BOOKED)
+    return Workload(live, location.zone)
 
 
 def _clusters(booked: list[Visit]) -> list[tuple[Span, tuple[Visit, ...]]]:

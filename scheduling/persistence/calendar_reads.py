@@ -45,4 +45,6 @@ def _visit(row: A, customer: str | None) -> Visit:
         status=Status(row.status), customer=row.contact_name or customer or "(no name)",
         seats=row.seats, checked_in=row.checked_in_at is not None,
         deposit_due=row.payment_required and row.payment_status == "pending",
+        buffer_before=row.starts_at - row.blocked_start,
+        buffer_after=row.blocked_end - row.ends_at,
     )

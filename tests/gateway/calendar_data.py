@@ -91,11 +91,13 @@ def appointment_id(name: str) -> UUID:
 def _row(name: str, staff: UUID, service: UUID, location: UUID, start: datetime, minutes: int,
          status: str, extra: dict[str, Any]) -> dict[str, Any]:
     end = start + timedelta(minutes=minutes)
+    kind = calendar_catalog().service(service)
     row: dict[str, Any] = {
         "id": appointment_id(name), "business_id": demo_id("business/shear-delight"),
         "customer_id": demo_id(f"calendar-test/customer/{name}"), "service_id": service,
         "staff_id": staff, "location_id": location, "session_id": appointment_id(name),
-        "starts_at": start, "ends_at": end, "blocked_start": start, "blocked_end": end,
+        "starts_at": start, "ends_at": end, "blocked_start": start - kind.buffer_before,
+        "blocked_end": end + kind.buffer_after,
         "customer_time_zone": "America/New_York", "contact_name": name,
         "contact_phone": None, "contact_email": None, "status": status, "channel": "admin",
         "price": Decimal("40.00"), "seats": 1, "participants": [], "notes": "",

@@ -79,6 +79,7 @@ async def test_day_at_main_street_shows_each_state_gap_and_closed_time(
     assert "9 AM – 9:45 AM Carla Checkin · Women's cut checked in" in ana
     assert "10 AM – 11:30 AM Petra Deposit · Colour pending deposit" in ana
     assert "Free 9:45 AM – 10 AM · 15 min" in ana
+    assert "11:30 AM – 11:45 AM Buffer Free 11:45 AM – 12:30 PM" in ana  # Colour's clean-up
     assert "12:30 PM – 1:30 PM Break" in ana
     assert "1 cancelled" in ana and "2 PM Cora Cancel · Women's cut (cancelled)" in ana
     assert "Free 1:30 PM – 5 PM · 3 h 30 min" in ana  # the cancelled time is free again

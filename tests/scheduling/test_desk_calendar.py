@@ -60,6 +60,24 @@ def test_a_day_is_bookings_breaks_and_the_free_gaps_between() -> None:
     assert row.free_minutes == 15 + 60 + 210
 
 
+def test_buffers_and_a_full_day_are_not_free() -> None:
+    """The engine keeps a booking's buffers clear and books no more once the daily maximum is
+    reached; a gap shown free there would send the desk to a form that refuses it."""
+    ana = staff("Ana", max_bookings_per_day=2)
+    colour = replace(_visit("Col", ana, _at(TUESDAY, "10:00"), 90),
+                     buffer_after=timedelta(minutes=15))
+    row = _one(catalog([ana], []), TUESDAY, [colour])
+    assert _shape(row)[1:3] == [("booked", "10:00", "11:30", ""),
+                                ("buffer", "11:30", "11:45", "Buffer")]
+    second = _visit("Two", ana, _at(TUESDAY, "14:00"), 30, Status.PENDING)
+    cancelled = _visit("Gone", ana, _at(TUESDAY, "15:00"), 30, Status.CANCELLED)
+    full = _one(catalog([ana], []), TUESDAY, [colour, second, cancelled])
+    assert {s.kind for s in full.segments} == {Kind.BOOKED, Kind.BUFFER, Kind.FULL}
+    assert _shape(full)[0] == ("full", "09:00", "10:00", "Fully booked (2 a day)")
+    room = _one(catalog([ana], []), TUESDAY, [colour, replace(second, status=Status.NO_SHOW)])
+    assert Kind.FULL not in {s.kind for s in room.segments}  # as the engine counts
+
+
 def test_states_the_desk_reads() -> None:
     ana = staff("Ana")
     base = _visit("x", ana, _at(TUESDAY, "09:00"), 30)
@@ -144,6 +162,7 @@ def test_columns_are_the_location_staff_plus_archived_staff_with_bookings_there(
 ZONES = ["America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]
 DAYS = [SPRING, AUTUMN, date(2026, 3, 29), date(2026, 10, 25), date(2026, 4, 5), TUESDAY]
 World = tuple[Catalog, Location, date, list[Visit]]
+OCCUPYING = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 PROFILE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -170,12 +189,15 @@ def worlds(draw: st.DrawFn) -> World:
     minutes = st.integers(-6 * 60, 30 * 60)
     offs = draw(st.lists(st.tuples(minutes, st.integers(15, 600)), max_size=2))
     member = staff("Ana", weekly_hours=week(), breaks=week(), time_off=tuple(
-        TimeOff(_from(day, zone, a), _from(day, zone, a + n), "off") for a, n in offs))
-    booked = draw(st.lists(st.tuples(minutes, st.integers(5, 180),
-                                     st.sampled_from(list(Status))), max_size=5))
+        TimeOff(_from(day, zone, a), _from(day, zone, a + n), "off") for a, n in offs),
+        max_bookings_per_day=draw(st.sampled_from([None, 1, 2, 3])))
+    buffer = st.sampled_from([timedelta(0), timedelta(minutes=10), timedelta(minutes=30)])
+    booked = draw(st.lists(st.tuples(minutes, st.integers(5, 180), st.sampled_from(list(Status)),
+                                     buffer, buffer), max_size=5))
     visits = [Visit(uid(f"v{i}"), member.id, place.id, uid("s"), _from(day, zone, a),
-                    _from(day, zone, a + n), status, f"c{i}")
-              for i, (a, n, status) in enumerate(booked)]
+                    _from(day, zone, a + n), status, f"c{i}", buffer_before=before,
+                    buffer_after=after)
+              for i, (a, n, status, before, after) in enumerate(booked)]
     return catalog([member], [], **shaped), place, day, visits
 
 
@@ -199,6 +221,14 @@ def _local(day: date, spans: tuple[TimeSpan, ...], zone: ZoneInfo) -> set[int]:
     return out
 
 
+def _full(member: Staff, visits: list[Visit], day: date, zone: ZoneInfo) -> bool:
+    """The daily maximum reached: that many distinct pending or confirmed starts that day."""
+    starts = {v.start for v in visits if v.status in (Status.PENDING, Status.CONFIRMED)
+              and v.start.astimezone(zone).date() == day}
+    return member.max_bookings_per_day is not None and \
+        len(starts) >= member.max_bookings_per_day
+
+
 def _of(segments: tuple[Segment, ...], *kinds: Kind) -> set[int]:
     return {m for s in segments if s.kind in kinds for m in _minutes(s.start, s.end)}
 
@@ -214,8 +244,7 @@ def test_segments_cover_working_and_booked_time_exactly_once(
     whole_day = _minutes(*window(place, [day]))
     working = _local(day, place.opening_hours.on(day), zone) & \
         _local(day, member.weekly_hours.on(day), zone)
-    booked = {m for v in visits if v.status in (Status.PENDING, Status.CONFIRMED,
-                                               Status.COMPLETED, Status.NO_SHOW)
+    booked = {m for v in visits if v.status in OCCUPYING
               for m in _minutes(v.start, v.end)} & whole_day
     covered = [m for s in row.segments for m in _minutes(s.start, s.end)]
     assert len(covered) == len(set(covered)), "segments overlap"
@@ -223,9 +252,12 @@ def test_segments_cover_working_and_booked_time_exactly_once(
     assert _of(row.segments, Kind.BOOKED) == booked
     away = {m for off in member.time_off for m in _minutes(off.start, off.end)} | \
         _local(day, member.breaks.on(day), zone) | \
-        (whole_day if place.closures else set())
+        (whole_day if place.closures or _full(member, visits, day, zone) else set()) | \
+        {m for v in visits if v.status in OCCUPYING
+         for m in _minutes(v.start - v.buffer_before, v.end + v.buffer_after)}
     assert _of(row.segments, Kind.FREE) == working - booked - away
-    assert _of(row.segments, Kind.BREAK, Kind.TIME_OFF, Kind.CLOSED) == (working & away) - booked
+    shut = (Kind.BREAK, Kind.TIME_OFF, Kind.CLOSED, Kind.BUFFER, Kind.FULL)
+    assert _of(row.segments, *shut) == (working & away) - booked
     assert [s.start for s in row.segments] == sorted(s.start for s in row.segments)
     assert all(s.start < s.end for s in row.segments)
 
