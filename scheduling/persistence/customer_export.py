@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduling.persistence.booking_tables import AppointmentRow as A
 from scheduling.persistence.booking_tables import BookingEventRow, CustomerBlockRow, SeriesRow
 from scheduling.persistence.catalog_tables import CustomerRow
+from scheduling.persistence.customer_reads import like_literal
 from scheduling.persistence.customer_tables import CustomerRecordRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
 from scheduling.persistence.notification_tables import DeliveryAttemptRow, SmsOptOutRow
@@ -122,7 +123,8 @@ def linked_chats(contacts: Iterable[str]) -> dict[str, list[str]]:
     """The parameters of `LINKED_CHATS` for these phones and e-mails."""
     known = [c for c in contacts if c and ("@" in c or c.startswith("+"))]
     return {"senders": [f"{channel}:{c}" for c in known for channel in ("sms", "voice")],
-            "parts": ["%" + c + "%" for c in known]}
+            "parts": ["%" + like_literal(c) + "%" for c in known]}
+
 
 
 async def _conversations(session: AsyncSession, contacts: list[str]) -> list[Json]:

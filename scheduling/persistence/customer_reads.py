@@ -83,7 +83,7 @@ def _matching(query: CustomerQuery) -> list[ColumnElement[bool]]:
         where.append(exists().where(A.customer_id == C.id, A.staff_id == query.staff_id))
     found: list[ColumnElement[bool]] = []
     if query.text:
-        part = "%" + _escaped(query.text.lower()) + "%"
+        part = "%" + like_literal(query.text.lower()) + "%"
         found += [func.lower(C.name).like(part, escape="\\"),
                   func.lower(C.email).like(part, escape="\\")]
     if query.phone:
@@ -96,7 +96,8 @@ def _matching(query: CustomerQuery) -> list[ColumnElement[bool]]:
     return where
 
 
-def _escaped(text: str) -> str:
+def like_literal(text: str) -> str:
+    """`text` matched as itself by LIKE (an e-mail's `_` is not any character)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -179,11 +179,11 @@ async def _forget(session: AsyncSession, customer_id: UUID, ids: list[UUID],
                           .where(CustomerBlockRow.customer_id == customer_id))
     await session.execute(delete(SmsOptOutRow).where(SmsOptOutRow.phone.in_(known)))
     if known:
-        naming = [RateLimitRow.key.contains(v) for v in known]
+        naming = [RateLimitRow.key.contains(v, autoescape=True) for v in known]
         await session.execute(delete(RateLimitRow).where(or_(*naming)))
         await session.execute(delete(ReceiptRow).where(or_(
-            *(ReceiptRow.key.contains(v) for v in known),
-            *(ReceiptRow.reply.ilike("%" + v + "%") for v in known))))
+            *(ReceiptRow.key.contains(v, autoescape=True) for v in known),
+            *(ReceiptRow.reply.icontains(v, autoescape=True) for v in known))))
 
 
 async def _conversations(session: AsyncSession, known: list[str]) -> None:
