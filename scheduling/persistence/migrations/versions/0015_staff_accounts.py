@@ -32,7 +32,7 @@ def upgrade() -> None:
     op.add_column("admin_users", sa.Column("role", sa.String(length=16), nullable=False,
                                            server_default="owner"))
     op.add_column("admin_users", sa.Column("staff_id", sa.Uuid(), nullable=True))
-    op.create_foreign_key("fk_admin_users_staff_id_staff", "admin_users", "staff",
+    op.create_foreign_key(op.f("fk_admin_users_staff_id_staff"), "admin_users", "staff",
                           ["staff_id"], ["id"], ondelete="SET NULL")
     op.create_index("ix_admin_users_staff_id", "admin_users", ["staff_id"])
     op.create_check_constraint(op.f("ck_admin_users_role"), "admin_users", ROLE_VALUES)
@@ -65,9 +65,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_admin_invitations_email", table_name="admin_invitations")
     op.drop_table("admin_invitations")
-    op.drop_constraint("ck_admin_users_owner_has_no_staff", "admin_users", type_="check")
-    op.drop_constraint("ck_admin_users_role", "admin_users", type_="check")
+    op.drop_constraint(op.f("ck_admin_users_owner_has_no_staff"), "admin_users", type_="check")
+    op.drop_constraint(op.f("ck_admin_users_role"), "admin_users", type_="check")
     op.drop_index("ix_admin_users_staff_id", table_name="admin_users")
-    op.drop_constraint("fk_admin_users_staff_id_staff", "admin_users", type_="foreignkey")
+    op.drop_constraint(op.f("fk_admin_users_staff_id_staff"), "admin_users", type_="foreignkey")
     op.drop_column("admin_users", "staff_id")
     op.drop_column("admin_users", "role")
