@@ -16,6 +16,7 @@ from assistant.gateway.admin import (
     catalog_settings,
     catalog_views,
     customer_views,
+    error_pages,
     insight,
     payment_views,
     session,
@@ -34,6 +35,7 @@ def setup(app: web.Application) -> None:
     app[setup_views.FINISHING] = asyncio.Lock()
     app.cleanup_ctx.append(admin_users)
     app.middlewares.append(session.middleware)
+    app.middlewares.append(error_pages.middleware)  # a refusal as a page a phone can read
     app.add_routes(views.routes)
     app.add_routes(insight.routes)
     app.add_routes(analytics_views.routes)
