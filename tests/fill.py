@@ -51,6 +51,7 @@ from scheduling.persistence.notification_tables import (
     SmsOptOutRow,
 )
 from scheduling.persistence.outbox import OutboxRow
+from scheduling.persistence.payment_tables import CheckoutRow, PaymentEventRow, RefundRow
 from scheduling.persistence.short_link_tables import ShortLinkRow
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOfferRow
 
@@ -297,6 +298,21 @@ async def _staff_accounts(session: AsyncSession, now: datetime, admin_email: str
         expires_at=now + timedelta(days=7), used_at=None))
 
 
+async def _payments(session: AsyncSession, now: datetime, ids: dict[str, UUID]) -> None:
+    """A checkout of the pending booking, a webhook event, a refund of the cancelled one."""
+    await session.execute(insert(CheckoutRow).values(
+        appointment_id=ids["pending"], session_id="cs_test_filled",
+        url="https://checkout.stripe.com/c/pay/cs_test_filled", amount=Decimal("30.00"),
+        expires_at=now + timedelta(minutes=30), created_at=now))
+    await session.execute(insert(PaymentEventRow).values(
+        event_id="evt_filled", type="checkout.session.completed",
+        appointment_id=ids["pending"], outcome="paid", received_at=now))
+    await session.execute(insert(RefundRow).values(
+        outbox_id=fill_id("refund"), appointment_id=ids["cancelled"], amount=Decimal("30.00"),
+        payment_reference="pi_filled", provider_id="re_filled", status="succeeded",
+        attempts=1, last_error=None, created_at=now, updated_at=now))
+
+
 async def _conversation(session: AsyncSession, now: datetime) -> None:
     """Rasa's tracker table, which Rasa creates in production; the caller drops it."""
     await session.execute(text(RASA_EVENTS))
@@ -323,6 +339,7 @@ async def fill(factory: async_sessionmaker[AsyncSession], now: datetime) -> Fill
             appointment_id=ids["confirmed"], body="Filled desk note", updated_by=admin,
             updated_at=now - timedelta(hours=1)))
         await _desk_and_limits(session, now, customer, admin)
+        await _payments(session, now, ids)
         await _conversation(session, now)
         await session.commit()
     return Filled(business, customer, ids, offer, admin, marks={

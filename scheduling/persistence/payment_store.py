@@ -3,7 +3,7 @@ books and pays in one transaction (`scheduling.booking.online_payments.PaymentUn
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -12,7 +12,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.booking.online_payments import Checkout, ProviderEvent, RefundResult
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import BusinessPolicies
+from scheduling.persistence.booking_tables import BookingRulesRow
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.catalog_codec import policies_of
 from scheduling.persistence.catalog_tables import BusinessRow
@@ -48,6 +50,21 @@ class PaymentStore:
         await self.session.execute(update(PaymentEventRow)
                                    .where(PaymentEventRow.event_id == event_id)
                                    .values(outcome=outcome))
+
+
+    async def set_deposits_online(self, business_id: UUID, online: bool) -> None:
+        """The business's choice, its other booking rules as they are (defaults for a
+        business without a row)."""
+        defaults = BookingRules()
+        minutes = timedelta(minutes=1)
+        statement = insert(BookingRulesRow).values(
+            business_id=business_id, max_active_per_customer=defaults.max_active_per_customer,
+            require_approval=defaults.require_approval,
+            hold_minutes=defaults.hold_ttl // minutes,
+            claim_window_minutes=defaults.claim_window // minutes,
+            no_show_grace_minutes=defaults.no_show_grace // minutes, deposits_online=online)
+        await self.session.execute(statement.on_conflict_do_update(
+            index_elements=["business_id"], set_={"deposits_online": online}))
 
 
 class PaymentUnitOfWork(BookingUnitOfWork):

@@ -36,6 +36,7 @@ PAGE_MARKS = {
     "/admin/calendar": ("Ana",), "/admin/staff": ("invitee",),
     "/admin/catalog/business": ("Shear Delight",), "/admin/catalog/messages": (),
     "/admin/catalog/blocklist": ("Blocked Bob",), "/admin/customers": ("customer",),
+    "/admin/payments": (),
 }
 LISTING_MARKS = {
     "/api/v1/appointments": ("appointment_id",), "/api/v1/waitlist": ("waitlist_id",),

@@ -48,6 +48,8 @@ OWNER_ONLY = {
     ("POST", "/admin/staff/invitations/{invitation_id}/revoke"),
     ("POST", "/admin/staff/role"), ("GET", "/admin/staff/remove/{email}"),
     ("POST", "/admin/staff/remove"), ("GET", "/oauth/google/start"),
+    ("POST", "/admin/appointments/{appointment_id}/paid"), ("GET", "/admin/payments"),
+    ("POST", "/admin/payments"),
 }
 """The owner's alone: what the business is and says, its numbers, its accounts."""
 FRONT_DESK = {
@@ -56,7 +58,6 @@ FRONT_DESK = {
     ("POST", "/admin/appointments/{appointment_id}/{action}"),
     ("GET", "/admin/appointments/{appointment_id}/{action}"),
     ("GET", "/admin/appointments/{appointment_id}/reschedule"),
-    ("POST", "/admin/appointments/{appointment_id}/paid"),
     ("GET", "/admin/bookings/new"), ("POST", "/admin/bookings/new"),
     ("POST", "/admin/bookings/series"), ("GET", "/admin/bookings/done"),
     ("GET", "/admin/customers"), ("GET", "/admin/customers/{customer_id}"),

@@ -15,5 +15,5 @@ _booking = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_booking)
 uow, backend, salon = _booking.uow, _booking.backend, _booking.salon
 
-from tests.gateway.conftest import demo, rasa  # noqa: E402,F401  (the gateway tests' fixtures)
+from tests.gateway.conftest import demo, gateway, rasa  # noqa: E402,F401  (the gateway tests')
 from tests.payments.stripe_desk import desk  # noqa: E402,F401
