@@ -51,6 +51,9 @@ async def test_an_invited_staff_member_sees_only_their_own_column(
     assert sent.status == 303 and sent.headers["Location"].startswith("/admin/staff?notice=")
     link = mailed_link(desk.mail, ANA)
     assert link.startswith(desk.url("/admin/invite/"))
+    (mail,) = desk.mail.ledger.delivered.values()
+    assert mail["subject"] == "You are invited to Shear Delight Salon's booking dashboard"
+    assert "owner@example.com invites you" in str(mail["content"])
     token = link.rsplit("/", 1)[1]
     stored = await row(session_factory, AdminInvitationRow, email=ANA)
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()

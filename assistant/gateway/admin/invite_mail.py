@@ -18,7 +18,9 @@ from aiohttp import web
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications.runtime import DISPATCHER
 from assistant.notifications.senders import Email, EmailSender, SendError
+from scheduling import formats
 from scheduling.accounts import STAFF, Invitation
+from scheduling.catalog import Business
 from scheduling.persistence.admin_sessions import token_hash
 
 
@@ -34,22 +36,24 @@ def invitation_link(request: web.Request, token: str) -> str:
     return f"{request.app[SETTINGS].gateway_url.rstrip('/')}/admin/invite/{token}"
 
 
-def invitation_email(invitation: Invitation, business: str, link: str, key: str) -> Email:
-    until = invitation.expires_at.strftime("%d %B %Y")
+def invitation_email(invitation: Invitation, business: Business, link: str, key: str
+                     ) -> Email:
+    until = formats.day_and_time(invitation.expires_at, business.zone)
     what = ("see and manage your own appointments" if invitation.role == STAFF
             else "run the booking dashboard as an owner")
-    subject = f"You are invited to {business}'s booking dashboard"
-    text = (f"Hello,\n\n{invitation.invited_by or 'The owner'} invites you to {business}'s "
+    subject = f"You are invited to {business.name}'s booking dashboard"
+    text = (f"Hello,\n\n{invitation.invited_by or 'The owner'} invites "
+            f"you to {business.name}'s "
             f"booking dashboard, where you can {what}.\n\nChoose your password here (the link "
             f"works once, until {until}):\n{link}\n\nIf you did not expect this, ignore it.\n")
     markup = (f"<p>Hello,</p><p>{html.escape(invitation.invited_by or 'The owner')} invites "
-              f"you to {html.escape(business)}'s booking dashboard, where you can {what}.</p>"
+              f"you to {html.escape(business.name)}'s booking dashboard, where you can {what}.</p>"
               f'<p><a href="{html.escape(link)}">Choose your password</a> (the link works '
               f"once, until {until}).</p><p>If you did not expect this, ignore it.</p>")
     return Email(invitation.email, "", subject, text, markup, key)
 
 
-async def send_invitation(request: web.Request, invitation: Invitation, business: str,
+async def send_invitation(request: web.Request, invitation: Invitation, business: Business,
                           token: str) -> Sent:
     sender: EmailSender = request.app[DISPATCHER].senders["email"]  # type: ignore[assignment]
     link = invitation_link(request, token)

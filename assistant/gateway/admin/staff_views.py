@@ -110,7 +110,7 @@ async def _sent_page(request: web.Request, admin: session.AdminSession, sent: Se
 
 async def _send(request: web.Request, admin: session.AdminSession, invitation: Invitation,
                 token: str) -> web.Response:
-    business = (await context.catalog(request)).business.name
+    business = (await context.catalog(request)).business
     return await _sent_page(request, admin,
                             await send_invitation(request, invitation, business, token))
 
