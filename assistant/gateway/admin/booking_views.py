@@ -117,7 +117,7 @@ async def done(request: web.Request, admin: AdminSession) -> web.Response:
         raise web.HTTPNotFound(text="no such booking")
     zone = catalog.location(booked[0].location_id).zone
     return page(request, admin, "booking_done.html", catalog=catalog, booked=booked,
-                times=Times(zone), told=_told(booked[0]), again=_again(booked[0]))
+                times=Times(zone), told=_told(booked), again=_again(booked[0]))
 
 
 async def _booked(request: web.Request, business_id: UUID, key: str) -> list[Appointment]:
@@ -129,13 +129,15 @@ async def _booked(request: web.Request, business_id: UUID, key: str) -> list[App
     return [a for a in found if a is not None]
 
 
-def _told(appointment: Appointment) -> str:
-    """How the customer hears of it: the confirmation goes where the booking's contact is."""
-    contact = appointment.contact or Contact()
+def _told(booked: list[Appointment]) -> str:
+    """How the customer hears of it: each appointment's confirmation goes where its contact
+    is (one per occurrence of a series, as for any booking)."""
+    contact = booked[0].contact or Contact()
     ways = [way for way, given in (("text", contact.phone), ("e-mail", contact.email)) if given]
     if not ways:
         return "No phone or e-mail was given, so no confirmation is sent."
-    return f"A confirmation is on its way by {' and '.join(ways)}."
+    what = "A confirmation is" if len(booked) == 1 else "A confirmation of each is"
+    return f"{what} on its way by {' and '.join(ways)}."
 
 
 def _again(appointment: Appointment) -> str:
