@@ -1,6 +1,7 @@
 """The front desk's calendar: for each staff member and local day at one location, what is
 booked, what is free and what is not bookable (the location's closed days, time off, breaks,
-a day already at the member's daily maximum, the buffers kept around bookings).
+busy time in an outside calendar, the buffers kept around bookings, a day already at the
+member's daily maximum).
 
 Pure: the catalog and frozen appointment values in, a plan out. Working time is the engine's
 (`availability._Frame._working` reads the same catalog the same way): the location's opening
@@ -23,7 +24,7 @@ from scheduling.booking.model import BOOKED, Status
 from scheduling.catalog import Catalog, Location, Staff
 from scheduling.errors import NotFound
 from scheduling.hours import LocalDays
-from scheduling.occupancy import BookedInterval, Buffered
+from scheduling.occupancy import BookedInterval, Buffered, BusyInterval
 from scheduling.timeline import Span, instant, intersect, merge, seconds, subtract
 
 OCCUPYING = frozenset({Status.PENDING, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW})
@@ -41,6 +42,7 @@ class Kind(StrEnum):
     BREAK = "break"
     TIME_OFF = "time_off"
     CLOSED = "closed"
+    BUSY = "busy"
     BUFFER = "buffer"
     FULL = "full"
 
@@ -142,25 +144,29 @@ def columns(catalog: Catalog, location: Location, visits: Iterable[Visit],
 
 
 def plan(catalog: Catalog, location: Location, days: Sequence[date], visits: Iterable[Visit],
-         staff_id: UUID | None = None) -> Plan:
-    """The calendar of `days` (local dates at `location`) for its staff, or one of them."""
+         staff_id: UUID | None = None, busy: Iterable[BusyInterval] = ()) -> Plan:
+    """The calendar of `days` (local dates at `location`) for its staff, or one of them;
+    `busy` is outside calendars' busy time (the owner's own Google events), as the engine
+    reads it."""
     dates = tuple(sorted(set(days)))
     seen = list(visits)
     staff = columns(catalog, location, seen, staff_id)
     local = LocalDays(location.zone, dates)
     offered = {s.id for s in catalog.staff}
-    rows = tuple(row for member in staff
-                 for row in _staff_days(member, location, local, seen, member.id in offered))
+    elsewhere = list(busy)
+    rows = tuple(row for member in staff for row in _staff_days(
+        member, location, local, seen, member.id in offered,
+        [(seconds(b.start), seconds(b.end)) for b in elsewhere if b.staff_id == member.id]))
     return Plan(location, dates, staff, rows)
 
 
 def _staff_days(member: Staff, location: Location, local: LocalDays, visits: list[Visit],
-                offered: bool) -> Iterator[StaffDay]:
+                offered: bool, busy: list[Span]) -> Iterator[StaffDay]:
     """An archived member (not `offered`) has no working time: their old bookings alone."""
     mine = [v for v in visits if v.staff_id == member.id]
     booked = [v for v in mine if v.status in OCCUPYING]
     working = _working(member, location, local) if offered else []
-    pieces = _pieces(member, location, local, booked, working)
+    pieces = _pieces(member, location, local, booked, working, merge(busy))
     zone = location.zone
     for day in local.dates:
         low, high = (seconds(datetime.combine(d, time(0), zone))
@@ -176,12 +182,12 @@ _Piece = tuple[int, int, Kind, str, tuple[Visit, ...]]
 
 
 def _pieces(member: Staff, location: Location, local: LocalDays, booked: list[Visit],
-            working: list[Span]) -> list[_Piece]:
+            working: list[Span], busy: list[Span]) -> list[_Piece]:
     """Every segment of the whole range, sorted; the caller cuts them at local midnights."""
     pieces: list[_Piece] = [(a, b, Kind.BOOKED, _elsewhere(group, location), group)
                             for (a, b), group in _clusters(booked)]
     rest = subtract(working, merge((a, b) for a, b, *_ in pieces))
-    for kind, label, spans in _shut(member, location, local, booked):
+    for kind, label, spans in _shut(member, location, local, booked, busy):
         pieces += [(a, b, kind, label, ()) for a, b in intersect(rest, spans)]
         rest = subtract(rest, spans)
     pieces += [(a, b, Kind.FREE, "", ()) for a, b in rest]
@@ -197,8 +203,8 @@ def _working(member: Staff, location: Location, local: LocalDays) -> list[Span]:
                      local.expand(member.weekly_hours, member.overrides))
 
 
-def _shut(member: Staff, location: Location, local: LocalDays, booked: list[Visit]
-          ) -> Iterator[tuple[Kind, str, list[Span]]]:
+def _shut(member: Staff, location: Location, local: LocalDays, booked: list[Visit],
+          busy: list[Span]) -> Iterator[tuple[Kind, str, list[Span]]]:
     """Working time the engine will not book, strongest reason first (a closed day's lunch
     break reads "closed"); each with its label."""
     for closure in location.closures:
@@ -206,6 +212,7 @@ def _shut(member: Staff, location: Location, local: LocalDays, booked: list[Visi
     for off in member.time_off:
         yield Kind.TIME_OFF, off.reason or "Time off", [(seconds(off.start), seconds(off.end))]
     yield Kind.BREAK, "Break", local.expand(member.breaks)
+    yield Kind.BUSY, "Busy in their own calendar", busy
     yield Kind.BUFFER, "Buffer", merge((seconds(v.blocked_start), seconds(v.blocked_end))
                                        for v in booked)
     if member.max_bookings_per_day is not None:

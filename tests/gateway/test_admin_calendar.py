@@ -10,17 +10,23 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 from uuid import uuid4
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from assistant.gateway.admin.calendar_views import Ask, _book_link, _length
+from calendar_sync.connections import ConnectionStore
 from scheduling.desk.calendar import Kind, Segment
 from scheduling.persistence import staff_accounts
+from tests.booking.booking_builders import Salon
+from tests.calendar_sync.conftest import cipher, config, connect_staff, google, store  # noqa: F401
+from tests.calendar_sync.test_busy import owner_event
+from tests.fakes.google_calendar import FakeGoogle
 from tests.gateway.admin_login import login_as
-from tests.gateway.booking_flow import Client, Factory
+from tests.gateway.booking_flow import Client, Factory, gateway_with
 from tests.gateway.calendar_data import (
     ANA,
     DANA,
@@ -34,6 +40,7 @@ from tests.gateway.calendar_data import (
     calendar_catalog,
     seed,
 )
+from tests.gateway.conftest import FakeRasa
 
 pytestmark = pytest.mark.db
 
@@ -200,3 +207,26 @@ def test_a_gap_under_way_is_booked_from_the_next_five_minutes() -> None:
     assert _book_link(ANA, gap, ask, at(DAY, "09:57")) is None  # nothing left to book
     assert _book_link(ANA, replace(gap, kind=Kind.BREAK), ask, at(DAY, "08:00")) is None
     assert [_length(m) for m in (0, 15, 60, 95)] == ["0 min", "15 min", "1 h", "1 h 35 min"]
+
+
+async def test_the_owners_own_google_events_are_busy_not_free(
+    database_url: str, tmp_path: Path, rasa: tuple[FakeRasa, TestServer], demo: None,
+    google: FakeGoogle, store: ConnectionStore, session_factory: Factory,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The engine offers no time Ana is busy with in Google; the calendar must not show it
+    as a free gap either."""
+    monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
+    settings = {"google_client_id": "client-id", "google_client_secret": "secret",
+                "google_token_key": "test secret key", "google_api_url": google.api_url,
+                "google_oauth_url": google.oauth_url}
+    async with gateway_with(database_url, tmp_path, rasa[1].port, **settings) as client:
+        cookies = await login_as(session_factory, "owner@example.com")
+        await connect_staff(google, store, Salon(calendar_catalog(), ()), "Ana",
+                            "ana@example.com")
+        owner_event(google, "ana@example.com", at(DAY, "15:00"))
+        body = await _get(client, cookies, location=MAIN_STREET, date=DAY.isoformat())
+    ana = _text(_column(body, "Ana"))
+    assert "Free 1:30 PM – 3 PM · 1 h 30 min" in ana
+    assert "3 PM – 4 PM Busy in their own calendar Free 4 PM – 5 PM" in ana
+    assert "Busy" not in _text(_column(body, "Marcus"))

@@ -17,6 +17,7 @@ from scheduling.booking.model import Status
 from scheduling.catalog import Archived, Catalog, Location, Staff
 from scheduling.desk.calendar import Kind, Segment, StaffDay, Visit, plan, window
 from scheduling.hours import Closure, DateOverride, TimeOff, TimeSpan, WeeklyHours, spans
+from scheduling.occupancy import BusyInterval
 
 NY = ZoneInfo("America/New_York")
 TUESDAY = date(2026, 12, 8)
@@ -76,6 +77,16 @@ def test_buffers_and_a_full_day_are_not_free() -> None:
     assert _shape(full)[0] == ("full", "09:00", "10:00", "Fully booked (2 a day)")
     room = _one(catalog([ana], []), TUESDAY, [colour, replace(second, status=Status.NO_SHOW)])
     assert Kind.FULL not in {s.kind for s in room.segments}  # as the engine counts
+
+
+def test_busy_time_in_an_outside_calendar_is_not_free() -> None:
+    ana, bo = staff("Ana"), staff("Bo")
+    world = catalog([ana, bo], [])
+    dentist = BusyInterval(ana.id, _at(TUESDAY, "15:00"), _at(TUESDAY, "16:30"))
+    found = plan(world, world.business.locations[0], [TUESDAY], [], busy=[dentist])
+    assert ("busy", "15:00", "16:30", "Busy in their own calendar") in \
+        _shape(found.of(ana.id, TUESDAY))
+    assert _shape(found.of(bo.id, TUESDAY)) == [("free", "09:00", "17:00", "")]
 
 
 def test_states_the_desk_reads() -> None:
@@ -161,7 +172,7 @@ def test_columns_are_the_location_staff_plus_archived_staff_with_bookings_there(
 
 ZONES = ["America/New_York", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]
 DAYS = [SPRING, AUTUMN, date(2026, 3, 29), date(2026, 10, 25), date(2026, 4, 5), TUESDAY]
-World = tuple[Catalog, Location, date, list[Visit]]
+World = tuple[Catalog, Location, date, list[Visit], list[BusyInterval]]
 OCCUPYING = (Status.PENDING, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 PROFILE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -198,7 +209,11 @@ def worlds(draw: st.DrawFn) -> World:
                     _from(day, zone, a + n), status, f"c{i}", buffer_before=before,
                     buffer_after=after)
               for i, (a, n, status, before, after) in enumerate(booked)]
-    return catalog([member], [], **shaped), place, day, visits
+    busy = [BusyInterval(who, _from(day, zone, a), _from(day, zone, a + n))
+            for a, n, who in draw(st.lists(st.tuples(minutes, st.integers(5, 240),
+                                                     st.sampled_from([member.id, uid("x")])),
+                                           max_size=2))]
+    return catalog([member], [], **shaped), place, day, visits, busy
 
 
 def _from(day: date, zone: ZoneInfo, minutes: int) -> datetime:
@@ -238,9 +253,9 @@ def _of(segments: tuple[Segment, ...], *kinds: Kind) -> set[int]:
 def test_segments_cover_working_and_booked_time_exactly_once(
     world: World,
 ) -> None:
-    found, place, day, visits = world
+    found, place, day, visits, busy = world
     member, zone = found.staff[0], place.zone
-    row = plan(found, place, [day], visits).of(member.id, day)
+    row = plan(found, place, [day], visits, busy=busy).of(member.id, day)
     whole_day = _minutes(*window(place, [day]))
     working = _local(day, place.opening_hours.on(day), zone) & \
         _local(day, member.weekly_hours.on(day), zone)
@@ -254,9 +269,10 @@ def test_segments_cover_working_and_booked_time_exactly_once(
         _local(day, member.breaks.on(day), zone) | \
         (whole_day if place.closures or _full(member, visits, day, zone) else set()) | \
         {m for v in visits if v.status in OCCUPYING
-         for m in _minutes(v.start - v.buffer_before, v.end + v.buffer_after)}
+         for m in _minutes(v.start - v.buffer_before, v.end + v.buffer_after)} | \
+        {m for b in busy if b.staff_id == member.id for m in _minutes(b.start, b.end)}
     assert _of(row.segments, Kind.FREE) == working - booked - away
-    shut = (Kind.BREAK, Kind.TIME_OFF, Kind.CLOSED, Kind.BUFFER, Kind.FULL)
+    shut = (Kind.BREAK, Kind.TIME_OFF, Kind.CLOSED, Kind.BUSY, Kind.BUFFER, Kind.FULL)
     assert _of(row.segments, *shut) == (working & away) - booked
     assert [s.start for s in row.segments] == sorted(s.start for s in row.segments)
     assert all(s.start < s.end for s in row.segments)
@@ -267,11 +283,11 @@ def test_segments_cover_working_and_booked_time_exactly_once(
 def test_a_week_is_its_days_planned_one_by_one(
     world: World,
 ) -> None:
-    found, place, day, visits = world
+    found, place, day, visits, busy = world
     days = [day + timedelta(days=i) for i in range(-1, 2)]
-    week = plan(found, place, days, visits)
+    week = plan(found, place, days, visits, busy=busy)
     for one in days:
-        alone = plan(found, place, [one], visits)
+        alone = plan(found, place, [one], visits, busy=busy)
         assert week.of(found.staff[0].id, one) == alone.of(found.staff[0].id, one)
 
 

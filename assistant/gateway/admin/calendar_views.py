@@ -26,10 +26,11 @@ from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
 from assistant.gateway.api.params import HISTORY
 from assistant.gateway.errors import ApiError
-from assistant.gateway.resources import ENGINE
+from assistant.gateway.resources import CALENDAR, ENGINE
 from scheduling.catalog import Catalog, Location, Staff
 from scheduling.desk import calendar
 from scheduling.errors import NotFound
+from scheduling.occupancy import busy_of
 from scheduling.persistence import calendar_reads
 
 routes = web.RouteTableDef()
@@ -76,8 +77,10 @@ async def calendar_page(request: web.Request, admin: AdminSession) -> web.Respon
         [s.id for s in catalog.staff if ask.location.id in s.location_ids]
     found = await calendar_reads.visits(request.app[ENGINE], catalog.business.id,
                                         ask.location.id, staff_ids, low, high)
+    google = request.app.get(CALENDAR)
+    busy = await busy_of(google.busy if google else None, staff_ids, low, high)
     plan = calendar.plan(catalog, ask.location, ask.days, found,
-                         ask.staff.id if ask.staff else None)
+                         ask.staff.id if ask.staff else None, busy)
     step = timedelta(days=VIEWS[ask.view])
     return page(request, admin, "calendar.html", ask=ask, plan=plan, catalog=catalog,
                 times=Times(ask.location.zone), zone_name=_zone_name(ask.location, ask.day),
