@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 from aiohttp.test_utils import TestServer
 
+from assistant import payments
 from scheduling.demo import demo_id
 from tests.fakes.server import serve
 from tests.fakes.stripe import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
@@ -36,11 +37,16 @@ class Desk:
     client: Client
     stripe: FakeStripe
     factory: Factory
+    stripe_url: str
 
 
 @pytest.fixture
 async def desk(database_url: str, tmp_path: Path, rasa: tuple[FakeRasa, TestServer],
-               demo: None, session_factory: Factory) -> AsyncIterator[Desk]:
+               demo: None, session_factory: Factory, monkeypatch: pytest.MonkeyPatch
+               ) -> AsyncIterator[Desk]:
+    """The gateway's own refund worker runs once at start-up and then hourly, so a test
+    drives refunds itself (`REFUNDS` or a worker of its own) without a race."""
+    monkeypatch.setattr(payments, "REFUND_SECONDS", 3600)
     fake = FakeStripe()
     async with serve(fake.app()) as url:
         await deposits_online(session_factory)
@@ -48,7 +54,7 @@ async def desk(database_url: str, tmp_path: Path, rasa: tuple[FakeRasa, TestServ
                                 stripe_secret_key=SECRET_KEY,
                                 stripe_webhook_secret=WEBHOOK_SECRET,
                                 stripe_api_base=url) as client:
-            yield Desk(client, fake, session_factory)
+            yield Desk(client, fake, session_factory, url)
 
 
 async def book_deposit(desk: Desk, phone: str = "(212) 555-0142", skip: int = 0
