@@ -344,3 +344,25 @@ async def test_a_link_selects_its_staff_member_and_service(desk: Desk) -> None:
     priya = next(s for s in CATALOG.staff if s.name == "Priya")
     status, page = await desk.open(f"?staff_id={priya.id}")
     assert status == 200 and f'<option value="{priya.id}" selected>Priya' in page
+
+
+async def test_an_occurrence_taken_after_the_preview_books_nothing_and_shows_it(
+    desk: Desk, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    day = a_weekday(6)
+    base = await desk.fields()
+    free = await desk.times(base, service_id=str(CUT.id), staff_id=str(ANA.id), day=day)
+    form = walk_in(base, free[0], day=day, repeat="yes", every="2", unit="weeks", count="3",
+                   name="Tess Taken", phone="+15550500001")
+    status, preview, _ = await desk.post(NEW, form)
+    assert status == 200 and "not free" not in preview
+    body = [(k, html.unescape(v)) for k, v in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview)]
+    body += re.findall(r'name="(at_\d)" value="([^"]+)" checked', preview)
+    second = (datetime.fromisoformat(free[0]) + timedelta(weeks=2)).isoformat()
+    assert (await desk.post(NEW, walk_in(await desk.fields(), second)))[0] == 303
+    status, page, _ = await desk.post("/admin/bookings/series", body)
+    assert status == 409 and "Nothing was booked" in page and "not free" in page
+    booked = await rows(session_factory, "SELECT id FROM appointments "
+                        "WHERE contact_name = 'Tess Taken'")
+    assert booked == []
