@@ -66,6 +66,10 @@ async def test_every_admin_page_fits_a_phone(phone: BrowserContext, gateway: Cli
     await crawl.run()
     assert set(REACHED_ELSEWHERE) <= {r.canonical for r in crawl.resources}, "stale entry"
     problems = crawl.problems(set(REACHED_ELSEWHERE))
+    refused = await page.goto(origin + "/admin/no-such-page")  # a refusal is a page too
+    assert refused is not None and refused.status == 404
+    if found := await page_problems(page, "narrow-refused"):
+        problems["/admin/no-such-page (404)"] = found
     report = "\n".join(f"{path}: {'; '.join(found)}" for path, found in problems.items())
     assert not problems, (f"{len(problems)} of {len(crawl.seen)} pages are wrong at 375 px:\n"
                           f"{report}")

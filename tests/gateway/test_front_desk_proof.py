@@ -62,13 +62,14 @@ class Desk:
 
     page: Page
     origin: str
+    who: str
     problems: dict[str, list[str]] = field(default_factory=dict)
     count: int = 0
 
     async def seen(self, name: str) -> None:
         await self.page.wait_for_load_state()
         self.count += 1
-        found = await page_problems(self.page, f"proof-{self.count:02d}-{name}")
+        found = await page_problems(self.page, f"proof-{self.who}-{self.count:02d}-{name}")
         if found:
             self.problems[f"{name} ({self.page.url.removeprefix(self.origin)})"] = found
 
@@ -89,10 +90,10 @@ class Desk:
         return self.page.url.removeprefix(self.origin)
 
 
-async def _phone(browser: Browser, origin: str) -> Desk:
+async def _phone(browser: Browser, origin: str, who: str) -> Desk:
     context = await browser.new_context(viewport=PHONE,  # type: ignore[arg-type]
                                         bypass_csp=True, has_touch=True, is_mobile=True)
-    return Desk(await context.new_page(), origin)
+    return Desk(await context.new_page(), origin, who)
 
 
 async def test_a_day_at_the_front_desk_on_a_phone(browser: Browser, gateway: Client,
@@ -100,7 +101,7 @@ async def test_a_day_at_the_front_desk_on_a_phone(browser: Browser, gateway: Cli
                                                   filled: Filled) -> None:
     missed = await _missed_appointment(session_factory)
     origin = str(gateway.make_url("")).rstrip("/")
-    desk = await _phone(browser, origin)
+    desk = await _phone(browser, origin, "owner")
     await _sign_in(desk)
     walk_in = await _book_walk_in(desk)
     series = await _book_weekly_series(desk)
@@ -115,7 +116,7 @@ async def test_a_day_at_the_front_desk_on_a_phone(browser: Browser, gateway: Cli
     assert await _kinds(session_factory, walk_in) >= {"confirmation"}
     assert await _kinds(session_factory, moved[0][1]) >= {"reschedule"}
     assert await _kinds(session_factory, missed) >= {"no_show"}
-    staff = await _phone(browser, origin)
+    staff = await _phone(browser, origin, "staff")
     await _invite_ana(desk, staff)
     await _ana_sees_her_own(staff, series, walk_in)
     wrong = {**desk.problems, **staff.problems}
@@ -231,11 +232,12 @@ async def _reschedule(desk: Desk) -> None:
     """Reschedule, a free time of a later day, the confirmation; the customer is told."""
     page = desk.page
     await desk.follow(page.get_by_role("link", name="Reschedule", exact=True), "reschedule")
-    day = date.fromisoformat(await page.get_by_role("textbox", name="Day").input_value() or _today())
+    box = page.get_by_role("textbox", name="Day")
+    day = date.fromisoformat(await box.input_value() or _today())
     times = page.locator("main ul a[href*='start=']")
     for _ in range(8):
         day += timedelta(days=1)
-        await page.get_by_role("textbox", name="Day").fill(day.isoformat())
+        await box.fill(day.isoformat())
         await desk.press("Show free times", "reschedule-times")
         if await times.count():
             break

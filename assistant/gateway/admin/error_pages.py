@@ -37,7 +37,8 @@ async def middleware(request: web.Request, handler: Handler) -> web.StreamRespon
 
 def _page(request: web.Request, status: int, sentence: str, headers: Mapping[str, str]
           ) -> web.Response:
-    """The sentence as it was (quotes kept: it is element text, never an attribute)."""
+    """The sentence as it was (quotes kept: it is element text, never an attribute); the
+    style sheet capitalises it."""
     words = Markup(html.escape(sentence, quote=False))
     page = render(request, "admin/error.html", status=status, status_code=status,
                   sentence=words)
