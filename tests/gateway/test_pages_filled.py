@@ -124,7 +124,7 @@ async def test_admin_pages_write_times_in_the_business_zone_as_every_channel_doe
     assert start is not None and windows
     cookies = await login_as(session_factory, filled.admin_email)
     listing = await (await gateway.get("/admin/appointments", cookies=cookies)).text()
-    assert f"<td>{formats.short_when(start, times.zone)}</td>" in listing
+    assert f'<td data-label="When">{formats.short_when(start, times.zone)}</td>' in listing
     waiting = await (await gateway.get("/admin/waitlist", cookies=cookies)).text()
     low, high = (datetime.fromisoformat(moment) for moment in windows[0])
     assert times.span(low, high) in waiting
