@@ -118,12 +118,17 @@ def search_of(chosen: bf.Chosen) -> Search:
 
 async def form_page(request: web.Request, admin: AdminSession, form: dict[str, str],
                     status: int = 200, problems: Mapping[str, str] | None = None,
-                    notice: str | None = None, nearest: tuple[FreeTime, ...] = ()
-                    ) -> web.Response:
+                    notice: str | None = None, nearest: tuple[FreeTime, ...] = (),
+                    from_link: bool = False) -> web.Response:
     """The form with what was typed, the day's free times (the nearest ones first after a
-    lost race) and the customers the search finds."""
+    lost race) and the customers the search finds. `from_link`: opened from the calendar,
+    where a time sooner than the notice allows is a walk-in now (the waiver is ticked)."""
     catalog = await context.catalog(request)
     chosen = _chosen(catalog, admin, form)
+    if from_link and not form["waive_notice"] and bf.within_notice(chosen, context.now()):
+        form = {**form, "waive_notice": "yes"}  # the calendar's gap for a walk-in now
+        notice = notice or ("That time is within the minimum notice, so the notice is "
+                            "waived for this booking; untick it to see later times only.")
     shown = {**chosen.problems, **(problems or {})}
     free, seats = await _free(request, catalog, chosen, form, shown)
     matches: list[desk_booking.CustomerMatch] = []

@@ -87,6 +87,13 @@ def choose(catalog: Catalog, form: dict[str, str], scope: UUID | None,
     return chosen
 
 
+def within_notice(chosen: Chosen, now: datetime) -> bool:
+    """Whether the chosen time is sooner than the service's notice allows: a gap in today's
+    calendar clicked for a walk-in, which the owner means to book now."""
+    start = chosen.start
+    return start is not None and now <= start < now + chosen.service.min_notice
+
+
 def _service(catalog: Catalog, text: str, scope: UUID | None, named: UUID | None,
              problems: dict[str, str]) -> Service:
     """The service named, else the first one the staff account (`scope`), or else the staff

@@ -48,7 +48,7 @@ routes = web.RouteTableDef()
 @routes.get("/admin/bookings/new")
 @admin_page
 async def new(request: web.Request, admin: AdminSession) -> web.Response:
-    return await form_page(request, admin, bf.typed(request.query))
+    return await form_page(request, admin, bf.typed(request.query), from_link=True)
 
 
 @routes.post("/admin/bookings/new")
