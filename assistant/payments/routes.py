@@ -13,7 +13,6 @@ from datetime import datetime
 from uuid import UUID
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.gateway.api import context
 from assistant.gateway.appointment_pages.problems import NO_STORE, Problem, Way, shown
@@ -32,7 +31,7 @@ from scheduling.booking.model import Appointment
 from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest
 from scheduling.persistence.database import make_session_factory
-from scheduling.persistence.payment_store import PaymentUnitOfWork
+from scheduling.persistence.payment_store import PaymentUnitOfWork, StoreError
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -116,7 +115,7 @@ async def webhook(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="not a signed Stripe event") from None
     try:
         outcome = await online_payments.settle(event, uow(request), context.now())
-    except SQLAlchemyError:
+    except StoreError:
         log.exception("stripe event %s not recorded; Stripe sends it again", event.id)
         raise web.HTTPServiceUnavailable(text="try again later") from None
     log.info("stripe event %s (%s): %s", event.id, event.type, outcome.value)

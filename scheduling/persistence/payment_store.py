@@ -3,24 +3,33 @@ books and pays in one transaction (`scheduling.booking.online_payments.PaymentUn
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.online_payments import Checkout, ProviderEvent, RefundResult
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import BusinessPolicies
+from scheduling.notifications.delivery import Attempt, Claimed
+from scheduling.persistence import outbox_store
 from scheduling.persistence.booking_tables import BookingRulesRow
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.catalog_codec import policies_of
 from scheduling.persistence.catalog_tables import BusinessRow
+from scheduling.persistence.database import SessionFactory
+from scheduling.persistence.outbox import Outbox
 from scheduling.persistence.payment_tables import CheckoutRow, PaymentEventRow, RefundRow
 
 PENDING_OUTCOME = "applying"
+StoreError = SQLAlchemyError
+"""What a failed write raises: the webhook answers it with 503, so Stripe delivers again."""
 
 
 class PaymentStore:
@@ -105,3 +114,61 @@ async def refunds_of(session: AsyncSession, appointment_id: UUID) -> list[Refund
                                                          appointment_id)
                                  .order_by(RefundRow.created_at))
     return [RefundResult(r.status, r.provider_id, r.last_error, r.amount) for r in rows]
+
+
+class RefundStore:
+    """The refund worker's side of the outbox: each call one short transaction of its own,
+    the provider's answer recorded with the message's new state."""
+
+    def __init__(self, factory: SessionFactory) -> None:
+        self._factory = factory
+
+    async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+        async with self._factory() as session:
+            return await outbox_store.claim(session, now, ("refund",), limit, lease)
+
+    async def currency(self, business_id: UUID) -> str:
+        async with self._factory() as session:
+            return await currency_of(session, business_id)
+
+    async def skipped(self, message: Claimed, reason: str, now: datetime) -> None:
+        async with self._factory() as session:
+            await outbox_store.mark_skipped(session, message, reason, now)
+
+    async def sent(self, message: Claimed, answer: RefundAnswer, now: datetime) -> None:
+        async with self._factory() as session:
+            await self._record(session, message, answer, now)
+            await outbox_store.mark_sent(session, message, [answer.attempt], now)
+
+    async def retry(self, message: Claimed, answer: RefundAnswer, now: datetime,
+                    retry_at: datetime) -> None:
+        async with self._factory() as session:
+            await self._record(session, message, answer, now)
+            await outbox_store.mark_retry(session, message, [answer.attempt], now,
+                                          answer.result.error or "", retry_at)
+
+    async def failed(self, message: Claimed, answer: RefundAnswer, now: datetime,
+                     alert: OutboxMessage) -> None:
+        """Failed for good, with the owner's alert queued in the same transaction."""
+        async with self._factory() as session:
+            await self._record(session, message, answer, now)
+            await Outbox(session).add([alert], now)
+            await outbox_store.mark_failed(session, message, [answer.attempt], now,
+                                           answer.result.error or "")
+
+    @staticmethod
+    async def _record(session: AsyncSession, message: Claimed, answer: RefundAnswer,
+                      now: datetime) -> None:
+        if message.appointment_id is not None:
+            await save_refund(session, message.id, message.appointment_id, answer.amount,
+                              answer.reference, answer.result, now)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundAnswer:
+    """One try at a refund: what was asked and what the provider said."""
+
+    reference: str
+    amount: Decimal
+    result: RefundResult
+    attempt: Attempt
