@@ -53,6 +53,8 @@ class AccessLog(AccessLogger):
     LOG_FORMAT = '%a %t "%r" %s %b "%{User-Agent}i"'
     SHOWN = frozenset({"count", "limit", "status", "staff_id", "service_id", "from", "until",
                        "start", "end", "next", "notice"})
+    SECRET_PATHS = ("/admin/invite/", "/a/")
+    """Paths whose last segment is a secret: an invitation's token, a short link's code."""
 
     def __init__(self, logger: logging.Logger, log_format: str = LOG_FORMAT) -> None:
         super().__init__(logger, self.LOG_FORMAT)
@@ -65,8 +67,17 @@ class AccessLog(AccessLogger):
         query = urlencode([(k, v if k in AccessLog.SHOWN else "***")
                            for k, v in parse_qsl(request.query_string, keep_blank_values=True)],
                           safe="*")
-        target = request.path + (f"?{query}" if query else "")
+        target = AccessLog.hidden_path(request.path) + (f"?{query}" if query else "")
         return f"{request.method} {target} HTTP/{request.version.major}.{request.version.minor}"
+
+    @staticmethod
+    def hidden_path(path: str) -> str:
+        """The path with the secret segment after a SECRET_PATHS prefix shown as ***."""
+        for prefix in AccessLog.SECRET_PATHS:
+            if path.startswith(prefix) and len(path) > len(prefix):
+                rest = path[len(prefix):].partition("/")
+                return f"{prefix}***{rest[1]}{rest[2]}"
+        return path
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         if request.path not in self.PROBES:

@@ -74,6 +74,18 @@ def test_access_log_hides_query_tokens_and_referers(lines: list[str]) -> None:
     assert "token=***&count=2" in lines[-1]
 
 
+def test_access_log_hides_invitation_tokens_and_short_link_codes(lines: list[str]) -> None:
+    log = AccessLog(logging.getLogger("aiohttp.access"))
+    for path in ("/admin/invite/s3cretT0ken-abc", "/a/s3cretT0ken-abc"):
+        log.log(make_mocked_request("GET", path), web.Response(), 0.01)
+    log.log(make_mocked_request("POST", "/admin/invite/s3cretT0ken-abc/accept"), web.Response(),
+            0.01)
+    assert "s3cretT0ken" not in "\n".join(lines)
+    assert '"GET /admin/invite/*** HTTP/1.1"' in lines[-3]
+    assert '"GET /a/*** HTTP/1.1"' in lines[-2]
+    assert '"POST /admin/invite/***/accept HTTP/1.1"' in lines[-1]
+
+
 async def test_every_gateway_line_and_response_names_its_request(
         gateway: Client, rasa: tuple[FakeRasa, TestServer], lines: list[str]) -> None:  # noqa: F811
     mine = "trace-0123456789"
