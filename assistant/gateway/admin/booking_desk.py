@@ -44,6 +44,7 @@ class Booking:
 
     catalog: Catalog
     chosen: bf.Chosen
+    start: datetime
     contact: Contact
     proof: customers.Proof
     participants: tuple[Participant, ...]
@@ -52,8 +53,7 @@ class Booking:
 
     def slot(self, start: datetime | None = None) -> SlotChoice:
         chosen = self.chosen
-        return SlotChoice(self.catalog.business.id, chosen.service.id,
-                          start or chosen.start or datetime.now(chosen.zone),
+        return SlotChoice(self.catalog.business.id, chosen.service.id, start or self.start,
                           chosen.staff.id if chosen.staff else None,
                           chosen.location.id if chosen.location else None)
 
@@ -75,9 +75,9 @@ async def checked(request: web.Request, admin: AdminSession,
         repeat = bf.repeat_of(form)
     except InvalidRequest as error:
         problems[error.field or "every"] = f"{str(error).capitalize()}."
-    if problems:
+    if problems or chosen.start is None:
         return await form_page(request, admin, form, 422, problems=problems)
-    return Booking(catalog, chosen, contact, proof, participants, repeat,
+    return Booking(catalog, chosen, chosen.start, contact, proof, participants, repeat,
                    form["waive_notice"] == "yes")
 
 
