@@ -20,10 +20,12 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web_urldispatcher import AbstractResource
 from playwright.async_api import Browser, BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.browser import PHONE, chromium
 from tests.fill import Filled
 from tests.gateway import test_pages_filled as pages_filled
+from tests.gateway.admin_login import login_as
 from tests.gateway.narrow import (
     admin_pages,
     enumerated,
@@ -36,6 +38,7 @@ from tests.gateway.narrow import (
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 filled = pages_filled.filled
 Client = TestClient  # type: ignore[type-arg]
+Factory = async_sessionmaker[AsyncSession]
 EXTRA_QUERY = pages_filled.EXTRA_QUERY  # a conversation's transcript, not just the list
 # Pages no admin page links to, with where they are looked at on a phone instead.
 REACHED_ELSEWHERE = {
@@ -45,15 +48,22 @@ REACHED_ELSEWHERE = {
 NEEDS_QUERY = {400, 404}  # a page that says what it is about in its query (a result page)
 
 
+STAFF_SEES = {"/admin", "/admin/calendar", "/admin/appointments", "/admin/customers",
+              "/admin/appointments/{appointment_id}", "/admin/customers/{customer_id}"}
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with chromium() as found:
+        yield found
+
+
 @pytest.fixture
-async def phone() -> AsyncIterator[BrowserContext]:
-    async with chromium() as browser:
-        yield await _phone(browser)
-
-
-async def _phone(browser: Browser) -> BrowserContext:
-    return await browser.new_context(viewport=PHONE,  # type: ignore[arg-type]
-                                     bypass_csp=True, has_touch=True, is_mobile=True)
+async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
+    context = await browser.new_context(viewport=PHONE,  # type: ignore[arg-type]
+                                        bypass_csp=True, has_touch=True, is_mobile=True)
+    yield context
+    await context.close()
 
 
 async def test_every_admin_page_fits_a_phone(phone: BrowserContext, gateway: Client,
@@ -63,13 +73,32 @@ async def test_every_admin_page_fits_a_phone(phone: BrowserContext, gateway: Cli
     await _sign_in(page, origin)
     await _answer_the_wizard(page, origin)
     crawl = Crawl(page, origin, admin_pages(gateway.app))
-    await crawl.run()
+    await crawl.run([p for r in crawl.resources for p in enumerated(r)])
     assert set(REACHED_ELSEWHERE) <= {r.canonical for r in crawl.resources}, "stale entry"
     problems = crawl.problems(set(REACHED_ELSEWHERE))
     refused = await page.goto(origin + "/admin/no-such-page")  # a refusal is a page too
     assert refused is not None and refused.status == 404
     if found := await page_problems(page, "narrow-refused"):
         problems["/admin/no-such-page (404)"] = found
+    _report(problems, crawl)
+
+
+async def test_a_staff_accounts_pages_fit_a_phone(phone: BrowserContext, gateway: Client,
+                                                  session_factory: Factory,
+                                                  filled: Filled) -> None:
+    """Ana's staff account (tests.fill) sees fewer links and other words on the same pages;
+    every page it is led to from Today fits too, and none of its links ends in a refusal."""
+    origin = str(gateway.make_url("")).rstrip("/")
+    cookies = await login_as(session_factory, "fill-staff@example.com")
+    await phone.add_cookies([{"name": name, "value": value, "url": origin}
+                             for name, value in cookies.items()])
+    crawl = Crawl(await phone.new_page(), origin, admin_pages(gateway.app), "narrow-staff")
+    await crawl.run(["/admin"])
+    assert STAFF_SEES <= set(crawl.found), sorted(crawl.found)
+    _report(crawl.problems({r.canonical for r in crawl.resources}), crawl)
+
+
+def _report(problems: dict[str, list[str]], crawl: Crawl) -> None:
     report = "\n".join(f"{path}: {'; '.join(found)}" for path, found in problems.items())
     assert not problems, (f"{len(problems)} of {len(crawl.seen)} pages are wrong at 375 px:\n"
                           f"{report}")
@@ -83,13 +112,13 @@ class Crawl:
     page: Page
     origin: str
     resources: list[AbstractResource]
+    prefix: str = "narrow"
     seen: set[tuple[str, str]] = field(default_factory=set)
     found: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     tried: set[str] = field(default_factory=set)
 
-    async def run(self) -> None:
-        queue = [p for r in self.resources for p in enumerated(r)]
+    async def run(self, queue: list[str]) -> None:
         while queue:
             path = queue.pop(0)
             resource = next((r for r in self.resources
@@ -100,7 +129,7 @@ class Crawl:
             self.seen.add(key)
             self.tried.add(path)
             status, wrong = await _look(self.page, self.origin,
-                                        path + EXTRA_QUERY.get(path, ""))
+                                        path + EXTRA_QUERY.get(path, ""), self.prefix)
             if status in NEEDS_QUERY and "?" not in path and "{" not in resource.canonical:
                 self.seen.discard(key)  # a link with its query may come later
                 self.refused[resource.canonical] = status
@@ -122,7 +151,7 @@ class Crawl:
         return wrong
 
 
-async def _look(page: Page, origin: str, path: str) -> tuple[int, list[str]]:
+async def _look(page: Page, origin: str, path: str, prefix: str) -> tuple[int, list[str]]:
     """A page's status and what is wrong with it: where it landed, and page_problems."""
     try:
         response = await page.goto(origin + path)
@@ -136,7 +165,7 @@ async def _look(page: Page, origin: str, path: str) -> tuple[int, list[str]]:
         return status, [f"answered {status}"]
     if not page.url.startswith(origin + path.partition("?")[0]):
         return status, [f"landed on {page.url.removeprefix(origin)} instead"]
-    name = "narrow" + shape(path.partition("?")[0]).replace("/", "-").replace("*", "id")
+    name = prefix + shape(path.partition("?")[0]).replace("/", "-").replace("*", "id")
     return status, await page_problems(page, name)
 
 
