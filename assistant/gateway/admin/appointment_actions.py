@@ -8,6 +8,7 @@ what will happen, whose form posts the change), each one use case: cancel for th
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -53,17 +54,18 @@ async def act(request: web.Request, admin: session.AdminSession, action: str) ->
     if form.get("confirmed") != "yes":
         raise web.HTTPSeeOther(f"/admin/appointments/{appointment.id}/{action}")
     try:
-        notice = await _do(request, admin, appointment, action, form)
+        shown, notice = await _do(request, admin, appointment, action, form)
     except SlotUnavailable:
         raise back(appointment.id, "That time was just taken: pick another. The appointment "
                    "is still at its old time.", "/reschedule") from None
     except DomainError as error:
         raise back(appointment.id, refusal(error)) from None
-    raise back(appointment.id, notice)
+    raise back(shown, notice)
 
 
 async def _do(request: web.Request, admin: session.AdminSession, appointment: Appointment,
-              action: str, form: object) -> str:
+              action: str, form: object) -> tuple[UUID, str]:
+    """The change made; the appointment to show next (a move's new one) and what to say."""
     uow, now = context.uow(request), context.now()
     if action == "cancel":
         reason = typed(form, "reason")
@@ -72,15 +74,15 @@ async def _do(request: web.Request, admin: session.AdminSession, appointment: Ap
         done = await changes.cancel(CancelAppointment(appointment.id, Actor.OWNER, reason),
                                     uow, now)
         refund = f" A refund of {done.refund} is queued." if done.refund > 0 else ""
-        return f"Cancelled; the customer is told and offered new times.{refund}"
+        return appointment.id, f"Cancelled; the customer is told and offered new times.{refund}"
     if action == "reschedule":
         moved = await changes.reschedule(await _move(request, appointment, form), uow, now)
-        raise back(moved.new.id, "Moved; the customer is told the new time.")
+        return moved.new.id, "Moved; the customer is told the new time."
     if action == "complete":
         await desk.mark_completed(appointment.id, admin.email, uow, now)
-        return "Marked completed."
+        return appointment.id, "Marked completed."
     await desk.mark_no_show(appointment.id, admin.email, uow, now)
-    return "Marked as a no-show; the customer's message is queued."
+    return appointment.id, "Marked as a no-show; the customer's message is queued."
 
 
 @routes.get("/admin/appointments/{appointment_id}/reschedule")
