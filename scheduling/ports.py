@@ -19,7 +19,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from scheduling.booking.messages import OutboxMessage
-from scheduling.booking.model import Appointment, AuditEntry
+from scheduling.booking.model import Appointment, AuditEntry, Contact
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.values import BookingContext, ContactRecord, Offer, WaitlistEntry
 from scheduling.catalog import Catalog, Customer
@@ -249,6 +249,11 @@ class OutboxPort(Protocol):
 
 
 class DeskPort(Protocol):
+    async def lock_contact(self, business_id: UUID, contact: Contact) -> None:
+        """Queue transactions for one phone or e-mail until this one ends (see
+        `customers.identify`)."""
+        ...
+
     async def customer_id_by_phone(self, business_id: UUID, phone: str) -> UUID | None: ...
 
     async def customer_id_by_email(self, business_id: UUID, email: str) -> UUID | None:

@@ -72,12 +72,19 @@ async def identify(
     uow: DeskUnitOfWork, business_id: UUID, contact: Contact, proof: Proof, now: datetime
 ) -> Customer:
     """The profile this request acts for, inside the caller's transaction (see the module
-    docstring for the rules); saved when new or changed, never committed here."""
+    docstring for the rules); saved when new or changed, never committed here.
+
+    The contact is locked first (`DeskPort.lock_contact`): two bookings at once for a new
+    phone would both find no profile and both register it, and the second insert would break
+    the one-profile-per-phone constraint; locked, the second waits and finds the first's."""
+    if proof.phone is not None:
+        contact = replace(contact, phone=proof.phone)
+    await uow.desk.lock_contact(business_id, contact)
     if proof.customer_id is not None:
         return await _update(uow, business_id, await uow.catalog.get_customer(proof.customer_id),
                              contact)
     if proof.phone is not None:
-        return await _caller(uow, business_id, replace(contact, phone=proof.phone), now)
+        return await _caller(uow, business_id, contact, now)
     found = await find_id(uow, business_id, contact.phone, contact.email)
     if found is None:
         return await _new(uow, business_id, contact)

@@ -15,7 +15,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from scheduling.availability import AvailabilityQuery
-from scheduling.booking import services
 from scheduling.booking.commands import BookAppointment
 from scheduling.booking.openings import open_slots
 from scheduling.booking.results import BookingResult
@@ -77,17 +76,11 @@ class FrontDeskUnitOfWork(DeskUnitOfWork, Protocol):
 async def book(
     cmd: BookAppointment, proof: customers.Proof, uow: FrontDeskUnitOfWork, now: datetime
 ) -> BookingResult:
-    """`customers.book_for` with the contact locked first (`SeriesPort.lock_contact`), so a
-    double submit for a new customer books once instead of failing on their phone."""
+    """`customers.book_for`, which locks the contact first, so a double submit for a new
+    customer books once instead of failing on their phone; the desk asks only for a name."""
     if cmd.contact is None:
         raise InvalidRequest("a name is required", field="contact")
-    contact = cmd.contact
-
-    async def customer_of(work: FrontDeskUnitOfWork) -> UUID:
-        await work.front_desk.lock_contact(cmd.slot.business_id, contact)
-        return (await customers.identify(work, cmd.slot.business_id, contact, proof, now)).id
-
-    return await services.book(cmd, uow, now, identify=customer_of)
+    return await customers.book_for(cmd, proof, uow, now)
 
 
 async def find_customers(uow: FrontDeskUnitOfWork, lookup: Lookup) -> list[CustomerMatch]:

@@ -82,11 +82,6 @@ class SeriesPort(Protocol):
                          rule: dict[str, Any], now: datetime) -> None:
         """Insert the `booking_series` row its occurrences point at."""
 
-    async def lock_contact(self, business_id: UUID, contact: Contact) -> None:
-        """Queue bookings for one phone or e-mail until this transaction ends: two at once
-        for a new customer would both register them, and one profile per phone is a rule
-        the database keeps (the second would fail instead of finding the first's)."""
-
 
 class SeriesUnitOfWork(DeskUnitOfWork, Protocol):
     @property
@@ -200,7 +195,6 @@ async def book_series(cmd: BookSeries, uow: SeriesUnitOfWork, now: datetime) -> 
 
 async def _book_all(uow: SeriesUnitOfWork, cmd: BookSeries, now: datetime) -> SeriesResult:
     business_id = cmd.first.business_id
-    await uow.front_desk.lock_contact(business_id, cmd.contact)
     customer = await customers.identify(uow, business_id, cmd.contact, cmd.proof, now)
     series_id = uuid4()
     await uow.front_desk.add_series(series_id, business_id, customer.id, cmd.repeat.rule(), now)

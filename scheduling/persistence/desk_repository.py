@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduling.booking.model import BOOKED, Appointment
+from scheduling.booking.model import BOOKED, Appointment, Contact
 from scheduling.booking.values import Offer
 from scheduling.desk.codes import VerificationCode
 from scheduling.persistence import booking_codec
@@ -22,6 +22,15 @@ from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOff
 class DeskRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def lock_contact(self, business_id: UUID, contact: Contact) -> None:
+        """A transaction-scoped advisory lock per phone and e-mail, taken in sorted order so
+        two transactions locking the same pair cannot deadlock."""
+        keys = sorted(f"customer:{business_id}:{value.lower()}"
+                      for value in (contact.phone, contact.email) if value)
+        for key in keys:
+            await self.session.execute(select(func.pg_advisory_xact_lock(
+                func.hashtextextended(key, 0))))
 
     async def customer_id_by_phone(self, business_id: UUID, phone: str) -> UUID | None:
         return await self.session.scalar(

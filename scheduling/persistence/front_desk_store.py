@@ -11,7 +11,6 @@ from uuid import UUID
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduling.booking.model import Contact
 from scheduling.desk.desk_booking import CustomerMatch, Lookup
 from scheduling.persistence.booking_tables import CustomerBlockRow, SeriesRow
 from scheduling.persistence.catalog_tables import CustomerRow
@@ -27,13 +26,6 @@ class FrontDeskStore:
         await self.session.execute(insert(SeriesRow).values(
             id=series_id, business_id=business_id, customer_id=customer_id, rule=rule,
             created_at=now))
-
-    async def lock_contact(self, business_id: UUID, contact: Contact) -> None:
-        keys = sorted(f"customer:{business_id}:{value.lower()}"
-                      for value in (contact.phone, contact.email) if value)
-        for key in keys:
-            await self.session.execute(select(func.pg_advisory_xact_lock(
-                func.hashtextextended(key, 0))))
 
     async def customers_matching(self, lookup: Lookup, limit: int) -> list[CustomerMatch]:
         blocked = select(CustomerBlockRow.customer_id).where(

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from scheduling.booking.model import Contact
 from scheduling.desk.desk_booking import CustomerMatch, Lookup
 from scheduling.persistence.front_desk_store import FrontDeskUnitOfWork
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork
@@ -28,9 +27,6 @@ class FakeFrontDesk:
                          rule: dict[str, Any], now: datetime) -> None:
         self.pending[series_id] = {"business_id": business_id, "customer_id": customer_id,
                                    "rule": rule, "created_at": now}
-
-    async def lock_contact(self, business_id: UUID, contact: Contact) -> None:
-        """One transaction at a time: nothing to queue."""
 
     async def customers_matching(self, lookup: Lookup, limit: int) -> list[CustomerMatch]:
         state = self.uow._tx.state

@@ -405,6 +405,9 @@ class FakeDesk:
     def _profiles(self, business_id: UUID) -> list[Customer]:
         return [c for b, c in self.tx.state.customers.values() if b == business_id]
 
+    async def lock_contact(self, business_id: UUID, contact: Contact) -> None:
+        """One transaction at a time here: nothing to queue."""
+
     async def customer_id_by_phone(self, business_id: UUID, phone: str) -> UUID | None:
         return next((c.id for c in self._profiles(business_id) if c.phone == phone), None)
 
