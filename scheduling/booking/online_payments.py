@@ -82,7 +82,10 @@ class PaymentsPort(Protocol):
         transaction recording it, then answers False)."""
         ...
 
-    async def settled(self, event_id: str, outcome: str) -> None: ...
+    async def settled(self, event_id: str, outcome: str, appointment_id: UUID | None
+                      ) -> None:
+        """The event's outcome, and the booking it paid for when it is one of ours."""
+        ...
 
 
 class PaymentUnitOfWork(BookingUnitOfWork, Protocol):
@@ -130,7 +133,9 @@ async def settle(event: ProviderEvent, uow: PaymentUnitOfWork, now: datetime) ->
         if not await uow.payments.first_time(event, now):
             return EventOutcome.DUPLICATE
         outcome = await _apply(event, uow, now)
-        await uow.payments.settled(event.id, outcome.value)
+        ours = outcome not in (EventOutcome.IGNORED, EventOutcome.REFUSED)
+        await uow.payments.settled(event.id, outcome.value,
+                                   event.appointment_id if ours else None)
         await uow.commit()
     return outcome
 

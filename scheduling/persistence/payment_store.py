@@ -55,10 +55,11 @@ class PaymentStore:
         ).on_conflict_do_nothing(index_elements=["event_id"]).returning(PaymentEventRow.event_id)
         return (await self.session.scalar(statement)) is not None
 
-    async def settled(self, event_id: str, outcome: str) -> None:
+    async def settled(self, event_id: str, outcome: str, appointment_id: UUID | None
+                      ) -> None:
         await self.session.execute(update(PaymentEventRow)
                                    .where(PaymentEventRow.event_id == event_id)
-                                   .values(outcome=outcome))
+                                   .values(outcome=outcome, appointment_id=appointment_id))
 
 
     async def set_deposits_online(self, business_id: UUID, online: bool) -> None:

@@ -60,6 +60,8 @@ async def test_booked_paid_by_checkout_and_confirmed_by_the_signed_webhook(desk:
     assert (status, answer["outcome"]) == (200, "paid")
     reference = desk.stripe.sessions[session_id]["payment_intent"]
     assert await _state(desk, appointment_id) == ("confirmed", "paid", reference)
+    assert await rows(desk.factory, "SELECT outcome, appointment_id FROM payment_events") == [
+        ("paid", appointment_id)]
     queued = await _outbox(desk, appointment_id)
     assert queued["confirmation:confirmed"] == "pending"
     assert queued["pending_payment:pending"] == "sent"  # sent before: stays as it was
