@@ -7,6 +7,7 @@ customer is told why it was released."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import timedelta
 
@@ -146,3 +147,18 @@ async def test_a_busy_stripe_is_a_page_that_says_so_never_a_500(desk: Desk) -> N
     assert len(await to_checkout(desk, went)) > 10
     assert desk.stripe.sessions  # exactly the one checkout, made once
     assert len(desk.stripe.sessions) == 1
+
+
+async def test_the_same_event_delivered_twice_at_once_is_applied_once(desk: Desk) -> None:
+    appointment_id, went = await book_deposit(desk)
+    delivery = desk.stripe.pay(await to_checkout(desk, went))
+    assert delivery is not None
+    answers = await asyncio.gather(deliver(desk, *delivery), deliver(desk, *delivery))
+    assert sorted(answer["outcome"] for _, answer in answers) == ["duplicate", "paid"]
+    [(confirmations,)] = await rows(desk.factory, "SELECT count(*) FROM outbox WHERE "
+                                    "kind = 'confirmation' AND appointment_id = :a",
+                                    a=appointment_id)
+    [(audited,)] = await rows(desk.factory, "SELECT count(*) FROM booking_events WHERE "
+                              "subject_id = :a AND reason LIKE 'deposit paid%'",
+                              a=appointment_id)
+    assert (confirmations, audited) == (1, 1)
