@@ -79,7 +79,9 @@ def notifications_json(value: NotificationPreferences) -> Json:
     return {"sms": value.sms, "email": value.email, "reminder_hours": list(value.reminder_hours)}
 
 
-def notifications_of(data: Json) -> NotificationPreferences:
+def notifications_of(data: Json | None) -> NotificationPreferences:
+    """Missing keys read as the defaults: the column may hold `{}` (older rows, imports)."""
+    data = notifications_json(NotificationPreferences()) | (data or {})
     return NotificationPreferences(data["sms"], data["email"], tuple(data["reminder_hours"]))
 
 
@@ -92,7 +94,9 @@ def preferences_json(value: CustomerPreferences) -> Json:
     }
 
 
-def preferences_of(data: Json) -> CustomerPreferences:
+def preferences_of(data: Json | None) -> CustomerPreferences:
+    """Missing keys read as the defaults, as `notifications_of`."""
+    data = preferences_json(CustomerPreferences()) | (data or {})
     return CustomerPreferences(
         weekdays=frozenset(data["weekdays"]),
         times_of_day=frozenset(TimeOfDay(part) for part in data["times_of_day"]),

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.booking.model import BOOKED
-from scheduling.catalog import CustomerPreferences, NotificationPreferences
 from scheduling.desk.customer_values import (
     CustomerLine,
     CustomerPage,
@@ -142,17 +140,8 @@ def _profile(customer: C, record: R | None, block_reason: str | None, visits: tu
         customer.id, customer.business_id, customer.name, customer.phone, customer.email,
         customer.phone_verified_at is not None, customer.email_verified_at is not None,
         customer.created_at, record.notes if record else "",
-        preferences_of(customer.preferences), notifications_of(customer.notifications),
+        codec.preferences_of(customer.preferences),
+        codec.notifications_of(customer.notifications),
         block_reason is not None, block_reason or "", record.erased_at if record else None,
         visits, waiting, seen)
 
-
-def preferences_of(data: dict[str, Any] | None) -> CustomerPreferences:
-    """Stored preferences over the defaults: a profile written before a key existed (or an
-    erased one) still reads."""
-    return codec.preferences_of(codec.preferences_json(CustomerPreferences()) | (data or {}))
-
-
-def notifications_of(data: dict[str, Any] | None) -> NotificationPreferences:
-    return codec.notifications_of(codec.notifications_json(NotificationPreferences())
-                                  | (data or {}))

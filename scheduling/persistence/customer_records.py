@@ -19,7 +19,6 @@ from scheduling.persistence import catalog_codec as codec
 from scheduling.persistence import customer_export, erasure
 from scheduling.persistence.booking_tables import AppointmentRow as A
 from scheduling.persistence.catalog_tables import CustomerRow
-from scheduling.persistence.customer_reads import notifications_of, preferences_of
 from scheduling.persistence.customer_tables import CustomerRecordRow
 from scheduling.persistence.setup_uow import SetupUnitOfWork
 
@@ -42,8 +41,8 @@ class CustomerRecords:
                    CustomerRecordRow.notes, CustomerRecordRow.erased_at)
             .outerjoin(CustomerRecordRow, CustomerRecordRow.customer_id == CustomerRow.id)
             .where(CustomerRow.id == customer_id))).one()
-        return RecordState(business, notes or "", preferences_of(preferences),
-                           notifications_of(notifications), erased)
+        return RecordState(business, notes or "", codec.preferences_of(preferences),
+                           codec.notifications_of(notifications), erased)
 
     async def set_notes(self, customer_id: UUID, notes: str, now: datetime) -> None:
         await self.session.execute(insert(CustomerRecordRow).values(
