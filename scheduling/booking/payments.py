@@ -24,7 +24,6 @@ from scheduling.booking.model import (
     transition,
 )
 from scheduling.booking.policies import BookingRules
-from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest
 from scheduling.ports import BookingUnitOfWork
 
@@ -56,6 +55,8 @@ class MarkPaid:
     """The provider's payment id (online), None in person."""
     amount: Decimal | None = None
     """What the provider says was paid (online); in person it is the deposit."""
+    by: str = ""
+    """Who recorded it (the owner's account), kept in the audit entry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +107,14 @@ def paid(appointment: Appointment, cmd: MarkPaid, rules: BookingRules, now: date
     payment = replace(appointment.payment, status=PaymentStatus.PAID, reference=reference)
     reason = f"deposit paid {'online' if cmd.paid_in is PaidIn.ONLINE else 'at the salon'}" \
              f" ({cmd.paid_in.value})"
+    data = {"reference": reference, "paid_in": cmd.paid_in.value, "by": cmd.by}
     if appointment.status is Status.PENDING and not rules.require_approval:
-        return transition(appointment, Status.CONFIRMED, now=now, actor=actor, reason=reason,
-                          payment=payment)
+        done, entry = transition(appointment, Status.CONFIRMED, now=now, actor=actor,
+                                 reason=reason, payment=payment)
+        return done, replace(entry, data=data)
     done = replace(appointment, payment=payment, updated_at=now)
     status = appointment.status.value
-    return done, AuditEntry(done.id, now, actor, status, status, reason,
-                            data={"reference": reference, "paid_in": cmd.paid_in.value})
+    return done, AuditEntry(done.id, now, actor, status, status, reason, data=data)
 
 
 async def mark_paid(cmd: MarkPaid, uow: BookingUnitOfWork, now: datetime,
@@ -126,18 +128,22 @@ async def mark_paid(cmd: MarkPaid, uow: BookingUnitOfWork, now: datetime,
         outcome = settles(current, cmd)
         if outcome is not Outcome.PAID:
             return PaymentResult(current, outcome)
-        rules = await uow.appointments.rules(current.business_id)
-        catalog = await uow.catalog.get(current.business_id)
-        done, entry = paid(current, cmd, rules, now, actor)
-        await _save(uow, catalog, done, entry)
-        await uow.outbox.cancel_pending(done.id, WAITING_KINDS)
-        if done.status is not current.status:
-            await uow.outbox.add(messages.confirmed(done, catalog, now), now)
+        done = await record_paid(uow, current, cmd, now, actor)
         await uow.commit()
     return PaymentResult(done, Outcome.PAID)
 
 
-async def _save(uow: BookingUnitOfWork, catalog: Catalog, done: Appointment,
-                entry: AuditEntry) -> None:
+async def record_paid(uow: BookingUnitOfWork, current: Appointment, cmd: MarkPaid,
+                      now: datetime, actor: Actor) -> Appointment:
+    """Inside the caller's transaction, on `current` locked: the payment, its audit entry,
+    the waiting message withdrawn and, when the booking becomes confirmed, its
+    confirmation."""
+    rules = await uow.appointments.rules(current.business_id)
+    catalog = await uow.catalog.get(current.business_id)
+    done, entry = paid(current, cmd, rules, now, actor)
     await uow.appointments.update(done, catalog.service(done.service_id).capacity)
     await uow.appointments.record([entry])
+    await uow.outbox.cancel_pending(done.id, WAITING_KINDS)
+    if done.status is not current.status:
+        await uow.outbox.add(messages.confirmed(done, catalog, now), now)
+    return done
