@@ -16,7 +16,7 @@ from rasa_sdk.executor import ActionExecutor, ActionExecutorRunResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.runtime import BusySourceFactory, runtime
-from assistant import logcontext
+from assistant import heap, logcontext
 from assistant.gateway.google_oauth import google_config, token_key
 from assistant.gateway.resources import database_url
 from assistant.settings import Settings
@@ -59,4 +59,5 @@ def serve(settings: Settings) -> None:
     os.environ["SANIC_HOST"] = settings.action_server_host
     executor = ConversationExecutor()
     executor.register_package("actions")
+    heap.freeze_startup()  # the loaded actions and SQLAlchemy stay out of full collections
     run(executor, port=settings.action_server_port)

@@ -7,6 +7,11 @@ slots (everyone on the same twelve starts), and a bare single-row INSERT transac
 database as the ceiling. Prints rates and the booking/ceiling ratio, and this process's CPU an
 insert and a booking (steadier than the rates on a busy machine), and the pairs of bookings that
 overlap at the end (0), then drops the database.
+That first line per client count is the old-style figure (one ceiling phase, then one disjoint
+phase). The second is the new-style one: BENCH_ROUNDS (3) disjoint phases, each between two
+ceiling phases, each against the mean of those two, and the median of the rounds: the same
+ratio, measured with the machine's drift during the run averaged out.
+The start-up heap is frozen (`assistant.heap`) after seeding, as the real processes do.
 Each phase stops starting jobs after BENCH_PHASE_SECONDS (20 s) and the engine is disposed
 whatever happens, so a slow build cannot run for long or leave connections open.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -24,6 +30,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from assistant import heap
 from assistant.embedded_db import admin_server, fresh_database
 from scheduling.booking import services
 from scheduling.booking.commands import BookAppointment, SlotChoice
@@ -40,6 +47,10 @@ FIRST = datetime(2027, 3, 2, tzinfo=UTC)
 STAFF = 64
 PER_RUN = 640
 PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "20"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+FREEZE = os.environ.get("BENCH_GC_FREEZE", "1") != "0"
+"""`BENCH_GC_FREEZE=0` leaves the start-up heap in the collector's full collections, as
+before `assistant.heap.freeze_startup`: for the before side of a comparison."""
 OVERLAPS = text(
     "SELECT count(*) FROM appointments a JOIN appointments b ON a.staff_id = b.staff_id"
     " AND a.id < b.id AND a.session_id <> b.session_id AND tstzrange(a.blocked_start,"
@@ -134,16 +145,28 @@ async def measure(url: str) -> None:
 async def _measure(engine: AsyncEngine) -> None:
     shop = catalog()
     customers = await seed(engine, shop, 64)
+    if FREEZE:
+        heap.freeze_startup()  # as the gateway and the action server do once started
     uow_of = lambda: BookingUnitOfWork(make_session_factory(engine))  # noqa: E731
     day = 0
-    for clients in (16, 64):
-        inserts = [insert_row(engine) for _ in range(PER_RUN * 2)]
-        ceiling, _, insert_cpu = await rate(clients, inserts)
+
+    def disjoint(clients: int) -> list[Callable[[], Awaitable[bool]]]:
+        nonlocal day
         day += 1
         base = FIRST + timedelta(days=day)
-        disjoint = [booking(uow_of(), shop, i % clients, base + (i // clients) * timedelta(
+        return [booking(uow_of(), shop, i % clients, base + (i // clients) * timedelta(
             minutes=35), customers[i % len(customers)]) for i in range(PER_RUN)]
-        free, _, booking_cpu = await rate(clients, disjoint)
+
+    for clients in (16, 64):
+        ceilings = [await rate(clients, [insert_row(engine) for _ in range(PER_RUN * 2)])]
+        free, _, booking_cpu = await rate(clients, disjoint(clients))
+        ceiling, insert_cpu = ceilings[0][0], ceilings[0][2]
+        frees = [free]
+        for _ in range(ROUNDS - 1):
+            ceilings.append(await rate(clients, [insert_row(engine)
+                                                 for _ in range(PER_RUN * 2)]))
+            frees.append((await rate(clients, disjoint(clients)))[0])
+        ceilings.append(await rate(clients, [insert_row(engine) for _ in range(PER_RUN * 2)]))
         day += 1
         base = FIRST + timedelta(days=day)
         contended = [booking(uow_of(), shop, i % 2, base + timedelta(minutes=5 * (i % 12)),
@@ -154,8 +177,21 @@ async def _measure(engine: AsyncEngine) -> None:
               f" attempts/s, {won} booked ({fought / ceiling:.1%}) | client CPU"
               f" {insert_cpu * 1e3:.2f} ms an insert, {booking_cpu * 1e3:.2f} ms a booking"
               f" ({insert_cpu / booking_cpu:.1%})")
+        print(bracketed(clients, [c[0] for c in ceilings], frees))
     async with engine.connect() as connection:
         print(f"overlapping bookings: {(await connection.execute(OVERLAPS)).scalar_one()}")
+
+
+def bracketed(clients: int, ceilings: list[float], frees: list[float]) -> str:
+    """The new-style figure: each disjoint phase against the mean of the ceiling phases right
+    before and right after it (the machine's load drifts within a run; one ceiling phase of a
+    few seconds swung 2x between runs), and the median over the rounds."""
+    ratios = [free / ((before + after) / 2)
+              for free, before, after in zip(frees, ceilings, ceilings[1:], strict=False)]
+    listed = ", ".join(f"{r:.1%}" for r in ratios)
+    return (f"{clients:>2} clients, {len(ratios)} bracketed rounds: median"
+            f" {statistics.median(ratios):.1%} of ceiling ({listed}; ceilings"
+            f" {', '.join(f'{c:.0f}' for c in ceilings)} inserts/s)")
 
 
 def main() -> None:

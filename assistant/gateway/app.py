@@ -10,7 +10,7 @@ from aiohttp.web_log import AccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from assistant import payments
+from assistant import heap, payments
 from assistant.gateway import (
     channels,
     cors,
@@ -85,8 +85,10 @@ class AccessLog(AccessLogger):
 
 
 def serve(settings: Settings) -> None:
+    app = create_app(settings)
+    heap.freeze_startup()  # the loaded application stays out of every full collection
     web.run_app(
-        create_app(settings),
+        app,
         host=settings.gateway_host,
         port=settings.gateway_port,
         print=None,
