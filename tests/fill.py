@@ -56,6 +56,8 @@ from scheduling.persistence.short_link_tables import ShortLinkRow
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOfferRow
 
 Row = dict[str, Any]
+DESK_KEY = "desk:filledfrontdeskform"
+"""The confirmed appointment reads as booked at the front desk (`/admin/bookings/done?key=`)."""
 STATUSES = ("held", "pending", "confirmed", "completed", "no_show", "cancelled", "late_cancel",
             "rescheduled")
 RASA_EVENTS = """CREATE TABLE IF NOT EXISTS events (
@@ -97,8 +99,8 @@ def _appointment(status: str, start: datetime, now: datetime, customer: UUID, **
         "price": Decimal("30.00"), "seats": 1, "participants": [], "notes": f"filled {status}",
         "location_type": "in_person", "address": "1 Main Street", "meeting_link": None,
         "payment_required": False, "payment_amount": Decimal("0"), "payment_status": "not_required",
-        "idempotency_key": f"fill:{status}", "created_at": now - timedelta(days=3),
-        "updated_at": now - timedelta(days=1),
+        "idempotency_key": DESK_KEY if status == "confirmed" else f"fill:{status}",
+        "created_at": now - timedelta(days=3), "updated_at": now - timedelta(days=1),
         "hold_expires_at": now + timedelta(minutes=10) if status == "held" else None,
     }
     return row | extra

@@ -6,7 +6,6 @@ from __future__ import annotations
 from aiohttp import web
 
 from assistant.gateway import (
-    admin,
     api,
     appointment_pages,
     booking_page,
@@ -20,6 +19,7 @@ from assistant.gateway import (
     twilio_sms,
     twilio_voice,
 )
+from assistant.gateway.admin import dashboard
 
 
 def install(app: web.Application) -> None:
@@ -33,7 +33,7 @@ def install(app: web.Application) -> None:
     booking_page.setup(app)
     chat.setup(app)
     api.setup(app)
-    admin.setup(app)
+    dashboard.setup(app)
     app.add_routes(short_links.routes)
     app.add_routes(twilio_sms.routes)
     app.add_routes(twilio_voice.routes)

@@ -4,6 +4,7 @@ sent (the dispatcher run for real, the SMS text as recorded). Shared by the page
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -69,16 +70,22 @@ async def press(client: Client, page: Page, button: str, **typed: str) -> Answer
 
 async def sent_code(client: Client, factory: Factory, to: str = PHONE) -> str:
     """The code in the newest code message sent to `to` (the one that counts), as the
-    customer reads it there."""
-    await client.app[DISPATCHER].run_once()
-    async with factory() as session:
-        summary = (await session.execute(text(
-            "SELECT d.summary FROM delivery_attempts d JOIN outbox o ON o.id = d.outbox_id "
-            "WHERE d.recipient = :to AND d.status = 'sent' AND o.kind = 'verification_code' "
-            "ORDER BY o.due_at DESC LIMIT 1"), {"to": to})).scalar_one()
-    found = re.search(r"\b(\d{6})\b", summary)
-    assert found, summary
-    return found.group(1)
+    customer reads it there. The gateway's own dispatcher also runs every few seconds: when it
+    has claimed the message, this drain finds nothing and the send is still in flight, so the
+    code is awaited (for at most ten seconds) rather than read once."""
+    for _ in range(100):
+        await client.app[DISPATCHER].run_once()
+        async with factory() as session:
+            summary = (await session.execute(text(
+                "SELECT d.summary FROM delivery_attempts d JOIN outbox o ON o.id = d.outbox_id "
+                "WHERE d.recipient = :to AND d.status = 'sent' AND o.kind = 'verification_code' "
+                "ORDER BY o.due_at DESC LIMIT 1"), {"to": to})).scalar_one_or_none()
+        if summary is not None:
+            found = re.search(r"\b(\d{6})\b", summary)
+            assert found, summary
+            return found.group(1)
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no code was sent to {to}")
 
 
 async def rows(factory: Factory, sql: str, **params: object) -> list[Any]:

@@ -21,7 +21,7 @@ from scheduling import formats
 from scheduling.demo import demo_catalog
 from scheduling.persistence.booking_tables import AppointmentRow
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow
-from tests.fill import Filled, drop_conversations, empty_tables, fill, fill_id
+from tests.fill import DESK_KEY, Filled, drop_conversations, empty_tables, fill, fill_id
 from tests.gateway.admin_login import login_as
 from tests.gateway.conftest import API_KEY
 
@@ -36,7 +36,7 @@ PAGE_MARKS = {
     "/admin/calendar": ("Ana",), "/admin/staff": ("invitee",),
     "/admin/catalog/business": ("Shear Delight",), "/admin/catalog/messages": (),
     "/admin/catalog/blocklist": ("Blocked Bob",), "/admin/customers": ("customer",),
-    "/admin/payments": (),
+    "/admin/payments": (), "/admin/bookings/done": ("customer",), "/admin/bookings/new": ("Ana",),
 }
 LISTING_MARKS = {
     "/api/v1/appointments": ("appointment_id",), "/api/v1/waitlist": ("waitlist_id",),
@@ -54,7 +54,8 @@ NOT_LISTINGS = {
     "/api/v1/suggestions": "ranked open times, needs a service",
     "/api/v1/me/appointments": "the customer's own, behind a customer token",
 }
-EXTRA_QUERY = {"/admin/conversations": "?sender=fill-sender"}
+EXTRA_QUERY = {"/admin/conversations": "?sender=fill-sender",
+               "/admin/bookings/done": "?key=" + DESK_KEY.removeprefix("desk:")}
 
 
 @pytest.fixture
