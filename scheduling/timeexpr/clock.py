@@ -12,6 +12,7 @@ OCLOCK = r"""(?:o\s?['"’`]?\s?clock\b)"""
 _MER_OR_OCLOCK = rf"(?:\s*{OCLOCK})?(?:\s*{MERIDIEM})?"
 _PART_AHEAD = r"(?=\s*(?:in\s+the\s+)?(?:morning|afternoon|evening|at\s+night|tonight)\b)"
 _HOUR = rf"(?P<h>[01]?\d|2[0-4]|{HOUR_WORD}|noon|midnight)"
+_HOUR_END = r"(?:\b|(?=[ap]\.?\s?m\b))"  # "past 3pm": no word boundary between 3 and pm
 _MINUTES_TO = (
     r"(?P<q>(?:a\s+)?quarter|half|(?:\d{1,2}|" + MINUTE_WORD + r"|five|ten)\s*(?:minutes?|mins?)"
     r"|five|ten|twenty(?:[\s-]?five)?)"
@@ -82,9 +83,12 @@ PATTERNS: list[Pattern] = [
              rf"(?:\s*(?P<oc>{OCLOCK}))?(?:\s*{MERIDIEM})?(?P<m>(?!))?"), _hour),
     (pattern(rf"\b(?P<h>{HOUR_WORD})(?:[\s-]+(?P<m>{MINUTE_WORD}))?\b(?:\s*(?P<oc>{OCLOCK}))?"
              rf"(?:\s*{MERIDIEM})?"), _hour),
-    (pattern(rf"\b{_MINUTES_TO}\s+(?P<rel>past|after|to|till|til|before|of)\s+{_HOUR}\b"
+    (pattern(rf"\b{_MINUTES_TO}\s+(?P<rel>past|after|to|till|til|before|of)\s+{_HOUR}{_HOUR_END}"
              rf"{_MER_OR_OCLOCK}"), _spoken),
-    (pattern(rf"\b(?P<q>[1-5]?\d)\s+(?P<rel>past)\s+{_HOUR}\b{_MER_OR_OCLOCK}"), _spoken),
+    (pattern(rf"\b(?P<q>[1-5]?\d)\s+(?P<rel>past)\s+{_HOUR}{_HOUR_END}{_MER_OR_OCLOCK}"), _spoken),
+    # "20 to 2pm": a number that cannot be an hour (13-59) before "to" and a 12-hour hour
+    (pattern(rf"\b(?P<q>1[3-9]|[2-5]\d)\s+(?P<rel>to|till|til|before)\s+(?P<h>1[0-2]|0?[1-9])"
+             rf"{_HOUR_END}{_MER_OR_OCLOCK}"), _spoken),
     (pattern(r"\b(?P<h>[01]?\d|2[0-4])\b(?![:./]\d|\s*(?:st|nd|rd|th)\b|\s*%|\s*(?:minutes?|mins?"
              r"|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|guests?)\b)"), _bare),
 ]

@@ -31,6 +31,7 @@ class DayParts:
     evening: Window = Window(time(17), time(21))
     tonight: Window = Window(time(18), time(0))
     night: Window = Window(time(19), time(0))
+    after_work: Window = Window(time(17), time(21))
 
     def window(self, name: str) -> Window:
         window: Window = getattr(self, name)

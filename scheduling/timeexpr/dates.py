@@ -9,7 +9,18 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from .grammar import FULL_MONTH, MONTH, WEEKDAY, Context, Day, Pattern, Value, month, pattern
+from .grammar import (
+    FULL_MONTH,
+    MONTH,
+    WEEKDAY,
+    Context,
+    Day,
+    Past,
+    Pattern,
+    Value,
+    month,
+    pattern,
+)
 from .grammar import weekday as weekday_of
 from .model import Grain
 from .numbers import NUMERIC_ORDINAL, ORDINAL, ORDINAL_WORD, QUANTITY, ordinal, quantity
@@ -92,14 +103,31 @@ def _weekday(match: re.Match[str], ctx: Context) -> Value | None:
     return Day(coming(today, wd), weekday_only=True)
 
 
+def _base(ref: str, ctx: Context) -> date:
+    """The day counted from: now/today, tomorrow, or the coming weekday."""
+    if ref in ("now", "today"):
+        return ctx.today
+    if ref.startswith(("tom", "tm", "2m")):
+        return ctx.today + timedelta(days=1)
+    return coming(ctx.today, weekday_of(ref))
+
+
 def _from_day(match: re.Match[str], ctx: Context) -> Value | None:
-    """"a week from Tuesday", "3 days from now", "two weeks from tomorrow"."""
-    ref = match["ref"].lower()
-    base = ctx.today + timedelta(days=1 if ref.startswith("tom") else 0)
-    if ref not in ("now", "today") and not ref.startswith("tom"):
-        base = coming(ctx.today, weekday_of(ref))
-    days = quantity(match["n"]) * (7 if match["unit"].lower().startswith("week") else 1)
-    return Day(base + timedelta(days=days))
+    """"a week from Tuesday", "3 days from now", "two weeks from tomorrow", "a week today",
+    "a fortnight on Friday"."""
+    unit = match["unit"].lower()
+    per = 14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1
+    ref = (match["ref"] or match["ref2"]).lower()
+    return Day(_base(ref, ctx) + timedelta(days=quantity(match["n"]) * per))
+
+
+def _day_week(match: re.Match[str], ctx: Context) -> Value | None:
+    """British "tomorrow week", "Friday week": that day a week later."""
+    return Day(_base(match["ref"].lower(), ctx) + timedelta(days=7))
+
+
+def _past(_match: re.Match[str], _: Context) -> Value | None:
+    return Past()
 
 
 def _in_days(match: re.Match[str], ctx: Context) -> Value | None:
@@ -159,6 +187,7 @@ def _named_month(match: re.Match[str], ctx: Context) -> Value | None:
     return Day(first, date(*add_months(year, month_no, 1), 1), Grain.MONTH)
 
 
+_TOMORROW = r"(?:tomorrow|tmrw|tmr|tmw|tomm?orr?ow|tomoz|2morr?ow|2moro)"
 _TIME_AHEAD = r"(?!\s*(?::|[ap]\.?m\b|o\s?['\"’]?\s?clock))"
 _DAY_NO = rf"(?P<d>{ORDINAL}|\d{{1,2}}(?!\d))"
 _NOT_A_DAY = (r"(?:st(?:reet)?|ave(?:nue)?|rd|road|floor|fl|place|pl|grade|birthday|anniversary"
@@ -166,13 +195,17 @@ _NOT_A_DAY = (r"(?:st(?:reet)?|ave(?:nue)?|rd|road|floor|fl|place|pl|grade|birth
 _YEAR = r"(?:,?\s*(?P<y>\d{4})\b)?"
 
 PATTERNS: list[Pattern] = [
-    (pattern(r"\b(?:(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw)|later\s+today|today|tomorrow"
-             r"|tmrw|tmr|tomm?orr?ow)\b"), _relative),
+    (pattern(rf"\b(?:(?:the\s+)?day\s+after\s+{_TOMORROW}|later\s+today|today|{_TOMORROW})\b"),
+     _relative),
+    (pattern(rf"\b(?:yesterday|last\s+(?:{WEEKDAY}|week(?:end)?|month|year|night)"
+             rf"|(?:{QUANTITY})\s+(?:days?|weeks?|months?|years?|hours?)\s+ago)\b"), _past),
+    (pattern(rf"\b(?P<ref>{_TOMORROW}|{WEEKDAY})\s+week\b"), _day_week),
     (pattern(rf"\b(?:(?P<mod>this|{_NEXT}|{_COMING}|on)\s+)?(?P<wd>{WEEKDAY})"
              rf"(?:\s+(?P<after>after\s+next))?(?:\s*,?\s*(?:of\s+)?(?P<wk>this|next|the\s+following"
              r"|the)\s+week(?P<wan>\s+after\s+next)?)?"), _weekday),
-    (pattern(rf"\b(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?)\s+(?:from|after|on)\s+"
-             rf"(?P<ref>now|today|tomorrow|{WEEKDAY})"), _from_day),
+    (pattern(rf"\b(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?|fortnights?)\s+(?:(?:from|after|on)"
+             rf"\s+(?P<ref>now|today|{_TOMORROW}|{WEEKDAY})|(?P<ref2>today|{_TOMORROW}))\b"),
+     _from_day),
     (pattern(rf"\bin\s+(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"),
      _in_days),
     (pattern(rf"\b(?P<mon>{MONTH})\s*(?:the\s+)?{_DAY_NO}{_TIME_AHEAD}{_YEAR}"), _month_day),

@@ -28,14 +28,25 @@ MONTHS = {
     "december": 12, "dec": 12,
 }
 FULL_MONTHS = [name for name in MONTHS if len(name) > 4 or name in ("may", "june", "july")]
-WEEKDAY = rf"(?:{alt(WEEKDAYS)}\b\.?)"
+# "sat" and "sun" are also words: not after a pronoun or article ("I sat", "the sun"), nor
+# before what follows the verb or the star ("sat down", "sun cream", "sat nav").
+_SHORT_WEEKENDS = {"sat": 5, "sun": 6}
+_NOT_BEFORE_SHORT = "".join(
+    rf"(?<!\b{w}\s)" for w in "i we you he she they it the my your our his her their a who have has"
+    " had was were".split()
+)
+_NOT_AFTER_SHORT = (r"(?!\s+(?:nav|navs|down|up|there|here|cream|screen|block|bed|burn|shine|light"
+                    r"|glasses|hat|is|was|will|came|comes|rises|rose|sets|set|through|with|around"
+                    r"|for\s+(?:ages|hours|an?\b)|in\s+(?:the|my|a)\b)\b)")
+WEEKDAY = (rf"(?:{alt(WEEKDAYS)}\b\.?|{_NOT_BEFORE_SHORT}\b(?:sat|sun)\b\.?{_NOT_AFTER_SHORT})")
 MONTH = rf"(?:{alt(MONTHS)}\b\.?)"
 FULL_MONTH = rf"(?:{alt(FULL_MONTHS)}\b)"
 MERIDIEM = r"(?:(?P<mer>[ap])(?:\.\s?m\b\.?|\s?m\b))"
 
 
 def weekday(name: str) -> int:
-    return WEEKDAYS[name.lower().rstrip(".")]
+    key = name.lower().rstrip(".")
+    return WEEKDAYS[key] if key in WEEKDAYS else _SHORT_WEEKENDS[key]
 
 
 def month(name: str) -> int:
@@ -117,11 +128,17 @@ class Moment:
 
 
 @dataclass(frozen=True, slots=True)
+class Past:
+    """A day that has gone ("yesterday", "last Monday", "3 days ago"): never booked, and
+    never read as the next such day."""
+
+
+@dataclass(frozen=True, slots=True)
 class Asap:
     """"As soon as possible", "earliest": an interval open from now."""
 
 
-Value = Day | Clock | Part | Op | Moment | Asap
+Value = Day | Clock | Part | Op | Moment | Asap | Past
 Builder = Callable[[re.Match[str], Context], Value | None]
 Pattern = tuple[re.Pattern[str], Builder]
 

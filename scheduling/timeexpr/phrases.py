@@ -9,8 +9,9 @@ from .grammar import Asap, Context, Moment, Op, Part, Pattern, Value, pattern
 from .model import Grain
 from .numbers import QUANTITY, quantity
 
-_PART_NAMES = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
-               "night": "night", "lunch": "lunchtime", "lunchtime": "lunchtime"}
+_PART_NAMES = {"morning": "morning", "morn": "morning", "afternoon": "afternoon",
+               "arvo": "afternoon", "evening": "evening", "night": "night", "lunch": "lunchtime",
+               "lunchtime": "lunchtime"}
 _ROLES = {
     "lower_post": r"or\s+(?:later|after)|and\s+later|onwards?|at\s+the\s+earliest",
     "upper_post": r"or\s+(?:earlier|before)|at\s+the\s+latest",
@@ -57,11 +58,14 @@ def _duration(match: re.Match[str], ctx: Context) -> Value | None:
     return Moment(at, Grain.MINUTE if unit.startswith("m") else Grain.HOUR)
 
 
+_AFTER_TIME = r"(?:(?<=\d)|(?<=[ap]m)|(?<=[ap]\.m\.))"  # "1pm-2pm" as well as "1-2"
 _UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?)"
 PATTERNS: list[Pattern] = [
     (pattern(r"\b(?P<tonight>tonight|tonite)\b|(?<!good\s)\b(?:(?P<this>this|in\s+the|during\s+the"
-             r"|the)\s+)?(?P<name>morning|afternoon|evening|night|lunch\s*time|lunch)s?\b"), _part),
-    (pattern(rf"\b(?:{_OPS})\b|(?P<dash>(?<=\d)\s*[-–—]\s*(?=\d)|\s[-–—]\s)|(?P<sym>@)"), _op),
+             r"|the|at)\s+)?(?P<name>morning|morn|afternoon|arvo|evening|night|lunch\s*time|lunch)"
+             r"s?\b"), _part),
+    (pattern(rf"\b(?:{_OPS})\b|(?P<dash>{_AFTER_TIME}\s*[-–—]\s*(?=\d)|\s[-–—]\s)|(?P<sym>@)"),
+     _op),
     (pattern(r"\b(?:as\s+soon\s+as\s+(?:possible|you\s+can)|asap|(?:the\s+)?earliest(?:\s+possible)?"
              r"|soonest(?:\s+possible)?|(?:the\s+)?first\s+available|as\s+early\s+as\s+possible"
              r"|right\s+away)\b"), _asap),

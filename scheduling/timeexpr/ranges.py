@@ -61,6 +61,26 @@ def bounds(items: list[Op | Clock]) -> Bounds:
     return Bounds(lower=lower, upper=upper)
 
 
+# The half of the day a part of the day fixes for a clock said beside it ("3 in the
+# morning" is 3 am even though the morning window starts later; "8 at night" is 8 pm).
+_PART_MERIDIEM = {"morning": "a", "afternoon": "p", "evening": "p", "after_work": "p"}
+_NIGHT_PM_HOURS = range(5, 12)
+
+
+def pin(b: Bounds, part: str | None) -> Bounds:
+    """Settle am/pm of each unsettled bound by the part of the day said (12 excepted)."""
+    def fix(c: Clock | None) -> Clock | None:
+        if c is None or c.fixed or c.hour == 12:
+            return c
+        mer = _PART_MERIDIEM.get(part or "")
+        if part in ("night", "tonight"):
+            mer = "p" if c.hour in _NIGHT_PM_HOURS else None
+        if mer is None:
+            return c
+        return Clock(c.hour % 12 + (12 if mer == "p" else 0), c.minute, True, c.bare)
+    return Bounds(fix(b.at), fix(b.lower), fix(b.upper))
+
+
 def settle(b: Bounds, window: tuple[int, int], from_hours: bool) -> Minutes:
     """Pick am/pm for each bound; ``from_hours`` says the window is opening hours."""
     open_ended = [c for c in (b.at, b.lower, b.upper) if c is not None]

@@ -9,7 +9,7 @@ from . import fallback
 from .config import DAY_MINUTES, DEFAULT_DAY_PARTS, DEFAULT_HOURS, BusinessHours, DayParts
 from .grammar import Context
 from .model import Grain, Kind, Mention, Resolution
-from .ranges import Minutes, settle
+from .ranges import Minutes, pin, settle
 from .scan import Phrase, scan
 from .zones import localize, zone
 
@@ -115,7 +115,7 @@ def finalize(p: Phrase, ctx: Context) -> Resolution:
     if p.day is not None and p.day.until is not None:
         return b.result(Kind.INTERVAL, b.at(p.day.first, 0), b.at(p.day.until, 0), p.day.grain)
     window = (ctx.parts.window(p.part.name) if p.part else ctx.hours.window()).minutes()
-    m = settle(p.bounds, window, from_hours=p.part is None)
+    m = settle(pin(p.bounds, p.part.name if p.part else None), window, from_hours=p.part is None)
     day = _day(p, m, ctx)
     if m.at is not None:
         return b.result(Kind.INSTANT, b.at(day, m.at), None, Grain.MINUTE, m)

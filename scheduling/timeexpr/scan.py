@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from . import clock, dates, phrases
-from .grammar import Asap, Clock, Context, Day, Moment, Op, Part, Pattern, Value
+from . import clock, colloquial, dates, holidays, monthdays, phrases
+from .grammar import Asap, Clock, Context, Day, Moment, Op, Part, Past, Pattern, Value
 from .model import Grain
 from .ranges import Bounds, bounds
 
-PATTERNS: list[Pattern] = dates.PATTERNS + clock.PATTERNS + phrases.PATTERNS
+PATTERNS: list[Pattern] = (dates.PATTERNS + monthdays.PATTERNS + holidays.PATTERNS
+                           + clock.PATTERNS + colloquial.PATTERNS + phrases.PATTERNS)
 _FILLER = re.compile(
     r"(?:\s+|,|\b(?:on|the|of|in|for|sometime|some\s+time|please|ideally|preferably|say|maybe"
     r"|perhaps|like|probably|possibly)\b)*",
@@ -78,6 +79,8 @@ def merge_days(a: Day, b: Day) -> Day | None:
 
 def _clashes(group: list[Atom], new: Value) -> bool:
     values = [a.value for a in group]
+    if isinstance(new, Past) or any(isinstance(v, Past) for v in values):
+        return True
     if any(isinstance(v, Moment) for v in values) or isinstance(new, Moment):
         return any(not isinstance(v, Op) for v in values)
     if isinstance(new, Day):
@@ -108,17 +111,23 @@ def _touches(text: str, a: Atom, b: Atom) -> bool:
     return not text[a.end:b.start].strip()
 
 
+def _is_and(text: str, atom: Atom) -> bool:
+    return text[atom.start:atom.end].strip().lower() == "and"
+
+
 def _time_context(text: str, group: list[Atom], i: int) -> bool:
-    """A lone number is a time right after a range word ("at 5", "between 2 and 4pm"),
-    right before one ("2 to 4pm", "5 or later"), or right by a part of the day."""
+    """A lone number is a time right after a range word ("at 5", "between 2 and 4pm") or a
+    day ("wed 3", "tomorrow 9"), right before a range word ("2 to 4pm", "5 or later"), or
+    right by a part of the day; "and" counts only after "between" ("aged 4 and 6")."""
     before = group[i - 1] if i > 0 else None
     after_ = group[i + 1] if i + 1 < len(group) else None
-    if before and _touches(text, before, group[i]):
-        if isinstance(before.value, Part) or (
+    between = any(isinstance(a.value, Op) and a.value.role == "lower" for a in group[:i])
+    if before and _touches(text, before, group[i]) and (between or not _is_and(text, before)):
+        if isinstance(before.value, Part | Day) or (
             isinstance(before.value, Op) and before.value.role != "join"
         ):
             return True
-    if after_ and _touches(text, group[i], after_):
+    if after_ and _touches(text, group[i], after_) and (between or not _is_and(text, after_)):
         return isinstance(after_.value, Part) or (
             isinstance(after_.value, Op) and after_.value.role in _FOLLOWING_ROLES
         )
@@ -140,7 +149,7 @@ def _keep(text: str, group: list[Atom]) -> list[Atom]:
 
 def phrase(text: str, group: list[Atom]) -> Phrase | None:
     kept = _keep(text, group)
-    if not kept or all(isinstance(a.value, Op) for a in kept):
+    if not kept or all(isinstance(a.value, Op | Past) for a in kept):
         return None
     day: Day | None = None
     part: Part | None = None

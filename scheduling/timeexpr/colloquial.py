@@ -1,0 +1,53 @@
+"""Times as people say them rather than write them: "half 3" (3:30), "3ish", "first
+thing", "end of the day", "after work".
+
+"first thing" and "end of the day" follow the business's opening hours (opening time, and
+the last hour before closing); "after work" is a part of the day (``DayParts.after_work``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clock import hour_of
+from .grammar import Clock, Context, Part, Pattern, Value, pattern
+from .numbers import HOUR_WORD
+
+_HOUR = rf"(?P<h>1[0-2]|0?[1-9]|{HOUR_WORD})"
+
+
+def _half(match: re.Match[str], _: Context) -> Value | None:
+    """British "half 3" is half past three (am/pm from context, like a bare "3:30")."""
+    hour, _fixed = hour_of(match["h"], None)
+    return Clock(hour, 30, False)
+
+
+def _ish(match: re.Match[str], _: Context) -> Value | None:
+    """"3ish", "4-ish", "ten ish": the hour itself, said as a time (never a bare number)."""
+    hour, fixed = hour_of(match["h"], None)
+    return Clock(hour, int(match["m"] or 0), fixed)
+
+
+def _first_thing(_match: re.Match[str], ctx: Context) -> Value | None:
+    return Clock(ctx.hours.open.hour, ctx.hours.open.minute, True)
+
+
+def _end_of_day(_match: re.Match[str], ctx: Context) -> Value | None:
+    closing = ctx.hours.close.hour * 60 + ctx.hours.close.minute
+    last = max(closing - 60, ctx.hours.open.hour * 60 + ctx.hours.open.minute)
+    return Clock(last // 60, last % 60, True)
+
+
+def _after_work(_match: re.Match[str], _: Context) -> Value | None:
+    return Part("after_work")
+
+
+PATTERNS: list[Pattern] = [
+    (pattern(rf"\bhalf\s+{_HOUR}\b(?!\s*(?:an?\b|hours?|hrs?|days?|of\b|the\b|price|off))"),
+     _half),
+    (pattern(rf"\b{_HOUR}(?::(?P<m>[0-5]\d))?\s*-?\s*ish\b"), _ish),
+    (pattern(r"\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b"), _first_thing),
+    (pattern(r"\b(?:(?:at\s+)?the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:day|business)\b(?!\s*,)"
+             r"|\beod\b"), _end_of_day),
+    (pattern(r"\b(?:after|when\s+i\s+finish)\s+work\b"), _after_work),
+]
