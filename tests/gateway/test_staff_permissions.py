@@ -49,7 +49,8 @@ OWNER_ONLY = {
     ("POST", "/admin/staff/role"), ("GET", "/admin/staff/remove/{email}"),
     ("POST", "/admin/staff/remove"), ("GET", "/oauth/google/start"),
     ("POST", "/admin/appointments/{appointment_id}/paid"), ("GET", "/admin/payments"),
-    ("POST", "/admin/payments"),
+    ("POST", "/admin/payments"), ("GET", "/admin/payments/list"),
+    ("GET", "/admin/payments/list.csv"),
 }
 """The owner's alone: what the business is and says, its numbers, its accounts."""
 FRONT_DESK = {

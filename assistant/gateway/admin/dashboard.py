@@ -18,6 +18,7 @@ from assistant.gateway.admin import (
     customer_views,
     error_pages,
     insight,
+    payment_list_views,
     payment_views,
     session,
     setup_views,
@@ -43,7 +44,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(catalog_views.routes)
     app.add_routes(catalog_settings.routes)
     for front_desk in (calendar_views, appointment_views, booking_views, customer_views,
-                       payment_views, staff_views):
+                       payment_views, payment_list_views, staff_views):
         app.add_routes(front_desk.routes)
 
 

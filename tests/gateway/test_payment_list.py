@@ -1,0 +1,130 @@
+"""The owner's payments list over `tests.payment_list_rows` (the analytics ledger's money):
+every deposit paid and refund in the range, newest first, with the range's totals worked out
+by hand, each appointment linked (and the link followed), the same rows as CSV; a range that
+cannot be read is a 422 page, a staff account a 403."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scheduling.persistence import payment_reads
+from scheduling.persistence.admin_tables import AdminUserRow
+from scheduling.report_days import DayRange
+from tests import analytics_ledger as ledger
+from tests import branches
+from tests import payment_list_rows as money
+from tests.branches import branch_demo  # noqa: F401 (the gateway's catalog: two branches)
+from tests.gateway.admin_login import login_as
+
+pytestmark = pytest.mark.db
+Factory = async_sessionmaker[AsyncSession]
+RANGE = f"from={ledger.FIRST}&until={ledger.LAST}"
+OWNER = "owner@example.com"
+
+
+@pytest.fixture
+async def paid_rows(session_factory: Factory, gateway: TestClient) -> None:  # type: ignore[type-arg]
+    await ledger.write(session_factory)
+    await money.write(session_factory)
+
+
+def _scope(*locations: object) -> payment_reads.Scope:
+    days = DayRange(ledger.FIRST, ledger.LAST, ledger.NY)
+    return payment_reads.Scope(ledger.BUSINESS, days.start, days.end, locations)  # type: ignore[arg-type]
+
+
+async def test_every_movement_newest_first_with_the_hand_worked_totals(
+    session_factory: Factory, paid_rows: None,
+) -> None:
+    async with session_factory() as session:
+        rows = await payment_reads.movements(session, _scope())
+        totals = await payment_reads.totals(session, _scope())
+        harbour = await payment_reads.movements(session, _scope(branches.HARBOUR))
+    assert [(r.kind, str(r.appointment_id)[:8], r.amount, r.method, r.reference, r.status)
+            for r in rows] == [
+        ("refund", str(ledger.ledger_id("m4"))[:8], Decimal("30"), "online", "pi_m4", "failed"),
+        ("refund", str(ledger.ledger_id("m8"))[:8], Decimal("30"), "online", "pi_m8", "pending"),
+        ("refund", str(ledger.ledger_id("m6"))[:8], Decimal("5"), "in person",
+         "in person (card)", "refund at the desk"),
+        ("deposit", str(ledger.ledger_id("m6"))[:8], Decimal("30"), "card", "in person (card)",
+         "paid"),
+        ("deposit", str(ledger.ledger_id("m4"))[:8], Decimal("30"), "online", "pi_m4", "paid"),
+        ("refund", str(ledger.ledger_id("m9"))[:8], Decimal("30"), "online", "re_m9",
+         "refunded"),
+        ("deposit", str(ledger.ledger_id("m9"))[:8], Decimal("30"), "online", "pi_m9", "paid"),
+        ("deposit", str(ledger.ledger_id("m2"))[:8], Decimal("30"), "cash", "in person (cash)",
+         "paid"),
+    ]
+    assert {r.customer for r in rows} == {"Lena Ledger"}
+    assert (totals.deposits, totals.refunded, totals.refunds_pending, totals.collected) == (
+        money.DEPOSITS, money.REFUNDED, money.PENDING, money.COLLECTED)
+    assert harbour == []  # every movement is at Main Street
+
+
+async def test_the_page_lists_totals_and_links_each_appointment(
+    gateway: TestClient, session_factory: Factory, paid_rows: None,  # type: ignore[type-arg]
+) -> None:
+    owner = await login_as(session_factory, OWNER)
+    answer = await gateway.get(f"/admin/payments/list?{RANGE}", cookies=owner)
+    body = unescape(await answer.text())
+    assert answer.status == 200, body[-1500:]
+    for figure in ("$85</strong> collected", "$120</strong> deposits paid",
+                   "$35</strong> refunded", "$30</strong> refunds pending", "re_m9",
+                   "refund at the desk", "Lena Ledger", 'aria-current="page">Payments'):
+        assert figure in body, figure
+    links = re.findall(r'href="(/admin/appointments/[0-9a-f-]{36})"', body)
+    assert len(links) == 8 and f"/admin/appointments/{ledger.ledger_id('m9')}" in links
+    detail = await gateway.get(links[-1], cookies=owner)
+    assert detail.status == 200 and "Lena Ledger" in await detail.text()
+    assert "/admin/payments/list" in await (await gateway.get("/admin/payments",
+                                                              cookies=owner)).text()
+    empty = await gateway.get("/admin/payments/list?from=2026-04-01&until=2026-04-02",
+                              cookies=owner)
+    assert "No payments or refunds in these days" in await empty.text()
+
+
+async def test_the_csv_holds_the_same_rows_refunds_negative(
+    gateway: TestClient, session_factory: Factory, paid_rows: None,  # type: ignore[type-arg]
+) -> None:
+    owner = await login_as(session_factory, OWNER)
+    answer = await gateway.get(f"/admin/payments/list.csv?{RANGE}", cookies=owner)
+    assert answer.status == 200 and answer.content_type == "text/csv"
+    assert "payments-2026-03-06-2026-03-10.csv" in answer.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(await answer.text())))
+    assert len(rows) == 8 and rows[0]["status"] == "failed"
+    moved = [Decimal(r["amount"]) for r in rows if r["status"] in payment_reads.COLLECTED]
+    assert sum(moved) == money.COLLECTED
+    assert rows[-1]["date"] == "2026-03-06T10:00-05:00" and rows[-1]["currency"] == "USD"
+
+
+@pytest.mark.parametrize("query", ["from=2026-03-10&until=2026-03-01", "from=yesterday",
+                                   "range=forever", "from=9999-01-01"])
+async def test_a_range_that_cannot_be_read_is_a_page_saying_so(
+    gateway: TestClient, session_factory: Factory, query: str,  # type: ignore[type-arg]
+) -> None:
+    owner = await login_as(session_factory, OWNER)
+    answer = await gateway.get(f"/admin/payments/list?{query}", cookies=owner)
+    assert answer.status == 422 and "These dates cannot be shown" in await answer.text()
+    assert (await gateway.get(f"/admin/payments/list.csv?{query}", cookies=owner)).status == 422
+
+
+async def test_the_owners_alone(
+    gateway: TestClient, session_factory: Factory, paid_rows: None,  # type: ignore[type-arg]
+) -> None:
+    cookies = await login_as(session_factory, "ana@example.com")
+    async with session_factory() as session:
+        await session.execute(update(AdminUserRow).where(AdminUserRow.email == "ana@example.com")
+                              .values(role="staff", staff_id=ledger.ANA))
+        await session.commit()
+    for path in ("/admin/payments/list", "/admin/payments/list.csv"):
+        refused = await gateway.get(f"{path}?{RANGE}", cookies=cookies, allow_redirects=False)
+        assert refused.status == 403 and "Lena" not in await refused.text()
