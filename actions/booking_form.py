@@ -286,6 +286,9 @@ async def read_back(tracker: Tracker) -> str:
     when = zones.at(catalog, offer.location_id).when(offer.start, now())
     staff = catalog.staff_member(offer.staff_id).name + speech.at_location(catalog,
                                                                            offer.location_id)
+    async with runtime.uow() as work:
+        rules = await work.appointments.rules(catalog.business.id)
+    terms = speech.deposit_terms(service.deposit, catalog, rules)
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
-            f" {formats.money(service.price, currency)}, for {name}. Shall I book it? "
+            f" {formats.money(service.price, currency)}, for {name}.{terms} Shall I book it? "
             "Please say yes or no.")

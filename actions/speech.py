@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from uuid import UUID
 
 from actions.offer_value import Offer
 from actions.zones import Zones
 from scheduling import formats
 from scheduling.booking.model import Appointment
+from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog, Service
 
 
@@ -68,6 +70,28 @@ def service_line(service: Service, currency: str) -> str:
     price = formats.money(service.price, currency)
     deposit = f", {formats.money(service.deposit, currency)} deposit" if service.deposit else ""
     return f"{service.name}: {minutes(service.duration)}, {price}{deposit}"
+
+
+def deposit_terms(deposit: Decimal, catalog: Catalog, rules: BookingRules) -> str:
+    """The deposit and what follows from it, said before the customer's yes: where it is
+    paid, how long an online payment holds the time and that an unpaid booking is released,
+    and what cancelling costs (a free cancellation refunds it). Nothing without a deposit."""
+    if deposit <= 0:
+        return ""
+    policies = catalog.business.policies
+    amount = formats.money(deposit, policies.currency)
+    if rules.deposits_online:
+        text = (f" It needs a {amount} deposit, paid online: we'll send you a link to pay it "
+                f"as soon as you say yes, and the time is held for "
+                f"{minutes(rules.payment_window)}; if it isn't paid by then, the booking is "
+                "released and we'll tell you.")
+    else:
+        text = f" It needs a {amount} deposit, paid at the salon when you come in."
+    cancel = policies.cancellation
+    text += (f" Cancelling is free up to {cancel.free_cancellation_hours} hours before"
+             f"{', and a paid deposit is refunded' if rules.deposits_online else ''}")
+    fee = cancel.late_cancel_fee
+    return text + (f"; later, it costs {formats.money(fee, policies.currency)}." if fee else ".")
 
 
 def appointment_text(appointment: Appointment, catalog: Catalog, now: datetime) -> str:
