@@ -157,13 +157,20 @@ def _of_month(match: re.Match[str], ctx: Context) -> Value | None:
 
 
 def _numeric(match: re.Match[str], ctx: Context) -> Value | None:
-    """"3/15" (month first, unless the first number cannot be a month), "15.03.", ISO."""
+    """"3/15", "12-30-16" (month first, unless the first number cannot be a month), "15.03."
+    (day first with dots, unless the second number cannot be a month)."""
     first, second = int(match["a"]), int(match["b"])
-    if match.group().count(".") or first > 12 >= second:
+    if first > 12 >= second or ("." in match.group() and second <= 12):
         first, second = second, first
     if not (1 <= first <= 12):
         return None
     return _dated(ctx.today, first, second, match["y"])
+
+
+def _ymd(match: re.Match[str], ctx: Context) -> Value | None:
+    """Year first: "2026-12-05", "2015.05.25", "2015/05/25"."""
+    month_no = int(match["a"])
+    return _dated(ctx.today, month_no, int(match["b"]), match["y"]) if month_no <= 12 else None
 
 
 def _period(match: re.Match[str], ctx: Context) -> Value | None:
@@ -188,11 +195,11 @@ def _named_month(match: re.Match[str], ctx: Context) -> Value | None:
 
 
 _TOMORROW = r"(?:tomorrow|tmrw|tmr|tmw|tomm?orr?ow|tomoz|2morr?ow|2moro)"
-_TIME_AHEAD = r"(?!\s*(?::|[ap]\.?m\b|o\s?['\"’]?\s?clock))"
-_DAY_NO = rf"(?P<d>{ORDINAL}|\d{{1,2}}(?!\d))"
+TIME_AHEAD = r"(?!\s*(?::|[ap]\.?m\b|o\s?['\"’]?\s?clock))"
+DAY_NO = rf"(?P<d>{ORDINAL}|\d{{1,2}}(?!\d))"
 _NOT_A_DAY = (r"(?:st(?:reet)?|ave(?:nue)?|rd|road|floor|fl|place|pl|grade|birthday|anniversary"
               r"|time|visit|appointment)")
-_YEAR = r"(?:,?\s*(?P<y>\d{4})\b)?"
+YEAR = r"(?:(?:,?\s*|[-/])(?P<y>\d{4})\b)?"
 
 PATTERNS: list[Pattern] = [
     (pattern(rf"\b(?:(?:the\s+)?day\s+after\s+{_TOMORROW}|later\s+today|today|{_TOMORROW})\b"),
@@ -208,8 +215,9 @@ PATTERNS: list[Pattern] = [
      _from_day),
     (pattern(rf"\bin\s+(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"),
      _in_days),
-    (pattern(rf"\b(?P<mon>{MONTH})\s*(?:the\s+)?{_DAY_NO}{_TIME_AHEAD}{_YEAR}"), _month_day),
-    (pattern(rf"\b(?:the\s+)?{_DAY_NO}\s+(?:day\s+)?(?:of\s+)?(?P<mon>{MONTH}){_YEAR}"),
+    (pattern(rf"(?<!\d[-/])\b(?P<mon>{MONTH})(?:\s*,\s*|\s*[-/]?\s*)(?:the\s+)?{DAY_NO}{TIME_AHEAD}{YEAR}"),
+     _month_day),
+    (pattern(rf"\b(?:the\s+)?{DAY_NO}\s*(?:day\s+)?(?:of\s+)?(?P<mon>{MONTH}){YEAR}"),
      _month_day),
     (pattern(rf"\b(?:the\s+)?(?P<d>{ORDINAL})\s+(?:day\s+)?(?:of\s+)?(?P<which>this|next|the\s+"
              r"following)\s+month\b"), _of_month),
@@ -218,7 +226,8 @@ PATTERNS: list[Pattern] = [
              r"|please\b|for\s+(?:a|an|my)\b))"), _of_month),
     (pattern(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?\b"), _numeric),
     (pattern(r"\b(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?:(?P<y>\d{4})\b)?"), _numeric),
-    (pattern(r"\b(?P<y>\d{4})-(?P<a>\d{1,2})-(?P<b>\d{1,2})\b"), _numeric),
+    (pattern(r"\b(?P<y>\d{4})([-./])(?P<a>\d{1,2})\2(?P<b>\d{1,2})\b"), _ymd),
+    (pattern(r"\b(?P<a>\d{1,2})-(?P<b>\d{1,2})-(?P<y>\d{4}|\d{2})\b(?!-)"), _numeric),
     (pattern(rf"\b(?:(?:this|{_NEXT}|{_COMING})\s+(?:week(?:end)?|month)|(?:the\s+)?week\s+after"
              r"\s+next|(?:the\s+)?weekend)\b"), _period),
     (pattern(rf"\b(?:in|during)\s+(?P<mon>{FULL_MONTH})\b(?!\s*\d)"), _named_month),

@@ -41,7 +41,8 @@ _NOT_AFTER_SHORT = (r"(?!\s+(?:nav|navs|down|up|there|here|cream|screen|block|be
 WEEKDAY = (rf"(?:{alt(WEEKDAYS)}\b\.?|{_NOT_BEFORE_SHORT}\b(?:sat|sun)\b\.?{_NOT_AFTER_SHORT})")
 MONTH = rf"(?:{alt(MONTHS)}\b\.?)"
 FULL_MONTH = rf"(?:{alt(FULL_MONTHS)}\b)"
-MERIDIEM = r"(?:(?P<mer>[ap])(?:\.\s?m\b\.?|\s?m\b))"
+# "pm", "p.m.", "p m", and a bare "p" only stuck to the digits ("9a-11a", "7p")
+MERIDIEM = r"(?:(?P<mer>[ap])(?:\.\s?m\b\.?|\s?m\b|(?<=\d[ap])\b))"
 
 
 def weekday(name: str) -> int:

@@ -60,6 +60,10 @@ def _duration(match: re.Match[str], ctx: Context) -> Value | None:
 
 _AFTER_TIME = r"(?:(?<=\d)|(?<=[ap]m)|(?<=[ap]\.m\.))"  # "1pm-2pm" as well as "1-2"
 _UNIT = r"(?P<unit>minutes?|mins?|hours?|hrs?)"
+_ABOUT = r"(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?"
+# "2 hours", "2hrs", "an hour and a half", "half an hour"
+_AMOUNT = (rf"(?:(?P<half>half\s+an\s+hour)|(?P<n>{QUANTITY})\s*{_UNIT}"
+           r"(?P<plus>\s+and\s+a\s+half)?)")
 PATTERNS: list[Pattern] = [
     (pattern(r"\b(?P<tonight>tonight|tonite)\b|(?<!good\s)\b(?:(?P<this>this|in\s+the|during\s+the"
              r"|the|at)\s+)?(?P<name>morning|morn|afternoon|arvo|evening|night|lunch\s*time|lunch)"
@@ -69,8 +73,6 @@ PATTERNS: list[Pattern] = [
     (pattern(r"\b(?:as\s+soon\s+as\s+(?:possible|you\s+can)|asap|(?:the\s+)?earliest(?:\s+possible)?"
              r"|soonest(?:\s+possible)?|(?:the\s+)?first\s+available|as\s+early\s+as\s+possible"
              r"|right\s+away)\b"), _asap),
-    (pattern(rf"\bin\s+(?:(?P<half>half\s+an\s+hour)|(?P<n>{QUANTITY})\s+{_UNIT}"
-             r"(?P<plus>\s+and\s+a\s+half)?)\b"), _duration),
-    (pattern(rf"\b(?P<n>{QUANTITY})\s+{_UNIT}\s+from\s+now\b(?P<half>(?!))?(?P<plus>(?!))?"),
-     _duration),
+    (pattern(rf"\bin\s+{_ABOUT}{_AMOUNT}\b"), _duration),
+    (pattern(rf"\b{_AMOUNT}\s+from\s+now\b"), _duration),
 ]

@@ -112,10 +112,14 @@ def finalize(p: Phrase, ctx: Context) -> Resolution:
     b = _Builder(p, ctx)
     if p.moment is not None:
         return b.result(Kind.INSTANT, p.moment.at, None, p.moment.grain)
-    if p.day is not None and p.day.until is not None:
-        return b.result(Kind.INTERVAL, b.at(p.day.first, 0), b.at(p.day.until, 0), p.day.grain)
     window = (ctx.parts.window(p.part.name) if p.part else ctx.hours.window()).minutes()
     m = settle(pin(p.bounds, p.part.name if p.part else None), window, from_hours=p.part is None)
+    if p.day is not None and p.day.until is not None:
+        if p.day.grain is Grain.DAY and m.at is not None:  # "22-23 Feb at 7pm"
+            last = p.day.until - timedelta(days=1)
+            return b.result(Kind.INTERVAL, b.at(p.day.first, m.at), b.at(last, m.at),
+                            Grain.MINUTE, m)
+        return b.result(Kind.INTERVAL, b.at(p.day.first, 0), b.at(p.day.until, 0), p.day.grain)
     day = _day(p, m, ctx)
     if m.at is not None:
         return b.result(Kind.INSTANT, b.at(day, m.at), None, Grain.MINUTE, m)

@@ -6,13 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from . import clock, colloquial, dates, holidays, monthdays, phrases
+from . import clock, colloquial, dates, dayruns, holidays, monthdays, phrases
 from .grammar import Asap, Clock, Context, Day, Moment, Op, Part, Past, Pattern, Value
 from .model import Grain
 from .ranges import Bounds, bounds
 
-PATTERNS: list[Pattern] = (dates.PATTERNS + monthdays.PATTERNS + holidays.PATTERNS
-                           + clock.PATTERNS + colloquial.PATTERNS + phrases.PATTERNS)
+PATTERNS: list[Pattern] = [
+    *dates.PATTERNS, *dayruns.PATTERNS, *monthdays.PATTERNS, *holidays.PATTERNS, *clock.PATTERNS,
+    *colloquial.PATTERNS, *phrases.PATTERNS,
+]
 _FILLER = re.compile(
     r"(?:\s+|,|\b(?:on|the|of|in|for|sometime|some\s+time|please|ideally|preferably|say|maybe"
     r"|perhaps|like|probably|possibly)\b)*",
@@ -77,8 +79,33 @@ def merge_days(a: Day, b: Day) -> Day | None:
     return b if b.until is None else None
 
 
-def _clashes(group: list[Atom], new: Value) -> bool:
+def _range_op(text: str, atom: Atom) -> bool:
+    """A word that joins two days into a run of days ("Monday to Friday", "10 Aug - 12 Sep")."""
+    return isinstance(atom.value, Op) and atom.value.role in ("link", "upper") \
+        and not _is_and(text, atom)
+
+
+def _day_run(text: str, group: list[Atom], new: Value) -> bool:
+    """The new day ends a run of days begun by the group's one day and a range word."""
+    days = [a for a in group if isinstance(a.value, Day)]
+    return isinstance(new, Day) and len(days) == 1 and len(group) >= 2 \
+        and _range_op(text, group[-1]) and not any(isinstance(a.value, Clock) for a in group)
+
+
+def day_run(first: Day, last: Day) -> Day | None:
+    """Days ``first`` to ``last`` inclusive; a weekday before the start is the next one."""
+    end = last.first
+    while last.weekday_only and end < first.first:
+        end += timedelta(days=7)
+    if end < first.first or first.until is not None or last.until is not None:
+        return None
+    return Day(first.first, end + timedelta(days=1))
+
+
+def _clashes(text: str, group: list[Atom], new: Value) -> bool:
     values = [a.value for a in group]
+    if _day_run(text, group, new):
+        return False
     if isinstance(new, Past) or any(isinstance(v, Past) for v in values):
         return True
     if any(isinstance(v, Moment) for v in values) or isinstance(new, Moment):
@@ -99,7 +126,7 @@ def groups(text: str, found: list[Atom]) -> list[list[Atom]]:
     for atom in found:
         last = out[-1] if out else None
         if last and _FILLER.fullmatch(text, last[-1].end, atom.start) and not _clashes(
-            last, atom.value
+            text, last, atom.value
         ):
             last.append(atom)
         else:
@@ -153,9 +180,12 @@ def phrase(text: str, group: list[Atom]) -> Phrase | None:
         return None
     day: Day | None = None
     part: Part | None = None
-    for atom in kept:
+    for i, atom in enumerate(kept):
         if isinstance(atom.value, Day):
-            day = atom.value if day is None else merge_days(day, atom.value)
+            if day is not None and i > 0 and _range_op(text, kept[i - 1]):
+                day = day_run(day, atom.value)
+            else:
+                day = atom.value if day is None else merge_days(day, atom.value)
         elif isinstance(atom.value, Part):
             part = atom.value
     timed = [a.value for a in kept if isinstance(a.value, Op | Clock)]
@@ -164,6 +194,10 @@ def phrase(text: str, group: list[Atom]) -> Phrase | None:
     return Phrase(kept[0].start, kept[-1].end, day, part, bounds(timed), moment, asap)
 
 
+_ISO_T = re.compile(r"(?<=\d-\d\d)T(?=\d\d:)")
+
+
 def scan(text: str, ctx: Context) -> list[Phrase]:
+    text = _ISO_T.sub(" ", text)  # "2015-07-31T12:00" as date and time; offsets unchanged
     found = (phrase(text, g) for g in groups(text, atoms(text, ctx)))
     return [p for p in found if p is not None]
