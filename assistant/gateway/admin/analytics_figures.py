@@ -60,10 +60,10 @@ def _table(key: str, title: str, header: str, pairs: list[tuple[str, int]]) -> T
 def by_day(days: DayRange, counts: Counts) -> Table:
     """Every day of the range, a day without bookings as 0 (labelled "Fri, Mar 6")."""
     filled = days.zero_filled(counts.by_day)
-    return _table("per-day", "Bookings per day", "Day", [(_short(d), n) for d, n in filled])
+    return _table("per-day", "Bookings per day", "Day", [(short(d), n) for d, n in filled])
 
 
-def _short(day: date) -> str:
+def short(day: date) -> str:
     return _skeleton("MMMEd", day)
 
 

@@ -15,13 +15,13 @@ from typing import Any
 from aiohttp import web
 
 from assistant.gateway.admin import analytics_figures as figures
-from assistant.gateway.admin import session
+from assistant.gateway.admin import paid_revenue, session
 from assistant.gateway.admin.guard import owner_page, page
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
 from assistant.gateway.api.locations import Scope, scope
 from assistant.gateway.reads import reads
-from scheduling import report_days
+from scheduling import formats, report_days
 from scheduling.catalog import Catalog, Location, zone
 from scheduling.errors import InvalidRequest
 from scheduling.persistence.admin_reads import utilisation
@@ -69,13 +69,16 @@ async def _figures(request: web.Request, catalog: Catalog, scoped: Scope, days: 
               figures.by_status(counts), _by_service(counts, catalog, scoped),
               figures.by_staff(counts, catalog, tuple(m.id for m in scoped.counted.staff)),
               figures.utilisation(scoped.counted, usage))
+    money_in = await paid_revenue.collected(request.app, scoped.filters, days)
+    collected = money_in.table(catalog.business.policies.currency)
     chart = {"days": [[d.isoformat(), n] for d, n in days.zero_filled(counts.by_day)],
              "utilisation": [[m.name, round(usage.get(m.id, 0.0), 3)]
                              for m in scoped.counted.staff],
-             "charts": {t.key: t.chart() for t in tables}}
+             "charts": {t.key: t.chart() for t in (*tables, collected)}}
     money = figures.money(revenue, counts.by_status.get("no_show", 0), catalog)
     return {"summary": summary, "total": sum(counts.by_status.values()), "money": money,
-            "paid": money[1].amount, "tables": tables,
+            "paid": money[1].amount, "tables": tables, "collected": collected,
+            "collected_total": formats.money(money_in.total, catalog.business.policies.currency),
             "heat": heat, "peak": max(heat.values(), default=0), "hours": _hours(heat),
             "chart": _script_safe(chart)}
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from assistant.gateway.admin import paid_revenue
 from assistant.gateway.api import context
 from assistant.gateway.api.auth import require_admin
 from assistant.gateway.api.locations import LOCATION, Scope, query_location, scope
@@ -48,8 +49,10 @@ async def summary(request: web.Request) -> web.Response:
     usage = analytics.utilisation(found.booked_minutes_by_staff,
                                   available_minutes(scoped.counted, filters.start_from,
                                                     filters.start_until))
+    money_in = await paid_revenue.collected(request.app, filters, _days(scoped))
     return web.json_response({
         "revenue": _money(revenue, counts, scoped.counted.business.policies),
+        "collected": money_in.json(),
         "by_channel": counts.by_channel,
         "by_service": {str(k): n for k, n in counts.by_service.items()},
         "by_staff": {str(k): n for k, n in counts.by_staff.items()},
@@ -80,14 +83,20 @@ async def bookings(request: web.Request) -> web.Response:
     scoped = await _scope(request)
     rows = await reads(request).buckets(scoped.filters, grain, scoped.zone)
     found = [(moment.date(), n) for moment, n in rows]
-    start, end = scoped.filters.start_from, scoped.filters.start_until
-    if grain == "day" and start is not None and end is not None:
-        local = zone(scoped.zone)
-        days = DayRange(start.astimezone(local).date(),
-                        (end - timedelta(microseconds=1)).astimezone(local).date(), local)
-        found = days.zero_filled(dict(found))
+    if grain == "day":
+        found = _days(scoped).zero_filled(dict(found))
     return web.json_response({"grain": grain, "items": [
         {"start": day.isoformat(), "count": n} for day, n in found]})
+
+
+def _days(scoped: Scope) -> DayRange:
+    """The local days the range touches, on the clock of the place asked about."""
+    start, end = scoped.filters.start_from, scoped.filters.start_until
+    if start is None or end is None:
+        raise invalid("from", "is required")
+    local = zone(scoped.zone)
+    return DayRange(start.astimezone(local).date(),
+                    (end - timedelta(microseconds=1)).astimezone(local).date(), local)
 
 
 async def heat_map(request: web.Request) -> web.Response:
@@ -102,7 +111,8 @@ RANGE = (Param("from", "query", {"type": "string", "format": "date-time"}),
          Param("until", "query", {"type": "string", "format": "date-time"}), LOCATION)
 OPS = [
     Op("GET", "/api/v1/analytics/summary", summary, "Status counts, cancellation and no-show "
-       "rates, lead time, revenue, booked minutes and utilisation", "Summary", auth="admin",
+       "rates, lead time, revenue, money collected per local day (deposits and fees paid, "
+       "less refunds made), booked minutes and utilisation", "Summary", auth="admin",
        params=RANGE),
     Op("GET", "/api/v1/analytics/bookings", bookings, "Bookings per local day, week or month",
        "Buckets", auth="admin",

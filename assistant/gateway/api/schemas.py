@@ -128,7 +128,8 @@ COMPONENTS: dict[str, Schema] = {
                          windows=array(obj(["start", "end"], start=WHEN, end=WHEN))),
     "Waitlist": obj(["items"], items=array(ref("WaitlistEntry"))),
     "Summary": obj(["by_status", "cancellation_rate", "no_show_rate", "average_lead_hours",
-                    "revenue_by_service", "booked_minutes_by_staff", "utilisation_by_staff"],
+                    "revenue_by_service", "booked_minutes_by_staff", "utilisation_by_staff",
+                    "collected"],
                    by_status={"type": "object", "additionalProperties": {"type": "integer"}},
                    cancellation_rate={"type": "number"}, no_show_rate={"type": "number"},
                    average_lead_hours={"type": "number"},
@@ -139,6 +140,9 @@ COMPONENTS: dict[str, Schema] = {
                                          "additionalProperties": {"type": "number"}},
                    revenue=obj(["currency", *REVENUE], currency={"type": "string"},
                                **dict.fromkeys(REVENUE, MONEY)),
+                   collected=obj(["total", "by_day"], total=MONEY, by_day=array(obj(
+                       ["day", "amount"], day={"type": "string", "format": "date"},
+                       amount=MONEY))),
                    **dict.fromkeys(("by_channel", "by_service", "by_staff"), COUNTS)),
     "Buckets": obj(["grain", "items"], grain={"type": "string"}, items=array(
         obj(["start", "count"], start={"type": "string", "format": "date"},

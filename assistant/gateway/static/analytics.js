@@ -2,7 +2,7 @@
  * server rendered. Each chart draws the rows of the table under it (the tables are what a
  * screen reader reads; the canvases are aria-hidden). Canvases take their container's width
  * and are drawn again when it changes, so they scale down to a phone without sideways
- * scrolling. Bookings per day are columns, one per day with the empty days as gaps; the
+ * scrolling. Bookings and money per day are columns, one per day with the empty days as gaps; the
  * other charts are horizontal bars, one per table row. */
 (function () {
   "use strict";
@@ -67,7 +67,7 @@
   function draw() {
     Array.prototype.forEach.call(document.querySelectorAll("canvas[data-chart]"), function (c) {
       var chart = charts[c.getAttribute("data-chart")];
-      if (chart) { (c.getAttribute("data-chart") === "per-day" ? columns : bars)(c, chart); }
+      if (chart) { (/per-day$/.test(c.getAttribute("data-chart")) ? columns : bars)(c, chart); }
     });
   }
 
