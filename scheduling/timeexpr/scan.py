@@ -106,8 +106,10 @@ def _clashes(text: str, group: list[Atom], new: Value) -> bool:
     values = [a.value for a in group]
     if _day_run(text, group, new):
         return False
-    if isinstance(new, Past) or any(isinstance(v, Past) for v in values):
-        return True
+    if any(isinstance(v, Past) for v in values):  # "yesterday at 3": the time goes with it
+        return isinstance(new, Day | Past | Moment)
+    if isinstance(new, Past):
+        return any(isinstance(v, Day | Moment) for v in values)
     if any(isinstance(v, Moment) for v in values) or isinstance(new, Moment):
         return any(not isinstance(v, Op) for v in values)
     if isinstance(new, Day):
@@ -176,7 +178,8 @@ def _keep(text: str, group: list[Atom]) -> list[Atom]:
 
 def phrase(text: str, group: list[Atom]) -> Phrase | None:
     kept = _keep(text, group)
-    if not kept or all(isinstance(a.value, Op | Past) for a in kept):
+    if not kept or all(isinstance(a.value, Op) for a in kept) \
+            or any(isinstance(a.value, Past) for a in kept):
         return None
     day: Day | None = None
     part: Part | None = None

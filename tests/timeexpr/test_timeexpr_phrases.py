@@ -1,0 +1,73 @@
+"""Phrases the corpus does not spell out: runs of days, dashed dates, past days, greetings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduling.timeexpr import BusinessHours, extract, resolve
+from scheduling.timeexpr.holidays import easter
+from scheduling.timeexpr.monthdays import nth_weekday
+
+TZ = ZoneInfo("America/New_York")
+NOW = datetime(2026, 3, 4, 10, 0, tzinfo=TZ)  # a Wednesday
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("Monday to Friday", date(2026, 3, 9), date(2026, 3, 13)),
+    ("from the 10th to the 12th", date(2026, 3, 10), date(2026, 3, 12)),
+    ("10 - 22 August", date(2026, 8, 10), date(2026, 8, 22)),
+    ("August 10 to 22, 2027", date(2027, 8, 10), date(2027, 8, 22)),
+    ("friday - monday", date(2026, 3, 6), date(2026, 3, 9)),
+])
+def test_a_run_of_days_is_an_interval_of_whole_days(text: str, first: date, last: date) -> None:
+    found = resolve(text, NOW, TZ)
+    assert found is not None and found.end is not None
+    assert (found.start.date(), found.end.date()) == (first, date.fromordinal(last.toordinal() + 1))
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("12-30-26", date(2026, 12, 30)), ("30-12-26", date(2026, 12, 30)),
+    ("05-25-2026", date(2026, 5, 25)), ("2026.05.25", date(2026, 5, 25)),
+    ("25.05.2026", date(2026, 5, 25)), ("Sun 15Mar", date(2026, 3, 15)),
+])
+def test_dashed_and_dotted_dates_are_dates_not_clock_ranges(text: str, day: date) -> None:
+    found = resolve(text, NOW, TZ)
+    assert found is not None and found.start.date() == day and found.end is None
+
+
+@pytest.mark.parametrize("text", [
+    "last monday", "yesterday at 3", "2 days ago", "merry christmas", "happy new year",
+    "I sat down", "my kids are 4 and 6", "the sun is out", "christmas party ideas",
+])
+def test_words_that_are_not_a_future_time_resolve_to_nothing(text: str) -> None:
+    assert resolve(text, NOW, TZ) is None
+
+
+def test_a_past_day_beside_a_future_one_leaves_the_future_one() -> None:
+    found = extract("not last monday, next monday", NOW, TZ)
+    assert [m.resolution.start.date() for m in found] == [date(2026, 3, 9)]
+
+
+def test_first_thing_and_end_of_day_follow_opening_hours() -> None:
+    hours = BusinessHours(open=time(7, 30), close=time(20))
+    first = resolve("first thing friday", NOW, TZ, hours=hours)
+    last = resolve("end of day friday", NOW, TZ, hours=hours)
+    assert first is not None and first.start.time() == time(7, 30)
+    assert last is not None and last.start.time() == time(19)
+
+
+def test_mothers_day_follows_the_zone() -> None:
+    london = ZoneInfo("Europe/London")
+    uk = resolve("mother's day", datetime(2026, 3, 4, 10, tzinfo=london), london)
+    us = resolve("mother's day", NOW, TZ)
+    assert uk is not None and uk.start.date() == date(2026, 3, 15)  # Easter (Apr 5) - 3 weeks
+    assert us is not None and us.start.date() == date(2026, 5, 10)
+
+
+def test_counted_weekdays() -> None:
+    assert nth_weekday(2026, 3, 1, -1) == date(2026, 3, 31)
+    assert nth_weekday(2026, 2, 0, 5) is None  # February 2026 has four Mondays
+    assert easter(2025) == date(2025, 4, 20)
