@@ -19,6 +19,7 @@ from assistant.gateway.api import context
 from assistant.gateway.booking_page.contact import _region as phone_region
 from assistant.gateway.free_times import FreeDay, FreeTime, Search, free_day
 from assistant.gateway.resources import CALENDAR, ENGINE
+from assistant.payments.mode import takes_online
 from scheduling.availability import AvailabilityQuery
 from scheduling.booking import notice
 from scheduling.booking.commands import SlotChoice
@@ -146,7 +147,8 @@ async def form_page(request: web.Request, admin: AdminSession, form: dict[str, s
                           if scope is None or bf.givers(catalog, s, scope)],
                 staff=bf.choosable_staff(catalog, chosen.service, chosen.location),
                 locations=bf.serving(catalog, chosen.service), units=list(Unit),
-                max_every=MAX_EVERY, max_count=MAX_OCCURRENCES)
+                max_every=MAX_EVERY, max_count=MAX_OCCURRENCES,
+                deposits_online=await takes_online(request.app, catalog.business.id))
 
 
 async def _free(request: web.Request, catalog: Catalog, chosen: bf.Chosen, form: dict[str, str],

@@ -36,6 +36,8 @@ from assistant.gateway.admin.session import AdminSession
 from assistant.gateway.admin.times import Times
 from assistant.gateway.api import context
 from assistant.gateway.free_times import worded
+from scheduling import formats
+from scheduling.booking import payments
 from scheduling.booking.commands import BookAppointment
 from scheduling.booking.model import Appointment, Channel, Contact
 from scheduling.desk import desk_booking
@@ -117,7 +119,8 @@ async def done(request: web.Request, admin: AdminSession) -> web.Response:
         raise web.HTTPNotFound(text="no such booking")
     zone = catalog.location(booked[0].location_id).zone
     return page(request, admin, "booking_done.html", catalog=catalog, booked=booked,
-                times=Times(zone), told=_told(booked), again=_again(booked[0]))
+                times=Times(zone), told=_told(booked, catalog.business.policies.currency),
+                again=_again(booked[0]))
 
 
 async def _booked(request: web.Request, business_id: UUID, key: str) -> list[Appointment]:
@@ -129,15 +132,31 @@ async def _booked(request: web.Request, business_id: UUID, key: str) -> list[App
     return [a for a in found if a is not None]
 
 
-def _told(booked: list[Appointment]) -> str:
+def _told(booked: list[Appointment], currency: str) -> str:
     """How the customer hears of it: each appointment's confirmation goes where its contact
-    is (one per occurrence of a series, as for any booking)."""
+    is (one per occurrence of a series, as for any booking); one waiting for its deposit
+    online gets the pay link there instead, and a deposit owed at the salon is said."""
     contact = booked[0].contact or Contact()
-    ways = [way for way, given in (("text", contact.phone), ("e-mail", contact.email)) if given]
-    if not ways:
-        return "No phone or e-mail was given, so no confirmation is sent."
+    ways = " and ".join(way for way, given in (("text", contact.phone),
+                                               ("e-mail", contact.email)) if given)
+    waiting = [a for a in booked if payments.awaiting_online(a)]
+    if waiting:
+        deposit = formats.money(payments.owed(waiting[0]), currency)
+        if not ways:
+            return (f"No phone or e-mail was given, so no link to pay the {deposit} deposit "
+                    "can be sent: mark it paid on the appointment when they pay, or the time "
+                    "is released when the payment window ends.")
+        return (f"A link to pay the {deposit} deposit online is on its way by {ways}; the "
+                "booking is confirmed once it is paid, and released if it is not paid in time.")
     what = "A confirmation is" if len(booked) == 1 else "A confirmation of each is"
-    return f"{what} on its way by {' and '.join(ways)}."
+    told = f"{what} on its way by {ways}." if ways else \
+        "No phone or e-mail was given, so no confirmation is sent."
+    owed = [a for a in booked if payments.at_salon(a)]
+    if owed:
+        deposit = formats.money(payments.owed(owed[0]), currency)
+        told += (f" The {deposit} deposit is owed here: mark it paid on the appointment when "
+                 "the customer pays.")
+    return told
 
 
 def _again(appointment: Appointment) -> str:
