@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, speech
+from actions import deposit_policy, parsing, speech
 from actions.boundary import GuardedAction
 from actions.forms import FREE_TEXT, NEW_TIME_CLEARS, BaseForm, Slots, Turn
 from actions.offer_value import Offer
@@ -288,7 +288,9 @@ async def read_back(tracker: Tracker) -> str:
                                                                            offer.location_id)
     async with runtime.uow() as work:
         rules = await work.appointments.rules(catalog.business.id)
-    terms = speech.deposit_terms(service.deposit, catalog, rules)
+        deposit, asked_of = await deposit_policy.owed(work, catalog, service,
+                                                      tracker.get_slot("customer_id"))
+    terms = speech.deposit_terms(deposit, catalog, rules, asked_of)
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
             f" {formats.money(service.price, currency)}, for {name}.{terms} Shall I book it? "
             "Please say yes or no.")

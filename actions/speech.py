@@ -16,6 +16,7 @@ from scheduling import formats
 from scheduling.booking.model import Appointment
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog, Service
+from scheduling.deposit_rules import terms
 
 
 def minutes(span: timedelta) -> str:
@@ -68,25 +69,29 @@ def offer_buttons(offers: Sequence[Offer], catalog: Catalog, zones: Zones,
 
 def service_line(service: Service, currency: str) -> str:
     price = formats.money(service.price, currency)
-    deposit = f", {formats.money(service.deposit, currency)} deposit" if service.deposit else ""
+    deposit = f", {terms(service.deposit, service.price, currency)}" if service.deposit else ""
     return f"{service.name}: {minutes(service.duration)}, {price}{deposit}"
 
 
-def deposit_terms(deposit: Decimal, catalog: Catalog, rules: BookingRules) -> str:
+def deposit_terms(deposit: Decimal, catalog: Catalog, rules: BookingRules,
+                  asked_of: str = "") -> str:
     """The deposit and what follows from it, said before the customer's yes: where it is
     paid, how long an online payment holds the time and that an unpaid booking is released,
-    and what cancelling costs (a free cancellation refunds it). Nothing without a deposit."""
+    and what cancelling costs (a free cancellation refunds it). Nothing without a deposit.
+    `asked_of`: whom a rule for some customers asks it of, when it is not known to be this
+    customer."""
     if deposit <= 0:
         return ""
     policies = catalog.business.policies
-    amount = formats.money(deposit, policies.currency)
+    amount = formats.money(deposit, policies.currency) + (f" deposit from {asked_of}"
+                                                           if asked_of else " deposit")
     if rules.deposits_online:
-        text = (f" It needs a {amount} deposit, paid online: we'll send you a link to pay it "
+        text = (f" It needs a {amount}, paid online: we'll send you a link to pay it "
                 f"as soon as you say yes, and the time is held for "
                 f"{minutes(rules.payment_window)}; if it isn't paid by then, the booking is "
                 "released and we'll tell you.")
     else:
-        text = f" It needs a {amount} deposit, paid at the salon when you come in."
+        text = f" It needs a {amount}, paid at the salon when you come in."
     cancel = policies.cancellation
     text += (f" Cancelling is free up to {cancel.free_cancellation_hours} hours before"
              f"{', and a paid deposit is refunded' if rules.deposits_online else ''}")

@@ -15,6 +15,14 @@ from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scheduling import formats
+from scheduling.deposit_rules import (
+    NO_DEPOSIT,
+    CustomerHistory,
+    DepositFor,
+    DepositKind,
+    DepositRule,
+)
 from scheduling.errors import InvalidRequest, NotFound
 from scheduling.hours import Closure, DateOverride, TimeOff, WeeklyHours
 
@@ -144,14 +152,15 @@ class Service:
     location_ids: frozenset[UUID] = frozenset()
     min_notice: timedelta = timedelta(hours=1)
     max_advance_days: int = 60
-    deposit: Decimal = Decimal("0")
+    deposit: DepositRule = NO_DEPOSIT
     cancellation: CancellationPolicy | None = None
     min_participants: int = 1
     max_participants: int = 1
 
     def __post_init__(self) -> None:
         self._check_times()
-        if self.price < 0 or self.deposit < 0 or self.deposit > self.price:
+        fixed = self.deposit.value if self.deposit.kind is DepositKind.FIXED else Decimal(0)
+        if self.price < 0 or fixed > self.price:
             raise InvalidRequest(f"{self.name}: deposit must lie between 0 and the price",
                                  field="deposit")
         if not 1 <= self.min_participants <= self.max_participants <= self.capacity:
@@ -167,6 +176,11 @@ class Service:
             raise InvalidRequest(f"{self.name}: buffers cannot be negative", field="buffer_before")
         if self.slot_interval % minute or self.duration % minute or self.max_advance_days < 0:
             raise InvalidRequest(f"{self.name}: times must be whole minutes", field="duration")
+
+    @property
+    def deposit_for(self) -> DepositFor:
+        """Who the deposit is asked of (the API's and the catalog file's own field)."""
+        return self.deposit.applies_to
 
     def offered_at(self, location_id: UUID) -> bool:
         return not self.location_ids or location_id in self.location_ids
@@ -294,6 +308,11 @@ class Catalog:
         if found is None:
             raise NotFound("service", text)
         return found
+
+    def deposit_owed(self, service: Service, history: CustomerHistory) -> Decimal:
+        """The deposit this customer is asked for, in the business's currency's minor unit."""
+        step = formats.minor_unit(self.business.policies.currency)
+        return service.deposit.owed(service.price, history, step)
 
     def cancellation_policy(self, service: Service) -> CancellationPolicy:
         return service.cancellation or self.business.policies.cancellation

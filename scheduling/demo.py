@@ -21,6 +21,7 @@ from scheduling.catalog import (
     Service,
     Staff,
 )
+from scheduling.deposit_rules import DepositRule
 from scheduling.hours import Closure, WeeklyHours
 from scheduling.persistence.catalog_repository import CatalogRepository
 from scheduling.persistence.database import SessionFactory
@@ -93,7 +94,7 @@ def _services() -> tuple[Service, ...]:
         _service("Beard trim", 20, "20.00", "barbering", slot_interval=timedelta(minutes=10),
                  aliases=("beard", "beard thing", "beard tidy")),
         _service("Colour", 90, "120.00", "colour", aliases=("color", "dye", "highlights"),
-                 buffer_after=timedelta(minutes=15), deposit=Decimal("30.00"),
+                 buffer_after=timedelta(minutes=15), deposit=DepositRule.fixed(Decimal("30.00")),
                  min_notice=timedelta(hours=24)),
         _service("Blow-dry", 30, "35.00", "blow-dry", aliases=("blowout", "blow dry")),
     )

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, get_time_format, match_skeleton
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_precision
 
 from scheduling.errors import InvalidRequest
 
@@ -108,6 +108,12 @@ def zone_note(moment: datetime, zone: ZoneInfo, business_zone: ZoneInfo) -> str:
     if mine.utcoffset() == theirs.utcoffset():
         return ""
     return f" ({mine.tzname()})"
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The currency's smallest amount (0.01 for USD, 1 for JPY): what a computed deposit
+    is rounded to."""
+    return Decimal(1).scaleb(-get_currency_precision(currency))
 
 
 def money(amount: Decimal | int | str | None, currency: str,

@@ -23,6 +23,7 @@ from scheduling.booking.model import Appointment, AuditEntry, Contact
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.values import BookingContext, ContactRecord, Offer, WaitlistEntry
 from scheduling.catalog import Catalog, Customer
+from scheduling.deposit_rules import CustomerHistory
 from scheduling.desk.codes import VerificationCode
 from scheduling.desk.setup.values import Block, Kind, MessageParts
 from scheduling.occupancy import BookedInterval, BusyInterval
@@ -127,6 +128,10 @@ class AppointmentsPort(Protocol):
     async def reminder_offsets(
         self, business_id: UUID, service_id: UUID
     ) -> tuple[timedelta, ...]: ...
+
+    async def customer_history(self, business_id: UUID, customer_id: UUID) -> CustomerHistory:
+        """What a deposit rule for some customers reads (stated before the booking)."""
+        ...
 
     async def rules(self, business_id: UUID) -> BookingRules: ...
 

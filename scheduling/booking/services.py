@@ -120,7 +120,8 @@ async def book_in(
     # member or the one "anyone" places with is locked by `secure`, after the hold's row.
     placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=named)
     base = draft(placement, catalog, cmd.customer_id, customer, now)
-    appointment = _booked(cmd, base, placement.service.deposit, rules, held)
+    deposit = catalog.deposit_owed(placement.service, context.history)
+    appointment = _booked(cmd, base, deposit, rules, held)
     reason = "booked from hold" if held else "booked"
     from_status = Status.HELD.value if held else None
     news = messages.booked(appointment, catalog, now)
@@ -278,7 +279,8 @@ def _booked(
 
 
 def _payment(deposit: Decimal, reference: str | None) -> Payment:
-    """A deposit is required when the service sets one; a provider reference means paid."""
+    """A deposit is required when the service's rule asks this customer for one; a provider
+    reference means paid."""
     if deposit <= 0:
         return Payment()
     status = PaymentStatus.PAID if reference else PaymentStatus.PENDING

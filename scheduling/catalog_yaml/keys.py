@@ -13,10 +13,10 @@ STAFF = ("id", "name", "locations", "hours", "breaks", "time_off", "overrides", 
          "languages", "max_bookings_per_day", "google_calendar_id")
 TIME_OFF = ("from", "to", "reason")
 OVERRIDE = ("day", "hours")
-SERVICE = ("id", "name", "category", "aliases", "duration", "price", "deposit", "buffer_before",
-           "buffer_after", "slot_interval", "capacity", "min_participants", "max_participants",
-           "skills", "location_type", "locations", "min_notice", "max_advance_days",
-           "cancellation", "reminders")
+SERVICE = ("id", "name", "category", "aliases", "duration", "price", "deposit", "deposit_for",
+           "buffer_before", "buffer_after", "slot_interval", "capacity", "min_participants",
+           "max_participants", "skills", "location_type", "locations", "min_notice",
+           "max_advance_days", "cancellation", "reminders")
 RULES = ("max_active_per_customer", "require_approval", "hold_ttl", "claim_window",
          "no_show_grace", "payment_window", "max_per_contact_day", "max_per_contact_week",
          "max_live_holds_per_customer")

@@ -10,12 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 from zoneinfo import ZoneInfo
 
 import yaml
 
+from scheduling import deposit_rules
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import (
     Business,
@@ -43,6 +45,7 @@ from scheduling.catalog_yaml.values import (
     parse_spans,
     zone_name,
 )
+from scheduling.deposit_rules import NO_DEPOSIT, DepositFor
 from scheduling.desk.setup.checks import no_overlaps
 from scheduling.desk.setup.replace import Reminders
 from scheduling.errors import InvalidRequest
@@ -301,7 +304,9 @@ class _Reader:
             location_ids=self._where(fields, "locations"),
             min_notice=minutes("min_notice", timedelta(hours=1)),
             max_advance_days=fields.parse("max_advance_days", parse_count, 60),
-            deposit=fields.parse("deposit", parse_money, Decimal(0)),
+            deposit=fields.parse("deposit", partial(
+                deposit_rules.parse, applies_to=fields.parse("deposit_for", deposit_rules.audience,
+                                                             DepositFor.EVERYONE)), NO_DEPOSIT),
             cancellation=self._cancellation(fields.get("cancellation")),
             min_participants=fields.parse("min_participants", parse_count, 1),
             max_participants=fields.parse("max_participants", parse_count, 1),

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from scheduling import deposit_rules
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Business, CancellationPolicy, Catalog, Location, Service, Staff
 from scheduling.catalog_yaml import keys
@@ -177,7 +178,8 @@ class _Writer:
             "id": str(service.id), "name": service.name, "category": service.category,
             "aliases": list(service.aliases),
             **{key: format_duration(getattr(service, key)) for key in durations},
-            "price": format_money(service.price), "deposit": format_money(service.deposit),
+            "price": format_money(service.price), "deposit": deposit_rules.text(service.deposit),
+            "deposit_for": service.deposit.applies_to.value,
             "capacity": service.capacity, "min_participants": service.min_participants,
             "max_participants": service.max_participants,
             "skills": sorted(service.required_skills),

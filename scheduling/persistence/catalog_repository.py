@@ -23,6 +23,7 @@ from scheduling.catalog import (
     Service,
     Staff,
 )
+from scheduling.deposit_rules import DepositFor, DepositKind, DepositRule
 from scheduling.errors import NotFound
 from scheduling.hours import TimeOff, WeeklyHours
 from scheduling.persistence import catalog_codec as codec
@@ -209,7 +210,9 @@ def _service_row(business_id: UUID, position: int, service: Service) -> ServiceR
         id=service.id, business_id=business_id, position=position, name=service.name,
         archived_at=None,
         aliases=list(service.aliases), category=service.category,
-        duration_minutes=_minutes(service.duration), price=service.price, deposit=service.deposit,
+        duration_minutes=_minutes(service.duration), price=service.price,
+        deposit=service.deposit.value, deposit_kind=service.deposit.kind.value,
+        deposit_for=service.deposit.applies_to.value,
         buffer_before_minutes=_minutes(service.buffer_before),
         buffer_after_minutes=_minutes(service.buffer_after),
         slot_interval_minutes=_minutes(service.slot_interval), capacity=service.capacity,
@@ -225,7 +228,9 @@ def _service(row: ServiceRow) -> Service:
     minutes = timedelta(minutes=1)
     return Service(
         id=row.id, name=row.name, aliases=tuple(row.aliases), category=row.category,
-        duration=row.duration_minutes * minutes, price=row.price, deposit=row.deposit,
+        duration=row.duration_minutes * minutes, price=row.price,
+        deposit=DepositRule(DepositKind(row.deposit_kind), row.deposit,
+                            DepositFor(row.deposit_for)),
         buffer_before=row.buffer_before_minutes * minutes,
         buffer_after=row.buffer_after_minutes * minutes,
         slot_interval=row.slot_interval_minutes * minutes, capacity=row.capacity,

@@ -125,11 +125,21 @@ class StaffTimeOffRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
+DEPOSIT_CHECK = (
+    "price >= 0 AND deposit >= 0 AND deposit_kind IN ('none', 'fixed', 'percent')"
+    " AND deposit_for IN ('everyone', 'first_time', 'missed', 'first_time_or_missed')"
+    " AND (deposit_kind <> 'none' OR deposit = 0)"
+    " AND (deposit_kind <> 'fixed' OR deposit <= price)"
+    " AND (deposit_kind <> 'percent' OR deposit <= 100)"
+)
+"""A deposit rule the catalog accepts (scheduling.deposit_rules), checked by the database too."""
+
+
 class ServiceRow(Base):
     __tablename__ = "services"
     __table_args__ = (
         CheckConstraint("duration_minutes > 0 AND slot_interval_minutes > 0", name="times"),
-        CheckConstraint("price >= 0 AND deposit >= 0 AND deposit <= price", name="money"),
+        CheckConstraint(DEPOSIT_CHECK, name="money"),
         CheckConstraint(
             "1 <= min_participants AND min_participants <= max_participants "
             "AND max_participants <= capacity",
@@ -146,6 +156,9 @@ class ServiceRow(Base):
     duration_minutes: Mapped[int] = mapped_column(Integer)
     price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     deposit: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    """The deposit rule's value: an amount (`deposit_kind` fixed) or a percentage."""
+    deposit_kind: Mapped[str] = mapped_column(String(10), server_default="none")
+    deposit_for: Mapped[str] = mapped_column(String(30), server_default="everyone")
     buffer_before_minutes: Mapped[int] = mapped_column(Integer)
     buffer_after_minutes: Mapped[int] = mapped_column(Integer)
     slot_interval_minutes: Mapped[int] = mapped_column(Integer)

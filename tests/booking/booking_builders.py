@@ -21,6 +21,7 @@ from scheduling.catalog import (
     Service,
     Staff,
 )
+from scheduling.deposit_rules import DepositRule
 from scheduling.hours import WeeklyHours
 from scheduling.persistence.catalog_repository import CatalogRepository
 
@@ -78,7 +79,7 @@ def build_salon(customers: int = 4) -> Salon:
         Service(uuid4(), "Cut", 45 * minutes, Decimal("60.00"), buffer_after=10 * minutes,
                 required_skills=frozenset({"cut"}), **common),  # type: ignore[arg-type]
         Service(uuid4(), "Colour", 90 * minutes, Decimal("120.00"), buffer_before=5 * minutes,
-                buffer_after=15 * minutes, deposit=Decimal("30.00"),
+                buffer_after=15 * minutes, deposit=DepositRule.fixed(Decimal("30.00")),
                 required_skills=frozenset({"colour"}), **common),  # type: ignore[arg-type]
         Service(uuid4(), "Trim", 20 * minutes, Decimal("25.00"), slot_interval=5 * minutes,
                 required_skills=frozenset({"cut"}),

@@ -38,6 +38,7 @@ from scheduling.booking.values import (
     WaitlistEntry,
 )
 from scheduling.catalog import Archived, Catalog, Customer, Location, Service, Staff
+from scheduling.deposit_rules import CustomerHistory
 from scheduling.desk.codes import VerificationCode
 from scheduling.desk.setup.values import Block, Kind, MessageParts
 from scheduling.errors import NotFound, SlotUnavailable
@@ -165,7 +166,14 @@ class FakeAppointments:
                       if (s.id == staff_id if staff_id else service.required_skills <= s.skills))
         return BookingContext(Catalog(catalog.business, staff, (service,)),
                               await self.rules(business_id), state.customers[customer_id][1],
-                              customer_id in state.blocked)
+                              customer_id in state.blocked,
+                              await self.customer_history(business_id, customer_id))
+
+    async def customer_history(self, business_id: UUID, customer_id: UUID) -> CustomerHistory:
+        mine = [a.status for a in self._all
+                if a.customer_id == customer_id and a.business_id == business_id]
+        return CustomerHistory(mine.count(Status.COMPLETED), mine.count(Status.NO_SHOW),
+                               mine.count(Status.LATE_CANCEL))
 
     async def busy_times(
         self, staff_ids: Sequence[UUID], start: datetime, end: datetime

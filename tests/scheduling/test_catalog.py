@@ -11,6 +11,7 @@ from catalog_builders import catalog, service, staff, uid
 
 from scheduling.assignment import check_choice
 from scheduling.catalog import Customer, Location, TimeOfDay
+from scheduling.deposit_rules import DepositRule
 from scheduling.errors import InvalidRequest, NotFound, PolicyViolation
 from scheduling.hours import TimeSpan, WeeklyHours
 
@@ -23,7 +24,7 @@ def test_bad_values_are_refused() -> None:
     with pytest.raises(InvalidRequest):
         TimeSpan(time(17), time(9))
     with pytest.raises(InvalidRequest, match="deposit"):
-        service(deposit=Decimal("99"))
+        service(deposit=DepositRule.fixed(Decimal("99")))
     with pytest.raises(InvalidRequest, match="participants"):
         service(max_participants=3)
     with pytest.raises(InvalidRequest):

@@ -20,6 +20,7 @@ from scheduling.catalog import (
     Location,
     Service,
 )
+from scheduling.deposit_rules import DepositRule
 from scheduling.desk.setup.archive import Archive, archive
 from scheduling.desk.setup.business import EditBusiness, SaveLocation, edit_business, save_location
 from scheduling.desk.setup.rules import BlockCustomer, block, set_message_parts, set_rules, unblock
@@ -43,7 +44,7 @@ async def _catalog(uow: SetupUnitOfWork, salon: Salon):  # type: ignore[no-untyp
 
 def _massage(salon: Salon, **changes: object) -> Service:
     base = Service(uuid4(), "Massage", 50 * MINUTE, Decimal("80.00"), aliases=("rubdown",),
-                   deposit=Decimal("20.00"), capacity=1, min_notice=60 * MINUTE,
+                   deposit=DepositRule.fixed(Decimal("20.00")), capacity=1, min_notice=60 * MINUTE,
                    cancellation=CancellationPolicy(48, Decimal("10")),
                    location_ids=frozenset({salon.catalog.business.locations[0].id}))
     return replace(base, **changes)  # type: ignore[arg-type]

@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from assistant.gateway.admin import setup_form as fields
+from scheduling import deposit_rules
 from scheduling.catalog import CancellationPolicy, Location, Service, Staff
+from scheduling.deposit_rules import NO_DEPOSIT, DepositFor, DepositKind, DepositRule
 from scheduling.errors import InvalidRequest
 from scheduling.hours import WEEKDAYS, Closure, DateOverride, TimeOff, TimeSpan, WeeklyHours, spans
 
@@ -25,6 +27,9 @@ CLOSURE = "2026-12-25 2026-12-26 Christmas (or one day: 2027-01-01 New Year's Da
 OVERRIDE = "2026-12-24 09:00-13:00 (or 2026-12-24 off)"
 AWAY = "2026-12-20 09:00 - 2026-12-22 18:00 holiday (or a whole day: 2026-12-24 blocked)"
 SPANS_HINT = "like 09:00-12:30, 13:30-18:00; each ends by midnight (00:00); blank: none"
+DEPOSIT_AUDIENCES = [(who.value, (deposit_rules.AUDIENCE[who] or "everyone").capitalize())
+                     for who in DepositFor]
+"""The service form's choices of who is asked for the deposit."""
 
 
 class Reader:
@@ -177,7 +182,7 @@ def service_of(form: fields.Form, service_id: UUID, locations: Iterable[UUID]
         "name": read.text("name", "name", required=True),
         "duration": timedelta(minutes=read.whole("duration", "duration in minutes", 1, 720)),
         "price": Decimal(read.amount("price", "price")),
-        "deposit": Decimal(read.amount("deposit", "deposit")),
+        "deposit": _deposit(read),
         "category": read.text("category", "category"),
         "aliases": tuple(sorted(read.words("aliases"))),
         "buffer_before": read.minutes("buffer_before", "buffer before"),
@@ -192,13 +197,26 @@ def service_of(form: fields.Form, service_id: UUID, locations: Iterable[UUID]
         "cancellation": _own_terms(read),
     }
     read.lead_times("reminder_hours")  # checked here, saved by set_reminders
-    if values["deposit"] > values["price"]:
+    deposit = values["deposit"]
+    if deposit.kind is DepositKind.FIXED and deposit.value > values["price"]:
         read.problems["deposit"] = "The deposit cannot be more than the price."
     if values["max_participants"] > values["capacity"]:
         read.problems["max_participants"] = "The group size cannot be more than the seats."
     if read.problems:
         return None, read
     return read.build("name", lambda: Service(service_id, **values), None), read
+
+
+def _deposit(read: Reader) -> DepositRule:
+    """An amount ("30") or a percentage of the price ("20%"), and who is asked for it."""
+    try:
+        return deposit_rules.parse(str(read.form.get("deposit", "")),
+                                   deposit_rules.audience(str(read.form.get("deposit_for", ""))))
+    except InvalidRequest as error:
+        read.problems[error.field or "deposit"] = (
+            f"The deposit must be an amount like 30 or 30.50, or a percentage of the price "
+            f"from 0 to 100 like 20% ({error})." if error.field == "deposit" else f"{error}.")
+        return NO_DEPOSIT
 
 
 def _own_terms(read: Reader) -> CancellationPolicy | None:
@@ -264,7 +282,8 @@ def service_fields(service: Service) -> dict[str, Any]:
     def minutes(value: timedelta) -> str:
         return str(int(value.total_seconds() // 60))
     return {"name": service.name, "duration": minutes(service.duration),
-            "price": str(service.price), "deposit": str(service.deposit),
+            "price": str(service.price), "deposit": deposit_rules.text(service.deposit),
+            "deposit_for": service.deposit.applies_to.value,
             "category": service.category, "aliases": ", ".join(service.aliases),
             "buffer_before": minutes(service.buffer_before),
             "buffer_after": minutes(service.buffer_after),

@@ -201,7 +201,7 @@ def _form(request: web.Request, admin: session.AdminSession, catalog: Catalog, k
                 item=item, problems=problems, zones=zones(), weekdays=WEEKDAYS,
                 value=lambda field: (values.get(field) or [""])[0],
                 ticked=lambda field, choice: str(choice) in values.get(field, []),
-                locations=catalog.business.locations)
+                locations=catalog.business.locations, deposit_audiences=forms.DEPOSIT_AUDIENCES)
 
 
 def after_change(request: web.Request, admin: session.AdminSession, changed: Changed,

@@ -28,6 +28,7 @@ from scheduling.catalog import (
     Staff,
     normalise,
 )
+from scheduling.deposit_rules import DepositRule
 from scheduling.errors import InvalidRequest
 from scheduling.hours import WEEKDAYS, TimeSpan, WeeklyHours
 
@@ -219,7 +220,7 @@ def catalog(draft: Draft, ids: Callable[[], UUID] = uuid4) -> Catalog:
 
 def _service(service_id: UUID, row: Draft) -> Service:
     return Service(service_id, row["name"], timedelta(minutes=row["minutes"]),
-                   Decimal(row["price"]), deposit=Decimal(row["deposit"]),
+                   Decimal(row["price"]), deposit=DepositRule.fixed(Decimal(row["deposit"])),
                    required_skills=frozenset({_skill(row)}), capacity=row["seats"])
 
 

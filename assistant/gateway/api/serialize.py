@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from scheduling import formats
 from scheduling.availability import Slot
 from scheduling.booking.model import Appointment, AuditEntry
 from scheduling.booking.values import WaitlistEntry
@@ -56,11 +57,14 @@ def business(catalog: Catalog) -> Json:
 
 def services(catalog: Catalog) -> Json:
     """Each service with the locations it can be booked at (offered, and someone there does
-    it), so a client asks for a location only among those."""
+    it), so a client asks for a location only among those; `deposit` is the amount asked of
+    the customers `deposit_for` names (a percentage worked out on the price)."""
+    step = formats.minor_unit(catalog.business.policies.currency)
     return {"items": [{
         "id": str(s.id), "name": s.name, "category": s.category,
         "duration_minutes": int(s.duration.total_seconds() // 60), "price": str(s.price),
-        "deposit": str(s.deposit), "capacity": s.capacity,
+        "deposit": str(s.deposit.amount(s.price, step)),
+        "deposit_for": s.deposit.applies_to.value, "capacity": s.capacity,
         "location_ids": [str(loc.id) for loc in serving(catalog, s)]}
         for s in catalog.services]}
 

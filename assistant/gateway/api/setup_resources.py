@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from uuid import uuid4
 
+from assistant.gateway.api import deposit_policy
 from assistant.gateway.api import setup_codecs as c
 from assistant.gateway.api.params import invalid
 from assistant.gateway.api.schemas import UUID, Schema
@@ -41,6 +42,8 @@ class Resource(Generic[T]):
     make: Callable[..., T]
     required: tuple[str, ...] = ()
     identified: bool = True
+    fold: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda values, base: values
+    """Turns the values read into the constructor's (two JSON fields of one attribute)."""
 
     def schema(self, *, request: bool, create: bool = False, **extra: Schema) -> Schema:
         """A request body (a create requires `required`; `extra` are the route's own fields,
@@ -68,8 +71,8 @@ class Resource(Generic[T]):
         missing = [name for name in self.required if base is None and name not in data]
         if missing:
             raise invalid(missing[0], "is required")
-        values = {self.fields[name][0]: self.fields[name][1].read(value, name)
-                  for name, value in data.items()}
+        values = self.fold({self.fields[name][0]: self.fields[name][1].read(value, name)
+                            for name, value in data.items()}, base)
         try:
             if base is None:
                 values = ({"id": uuid4()} if self.identified else {}) | values
@@ -99,7 +102,8 @@ SERVICE = Resource[Service]("service", {
     "aliases": ("aliases", c.words(100)),
     "duration_minutes": ("duration", c.minutes(1, 24 * 60)),
     "price": ("price", c.money()),
-    "deposit": ("deposit", c.money()),
+    "deposit": ("deposit", deposit_policy.deposit()),
+    "deposit_for": ("deposit_for", deposit_policy.audience()),
     "buffer_before_minutes": ("buffer_before", c.minutes(0, 12 * 60)),
     "buffer_after_minutes": ("buffer_after", c.minutes(0, 12 * 60)),
     "slot_interval_minutes": ("slot_interval", c.minutes(1, 24 * 60)),
@@ -112,7 +116,7 @@ SERVICE = Resource[Service]("service", {
     "min_notice_minutes": ("min_notice", c.minutes(0, 365 * 24 * 60)),
     "max_advance_days": ("max_advance_days", c.integer(0, 5 * 365)),
     "cancellation": ("cancellation", c.cancellation()),
-}, Service, required=("name", "duration_minutes", "price"))
+}, Service, required=("name", "duration_minutes", "price"), fold=deposit_policy.fold)
 
 STAFF = Resource[Staff]("staff", {
     "name": ("name", c.text(200, required=True)),

@@ -14,18 +14,21 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
+from uuid import UUID
 
 from aiohttp import web
 
 from assistant.gateway import ratelimit
 from assistant.gateway.api import context
 from assistant.gateway.api.appointment_routes import customer_token
+from assistant.gateway.booking_page import deposit_policy
 from assistant.gateway.booking_page.draft import BadDraft, Draft, seal, unseal
 from assistant.gateway.booking_page.view import (
     embedded,
     facts,
     field,
     link,
+    money,
     page,
     prices,
     render,
@@ -53,7 +56,7 @@ async def review(request: web.Request) -> web.StreamResponse:
     draft = _proved(request, request.query.get("state", ""))
     catalog = await context.catalog(request)
     online = await takes_online(request.app, catalog.business.id)
-    return _confirm_page(request, catalog, draft, online=online)
+    return await _confirm_page(request, catalog, draft, online=online)
 
 
 @page
@@ -63,9 +66,9 @@ async def book(request: web.Request) -> web.StreamResponse:
     draft = _proved(request, field(await request.post(), "state"))
     catalog = await context.catalog(request)
     service = catalog.service(draft.service_id)
-    if draft.price_changed(service):
+    if draft.price_changed(service, await _owed(request, catalog, draft)):
         online = await takes_online(request.app, catalog.business.id)
-        return _confirm_page(request, catalog, draft, status=409, online=online)
+        return await _confirm_page(request, catalog, draft, status=409, online=online)
     command = BookAppointment(
         SlotChoice(catalog.business.id, service.id, draft.start, draft.staff_id,
                    draft.location_id), None,
@@ -129,6 +132,16 @@ async def booked(request: web.Request) -> web.StreamResponse:
                   manage=f"/appointments/manage?token={token}")
 
 
+def _deposit_words(catalog: Catalog, deposit: Decimal) -> str:
+    return f", with a {money(catalog, deposit)} deposit" if deposit else ", with no deposit"
+
+
+def _holder(draft: Draft) -> UUID:
+    if draft.customer_id is None:  # `_proved` lets no such draft through
+        raise BadDraft("this booking has not been checked with a code yet")
+    return draft.customer_id
+
+
 def _proved(request: web.Request, sealed: str) -> Draft:
     """The draft, when its contact was proved with the code; BadDraft otherwise."""
     draft = unseal(request.app[SETTINGS], sealed)
@@ -137,17 +150,28 @@ def _proved(request: web.Request, sealed: str) -> Draft:
     return draft
 
 
-def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
-                  status: int = 200, online: bool = False) -> web.Response:
-    """The confirm step; a price that changed since the draft was made is shown and the
-    draft updated, so the next confirm books at the price the customer saw."""
+async def _owed(request: web.Request, catalog: Catalog, draft: Draft) -> Decimal:
+    """The deposit booking will ask of the customer the code proved."""
+    return await deposit_policy.owed(request, catalog, catalog.service(draft.service_id),
+                                     _holder(draft))
+
+
+async def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
+                        status: int = 200, online: bool = False) -> web.Response:
+    """The confirm step, with the deposit this customer owes; a price or deposit that changed
+    since the customer saw it is shown and the draft updated, so the next confirm books at
+    what the customer saw."""
     service = catalog.service(draft.service_id)
+    deposit = await _owed(request, catalog, draft)
     notice = None
-    if draft.price_changed(service):
+    if draft.deposit is None and draft.price == service.price:
+        draft = draft.priced(service, deposit)  # the first look at this customer's deposit
+    elif draft.price_changed(service, deposit):
         notice = (f"The price changed since you chose this time: it is now "
-                  f"{prices(catalog, service.price, service.deposit)[0][1]}. "
+                  f"{prices(catalog, service.price, deposit)[0][1]}"
+                  f"{_deposit_words(catalog, deposit)}. "
                   "Please check the details and confirm again.")
-        draft = draft.priced(service)
+        draft = draft.priced(service, deposit)
     staff = catalog.staff_member(draft.staff_id) if draft.staff_id else None
     rows = facts(catalog, service, staff, draft.start, draft.time_zone,
                  location=_location(catalog, draft))

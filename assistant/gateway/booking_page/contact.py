@@ -20,6 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from assistant.gateway import ratelimit
 from assistant.gateway.api import context
+from assistant.gateway.booking_page import deposit_policy
 from assistant.gateway.booking_page.choose import start_of, week_page
 from assistant.gateway.booking_page.draft import Draft, seal, unseal
 from assistant.gateway.booking_page.view import (
@@ -97,7 +98,7 @@ async def send_code(request: web.Request) -> web.StreamResponse:
         return taken
     draft = Draft(chosen.service.id, chosen.staff.id if chosen.staff else None, chosen.start,
                   contact.name, contact.phone, contact.email, chosen.service.price,
-                  chosen.service.deposit, uuid4().hex, chosen.time_zone,
+                  None, uuid4().hex, chosen.time_zone,
                   location_id=chosen.location.id if chosen.location else None)
     await _limit_codes(request, draft)
     draft = replace(draft, customer_id=await _code_holder(request, catalog, draft))
@@ -247,9 +248,11 @@ def _details_page(request: web.Request, chosen: Choice, given: dict[str, str],
                   errors: dict[str, str], status: int = 200) -> web.Response:
     return render(request, "details.html", chosen.catalog, status, choice=chosen,
                   path=f"/book/{slug(chosen.service.name)}", given=given, errors=errors,
+                  deposit_notice=deposit_policy.sentence(chosen.catalog, chosen.service),
                   facts=facts(chosen.catalog, chosen.service, chosen.staff, chosen.start,
                               chosen.time_zone, location=chosen.location)
-                  + prices(chosen.catalog, chosen.service.price, chosen.service.deposit))
+                  + prices(chosen.catalog, chosen.service.price,
+                           deposit_policy.listed(chosen.catalog, chosen.service)))
 
 
 async def _code_page(request: web.Request, draft: Draft, error: str | None = None,

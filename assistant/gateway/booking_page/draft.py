@@ -5,7 +5,9 @@ redirects to (so a reload never repeats an action). It holds the customer's name
 so it is encrypted as well as signed (Fernet, under SECRET_KEY's "booking-page" subkey):
 a browser can neither read it from a URL nor change the time, the price shown, or the
 customer a one-time code proved. It lasts half an hour. The price and deposit in it are only
-what the customer was shown: booking re-reads both from the catalog and compares.
+what the customer was shown: booking re-reads both from the catalog and compares. The deposit
+is None until the confirm step works it out for the customer the code proved (a deposit rule
+may ask it of first-time customers only).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Draft:
     phone: str | None
     email: str | None
     price: Decimal
-    deposit: Decimal
+    deposit: Decimal | None
     key: str
     time_zone: str | None = None
     customer_id: UUID | None = None
@@ -60,12 +62,14 @@ class Draft:
     def contact(self) -> Contact:
         return Contact(self.name, self.phone, self.email)
 
-    def priced(self, service: Service) -> Draft:
-        """The draft with the service's price and deposit as they are now."""
-        return replace(self, price=service.price, deposit=service.deposit)
+    def priced(self, service: Service, deposit: Decimal) -> Draft:
+        """The draft with the service's price and this customer's deposit as they are now."""
+        return replace(self, price=service.price, deposit=deposit)
 
-    def price_changed(self, service: Service) -> bool:
-        return (self.price, self.deposit) != (service.price, service.deposit)
+    def price_changed(self, service: Service, deposit: Decimal) -> bool:
+        """Whether the price or the deposit owed differ from what the customer was shown (a
+        deposit not yet shown differs from any)."""
+        return (self.price, self.deposit) != (service.price, deposit)
 
 
 def _fernet(settings: Settings) -> Fernet:
@@ -85,10 +89,14 @@ def unseal(settings: Settings, sealed: str) -> Draft:
     return Draft(
         UUID(fields["service_id"]), _uuid(fields["staff_id"]),
         datetime.fromisoformat(fields["start"]), fields["name"], fields["phone"],
-        fields["email"], Decimal(fields["price"]), Decimal(fields["deposit"]), fields["key"],
+        fields["email"], Decimal(fields["price"]), _decimal(fields["deposit"]), fields["key"],
         fields["time_zone"], _uuid(fields["customer_id"]), bool(fields["verified"]),
         _uuid(fields.get("location_id")))
 
 
 def _uuid(value: str | None) -> UUID | None:
     return None if value is None else UUID(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)

@@ -29,6 +29,7 @@ from assistant.gateway.resources import SETTINGS
 from scheduling import formats
 from scheduling.assignment import StaffWish, eligible_staff
 from scheduling.catalog import Catalog, Location, Service, Staff, zone
+from scheduling.deposit_rules import terms
 from scheduling.errors import DomainError, NotFound
 from scheduling.locations import serving
 
@@ -163,7 +164,10 @@ def render(request: web.Request, template: str, catalog: Catalog, status: int = 
                         embed=embedded(request), minutes=minutes,
                         only_at=lambda service: only_at(catalog, service),
                         link=lambda path, **params: link(request, path, **params),
-                        money=lambda amount: money(catalog, amount), **values)
+                        money=lambda amount: money(catalog, amount),
+                        deposit_terms=lambda service: terms(
+                            service.deposit, service.price, catalog.business.policies.currency),
+                        **values)
 
 
 async def problem(request: web.Request, status: int, title: str, message: str
