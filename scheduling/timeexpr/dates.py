@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from .grammar import (
     FULL_MONTH,
+    FULL_MONTHS,
     MONTH,
     WEEKDAY,
     Context,
@@ -118,7 +119,9 @@ def _from_day(match: re.Match[str], ctx: Context) -> Value | None:
     unit = match["unit"].lower()
     per = 14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1
     ref = (match["ref"] or match["ref2"]).lower()
-    return Day(_base(ref, ctx) + timedelta(days=quantity(match["n"]) * per))
+    if match["n"] is None and per == 1:
+        return None  # "day on Friday" is not a count
+    return Day(_base(ref, ctx) + timedelta(days=quantity(match["n"] or "a") * per))
 
 
 def _day_week(match: re.Match[str], ctx: Context) -> Value | None:
@@ -194,6 +197,7 @@ def _named_month(match: re.Match[str], ctx: Context) -> Value | None:
     return Day(first, date(*add_months(year, month_no, 1), 1), Grain.MONTH)
 
 
+_MONTH_NOUN = "|".join(m for m in FULL_MONTHS if m not in ("may", "march"))
 _TOMORROW = r"(?:tomorrow|tmrw|tmr|tmw|tomm?orr?ow|tomoz|2morr?ow|2moro)"
 TIME_AHEAD = r"(?!\s*(?::|[ap]\.?m\b|o\s?['\"’]?\s?clock))"
 DAY_NO = rf"(?P<d>{ORDINAL}|\d{{1,2}}(?!\d))"
@@ -210,8 +214,8 @@ PATTERNS: list[Pattern] = [
     (pattern(rf"\b(?:(?P<mod>this|{_NEXT}|{_COMING}|on)\s+)?(?P<wd>{WEEKDAY})"
              rf"(?:\s+(?P<after>after\s+next))?(?:\s*,?\s*(?:of\s+)?(?P<wk>this|next|the\s+following"
              r"|the)\s+week(?P<wan>\s+after\s+next)?)?"), _weekday),
-    (pattern(rf"\b(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?|fortnights?)\s+(?:(?:from|after|on)"
-             rf"\s+(?P<ref>now|today|{_TOMORROW}|{WEEKDAY})|(?P<ref2>today|{_TOMORROW}))\b"),
+    (pattern(rf"\b(?:(?P<n>{QUANTITY})\s+)?(?P<unit>days?|weeks?|fortnights?)\s+(?:(?:from|after|on)"
+             rf"\s+(?P<ref>now|today|{_TOMORROW}|{WEEKDAY})|(?P<ref2>today|{_TOMORROW}|{WEEKDAY}))\b"),
      _from_day),
     (pattern(rf"\bin\s+(?P<n>{QUANTITY})\s+(?P<unit>days?|weeks?|months?|fortnights?)\b"),
      _in_days),
@@ -231,4 +235,6 @@ PATTERNS: list[Pattern] = [
     (pattern(rf"\b(?:(?:this|{_NEXT}|{_COMING})\s+(?:week(?:end)?|month)|(?:the\s+)?week\s+after"
              r"\s+next|(?:the\s+)?weekend)\b"), _period),
     (pattern(rf"\b(?:in|during)\s+(?P<mon>{FULL_MONTH})\b(?!\s*\d)"), _named_month),
+    # a month said alone ("April?"), not "may" or "march", which are also verbs
+    (pattern(rf"^\W*(?:sometime\s+)?(?P<mon>{_MONTH_NOUN})\W*$"), _named_month),
 ]

@@ -19,6 +19,12 @@ _DATE_LIKE = pattern(
     rf"\d\s*[/.:-]\s*\d|{MONTH}|{WEEKDAY}|\b(?:today|tomorrow|tonight|noon|midnight|week|month"
     r"|year|hour|minute|day)s?\b"
 )
+# dateparser fills what was not said from today ("April" is April 4th on the 4th): answer
+# only when a day or a time was said, by a number, a weekday or a relative day.
+_DAY_SAID = pattern(
+    rf"\d|{WEEKDAY}|\b(?:today|tomorrow|tonight|noon|midnight|an?|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|few|couple|first|second|third|last|next)\b"
+)
 _TIME_SAID = re.compile(r"\d[:.h]\d|\d\s*[ap]\.?m|\b(?:noon|midnight|hours?|minutes?)\b", re.I)
 
 
@@ -37,7 +43,7 @@ def _dateparser(text: str, ctx: Context) -> datetime | None:
 
 
 def parse(text: str, ctx: Context) -> Resolution | None:
-    if not _DATE_LIKE.search(text):
+    if not _DATE_LIKE.search(text) or not _DAY_SAID.search(text):
         return None
     found = _dateparser(text, ctx)
     if found is None or found.tzinfo is None:

@@ -135,11 +135,20 @@ class Past:
 
 
 @dataclass(frozen=True, slots=True)
+class Not:
+    """A refusal ("not Monday", "any day except Friday", "can't do 3"): the day or time
+    it names is the one the customer does not want, so it is never the answer. ``after``
+    for one said after the day ("Monday's no good", "Friday doesn't work")."""
+
+    after: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Asap:
     """"As soon as possible", "earliest": an interval open from now."""
 
 
-Value = Day | Clock | Part | Op | Moment | Asap | Past
+Value = Day | Clock | Part | Op | Moment | Asap | Past | Not
 Builder = Callable[[re.Match[str], Context], Value | None]
 Pattern = tuple[re.Pattern[str], Builder]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, timedelta
 
-from .grammar import Asap, Context, Moment, Op, Part, Pattern, Value, pattern
+from .grammar import Asap, Context, Moment, Not, Op, Part, Pattern, Value, pattern
 from .model import Grain
 from .numbers import QUANTITY, quantity
 
@@ -41,6 +41,10 @@ def _op(match: re.Match[str], _: Context) -> Value | None:
     return Op(next(role for role in _ROLES if match[role]))
 
 
+def _not(match: re.Match[str], _: Context) -> Value | None:
+    return Not(after=bool(match["after"]))
+
+
 def _asap(match: re.Match[str], _: Context) -> Value | None:
     return Asap()
 
@@ -70,6 +74,12 @@ PATTERNS: list[Pattern] = [
              r"s?\b"), _part),
     (pattern(rf"\b(?:{_OPS})\b|(?P<dash>{_AFTER_TIME}\s*[-–—]\s*(?=\d)|\s[-–—]\s)|(?P<sym>@)"),
      _op),
+    (pattern(r"(?P<after>\b(?:(?:is|are)\s+)?(?:not|no)\s+(?:good|great|possible|ok(?:ay)?|available"
+             r"|an\s+option)|\b(?:doesn'?t|does\s+not|won'?t|will\s+not)\s+(?:work|suit|do)\b"
+             r"|\b(?:isn'?t|aren'?t)\s+(?:good|possible|ok(?:ay)?|great)|\bis\s+(?:out|bad)\b)"
+             r"|\b(?:not(?:\s+on)?|except(?:\s+for)?|excluding|apart\s+from|other\s+than"
+             r"|anything\s+but|any\s+day\s+but|(?:can'?t|cannot|can\s+not|couldn'?t)\s+(?:do|make)"
+             r"(?:\s+it)?)\b(?!\s+(?:before|after|later|earlier|too|sure)\b)"), _not),
     (pattern(r"\b(?:as\s+soon\s+as\s+(?:possible|you\s+can)|asap|(?:the\s+)?earliest(?:\s+possible)?"
              r"|soonest(?:\s+possible)?|(?:the\s+)?first\s+available|as\s+early\s+as\s+possible"
              r"|right\s+away)\b"), _asap),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from . import clock, colloquial, dates, dayruns, holidays, monthdays, phrases
-from .grammar import Asap, Clock, Context, Day, Moment, Op, Part, Past, Pattern, Value
+from .grammar import Asap, Clock, Context, Day, Moment, Not, Op, Part, Past, Pattern, Value
 from .model import Grain
 from .ranges import Bounds, bounds
 
@@ -20,6 +20,7 @@ _FILLER = re.compile(
     r"|perhaps|like|probably|possibly)\b)*",
     re.IGNORECASE,
 )
+_TO_REFUSAL = re.compile(r"(?:['’]s|\s|,)*")
 _EDGE_ROLES = ("at", "join", "link")
 _FOLLOWING_ROLES = ("link", "lower_post", "upper_post")
 
@@ -107,7 +108,12 @@ def _clashes(text: str, group: list[Atom], new: Value) -> bool:
     if _day_run(text, group, new):
         return False
     if any(isinstance(v, Past) for v in values):  # "yesterday at 3": the time goes with it
-        return isinstance(new, Day | Past | Moment)
+        return isinstance(new, Day | Past | Moment | Not)
+    if any(isinstance(v, Not) for v in values):  # "not Monday at 3": the refused day and time
+        return isinstance(new, Past | Moment | Not) or (
+            isinstance(new, Day) and any(isinstance(v, Day) for v in values))
+    if isinstance(new, Not):
+        return True
     if isinstance(new, Past):
         return any(isinstance(v, Day | Moment) for v in values)
     if any(isinstance(v, Moment) for v in values) or isinstance(new, Moment):
@@ -127,6 +133,10 @@ def groups(text: str, found: list[Atom]) -> list[list[Atom]]:
     out: list[list[Atom]] = []
     for atom in found:
         last = out[-1] if out else None
+        if last and isinstance(atom.value, Not) and atom.value.after \
+                and _TO_REFUSAL.fullmatch(text, last[-1].end, atom.start):
+            last.append(atom)  # "Monday's no good": the refusal takes the day before it
+            continue
         if last and _FILLER.fullmatch(text, last[-1].end, atom.start) and not _clashes(
             text, last, atom.value
         ):
@@ -159,8 +169,15 @@ def _time_context(text: str, group: list[Atom], i: int) -> bool:
     if after_ and _touches(text, group[i], after_) and (between or not _is_and(text, after_)):
         return isinstance(after_.value, Part) or (
             isinstance(after_.value, Op) and after_.value.role in _FOLLOWING_ROLES
-        )
+        ) or _upper_to_clock(text, group, i + 1)
     return False
+
+
+def _upper_to_clock(text: str, group: list[Atom], i: int) -> bool:
+    """"3 till 4": an upper-bound word with a clock right after it."""
+    op, clock_ = group[i], group[i + 1] if i + 1 < len(group) else None
+    return isinstance(op.value, Op) and op.value.role == "upper" and clock_ is not None \
+        and isinstance(clock_.value, Clock) and _touches(text, op, clock_)
 
 
 def _keep(text: str, group: list[Atom]) -> list[Atom]:
@@ -179,7 +196,7 @@ def _keep(text: str, group: list[Atom]) -> list[Atom]:
 def phrase(text: str, group: list[Atom]) -> Phrase | None:
     kept = _keep(text, group)
     if not kept or all(isinstance(a.value, Op) for a in kept) \
-            or any(isinstance(a.value, Past) for a in kept):
+            or any(isinstance(a.value, Past | Not) for a in kept):
         return None
     day: Day | None = None
     part: Part | None = None
