@@ -21,7 +21,20 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Numeric, Select, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.persistence.booking_tables import AppointmentRow as A
@@ -111,7 +124,7 @@ def _refunds() -> Select[Any]:
 _SOURCES: tuple[Callable[[], Select[Any]], ...] = (_deposits, _refunds)
 
 
-def _movements(scope: Scope) -> Any:
+def _movements(scope: Scope) -> tuple[Subquery, list[ColumnElement[bool]]]:
     every = _SOURCES[0]().union_all(*(source() for source in _SOURCES[1:])).subquery()
     conditions = [every.c.business_id == scope.business_id, every.c.at >= scope.start,
                   every.c.at < scope.end]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
@@ -95,7 +97,7 @@ async def _read(request: web.Request, catalog: Catalog, days: DayRange,
         return rows, await payment_reads.totals(found, scope)
 
 
-def _money(catalog: Catalog) -> Any:
+def _money(catalog: Catalog) -> Callable[[Decimal], str]:
     currency = catalog.business.policies.currency
     return lambda amount: formats.money(amount, currency)
 
