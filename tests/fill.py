@@ -42,6 +42,7 @@ from scheduling.persistence.catalog_tables import BusinessRow, CustomerRow, Staf
 from scheduling.persistence.customer_tables import CustomerRecordRow
 from scheduling.persistence.desk_note_tables import DeskNoteRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
+from scheduling.persistence.fee_tables import FeeRow, SavedCardRow
 from scheduling.persistence.limit_tables import RateLimitRow, ReceiptRow
 from scheduling.persistence.notification_tables import (
     DeliveryAttemptRow,
@@ -301,7 +302,8 @@ async def _staff_accounts(session: AsyncSession, now: datetime, admin_email: str
 
 
 async def _payments(session: AsyncSession, now: datetime, ids: dict[str, UUID]) -> None:
-    """A checkout of the pending booking, a webhook event, a refund of the cancelled one."""
+    """A checkout of the pending booking, a webhook event, a refund of the cancelled one, and
+    the no-show's saved card and the fee charged to it."""
     await session.execute(insert(CheckoutRow).values(
         appointment_id=ids["pending"], session_id="cs_test_filled",
         url="https://checkout.stripe.com/c/pay/cs_test_filled", amount=Decimal("30.00"),
@@ -313,6 +315,13 @@ async def _payments(session: AsyncSession, now: datetime, ids: dict[str, UUID]) 
         outbox_id=fill_id("refund"), appointment_id=ids["cancelled"], amount=Decimal("30.00"),
         payment_reference="pi_filled", provider_id="re_filled", status="succeeded",
         attempts=1, last_error=None, created_at=now, updated_at=now))
+    await session.execute(insert(SavedCardRow).values(
+        appointment_id=ids["no_show"], customer_id=None, provider_customer="cus_filled",
+        payment_method="pm_filled", created_at=now))
+    await session.execute(insert(FeeRow).values(
+        outbox_id=fill_id("fee"), appointment_id=ids["no_show"], kind="no_show",
+        amount=Decimal("40.00"), status="charged", provider_id="pi_fee_filled", attempts=1,
+        last_error=None, created_at=now, updated_at=now))
 
 
 async def _conversation(session: AsyncSession, now: datetime) -> None:

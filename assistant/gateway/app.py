@@ -23,6 +23,7 @@ from assistant.gateway import (
 )
 from assistant.jobs import periodic_jobs
 from assistant.notifications.runtime import notifications
+from assistant.payments import fee_routes
 from assistant.payments import routes as payment_routes
 from assistant.settings import Settings
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(payments.payments)
     app.add_routes(health.routes)
     app.add_routes(payment_routes.routes)
+    app.add_routes(fee_routes.routes)
     app.middlewares.extend([tracing.request_ids, cors.chat_cors])
     app.on_response_prepare.extend([tracing.echo, security_headers.secure])
     channels.install(app)

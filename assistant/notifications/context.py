@@ -174,7 +174,8 @@ def _links(kind: str, payload: Json, audience: Audience, start: datetime, end: d
     details = f"{context['service']} with {context['staff']}. {context['policy']}"
     out = {}
     actions = ("reschedule", "cancel", "manage", "confirm", "claim")
-    for action in actions + (("pay",) if kind == "pending_payment" else ()):
+    paying = {"pending_payment": ("pay",), "fee_due": ("fee",)}.get(kind, ())
+    for action in actions + paying:
         found = links.target(payload, action)
         if found is not None:
             out[action] = links.action_url(base_url, key, found[0], action, found[1])

@@ -20,7 +20,8 @@ from uuid import UUID
 from assistant.settings import Settings
 from scheduling.errors import InvalidRequest
 
-ACTIONS = frozenset({"reschedule", "cancel", "manage", "confirm", "claim", "customer", "pay"})
+ACTIONS = frozenset({"reschedule", "cancel", "manage", "confirm", "claim", "customer", "pay",
+                     "fee"})
 """What a link token may do; "customer" tokens (from a one-time code) name a customer, the
 others an appointment or a waitlist offer."""
 
@@ -29,7 +30,8 @@ AFTER_END = timedelta(days=30)
 """An appointment's links work until this long after it ends: a no-show follow-up, a question
 about a fee or a rebooking comes after the visit, not before it."""
 SMS_ACTIONS = {"confirmation": "manage", "reminder": "manage", "reschedule": "manage",
-               "owner_change": "confirm", "waitlist_offer": "claim", "pending_payment": "pay"}
+               "owner_change": "confirm", "waitlist_offer": "claim", "pending_payment": "pay",
+               "fee_due": "fee"}
 """The page each kind of SMS opens (through a short link): one link fits one segment."""
 
 

@@ -1,6 +1,7 @@
 """Deposits paid online through Stripe, and refunds: the provider client made at start-up
 (only with STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET set), the pay link and webhook routes
-(`routes`), and the worker sending queued refunds (`refunds`).
+(`routes`, `fee_routes`), and the workers sending queued refunds (`refunds`) and charging
+late-cancel and no-show fees (`fees`).
 
 Without keys nothing here runs: deposits are paid at the salon (`BookingRules.deposits_online`
 is refused on the admin page, and a booking left waiting for an online payment gets a pay
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from assistant.gateway import resources
 from assistant.interval import every
+from assistant.payments.fees import FeeWorker
 from assistant.payments.refunds import RefundWorker
 from assistant.payments.stripe_api import StripeApi
 from assistant.settings import Settings
@@ -24,6 +26,7 @@ from scheduling.persistence.database import make_session_factory
 log = logging.getLogger(__name__)
 PROVIDER = web.AppKey("payment_provider", StripeApi)
 REFUNDS = web.AppKey("refund_worker", RefundWorker)
+FEES = web.AppKey("fee_worker", FeeWorker)
 REFUND_SECONDS = 15
 
 
@@ -42,12 +45,15 @@ async def payments(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     app[PROVIDER] = provider
-    worker = RefundWorker(make_session_factory(app[resources.ENGINE]), provider)
+    factory = make_session_factory(app[resources.ENGINE])
+    worker = RefundWorker(factory, provider)
     app[REFUNDS] = worker
-    log.info("Stripe payments on: pay links, webhook at /webhooks/stripe, refunds every %ss",
-             REFUND_SECONDS)
+    app[FEES] = fees = FeeWorker(factory, provider)
+    log.info("Stripe payments on: pay links, webhook at /webhooks/stripe, refunds and fees "
+             "every %ss", REFUND_SECONDS)
     try:
-        async with every(REFUND_SECONDS, worker.run_once, "stripe-refunds"):
+        async with (every(REFUND_SECONDS, worker.run_once, "stripe-refunds"),
+                    every(REFUND_SECONDS, fees.run_once, "stripe-fees")):
             yield
     finally:
         await provider.close()

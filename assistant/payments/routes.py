@@ -3,13 +3,19 @@ and Stripe's webhook (`/webhooks/stripe`).
 
 The webhook answers 400 to anything not signed with our secret, 200 to every signed event
 (applied once, replays and unknown kinds included) and 503 when it could not be recorded, so
-Stripe sends it again; never a 500.
+Stripe sends it again; never a 500. A paid deposit that saved the card for fees has the card
+recorded first (`fees.keep_card`); a fee paid through its pay link is `scheduling.booking.fees`'s
+to record.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from enum import StrEnum
+from typing import NoReturn
 from uuid import UUID
 
 from aiohttp import web
@@ -19,6 +25,7 @@ from assistant.gateway.appointment_pages.problems import NO_STORE, Problem, Way,
 from assistant.gateway.resources import ENGINE, SETTINGS
 from assistant.notifications import links
 from assistant.payments import PROVIDER
+from assistant.payments.fees import keep_card
 from assistant.payments.stripe_api import (
     BadEvent,
     Deposit,
@@ -26,11 +33,12 @@ from assistant.payments.stripe_api import (
     ProviderRefused,
     StripeApi,
 )
-from scheduling.booking import online_payments
+from scheduling.booking import fees, online_payments
 from scheduling.booking.model import Appointment
 from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest
 from scheduling.persistence.database import make_session_factory
+from scheduling.persistence.fee_store import FeeUnitOfWork, FeeWorkStore
 from scheduling.persistence.payment_store import PaymentUnitOfWork, StoreError
 
 log = logging.getLogger(__name__)
@@ -70,20 +78,34 @@ async def pay(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(manage)
     try:
         back = settings.gateway_url.rstrip("/") + manage
-        made = await online_payments.checkout(found.id, uow(request), context.now(),
-                                              _maker(provider, back))
+        with provider_problems(manage, found.id):
+            made = await online_payments.checkout(found.id, uow(request), context.now(),
+                                                  _maker(provider, back))
     except InvalidRequest:
         raise web.HTTPSeeOther(manage) from None
+    to_checkout(made.url)
+
+
+@contextmanager
+def provider_problems(manage: str, appointment_id: UUID) -> Iterator[None]:
+    """A busy provider is a page saying to try again (503), a refusal one saying to call
+    (502, logged); either leads back to the booking's `manage` page, never a 500."""
+    try:
+        yield
     except ProviderBusy:
         raise Problem(503, "Payments are busy", "We could not reach the payment service just "
                       "now. Please try the link again in a minute.", (Way(manage, "My booking"),)
                       ) from None
     except ProviderRefused as refused:
-        log.error("checkout refused for %s: %s", found.id, refused)
+        log.error("checkout refused for %s: %s", appointment_id, refused)
         raise Problem(502, "Paying online is not possible just now", "The payment service "
                       "refused this payment. Please call us.", (Way(manage, "My booking"),)
                       ) from None
-    response = web.HTTPSeeOther(made.url)
+
+
+def to_checkout(url: str) -> NoReturn:
+    """On to the provider's page (never cached: it is one customer's checkout)."""
+    response = web.HTTPSeeOther(url)
     response.headers.update(NO_STORE)
     raise response
 
@@ -96,7 +118,8 @@ def _maker(provider: StripeApi, manage: str) -> online_payments.NewCheckout:
         contact = appointment.contact
         deposit = Deposit(str(appointment.id), f"Deposit: {service} at {catalog.business.name}",
                           appointment.payment.amount, catalog.business.policies.currency,
-                          manage, manage, expires, contact.email if contact else None)
+                          manage, manage, expires, contact.email if contact else None,
+                          fees.consent(catalog, appointment.service_id))
         key = f"checkout-{appointment.id}-{int(expires.timestamp())}"
         return await provider.checkout(deposit, key)
     return new
@@ -113,8 +136,17 @@ async def webhook(request: web.Request) -> web.Response:
     except BadEvent as bad:
         log.warning("refused a webhook delivery: %s", bad)
         raise web.HTTPBadRequest(text="not a signed Stripe event") from None
+    factory, now = make_session_factory(request.app[ENGINE]), context.now()
     try:
-        outcome = await online_payments.settle(event, uow(request), context.now())
+        if fees.fee_kind_of(event) is not None:
+            outcome: StrEnum = await fees.settle(event, FeeUnitOfWork(factory), now)
+        else:
+            await keep_card(provider, FeeWorkStore(factory), event, now)
+            outcome = await online_payments.settle(event, uow(request), now)
+    except ProviderBusy:
+        log.warning("stripe event %s: the saved card could not be read; Stripe sends it "
+                    "again", event.id)
+        raise web.HTTPServiceUnavailable(text="try again later") from None
     except StoreError:
         log.exception("stripe event %s not recorded; Stripe sends it again", event.id)
         raise web.HTTPServiceUnavailable(text="try again later") from None

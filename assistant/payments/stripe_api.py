@@ -1,5 +1,7 @@
-"""The Stripe edge: the one module that imports `stripe`. Checkout Sessions for deposits,
-refunds, and webhook events checked with the library's signature verification.
+"""The Stripe edge: the one module that imports `stripe`. Checkout Sessions for deposits and
+fees (a deposit's may save the card for fees, with the customer's consent in words), refunds,
+fees charged off-session to a saved card, and webhook events checked with the library's
+signature verification.
 
 Every call carries an idempotency key, so a retry (the library's own on 5xx and network
 errors, or ours later) cannot pay or refund twice. Errors come out as our own two kinds:
@@ -17,6 +19,7 @@ from uuid import UUID
 
 import stripe
 
+from scheduling.booking.fees import SavedCard
 from scheduling.booking.online_payments import Checkout, ProviderEvent
 
 ZERO_DECIMAL = frozenset({"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
@@ -32,6 +35,15 @@ class ProviderBusy(RuntimeError):
 
 class ProviderRefused(RuntimeError):
     """The provider refused the request itself (bad parameters, nothing left to refund)."""
+
+
+class CardDeclined(ProviderRefused):
+    """The saved card was declined, or its bank wants the customer there
+    (`authentication_required`): ask the customer to pay instead."""
+
+    def __init__(self, code: str, said: str) -> None:
+        super().__init__(said)
+        self.code = code
 
 
 class BadEvent(ValueError):
@@ -61,6 +73,10 @@ class Deposit:
     cancel_url: str
     expires_at: datetime
     email: str | None = None
+    consent: str | None = None
+    """Set: the card is saved for the business's fees (off-session), and these words, shown
+    above the pay button, say so."""
+    purpose: str = "deposit"
 
 
 class StripeApi:
@@ -73,10 +89,10 @@ class StripeApi:
         self.webhook_secret = webhook_secret
 
     async def checkout(self, deposit: Deposit, key: str) -> Checkout:
+        metadata = {"appointment_id": deposit.appointment_id, "purpose": deposit.purpose}
         params: Any = {
             "mode": "payment", "client_reference_id": deposit.appointment_id,
-            "metadata": {"appointment_id": deposit.appointment_id},
-            "payment_intent_data": {"metadata": {"appointment_id": deposit.appointment_id}},
+            "metadata": metadata, "payment_intent_data": {"metadata": metadata},
             "line_items": [{"quantity": 1, "price_data": {
                 "currency": deposit.currency.lower(),
                 "unit_amount": minor_units(deposit.amount, deposit.currency),
@@ -86,6 +102,10 @@ class StripeApi:
         }
         if deposit.email:
             params["customer_email"] = deposit.email
+        if deposit.consent:
+            params["payment_intent_data"]["setup_future_usage"] = "off_session"
+            params["customer_creation"] = "always"
+            params["custom_text"] = {"submit": {"message": deposit.consent[:1200]}}
         session = await _call(self.client.v1.checkout.sessions.create_async(
             params, {"idempotency_key": key}))
         return Checkout(session.id, str(session.url),
@@ -99,6 +119,32 @@ class StripeApi:
         refund = await _call(self.client.v1.refunds.create_async(
             params, {"idempotency_key": key}))
         return str(refund.id)
+
+    async def card_of(self, payment_intent: str) -> SavedCard | None:
+        """The card a paid deposit saved for fees (None when it saved none)."""
+        paid = (await _call(self.client.v1.payment_intents.retrieve_async(payment_intent))
+                ).to_dict()
+        method, customer = paid.get("payment_method"), paid.get("customer")
+        if not (method and customer and paid.get("setup_future_usage") == "off_session"):
+            return None
+        return SavedCard(str(customer), str(method))
+
+    async def charge(self, card: SavedCard, amount: Decimal, currency: str, key: str,
+                     description: str, appointment_id: str) -> str:
+        """A fee charged to the saved card with the customer away (off-session): the
+        PaymentIntent's id; CardDeclined when the card is declined or needs the customer."""
+        params: Any = {"amount": minor_units(amount, currency), "currency": currency.lower(),
+                       "customer": card.customer, "payment_method": card.payment_method,
+                       "off_session": True, "confirm": True, "description": description,
+                       "metadata": {"appointment_id": appointment_id, "purpose": "fee"}}
+        try:
+            made = await _call(self.client.v1.payment_intents.create_async(
+                params, {"idempotency_key": key}))
+        except stripe.CardError as declined:
+            raise CardDeclined(str(declined.code or "card_declined"), _said(declined)) from None
+        if made.status != "succeeded":
+            raise CardDeclined(str(made.status), f"payment {made.status}")
+        return str(made.id)
 
     def event(self, body: bytes, signature: str | None) -> ProviderEvent:
         """The payment an event reports, checked with the library's signature verification;
@@ -125,14 +171,19 @@ def _payment_of(event_id: str, kind: str, session: Any) -> ProviderEvent:
         appointment = None
     amount = session.get("amount_total")
     currency = str(session.get("currency") or "usd")
+    purpose = str((session.get("metadata") or {}).get("purpose") or "deposit")
     return ProviderEvent(
         event_id, kind, appointment, session.get("payment_intent") if paid else None,
-        major_units(int(amount), currency) if paid and amount is not None else None)
+        major_units(int(amount), currency) if paid and amount is not None else None,
+        purpose, session.get("customer") if paid else None)
 
 
 async def _call(pending: Any) -> Any:
+    """Our two kinds of error; a declined card (`stripe.CardError`) is left to the caller."""
     try:
         return await pending
+    except stripe.CardError:
+        raise
     except (stripe.RateLimitError, stripe.APIConnectionError) as busy:
         raise ProviderBusy(_said(busy)) from None
     except stripe.StripeError as error:

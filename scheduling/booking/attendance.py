@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from scheduling.booking import changes, messages, waitlist
+from scheduling.booking import changes, fees, messages, waitlist
 from scheduling.booking.commands import CancelAppointment
 from scheduling.booking.model import Actor, Appointment, AuditEntry, Status, transition
 from scheduling.booking.results import BookingResult, SweepResult
@@ -71,6 +71,7 @@ async def _close(
     await _save(uow, done, entry, catalog)
     if not arrived:
         await uow.outbox.add(messages.no_show(done, catalog, now), now)
+        await fees.queue(uow, done, catalog, now)
     return done
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from scheduling.booking import messages, waitlist
+from scheduling.booking import fees, messages, waitlist
 from scheduling.booking.commands import (
     CancelAppointment,
     RescheduleAppointment,
@@ -67,6 +67,7 @@ async def cancel_in(
     await _free(uow, catalog, current)
     await _save(uow, catalog, done, [entry])
     await uow.outbox.add(messages.cancelled(done, catalog, now, cmd.by is Actor.OWNER), now)
+    await fees.queue(uow, done, catalog, now)
     return done
 
 

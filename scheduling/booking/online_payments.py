@@ -47,6 +47,10 @@ class ProviderEvent:
     appointment_id: UUID | None
     reference: str | None
     amount: Decimal | None
+    purpose: str = "deposit"
+    """What the checkout was for: "deposit", or `fees.FEE_PURPOSE` and the fee's kind."""
+    customer: str | None = None
+    """The provider's customer the card was saved to, when the customer agreed to keep it."""
 
 
 class EventOutcome(StrEnum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from scheduling.booking import attendance, messages
+from scheduling.booking import attendance, fees, messages
 from scheduling.booking.model import Actor, Appointment, Status, transition
 from scheduling.booking.policies import CancelDecision, cancel_decision, may_change
 from scheduling.booking.results import BookingResult
@@ -87,6 +87,7 @@ async def _mark(appointment_id: UUID, to: Status, by: str, uow: BookingUnitOfWor
         await uow.appointments.record([entry])
         if to is Status.NO_SHOW:
             await uow.outbox.add(messages.no_show(done, catalog, now), now)
+            await fees.queue(uow, done, catalog, now)
         await uow.commit()
     return done
 

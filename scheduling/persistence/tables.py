@@ -13,6 +13,7 @@ from scheduling.persistence import (
     customer_tables,
     desk_note_tables,
     desk_tables,
+    fee_tables,
     limit_tables,
     notification_tables,
     outbox,
@@ -28,4 +29,5 @@ __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
     "limit_tables", "metadata", "notification_tables", "outbox", "short_link_tables",
     "waitlist_tables", "payment_tables", "customer_tables", "desk_note_tables",
+    "fee_tables",
 ]

@@ -154,3 +154,13 @@ async def test_every_api_listing_shows_its_rows(gateway: TestClient, filled: Fil
     assert one.status == 200 and filled.marks["customer"] in await one.text()
     assert re.search(r"late_cancel", await (await gateway.get(
         "/api/v1/appointments?status=late_cancel", headers=ADMIN)).text())
+
+
+async def test_the_no_shows_fee_is_on_its_detail_page(
+    gateway: TestClient, session_factory: async_sessionmaker[AsyncSession], filled: Filled,  # type: ignore[type-arg]
+) -> None:
+    """The fee charged to the saved card (tests.fill), with the provider's payment id."""
+    cookies = await login_as(session_factory, filled.admin_email)
+    page = await (await gateway.get(f"/admin/appointments/{filled.appointment_ids['no_show']}",
+                                    cookies=cookies)).text()
+    assert "No-show fee" in page and "charged to the saved card (pi_fee_filled)" in page

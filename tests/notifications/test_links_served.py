@@ -1,10 +1,10 @@
 """Every link in every message is served: the demo salon's real appointments go through the use
 cases that write the outbox (book, reschedule, owner and customer cancellations, a waitlist
 offer, a no-show, the staff's agenda, a one-time code, a request for a person, a failure
-alert), each message is rendered as the dispatcher renders it (short link included), and each
-link in its e-mail text, HTML and SMS is opened on the gateway: it answers 200, after
-following a short link's redirect. Calendar links leave for Google and Outlook, so they are
-checked for form only."""
+alert, a fee's pay link), each message is rendered as the dispatcher renders it (short link
+included), and each link in its e-mail text, HTML and SMS is opened on the gateway: it
+answers 200, after following a short link's redirect. Calendar links leave for Google and
+Outlook, so they are checked for form only."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from assistant.notifications.audience import AudienceLoader
 from assistant.notifications.dispatcher import KINDS
 from assistant.notifications.planning import short_link_request
 from assistant.notifications.render import Rendered, Renderer
-from scheduling.booking import agenda, attendance, changes, waitlist
+from scheduling.booking import agenda, attendance, changes, fees, waitlist
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.model import Actor
 from scheduling.demo import demo_id
@@ -100,6 +100,21 @@ async def every_kind_of_message(client: Client, uow: DeskUnitOfWork) -> None:
     await _online_deposits(uow, business)  # a deposit to pay online: the pay link
     await book(client, (await free_starts(client, COLOUR))[-1], "+15550005007",
                service=COLOUR)
+    await _fee_asked(uow, await book(client, starts[14], "+15550005008"), now)
+
+
+async def _fee_asked(uow: DeskUnitOfWork, appointment_id: UUID, now: datetime) -> None:
+    """A no-show with payments online: its fee's charge is queued, and with no card saved
+    the fee worker asks for it with a pay link (`fees.pay_link`)."""
+    async with uow:
+        end = (await uow.appointments.get(appointment_id)).end
+    await attendance.close_past(uow, end + timedelta(hours=1))
+    async with uow:
+        payload = (await uow.session.execute(text(
+            "SELECT payload FROM outbox WHERE kind = 'fee_charge' AND appointment_id = :a"),
+            {"a": appointment_id})).scalar_one()
+        await uow.outbox.add([fees.pay_link(appointment_id, payload, False, now)], now)
+        await uow.commit()
 
 
 async def _online_deposits(uow: DeskUnitOfWork, business: UUID) -> None:

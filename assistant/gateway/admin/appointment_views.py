@@ -11,7 +11,7 @@ from uuid import UUID
 
 from aiohttp import web
 
-from assistant.gateway.admin import appointment_actions, roles, session
+from assistant.gateway.admin import appointment_actions, payment_views, roles, session
 from assistant.gateway.admin.appointment_desk import (
     appointment_id,
     back,
@@ -123,6 +123,7 @@ async def _detail(request: web.Request, admin: session.AdminSession, notice: str
                 catalog=catalog, times=Times(catalog.location(a.location_id).zone),
                 notice=notice, draft=draft, note_limit=NOTE_LIMIT, money=money(catalog),
                 check_in=desk.check_in_open(a, now), booked=a.status in BOOKED,
+                fees=await payment_views.fee_lines(request, a, catalog),
                 may_mark=desk.may_mark(a, now), may_no_show=desk.may_mark_no_show(a, now),
                 services={s.id: s.name for s in (*catalog.services, *catalog.archived.services)},
                 staff={m.id: m.name for m in (*catalog.staff, *catalog.archived.staff)})

@@ -1,5 +1,6 @@
-"""Payments at the front desk: what an appointment owes and has paid, and marking a deposit
-paid in person (cash or card at the desk). The appointment detail page shows them through
+"""Payments at the front desk: what an appointment owes and has paid (its deposit, and a
+late-cancel or no-show fee charged, declined, asked for or paid), and marking a deposit paid in
+person (cash or card at the desk). The appointment detail page shows them through
 `admin/_payments.html`."""
 
 from __future__ import annotations
@@ -14,14 +15,24 @@ from assistant.gateway.admin.guard import owner_page, page
 from assistant.gateway.api import context
 from assistant.gateway.resources import ENGINE
 from assistant.payments import PROVIDER
-from scheduling.booking import payments
+from scheduling.booking import fees, payments
 from scheduling.booking.model import Appointment
 from scheduling.booking.payments import MarkPaid, Outcome, PaidIn
+from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest, NotFound
+from scheduling.formats import money
 from scheduling.persistence.database import make_session_factory
+from scheduling.persistence.fee_store import fees_of
 from scheduling.persistence.payment_store import PaymentUnitOfWork
 
 routes = web.RouteTableDef()
+FEE_WORDS = {fees.FeeKind.NO_SHOW: "No-show fee", fees.FeeKind.LATE_CANCEL: "Late cancel fee"}
+FEE_STATES = {fees.FeeStatus.CHARGED: "charged to the saved card",
+              fees.FeeStatus.RETRYING: "being charged (the payment service was busy)",
+              fees.FeeStatus.DECLINED: "the saved card was declined; pay link sent",
+              fees.FeeStatus.REQUESTED: "no card saved; pay link sent",
+              fees.FeeStatus.PAID: "paid through the pay link",
+              fees.FeeStatus.FAILED: "could not be charged"}
 DONE = {Outcome.PAID: "Deposit marked paid.",
         Outcome.ALREADY_PAID: "The deposit was already paid: nothing changed."}
 
@@ -76,6 +87,22 @@ async def choose(request: web.Request, admin: session.AdminSession) -> web.Strea
         await uow.commit()
     said = "online, before the booking is confirmed" if way == "online" else "at the salon"
     raise web.HTTPSeeOther("/admin/payments?" + urlencode({"notice": f"Deposits: {said}."}))
+
+
+async def fee_lines(request: web.Request, appointment: Appointment, catalog: Catalog
+                    ) -> list[tuple[str, str, str | None]]:
+    """(what, how much, where it stands) of each fee the appointment owes or paid; a fee not
+    charged online (paid at the salon, or not yet tried) reads as owed."""
+    async with make_session_factory(request.app[ENGINE])() as session:
+        found = await fees_of(session, appointment.id)
+    currency = catalog.business.policies.currency
+    lines = [(FEE_WORDS[f.kind], money(f.amount, currency),
+              FEE_STATES[f.status] + (f" ({f.provider_id})" if f.provider_id else ""))
+             for f in found]
+    due = fees.due(appointment, catalog)
+    if not lines and due is not None:
+        lines.append((FEE_WORDS[due[0]], money(due[1], currency), "owed"))
+    return lines
 
 
 def _appointment_id(request: web.Request) -> UUID:
