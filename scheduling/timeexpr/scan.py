@@ -45,8 +45,25 @@ class Phrase:
     asap: bool = False
 
 
+# Every pattern that yields a day, a time, a part of the day, a moment or "asap" needs a
+# digit or one of these words; most sentences have none and skip the patterns at once.
+_GATE = re.compile(
+    r"\d|@|\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+    r"|tod|tom|tmr|tmw|2mor|tonight|tonite|week|fortnight|month|morn|afternoon|arvo|evening"
+    r"|night|lunch|noon|midnight|mid-?day|hour|hr|min|asap|soon|earliest|first|right\s+away"
+    r"|early|christmas|xmas|x-mas|boxing|new\s+year|nye|valentine|patrick|paddy|halloween"
+    r"|independence|fourth|thanksgiving|memorial|labou?r|father|mother|easter|good\s+friday"
+    r"|holy|ish|end|close|eod|work|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|twen|thirt|fort|fift|second|third|quarter|half|couple|few|several|eighth"
+    r"|ninth)",
+    re.IGNORECASE,
+)
+
+
 def atoms(text: str, ctx: Context) -> list[Atom]:
     """All pattern matches; where two overlap the earlier (then the longer) wins."""
+    if not _GATE.search(text):
+        return []
     found: list[Atom] = []
     for regex, build in PATTERNS:
         for match in regex.finditer(text):

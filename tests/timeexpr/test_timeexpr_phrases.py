@@ -41,6 +41,7 @@ def test_dashed_and_dotted_dates_are_dates_not_clock_ranges(text: str, day: date
 @pytest.mark.parametrize("text", [
     "last monday", "yesterday at 3", "2 days ago", "merry christmas", "happy new year",
     "I sat down", "my kids are 4 and 6", "the sun is out", "christmas party ideas",
+    "not monday", "any day except friday", "monday's no good", "may I ask something",
 ])
 def test_words_that_are_not_a_future_time_resolve_to_nothing(text: str) -> None:
     assert resolve(text, NOW, TZ) is None
@@ -49,6 +50,25 @@ def test_words_that_are_not_a_future_time_resolve_to_nothing(text: str) -> None:
 def test_a_past_day_beside_a_future_one_leaves_the_future_one() -> None:
     found = extract("not last monday, next monday", NOW, TZ)
     assert [m.resolution.start.date() for m in found] == [date(2026, 3, 9)]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("friday doesn't work, saturday does", date(2026, 3, 7)),
+    ("i can't do friday, how about saturday", date(2026, 3, 7)),
+    ("not monday but tuesday", date(2026, 3, 10)),
+])
+def test_the_day_left_after_a_refusal_is_the_answer(text: str, day: date) -> None:
+    found = resolve(text, NOW, TZ)
+    assert found is not None and found.start.date() == day
+
+
+def test_a_month_said_alone_is_the_month_and_3_till_4_a_range() -> None:
+    april = resolve("April", NOW, TZ)
+    assert april is not None and april.end is not None
+    assert (april.start.date(), april.end.date()) == (date(2026, 4, 1), date(2026, 5, 1))
+    hour = resolve("3 till 4", NOW, TZ)
+    assert hour is not None and hour.end is not None
+    assert (hour.start.hour, hour.end.hour) == (15, 16)
 
 
 def test_first_thing_and_end_of_day_follow_opening_hours() -> None:
