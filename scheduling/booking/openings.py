@@ -10,9 +10,9 @@ Google and have it refused on "yes"; keeping one loader makes that impossible to
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from scheduling.assignment import eligible_staff
@@ -22,7 +22,9 @@ from scheduling.occupancy import BookedInterval, BusyInterval
 from scheduling.ports import AppointmentsPort
 
 MARGIN = timedelta(days=1)
-"""Bookings this far either side of the range are loaded: enough for a local day's maximum."""
+"""Bookings this far either side of the range are loaded when a daily maximum applies: enough
+for a local day's count."""
+SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +39,11 @@ async def occupancy(
     repo: AppointmentsPort, catalog: Catalog, query: AvailabilityQuery,
     exclude: Iterable[UUID] = (),
 ) -> Occupancy:
-    """Bookings, live holds and outside busy time of the staff who could take `query`, from a
-    day before its range to a day after its last slot ends. `exclude` names appointments
-    whose own time does not count (the one being moved)."""
-    service = catalog.service(query.service_id)
+    """Bookings, live holds and outside busy time of the staff who could take `query`, in
+    the `window` around its range. `exclude` names appointments whose own time does not count
+    (the one being moved)."""
     staff_ids = staff_for(catalog, query)
-    start, stop = query.start - MARGIN, query.end + service.duration + MARGIN
+    start, stop = window(catalog, query.service_id, staff_ids, query.start, query.end)
     booked = await repo.intervals(staff_ids, start, stop, query.now, exclude)
     busy = await repo.busy_times(staff_ids, start, stop)
     return Occupancy(tuple(booked), tuple(busy))
@@ -55,6 +56,23 @@ async def open_slots(
     """Every bookable start for `query` given what is taken now (see `occupancy`)."""
     taken = await occupancy(repo, catalog, query, exclude)
     return available_slots(catalog, query, taken.booked, taken.busy)
+
+
+def window(
+    catalog: Catalog, service_id: UUID, staff_ids: Sequence[UUID], start: datetime,
+    end: datetime,
+) -> tuple[datetime, datetime]:
+    """The time whose bookings and busy time can decide a start in `[start, end)`: what the
+    service with its own buffers could meet (another booking's blocked time carries its
+    buffers), and a second either side. A day either side (`MARGIN`) when one of the staff
+    has a daily maximum, whose count needs the whole local day. Not reading further than that
+    keeps a busy salon's placement from loading and decoding days of bookings it cannot use."""
+    service = catalog.service(service_id)
+    if any(member.max_bookings_per_day is not None
+           for member in catalog.staff if member.id in staff_ids):
+        return start - MARGIN, end + service.duration + MARGIN
+    return (start - service.buffer_before - SECOND,
+            end + service.duration + service.buffer_after + SECOND)
 
 
 def staff_for(catalog: Catalog, query: AvailabilityQuery) -> list[UUID]:

@@ -30,7 +30,7 @@ from scheduling.booking.model import (
     Status,
     created,
 )
-from scheduling.booking.openings import MARGIN
+from scheduling.booking.openings import window
 from scheduling.booking.placement import Placement, place, unavailable
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.results import BookingResult, HoldResult
@@ -143,10 +143,12 @@ async def reminders(
 
 
 def _reach(staff_id: UUID, catalog: Catalog, choice: SlotChoice) -> StaffWindow:
-    """The window placement reads of `staff_id` for `choice` (`openings.occupancy`: a margin
-    either side of the slot). Only a hint: a read outside it goes to the repository."""
-    duration = catalog.service(choice.service_id).duration
-    return (staff_id, choice.start - MARGIN, choice.start + duration + MARGIN + SECOND)
+    """The window placement reads of `staff_id` for `choice` (`openings.window`, as
+    `occupancy` asks it for the one start). Only a hint: a read outside it goes to the
+    repository."""
+    start, end = window(catalog, choice.service_id, (staff_id,), choice.start,
+                        choice.start + SECOND)
+    return (staff_id, start, end)
 
 
 def same_request(found: Appointment, cmd: BookAppointment) -> Appointment:

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Table,
     delete,
     func,
-    or_,
     select,
     text,
     update,
@@ -51,10 +50,9 @@ from scheduling.persistence.booking_tables import (
     AppointmentRow,
     BookingEventRow,
     BookingRulesRow,
-    CustomerBlockRow,
     GroupSessionRow,
 )
-from scheduling.persistence.catalog_tables import CustomerRow
+from scheduling.persistence.contact_record import contact_record
 from scheduling.persistence.deposit_policy_history import customer_history
 from scheduling.persistence.reminder_offsets import offsets_for
 from scheduling.ports import StaffWindow
@@ -221,23 +219,8 @@ class BookingRepository:
         """Bookings (held ones aside) made from each moment in `since` with this phone or
         e-mail, whatever profile they are on and whatever became of them (cancelling does not
         refill a cap), and whether a blocked customer of the business has that phone or
-        e-mail: one statement, a filtered count a window and one EXISTS."""
-        reached = [AppointmentRow.contact_phone == phone] if phone else []
-        known = [CustomerRow.phone == phone] if phone else []
-        if email:
-            reached.append(func.lower(AppointmentRow.contact_email) == email.lower())
-            known.append(func.lower(CustomerRow.email) == email.lower())
-        if not reached or not since:
-            return ContactRecord(tuple(0 for _ in since), False)
-        counts = [func.count().filter(AppointmentRow.created_at >= moment) for moment in since]
-        blocked = select(CustomerBlockRow.customer_id).join(
-            CustomerRow, CustomerRow.id == CustomerBlockRow.customer_id,
-        ).where(CustomerRow.business_id == business_id, or_(*known)).exists()
-        row = (await self.session.execute(select(*counts, blocked).where(
-            AppointmentRow.business_id == business_id, or_(*reached),
-            AppointmentRow.created_at >= min(since), AppointmentRow.status != Status.HELD.value,
-        ))).one()
-        return ContactRecord(tuple(int(n) for n in row[:-1]), bool(row[-1]))
+        e-mail: one statement on the driver (`contact_record`)."""
+        return await contact_record(self.session, business_id, phone, email, since)
 
     async def count_live_holds(self, customer_id: UUID, now: datetime) -> int:
         return int(await self.session.scalar(select(func.count()).where(
