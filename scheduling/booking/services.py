@@ -35,7 +35,8 @@ from scheduling.booking.placement import Placement, place, unavailable
 from scheduling.booking.policies import BookingRules
 from scheduling.booking.results import BookingResult, HoldResult
 from scheduling.booking.values import BookingContext, DuplicateIdempotencyKey
-from scheduling.catalog import Catalog, Customer
+from scheduling.catalog import Catalog, Customer, Service
+from scheduling.deposit_rules import NEW_CUSTOMER, CustomerHistory
 from scheduling.errors import InvalidRequest, PolicyViolation, SlotUnavailable
 from scheduling.notifications.reminders import reminder_messages
 from scheduling.ports import AppointmentsPort, BookingUnitOfWork, OutboxPort, StaffWindow
@@ -120,8 +121,9 @@ async def book_in(
     # member or the one "anyone" places with is locked by `secure`, after the hold's row.
     placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=named)
     base = draft(placement, catalog, cmd.customer_id, customer, now)
-    deposit = catalog.deposit_owed(placement.service, context.history)
-    appointment = _booked(cmd, base, deposit, rules, held)
+    history = await _history(repo, placement.service, context)
+    appointment = _booked(cmd, base, catalog.deposit_owed(placement.service, history), rules,
+                          held)
     reason = "booked from hold" if held else "booked"
     from_status = Status.HELD.value if held else None
     news = messages.booked(appointment, catalog, now)
@@ -278,6 +280,16 @@ def _booked(
         confirmed_at=base.created_at if status is Status.CONFIRMED else None,
         contact=cmd.contact or base.contact, series_id=cmd.series_id,
     )
+
+
+async def _history(repo: AppointmentsPort, service: Service, context: BookingContext
+                   ) -> CustomerHistory:
+    """What the deposit rule reads of the customer: their past appointments (under their row
+    lock, taken with the context), only when the rule depends on them."""
+    rule = service.deposit
+    if not rule or rule.for_everyone:
+        return NEW_CUSTOMER
+    return await repo.customer_history(context.catalog.business.id, context.customer.id)
 
 
 def _payment(deposit: Decimal, reference: str | None) -> Payment:

@@ -12,7 +12,6 @@ from uuid import UUID
 
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog, Customer
-from scheduling.deposit_rules import NEW_CUSTOMER, CustomerHistory
 from scheduling.errors import InvalidRequest
 
 
@@ -30,9 +29,6 @@ class BookingContext:
     customer: Customer
     blocked: bool
     """The business no longer accepts this customer's bookings."""
-    history: CustomerHistory = NEW_CUSTOMER
-    """The customer's past appointments, read only when the service's deposit depends on
-    them (a rule for first-time customers or past no-shows); else as a new customer's."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,6 @@ from scheduling.persistence.catalog_tables import (
     StaffRow,
     StaffTimeOffRow,
 )
-from scheduling.persistence.deposit_policy_history import HISTORY_SQL, history_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +90,7 @@ async def booking_context(
         staff = await _anyone(session, business_id, list(service.required_skills))
     catalog = Catalog(_business(business, locations), staff, (_service(service),))
     context = BookingContext(catalog, rules_of(rules), _customer(customer),
-                             bool(extra["blocked"]), history_of(extra["history"]))
+                             bool(extra["blocked"]))
     return Head(context, offsets)
 
 
@@ -169,8 +168,6 @@ HEAD = _HeadQuery(
                            " WHERE scope_id = %(service_id)s::uuid)",
         "business_offsets": "(SELECT minutes FROM reminder_offsets"
                             " WHERE scope_id = %(business_id)s::uuid)",
-        "history": "CASE WHEN s.deposit_kind <> 'none' AND s.deposit_for <> 'everyone'"
-                   f" THEN ({HISTORY_SQL.format(customer='c.id', business='b.id')}) END",
     },
     "WITH c AS MATERIALIZED (SELECT * FROM customers WHERE id = %(customer_id)s::uuid"
     " FOR UPDATE) SELECT {columns}{lock} FROM c"

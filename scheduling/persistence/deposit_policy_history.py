@@ -8,29 +8,25 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduling.deposit_rules import NEW_CUSTOMER, CustomerHistory
+from scheduling.deposit_rules import CustomerHistory
 from scheduling.persistence import driver
 
-HISTORY_SQL = (
-    "SELECT json_build_array(count(*) FILTER (WHERE h.status = 'completed'),"
-    " count(*) FILTER (WHERE h.status = 'no_show'),"
-    " count(*) FILTER (WHERE h.status = 'late_cancel'))"
-    " FROM appointments h WHERE h.customer_id = {customer} AND h.business_id = {business}"
+HISTORY = (
+    "SELECT count(*) FILTER (WHERE status = 'completed'),"
+    " count(*) FILTER (WHERE status = 'no_show'),"
+    " count(*) FILTER (WHERE status = 'late_cancel')"
+    " FROM appointments WHERE customer_id = %(customer)s::uuid"
+    " AND business_id = %(business)s::uuid"
 )
-"""One row, one JSON array; served by ix_appointments_customer_status."""
-
-
-def history_of(counts: list[int] | None) -> CustomerHistory:
-    """The counts as read (None: not read, as for a new customer)."""
-    if counts is None:
-        return NEW_CUSTOMER
-    completed, no_shows, late_cancels = (int(n) for n in counts)
-    return CustomerHistory(completed, no_shows, late_cancels)
+"""One row of counts; served by ix_appointments_customer_status (a customer's appointments
+are few, and all of one business)."""
 
 
 async def customer_history(session: AsyncSession, business_id: UUID, customer_id: UUID
                            ) -> CustomerHistory:
-    sql = HISTORY_SQL.format(customer="%(customer)s::uuid", business="%(business)s::uuid")
-    rows: list[Any] = await driver.fetch(session, sql, {"customer": customer_id,
-                                                        "business": business_id})
-    return history_of(rows[0][0])
+    """Read by a booking only when its service's deposit rule depends on it: the booking head
+    query, which every booking runs, stays as it was."""
+    rows: list[Any] = await driver.fetch(session, HISTORY, {"customer": customer_id,
+                                                            "business": business_id})
+    completed, no_shows, late_cancels = (int(n) for n in rows[0])
+    return CustomerHistory(completed, no_shows, late_cancels)

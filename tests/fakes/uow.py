@@ -166,8 +166,7 @@ class FakeAppointments:
                       if (s.id == staff_id if staff_id else service.required_skills <= s.skills))
         return BookingContext(Catalog(catalog.business, staff, (service,)),
                               await self.rules(business_id), state.customers[customer_id][1],
-                              customer_id in state.blocked,
-                              await self.customer_history(business_id, customer_id))
+                              customer_id in state.blocked)
 
     async def customer_history(self, business_id: UUID, customer_id: UUID) -> CustomerHistory:
         mine = [a.status for a in self._all
