@@ -33,6 +33,14 @@ class DayParts:
     night: Window = Window(time(19), time(0))
     after_work: Window = Window(time(17), time(21))
 
+    @property
+    def after_lunch(self) -> Window:
+        return Window(self.lunchtime.end, self.afternoon.end)
+
+    @property
+    def before_lunch(self) -> Window:
+        return Window(self.morning.start, self.lunchtime.start)
+
     def window(self, name: str) -> Window:
         window: Window = getattr(self, name)
         return window

@@ -106,10 +106,13 @@ class Clock:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """A named part of the day; ``today`` for "tonight" and "this evening"."""
+    """A named part of the day; ``today`` for "tonight" and "this evening". ``with_day``
+    for a short form that is a part of the day only right after a day ("fri pm", "thurs
+    eve"): alone, "am" and "eve" are other words."""
 
     name: str
     today: bool = False
+    with_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,13 +42,14 @@ _CARDINALS = {**{w: i for i, w in enumerate(_UNITS)}, **_TENS, "oh": 0}
 _ORDINALS = {**{w: i for i, w in enumerate(_ORDINAL_UNITS)}, **_ORDINAL_TENS, **_TENS}
 _SPLIT = re.compile(r"[\s-]+")
 _DIGITS = re.compile(r"\d+")
+_JOINED_TENS = re.compile(r"(twenty|thirty|forty|fifty)(?=[a-z])")  # "fortyfive", "twentyfirst"
 
 
 def _value(text: str, table: dict[str, int]) -> int:
     found = _DIGITS.search(text)
     if found:
         return int(found.group())
-    words = _SPLIT.split(text.lower().strip())
+    words = _SPLIT.split(_JOINED_TENS.sub(r"\1 ", text.lower().strip()))
     unknown = [word for word in words if word not in table]
     if unknown:
         raise ValueError(f"not a number word: {unknown[0]!r}")

@@ -33,6 +33,19 @@ def _part(match: re.Match[str], _: Context) -> Value | None:
     return Part(name, today=(match["this"] or "").lower() == "this")
 
 
+_SHORT_PARTS = {"am": "morning", "a.m.": "morning", "pm": "afternoon", "p.m.": "afternoon",
+                "eve": "evening", "aft": "afternoon"}
+
+
+def _short_part(match: re.Match[str], _: Context) -> Value | None:
+    return Part(_SHORT_PARTS[match.group().lower()], with_day=True)
+
+
+def _lunch_side(match: re.Match[str], _: Context) -> Value | None:
+    """"after lunch" is from the end of lunchtime, "before lunch" the morning before it."""
+    return Part(f"{match['after'].lower()}_lunch")
+
+
 def _op(match: re.Match[str], _: Context) -> Value | None:
     if match["dash"]:
         return Op("link")
@@ -72,6 +85,8 @@ PATTERNS: list[Pattern] = [
     (pattern(r"\b(?P<tonight>tonight|tonite)\b|(?<!good\s)\b(?:(?P<this>this|in\s+the|during\s+the"
              r"|the|at)\s+)?(?P<name>morning|morn|afternoon|arvo|evening|night|lunch\s*time|lunch)"
              r"s?\b"), _part),
+    (pattern(r"(?<![\d.])\b(?:am|a\.m\.|pm|p\.m\.|eve|aft)(?!\w)"), _short_part),
+    (pattern(r"\b(?P<after>after|before)\s+lunch(?:\s*time)?\b"), _lunch_side),
     (pattern(rf"\b(?:{_OPS})\b|(?P<dash>{_AFTER_TIME}\s*[-–—]\s*(?=\d)|\s[-–—]\s)|(?P<sym>@)"),
      _op),
     (pattern(r"(?P<after>\b(?:(?:is|are)\s+)?(?:not|no)\s+(?:good|great|possible|ok(?:ay)?|available"

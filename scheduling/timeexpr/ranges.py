@@ -63,7 +63,8 @@ def bounds(items: list[Op | Clock]) -> Bounds:
 
 # The half of the day a part of the day fixes for a clock said beside it ("3 in the
 # morning" is 3 am even though the morning window starts later; "8 at night" is 8 pm).
-_PART_MERIDIEM = {"morning": "a", "afternoon": "p", "evening": "p", "after_work": "p"}
+_PART_MERIDIEM = {"morning": "a", "afternoon": "p", "evening": "p", "after_work": "p",
+                  "after_lunch": "p", "before_lunch": "a"}
 _NIGHT_PM_HOURS = range(5, 12)
 
 

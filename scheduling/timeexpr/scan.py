@@ -225,6 +225,10 @@ def phrase(text: str, group: list[Atom]) -> Phrase | None:
                 day = atom.value if day is None else merge_days(day, atom.value)
         elif isinstance(atom.value, Part):
             part = atom.value
+    if part is not None and part.with_day and (day is None or day.until is not None):
+        part = None  # "I am free": no day before it, so "am" is not the morning
+        if not any(isinstance(a.value, Day | Clock | Moment | Asap) for a in kept):
+            return None
     timed = [a.value for a in kept if isinstance(a.value, Op | Clock)]
     moment = next((a.value for a in kept if isinstance(a.value, Moment)), None)
     asap = any(isinstance(a.value, Asap) for a in kept)

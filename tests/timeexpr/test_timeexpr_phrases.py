@@ -91,3 +91,22 @@ def test_counted_weekdays() -> None:
     assert nth_weekday(2026, 3, 1, -1) == date(2026, 3, 31)
     assert nth_weekday(2026, 2, 0, 5) is None  # February 2026 has four Mondays
     assert easter(2025) == date(2025, 4, 20)
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("fri pm", datetime(2026, 3, 6, 12, tzinfo=TZ), datetime(2026, 3, 6, 17, tzinfo=TZ)),
+    ("thurs eve", datetime(2026, 3, 5, 17, tzinfo=TZ), datetime(2026, 3, 5, 21, tzinfo=TZ)),
+    ("tomorrow after lunch", datetime(2026, 3, 5, 14, tzinfo=TZ),
+     datetime(2026, 3, 5, 17, tzinfo=TZ)),
+    ("tomorrow before lunch", datetime(2026, 3, 5, 8, tzinfo=TZ),
+     datetime(2026, 3, 5, 12, tzinfo=TZ)),
+])
+def test_short_parts_of_the_day_after_a_day(text: str, start: datetime, end: datetime) -> None:
+    found = resolve(text, NOW, TZ)
+    assert found is not None and (found.start, found.end) == (start, end)
+
+
+def test_am_without_a_day_is_the_verb_and_joined_tens_are_numbers() -> None:
+    assert resolve("i am free", NOW, TZ) is None
+    found = resolve("three fortyfive", NOW, TZ)  # raised ValueError before
+    assert found is not None and found.start.time() == time(15, 45)
