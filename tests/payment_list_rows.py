@@ -4,14 +4,17 @@ must be worked out by hand (New York days; every row is at Main Street):
   m2 deposit 30 paid in cash at the desk      Mar 6 10:00          +30  Mar 6
   m9 deposit 30 paid online (pi_m9)           Mar 6 12:00          +30  Mar 6
   m9 refund 30 made by Stripe (re_m9)         Mar 8 12:00          -30  Mar 8
+  m3 no-show fee 40 charged to the saved card Mar 9 10:00 (asked Mar 9 00:30)  +40  Mar 9
   m4 deposit 30 paid online (pi_m4)           Mar 9 23:30 (Mar 10 03:30 UTC)  +30  Mar 9
   m6 deposit 30 paid by card at the desk      Mar 10 09:00         +30  Mar 10
+  m6 late-cancel fee 25 asked by pay link     Mar 10 14:30   not paid: nothing
   m6 refund 5 owed back at the desk           Mar 10 15:00          -5  Mar 10
   m8 refund 30 queued, not yet tried          Mar 10 16:00   pending: nothing
   m4 refund 30 that Stripe refused            Mar 10 17:00   failed: nothing
   m5 deposit 30 still owed (no payment)                      nothing
 
-Per day Mar 6..10: 60, 0, -30, 30, 25; deposits 120, refunded 35, pending 30, collected 85.
+Per day Mar 6..10: 60, 0, -30, 70, 25; deposits 120, fees 40, refunded 35, refunds pending
+30, collected 125.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.persistence.booking_tables import BookingEventRow
+from scheduling.persistence.fee_tables import FeeRow
 from scheduling.persistence.outbox import OutboxRow
 from scheduling.persistence.payment_tables import RefundRow
 from tests.analytics_ledger import NY, ledger_id
 
-BY_DAY = [Decimal(n) for n in ("60", "0", "-30", "30", "25")]
-DEPOSITS, REFUNDED, PENDING, COLLECTED = (Decimal(n) for n in ("120", "35", "30", "85"))
+BY_DAY = [Decimal(n) for n in ("60", "0", "-30", "70", "25")]
+DEPOSITS, FEES, REFUNDED, PENDING, COLLECTED = (Decimal(n)
+                                                for n in ("120", "40", "35", "30", "125"))
 
 
 def _at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -74,4 +79,12 @@ async def write(factory: async_sessionmaker[AsyncSession]) -> None:
                 payment_reference=outbox["payload"]["reference"], provider_id=provider,
                 status=status, attempts=1, last_error=None if provider else "card_declined",
                 created_at=outbox["created_at"], updated_at=outbox["created_at"]))
+        for name, kind, amount, status, provider, asked, moved in (
+                ("m3", "no_show", "40", "charged", "pi_fee_m3", _at(9, 0, 30), _at(9, 10)),
+                ("m6", "late_cancel", "25", "requested", None, _at(10, 14, 30),
+                 _at(10, 14, 30))):
+            await session.execute(insert(FeeRow).values(
+                outbox_id=uuid5(ledger_id(name), "fee"), appointment_id=ledger_id(name),
+                kind=kind, amount=Decimal(amount), status=status, provider_id=provider,
+                attempts=1, last_error=None, created_at=asked, updated_at=moved))
         await session.commit()

@@ -1,15 +1,15 @@
 """Every money movement of a business, read from where each is recorded: a deposit paid is
 its audit entry (`payments.record_paid` writes who, how and the reference, online or at the
 desk), a refund is its outbox message (queued by the cancellation) joined to what the provider
-answered (`payment_refunds`).
+answered (`payment_refunds`), a fee is its `payment_fees` row.
 
 One row shape for every source (`_SOURCES`), so the list, its totals and the analytics'
-money collected per day read the same rows: a new kind of movement (fees charged to a saved
-card) is one more source here, and every figure counts it.
+money collected per day read the same rows: a new kind of movement is one more source here,
+and every figure counts it.
 
 Collected money counts a deposit or fee when it was paid and takes a refund off when it was
 made (by the provider, or owed back at the desk for a deposit paid in person); a refund still
-being tried or failed takes nothing off.
+being tried or failed, and a fee asked for and not yet paid, count nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.persistence.booking_tables import AppointmentRow as A
 from scheduling.persistence.booking_tables import BookingEventRow as E
+from scheduling.persistence.fee_tables import FeeRow as F
 from scheduling.persistence.outbox import OutboxRow as O
 from scheduling.persistence.payment_tables import RefundRow as R
 
@@ -121,7 +122,25 @@ def _refunds() -> Select[Any]:
     ).select_from(joined)
 
 
-_SOURCES: tuple[Callable[[], Select[Any]], ...] = (_deposits, _refunds)
+def _fees() -> Select[Any]:
+    """A late-cancel or no-show fee: charged to the saved card, paid through its pay link or
+    at the desk (counted when the money came, `updated_at`), or still asked for."""
+    moved = F.status.in_(["charged", "paid"])
+    in_person = F.provider_id.like("in person%")
+    status = case((moved, "paid"), (F.status.in_(["declined", "requested"]), "pay link sent"),
+                  (F.status == "retrying", "pending"), else_=F.status)
+    method = case((in_person, "in person"), (F.status == "charged", "saved card"),
+                  else_="online")
+    return select(
+        case((moved, F.updated_at), else_=F.created_at).label("at"),
+        literal("fee").label("kind"), A.id.label("appointment_id"),
+        A.contact_name.label("customer"), F.amount.label("amount"), method.label("method"),
+        func.coalesce(F.provider_id, "").label("reference"), status.label("status"),
+        A.business_id, A.location_id,
+    ).join(A, A.id == F.appointment_id)
+
+
+_SOURCES: tuple[Callable[[], Select[Any]], ...] = (_deposits, _refunds, _fees)
 
 
 def _movements(scope: Scope) -> tuple[Subquery, list[ColumnElement[bool]]]:

@@ -1,6 +1,6 @@
 """Money collected per day on the analytics page and in /api/v1/analytics/summary, over
 `tests.payment_list_rows` (the analytics ledger's money, worked out by hand there): deposits
-count on the day they were paid on the business's clock, a refund made takes its amount off
+and fees count on the day they were paid on the business's clock, a refund made takes its amount off
 that day, a deposit still owed, a refund pending or failed counts nothing, and a day without
 money is 0. A branch without money shows zeros, not the business's."""
 
@@ -53,7 +53,7 @@ async def test_the_api_answers_every_day_with_its_money(
     answer = await gateway.get("/api/v1/analytics/summary", params=WINDOW, headers=headers)
     found = (await answer.json())["collected"]
     assert answer.status == 200
-    assert found["total"] == "85.00" and Decimal(found["total"]) == money.COLLECTED
+    assert found["total"] == "125.00" and Decimal(found["total"]) == money.COLLECTED
     assert [(d["day"], Decimal(d["amount"])) for d in found["by_day"]] == list(
         zip(DAYS, money.BY_DAY, strict=True))
     assert found["by_day"][1]["amount"] == "0.00"
@@ -73,6 +73,6 @@ async def test_the_page_shows_collected_beside_booked(
     revenue = re.search(r'<table class="grid figures-table money">.*?</table>', body, re.S)
     assert revenue is not None
     labels = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', revenue.group(0))
-    assert labels[:2] == [("Booked value", "$595"), ("Collected", "$85")]
+    assert labels[:2] == [("Booked value", "$595"), ("Collected", "$125")]
     block = body.split('id="collected-per-day-title"')[1].split("</table>")[0]
-    assert re.findall(r"<td>([^<]+)</td>", block) == ["$60", "$0", "-$30", "$30", "$25"]
+    assert re.findall(r"<td>([^<]+)</td>", block) == ["$60", "$0", "-$30", "$70", "$25"]

@@ -1,5 +1,5 @@
 """The owner's payments list over `tests.payment_list_rows` (the analytics ledger's money):
-every deposit paid and refund in the range, newest first, with the range's totals worked out
+every deposit paid, fee and refund in the range, newest first, with the range's totals worked out
 by hand, each appointment linked (and the link followed), the same rows as CSV; a range that
 cannot be read is a 422 page, a staff account a 403."""
 
@@ -55,9 +55,12 @@ async def test_every_movement_newest_first_with_the_hand_worked_totals(
         ("refund", str(ledger.ledger_id("m8"))[:8], Decimal("30"), "online", "pi_m8", "pending"),
         ("refund", str(ledger.ledger_id("m6"))[:8], Decimal("5"), "in person",
          "in person (card)", "refund at the desk"),
+        ("fee", str(ledger.ledger_id("m6"))[:8], Decimal("25"), "online", "", "pay link sent"),
         ("deposit", str(ledger.ledger_id("m6"))[:8], Decimal("30"), "card", "in person (card)",
          "paid"),
         ("deposit", str(ledger.ledger_id("m4"))[:8], Decimal("30"), "online", "pi_m4", "paid"),
+        ("fee", str(ledger.ledger_id("m3"))[:8], Decimal("40"), "saved card", "pi_fee_m3",
+         "paid"),
         ("refund", str(ledger.ledger_id("m9"))[:8], Decimal("30"), "online", "re_m9",
          "refunded"),
         ("deposit", str(ledger.ledger_id("m9"))[:8], Decimal("30"), "online", "pi_m9", "paid"),
@@ -65,8 +68,9 @@ async def test_every_movement_newest_first_with_the_hand_worked_totals(
          "paid"),
     ]
     assert {r.customer for r in rows} == {"Lena Ledger"}
-    assert (totals.deposits, totals.refunded, totals.refunds_pending, totals.collected) == (
-        money.DEPOSITS, money.REFUNDED, money.PENDING, money.COLLECTED)
+    assert (totals.deposits, totals.fees, totals.refunded, totals.refunds_pending,
+            totals.collected) == (money.DEPOSITS, money.FEES, money.REFUNDED, money.PENDING,
+                                  money.COLLECTED)
     assert harbour == []  # every movement is at Main Street
 
 
@@ -77,12 +81,13 @@ async def test_the_page_lists_totals_and_links_each_appointment(
     answer = await gateway.get(f"/admin/payments/list?{RANGE}", cookies=owner)
     body = unescape(await answer.text())
     assert answer.status == 200, body[-1500:]
-    for figure in ("$85</strong> collected", "$120</strong> deposits paid",
+    for figure in ("$125</strong> collected", "$120</strong> deposits paid",
+                   "$40</strong> fees paid",
                    "$35</strong> refunded", "$30</strong> refunds pending", "re_m9",
                    "refund at the desk", "Lena Ledger", 'aria-current="page">Payments'):
         assert figure in body, figure
     links = re.findall(r'href="(/admin/appointments/[0-9a-f-]{36})"', body)
-    assert len(links) == 8 and f"/admin/appointments/{ledger.ledger_id('m9')}" in links
+    assert len(links) == 10 and f"/admin/appointments/{ledger.ledger_id('m9')}" in links
     detail = await gateway.get(links[-1], cookies=owner)
     assert detail.status == 200 and "Lena Ledger" in await detail.text()
     assert "/admin/payments/list" in await (await gateway.get("/admin/payments",
@@ -100,7 +105,7 @@ async def test_the_csv_holds_the_same_rows_refunds_negative(
     assert answer.status == 200 and answer.content_type == "text/csv"
     assert "payments-2026-03-06-2026-03-10.csv" in answer.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(await answer.text())))
-    assert len(rows) == 8 and rows[0]["status"] == "failed"
+    assert len(rows) == 10 and rows[0]["status"] == "failed"
     moved = [Decimal(r["amount"]) for r in rows if r["status"] in payment_reads.COLLECTED]
     assert sum(moved) == money.COLLECTED
     assert rows[-1]["date"] == "2026-03-06T10:00-05:00" and rows[-1]["currency"] == "USD"

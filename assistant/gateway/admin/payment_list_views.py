@@ -1,6 +1,7 @@
 """The owner's list of money movements: deposits paid (online, or in cash or by card at the
-desk) and refunds (pending, made, failed, or owed back at the desk), newest first, for a range
-of the business's days, with the range's totals; the same rows as CSV for the books.
+desk), late-cancel and no-show fees (charged to the saved card, paid by link or at the desk,
+or asked for) and refunds (pending, made, failed, or owed back at the desk), newest first, for
+a range of the business's days, with the range's totals; the same rows as CSV for the books.
 
     /admin/payments/list      GET the page (`?from=&until=` dates or `?range=` a preset)
     /admin/payments/list.csv  GET the same range as a spreadsheet
