@@ -20,9 +20,10 @@ from typing import Protocol
 from uuid import UUID
 
 from scheduling.booking.messages import Json, OutboxMessage, describe
-from scheduling.booking.model import Appointment, PaymentStatus, Status
+from scheduling.booking.model import Actor, Appointment, AuditEntry, PaymentStatus, Status
 from scheduling.booking.online_payments import PaymentUnitOfWork, ProviderEvent
 from scheduling.catalog import Catalog
+from scheduling.errors import InvalidRequest
 from scheduling.formats import money
 from scheduling.ports import BookingUnitOfWork
 
@@ -85,6 +86,11 @@ class FeesPort(Protocol):
                   ) -> Fee | None: ...
 
     async def fee_paid(self, fee: Fee, reference: str, now: datetime) -> None: ...
+
+    async def paid_in_person(self, appointment_id: UUID, kind: FeeKind, amount: Decimal,
+                             reference: str, now: datetime) -> None:
+        """A fee nobody charged online, recorded paid at the desk."""
+        ...
 
 
 class FeeUnitOfWork(PaymentUnitOfWork, Protocol):
@@ -156,6 +162,39 @@ def fee_kind_of(event: ProviderEvent) -> FeeKind | None:
         return FeeKind(event.purpose.removeprefix(FEE_PURPOSE))
     except ValueError:
         return None
+
+
+async def mark_paid(appointment_id: UUID, paid_in: str, by: str, uow: FeeUnitOfWork,
+                    now: datetime) -> bool:
+    """The owner records the fee paid at the desk (cash or card), once, with an audit entry
+    under their name; False when it was paid already. Refused while the fee is being charged
+    online (the saved card's charge is queued, or went through)."""
+    async with uow:
+        current = await uow.appointments.get(appointment_id, lock=True)
+        catalog = await uow.catalog.get(current.business_id)
+        found = due(current, catalog)
+        if found is None:
+            raise InvalidRequest("this appointment owes no fee", field="appointment")
+        kind, amount = found
+        fee = await uow.fees.fee(appointment_id, kind, lock=True)
+        if fee is not None and fee.status in (FeeStatus.PAID, FeeStatus.CHARGED):
+            return False
+        online = (await uow.appointments.rules(current.business_id)).deposits_online
+        if fee is None and online or fee is not None and fee.status not in PAYABLE:
+            raise InvalidRequest("the fee is being charged to the customer's saved card",
+                                 field="appointment")
+        reference = f"in person ({paid_in})"
+        if fee is None:
+            await uow.fees.paid_in_person(appointment_id, kind, amount, reference, now)
+        else:
+            await uow.fees.fee_paid(fee, reference, now)
+        status = current.status.value
+        await uow.appointments.record([AuditEntry(
+            current.id, now, Actor.OWNER, status, status,
+            f"{kind.value.replace('_', '-')} fee paid at the salon ({paid_in})",
+            data={"reference": reference, "by": by, "amount": str(amount)})])
+        await uow.commit()
+    return True
 
 
 async def settle(event: ProviderEvent, uow: FeeUnitOfWork, now: datetime) -> FeeOutcome:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -53,6 +53,14 @@ class FeeStore:
             status=FeeStatus.PAID.value, provider_id=reference, last_error=None,
             updated_at=now))
 
+
+
+    async def paid_in_person(self, appointment_id: UUID, kind: FeeKind, amount: Decimal,
+                             reference: str, now: datetime) -> None:
+        await self.session.execute(insert(FeeRow).values(
+            outbox_id=uuid4(), appointment_id=appointment_id, kind=kind.value, amount=amount,
+            status=FeeStatus.PAID.value, provider_id=reference, attempts=0, last_error=None,
+            created_at=now, updated_at=now))
 
 
 class FeeUnitOfWork(PaymentUnitOfWork):

@@ -29,7 +29,8 @@ class SavedCardRow(Base):
 
 class FeeRow(Base):
     """status: retrying, charged, declined (a pay link sent), requested (no card: a pay link
-    sent), paid (through the pay link), failed."""
+    sent), paid (through the pay link, or at the desk: `provider_id` "in person (cash)" and a
+    fresh id for the key, no message having queued it), failed."""
 
     __tablename__ = "payment_fees"
     __table_args__ = (UniqueConstraint("appointment_id", "kind"),)

@@ -49,6 +49,7 @@ OWNER_ONLY = {
     ("POST", "/admin/staff/role"), ("GET", "/admin/staff/remove/{email}"),
     ("POST", "/admin/staff/remove"), ("GET", "/oauth/google/start"),
     ("POST", "/admin/appointments/{appointment_id}/paid"), ("GET", "/admin/payments"),
+    ("POST", "/admin/appointments/{appointment_id}/fee-paid"),
     ("POST", "/admin/payments"), ("GET", "/admin/payments/list"),
     ("GET", "/admin/payments/list.csv"),
 }

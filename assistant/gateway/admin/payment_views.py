@@ -5,6 +5,7 @@ person (cash or card at the desk). The appointment detail page shows them throug
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 from uuid import UUID
 
@@ -22,7 +23,7 @@ from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest, NotFound
 from scheduling.formats import money
 from scheduling.persistence.database import make_session_factory
-from scheduling.persistence.fee_store import fees_of
+from scheduling.persistence.fee_store import FeeUnitOfWork, fees_of
 from scheduling.persistence.payment_store import PaymentUnitOfWork
 
 routes = web.RouteTableDef()
@@ -43,11 +44,9 @@ async def mark_paid(request: web.Request, admin: session.AdminSession) -> web.St
     """The owner only (a staff account gets 403). Without `confirmed=yes` it shows what will
     be recorded and asks; with it, records the deposit paid once (a second POST changes
     nothing and says so)."""
-    appointment_id = _appointment_id(request)
-    form = await request.post()
-    paid_in = _paid_in(form.get("paid_in"))
-    found = await _appointment(request, appointment_id)
-    if form.get("confirmed") != "yes":
+    found, paid_in, confirmed = await _paid_at_desk(request)
+    appointment_id = found.id
+    if not confirmed:
         catalog = await context.catalog(request)
         return page(request, admin, "payment_confirm.html", a=found, paid_in=paid_in,
                     currency=catalog.business.policies.currency, owed=payments.owed(found))
@@ -89,20 +88,72 @@ async def choose(request: web.Request, admin: session.AdminSession) -> web.Strea
     raise web.HTTPSeeOther("/admin/payments?" + urlencode({"notice": f"Deposits: {said}."}))
 
 
+@routes.post("/admin/appointments/{appointment_id}/fee-paid")
+@owner_page
+async def fee_paid(request: web.Request, admin: session.AdminSession) -> web.StreamResponse:
+    """A late-cancel or no-show fee paid at the desk, the owner only: without `confirmed=yes`
+    it asks first; with it, records the fee paid once (again: nothing changes, and it says
+    so)."""
+    found, paid_in, confirmed = await _paid_at_desk(request)
+    appointment_id = found.id
+    if not confirmed:
+        catalog = await context.catalog(request)
+        owed = fees.due(found, catalog)
+        return page(request, admin, "fee_confirm.html", a=found, paid_in=paid_in,
+                    what=FEE_WORDS[owed[0]] if owed else None,
+                    amount=money(owed[1], catalog.business.policies.currency) if owed else "")
+    uow = FeeUnitOfWork(make_session_factory(request.app[ENGINE]))
+    try:
+        done = await fees.mark_paid(appointment_id, paid_in.value, admin.email, uow,
+                                    context.now())
+    except InvalidRequest as refused:
+        return _back(appointment_id, f"Not marked paid: {refused}")
+    return _back(appointment_id, "Fee marked paid." if done
+                 else "The fee was already paid: nothing changed.")
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLine:
+    what: str
+    amount: str
+    state: str
+    payable: bool
+    """Owed and not being charged online: the owner may mark it paid at the desk."""
+
+
 async def fee_lines(request: web.Request, appointment: Appointment, catalog: Catalog
-                    ) -> list[tuple[str, str, str | None]]:
-    """(what, how much, where it stands) of each fee the appointment owes or paid; a fee not
-    charged online (paid at the salon, or not yet tried) reads as owed."""
+                    ) -> list[FeeLine]:
+    """Each fee the appointment owes or paid and where it stands; a fee nobody charged online
+    (at the salon) reads as owed."""
     async with make_session_factory(request.app[ENGINE])() as session:
         found = await fees_of(session, appointment.id)
     currency = catalog.business.policies.currency
-    lines = [(FEE_WORDS[f.kind], money(f.amount, currency),
-              FEE_STATES[f.status] + (f" ({f.provider_id})" if f.provider_id else ""))
-             for f in found]
+    lines = [FeeLine(FEE_WORDS[f.kind], money(f.amount, currency), _state(f),
+                     f.status in fees.PAYABLE) for f in found]
     due = fees.due(appointment, catalog)
     if not lines and due is not None:
-        lines.append((FEE_WORDS[due[0]], money(due[1], currency), "owed"))
+        async with context.uow(request) as uow:
+            online = (await uow.appointments.rules(appointment.business_id)).deposits_online
+        lines.append(FeeLine(FEE_WORDS[due[0]], money(due[1], currency),
+                             "being charged online" if online
+                             else "owed, to be paid at the salon", not online))
     return lines
+
+
+def _state(fee: fees.Fee) -> str:
+    if fee.status is fees.FeeStatus.PAID and (fee.provider_id or "").startswith("in person"):
+        return "paid at the salon" + str(fee.provider_id).removeprefix("in person")
+    return FEE_STATES[fee.status] + (f" ({fee.provider_id})" if fee.provider_id else "")
+
+
+async def _paid_at_desk(request: web.Request) -> tuple[Appointment, PaidIn, bool]:
+    """The appointment a desk payment is for, how it was paid, and whether the owner has
+    confirmed it (404 for an unknown appointment, 422 for an unknown way of paying)."""
+    appointment_id = _appointment_id(request)
+    form = await request.post()
+    paid_in = _paid_in(form.get("paid_in"))
+    return (await _appointment(request, appointment_id), paid_in,
+            form.get("confirmed") == "yes")
 
 
 def _appointment_id(request: web.Request) -> UUID:
