@@ -79,6 +79,9 @@ class FeeOutcome(StrEnum):
     IGNORED = "ignored"
     PAID = "fee_paid"
     ALREADY_PAID = "fee_already_paid"
+    REFUNDING = "fee_refunding"
+    """Paid through the link after it was paid another way (at the desk): the money goes
+    back through a queued refund."""
 
 
 class FeesPort(Protocol):
@@ -197,6 +200,23 @@ async def mark_paid(appointment_id: UUID, paid_in: str, by: str, uow: FeeUnitOfW
     return True
 
 
+async def _apply(event: ProviderEvent, fee: Fee, uow: FeeUnitOfWork, now: datetime
+                 ) -> FeeOutcome:
+    if fee.status in PAYABLE:
+        await uow.fees.fee_paid(fee, str(event.reference), now)
+        return FeeOutcome.PAID
+    if fee.provider_id == event.reference:
+        return FeeOutcome.ALREADY_PAID
+    business = (await uow.appointments.get(fee.appointment_id)).business_id
+    payload = {"appointment_id": str(fee.appointment_id), "amount": str(event.amount),
+               "business_id": str(business), "reference": event.reference,
+               "reason": "the fee was already paid"}
+    await uow.outbox.add([OutboxMessage("refund", f"refund:{fee.appointment_id}:fee:"
+                                        f"{event.reference}", now, payload,
+                                        fee.appointment_id)], now)
+    return FeeOutcome.REFUNDING
+
+
 async def settle(event: ProviderEvent, uow: FeeUnitOfWork, now: datetime) -> FeeOutcome:
     """A fee paid through its pay link, recorded once with the provider's payment id."""
     kind = fee_kind_of(event)
@@ -208,9 +228,7 @@ async def settle(event: ProviderEvent, uow: FeeUnitOfWork, now: datetime) -> Fee
         if kind is not None and event.appointment_id and event.reference and event.amount:
             fee = await uow.fees.fee(event.appointment_id, kind, lock=True)
         if fee is not None and event.amount is not None and event.amount >= fee.amount:
-            outcome = FeeOutcome.PAID if fee.status in PAYABLE else FeeOutcome.ALREADY_PAID
-            if outcome is FeeOutcome.PAID:
-                await uow.fees.fee_paid(fee, str(event.reference), now)
+            outcome = await _apply(event, fee, uow, now)
         await uow.payments.settled(event.id, outcome.value,
                                    fee.appointment_id if fee else None)
         await uow.commit()

@@ -6,7 +6,8 @@ off-session, once (one PaymentIntent with the fee's idempotency key, recorded wi
 second worker run or a replayed webhook changes nothing. A card declined off-session, or one
 whose bank wants the customer (`authentication_required`), sends the customer a pay link,
 which is followed and paid; a late cancellation of a booking with no card saved asks for its
-fee the same way. A busy Stripe is tried again later with the same key."""
+fee the same way. A busy Stripe is tried again later with the same key. A fee paid twice (at
+the desk, then through a checkout opened before) is refunded."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from uuid import UUID
 
 import pytest
 
+from assistant.gateway.resources import SETTINGS
+from assistant.notifications import links
 from assistant.notifications.runtime import DISPATCHER
-from assistant.payments import FEES
+from assistant.payments import FEES, REFUNDS
 from scheduling.booking import changes
 from scheduling.booking.commands import CancelAppointment
 from scheduling.booking.model import Actor
@@ -212,3 +215,41 @@ async def test_a_busy_stripe_is_tried_again_with_the_same_key(desk: Desk) -> Non
     assert (await _fee(desk, appointment_id))[2:] == ("charged", intent["id"], 2)
     [(outbox_id,)] = await rows(desk.factory, "SELECT id FROM outbox WHERE kind = 'fee_charge'")
     assert desk.stripe.ledger.requests[f"fee-{outbox_id}"] == 1
+
+
+async def test_a_fee_paid_at_the_desk_and_then_by_link_is_refunded(desk: Desk) -> None:
+    """The customer opened the pay link, then paid at the desk, then paid the open checkout
+    too: the second payment goes back through the refund worker."""
+    appointment_id = await _paid_deposit(desk, DECLINES_LATER)
+    await _started(desk, appointment_id, -2)
+    owner = await _no_show_at_the_desk(desk, appointment_id)
+    assert await desk.client.app[FEES].run_once() == 1
+    await desk.client.app[DISPATCHER].run_once()
+    token = links_token(await rows(desk.factory, "SELECT payload FROM outbox WHERE kind = "
+                                   "'fee_due'"), desk)
+    session_id = await to_checkout(desk, f"/appointments/fee?token={token}")
+    page = await _detail(desk, appointment_id, owner)
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None and "Mark fee paid" in page
+    paid = await desk.client.post(f"/admin/appointments/{appointment_id}/fee-paid",
+                                  cookies=owner, allow_redirects=False,
+                                  data={"csrf": found.group(1), "paid_in": "cash",
+                                        "confirmed": "yes"})
+    assert paid.status == 303
+    delivery = desk.stripe.pay(session_id)
+    assert delivery is not None
+    status, answer = await deliver(desk, *delivery)
+    assert (status, answer["outcome"]) == (200, "fee_refunding")
+    assert await desk.client.app[REFUNDS].run_once() == 1
+    [refund] = desk.stripe.refunds.values()
+    assert (refund["amount"], refund["payment_intent"]) == (
+        1000, desk.stripe.sessions[session_id]["payment_intent"])
+    assert (await _fee(desk, appointment_id))[2:4] == ("paid", "in person (cash)")
+
+
+def links_token(found: list[Any], desk: Desk) -> str:
+    """The signed "fee" token a fee_due message's link carries."""
+    [(payload,)] = found
+    key = links.link_key(desk.client.app[SETTINGS])
+    expires = datetime.fromisoformat(payload["end"]) + links.AFTER_END
+    return links.sign(key, UUID(payload["appointment_id"]), "fee", expires)
