@@ -8,9 +8,11 @@ the last hour before closing); "after work" is a part of the day (``DayParts.aft
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from .clock import hour_of
-from .grammar import Clock, Context, Part, Pattern, Value, pattern
+from .grammar import WEEKDAY, Clock, Context, Moment, Part, Pattern, Value, pattern
+from .model import Grain
 from .numbers import HOUR_WORD
 
 _HOUR = rf"(?P<h>1[0-2]|0?[1-9]|{HOUR_WORD})"
@@ -38,6 +40,15 @@ def _end_of_day(_match: re.Match[str], ctx: Context) -> Value | None:
     return Clock(last // 60, last % 60, True)
 
 
+def _same_time(_match: re.Match[str], ctx: Context) -> Value | None:
+    """"this time tomorrow", "same time on Friday": the clock time it is now."""
+    return Clock(ctx.now.hour, ctx.now.minute, True)
+
+
+def _same_time_next_week(_match: re.Match[str], ctx: Context) -> Value | None:
+    return Moment(ctx.now + timedelta(days=7), Grain.MINUTE)
+
+
 def _after_work(_match: re.Match[str], _: Context) -> Value | None:
     return Part("after_work")
 
@@ -50,4 +61,8 @@ PATTERNS: list[Pattern] = [
     (pattern(r"\b(?:(?:at\s+)?the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:day|business)\b(?!\s*,)"
              r"|\beod\b"), _end_of_day),
     (pattern(r"\b(?:after|when\s+i\s+finish)\s+work\b"), _after_work),
+    (pattern(r"\b(?:(?:at\s+)?(?:this|the\s+same|same)\s+time)\s+next\s+week\b"),
+     _same_time_next_week),
+    (pattern(rf"\b(?:at\s+)?(?:this|the\s+same|same)\s+time(?=\s+(?:on\s+)?(?:tomorrow|tmrw"
+             rf"|{WEEKDAY}))"), _same_time),
 ]

@@ -20,6 +20,7 @@ _FILLER = re.compile(
     r"|perhaps|like|probably|possibly)\b)*",
     re.IGNORECASE,
 )
+_COUNTED = re.compile(r"\b(?:for|of|x|party|table|just|only|need|book|the)\s*$", re.IGNORECASE)
 _TO_REFUSAL = re.compile(r"(?:['’]s|\s|,)*")
 _EDGE_ROLES = ("at", "join", "link")
 _FOLLOWING_ROLES = ("link", "lower_post", "upper_post")
@@ -184,6 +185,8 @@ def _time_context(text: str, group: list[Atom], i: int) -> bool:
         ):
             return True
     if after_ and _touches(text, group[i], after_) and (between or not _is_and(text, after_)):
+        if isinstance(after_.value, Day) and after_.value.until is None:
+            return not _COUNTED.search(text, 0, group[i].start)  # "ten tomorrow", not "for 2"
         return isinstance(after_.value, Part) or (
             isinstance(after_.value, Op) and after_.value.role in _FOLLOWING_ROLES
         ) or _upper_to_clock(text, group, i + 1)

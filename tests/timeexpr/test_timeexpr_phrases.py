@@ -110,3 +110,15 @@ def test_am_without_a_day_is_the_verb_and_joined_tens_are_numbers() -> None:
     assert resolve("i am free", NOW, TZ) is None
     found = resolve("three fortyfive", NOW, TZ)  # raised ValueError before
     assert found is not None and found.start.time() == time(15, 45)
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("ten tomorrow", datetime(2026, 3, 5, 10, tzinfo=TZ)),
+    ("this time tomorrow", datetime(2026, 3, 5, 10, tzinfo=TZ)),
+    ("same time next week", datetime(2026, 3, 11, 10, tzinfo=TZ)),
+    ("table for 2 tomorrow", datetime(2026, 3, 5, tzinfo=TZ)),  # 2 people, not 2 pm
+    ("this time try friday", datetime(2026, 3, 6, tzinfo=TZ)),
+])
+def test_an_hour_before_a_day_and_the_same_time(text: str, start: datetime) -> None:
+    found = resolve(text, NOW, TZ)
+    assert found is not None and found.start == start
