@@ -58,38 +58,26 @@ async def _colour_for(salon: Salon, uow: BookingUnitOfWork, customer: int) -> Ap
                                 LATER)).appointment
 
 
-async def _owed_by_each(rule: DepositRule, uow: BookingUnitOfWork,
-                        backend: Backend) -> list[Decimal]:
+@pytest.mark.parametrize(("rule", "owed"), [
+    # a no-show or a late cancellation is not a visit: they are still first-timers
+    (DepositRule(DepositKind.PERCENT, Decimal("20"), DepositFor.FIRST_TIME),
+     ["0", "24.00", "24.00", "24.00"]),
+    (DepositRule(DepositKind.FIXED, Decimal("30.00"), DepositFor.MISSED),
+     ["0", "30.00", "0", "30.00"]),
+    (DepositRule(DepositKind.PERCENT, Decimal("12.5"), DepositFor.FIRST_TIME_OR_MISSED),
+     ["0", "15.00", "15.00", "15.00"]),
+], ids=["first-time", "missed", "either"])
+async def test_the_deposit_each_customer_is_asked_follows_their_history(
+    uow: BookingUnitOfWork, backend: Backend, rule: DepositRule, owed: list[str]
+) -> None:
+    """Customers in order: came to a cut, did not come, never booked, cancelled late."""
     salon = _with_rule(rule)
     await backend.seed(salon)
     await _history(salon, uow)
     booked = [await _colour_for(salon, uow, who) for who in range(4)]
-    return [b.payment.amount if b.payment.required else Decimal(0) for b in booked]
-
-
-async def test_a_first_time_rule_asks_only_customers_who_never_came(
-    uow: BookingUnitOfWork, backend: Backend
-) -> None:
-    rule = DepositRule(DepositKind.PERCENT, Decimal("20"), DepositFor.FIRST_TIME)
-    owed = await _owed_by_each(rule, uow, backend)
-    # a no-show or a late cancellation is not a visit: they are still first-timers
-    assert owed == [Decimal("0"), Decimal("24.00"), Decimal("24.00"), Decimal("24.00")]
-
-
-async def test_a_rule_for_past_no_shows_and_late_cancels_skips_the_others(
-    uow: BookingUnitOfWork, backend: Backend
-) -> None:
-    rule = DepositRule(DepositKind.FIXED, Decimal("30.00"), DepositFor.MISSED)
-    owed = await _owed_by_each(rule, uow, backend)
-    assert owed == [Decimal("0"), Decimal("30.00"), Decimal("0"), Decimal("30.00")]
-
-
-async def test_either_rule_and_a_rule_for_everyone(
-    uow: BookingUnitOfWork, backend: Backend
-) -> None:
-    either = DepositRule(DepositKind.PERCENT, Decimal("12.5"), DepositFor.FIRST_TIME_OR_MISSED)
-    assert await _owed_by_each(either, uow, backend) == [
-        Decimal("0"), Decimal("15.00"), Decimal("15.00"), Decimal("15.00")]
+    assert [b.payment.amount if b.payment.required else Decimal(0) for b in booked] == \
+        [Decimal(n) for n in owed]
+    assert [b.payment.required for b in booked] == [n != "0" for n in owed]
 
 
 async def test_a_percentage_for_everyone_is_rounded_to_the_cent(
