@@ -19,6 +19,11 @@ _MINUTES_TO = (
 )
 
 
+_COUNTED = (r"(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|persons?"
+            r"|guests?|of\s+us)")  # "1-2 hours", "3 of us": counts, not times
+_STREET = r"(?:st|street|rd|road|ave|avenue|lane|ln|drive|dr|way|close|court|ct|place|blvd)"
+
+
 def hour_of(word: str, mer: str | None) -> tuple[int, bool]:
     """The hour (0-24) and whether am/pm is settled: by "pm", by 24-hour form, by "noon"."""
     lowered = word.lower()
@@ -89,8 +94,8 @@ PATTERNS: list[Pattern] = [
     # "20 to 2pm": a number that cannot be an hour (13-59) before "to" and a 12-hour hour
     (pattern(rf"\b(?P<q>1[3-9]|[2-5]\d)\s+(?P<rel>to|till|til|before)\s+(?P<h>1[0-2]|0?[1-9])"
              rf"{_HOUR_END}{_MER_OR_OCLOCK}"), _spoken),
-    (pattern(r"\b(?P<h>[01]?\d|2[0-4])\b(?![:./]\d|\s*(?:st|nd|rd|th)\b|\s*%|\s*(?:minutes?|mins?"
-             r"|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|guests?)\b)"), _bare),
+    (pattern(r"\b(?P<h>[01]?\d|2[0-4])\b(?![:./]\d|\s*(?:st|nd|rd|th)\b|\s*%|\s*(?:[-–]\s*\d+\s*)?"
+             rf"{_COUNTED}\b|\s+\w+\s+{_STREET}\b)"), _bare),
 ]
 
 

@@ -202,7 +202,8 @@ _TOMORROW = r"(?:tomorrow|tmrw|tmr|tmw|tomm?orr?ow|tomoz|2morr?ow|2moro)"
 TIME_AHEAD = r"(?!\s*(?::|[ap]\.?m\b|o\s?['\"’]?\s?clock))"
 DAY_NO = rf"(?P<d>{ORDINAL}|\d{{1,2}}(?!\d))"
 _NOT_A_DAY = (r"(?:st(?:reet)?|ave(?:nue)?|rd|road|floor|fl|place|pl|grade|birthday|anniversary"
-              r"|time|visit|appointment)")
+              r"|time|visit|appointment|one|ones|option|choice|slot|available|person|stylist"
+              r"|service|item|row|line|in\s+line|attempt|try|cut)")
 YEAR = r"(?:(?:,?\s*|[-/])(?P<y>\d{4})\b)?"
 
 PATTERNS: list[Pattern] = [

@@ -42,6 +42,7 @@ def test_dashed_and_dotted_dates_are_dates_not_clock_ranges(text: str, day: date
     "last monday", "yesterday at 3", "2 days ago", "merry christmas", "happy new year",
     "I sat down", "my kids are 4 and 6", "the sun is out", "christmas party ideas",
     "not monday", "any day except friday", "monday's no good", "may I ask something",
+    "the 2nd one", "the 3rd option", "it takes 1-2 hours", "I live at 4 Main St",
 ])
 def test_words_that_are_not_a_future_time_resolve_to_nothing(text: str) -> None:
     assert resolve(text, NOW, TZ) is None
