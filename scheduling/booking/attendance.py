@@ -20,6 +20,7 @@ from scheduling.ports import BookingUnitOfWork
 
 EARLIEST_CHECK_IN = timedelta(hours=1)
 PAYMENT_NOT_RECEIVED = "payment not received"
+DEPOSIT_AT_SALON = "deposit now paid at the salon"
 
 
 async def check_in(appointment_id: UUID, uow: BookingUnitOfWork, now: datetime) -> BookingResult:
@@ -89,23 +90,39 @@ async def expire_unpaid(uow: BookingUnitOfWork, now: datetime) -> SweepResult:
     offering it to the waitlist); the customer is told through the usual cancellation message.
 
     A business taking deposits at the salon (`BookingRules.deposits_online` off) never has
-    a booking cancelled for non-payment. Rows are locked with SKIP LOCKED and re-checked
-    under the lock, so a payment confirmed meanwhile wins, and a confirmation arriving after
-    the sweep finds a cancelled booking.
+    a booking cancelled for non-payment: one left waiting to pay online when the owner
+    switched to the salon is confirmed with the deposit owed there, and the customer gets
+    its confirmation. Rows are locked with SKIP LOCKED and re-checked under the lock, so a
+    payment confirmed meanwhile wins, and a confirmation arriving after the sweep finds a
+    cancelled booking.
     """
     async with uow:
         catalogs = _Catalogs(uow)
-        expired = []
+        expired, at_salon = [], []
         for current in await uow.appointments.unpaid_past_window(now):
-            if not (await uow.appointments.rules(current.business_id)).deposits_online:
-                continue  # paid at the salon: a booking pending for approval is not unpaid
+            rules = await uow.appointments.rules(current.business_id)
             catalog = await catalogs.get(current.business_id)
+            if not rules.deposits_online:
+                if not rules.require_approval:  # else pending for approval, not unpaid
+                    await _owed_at_salon(uow, catalog, current, now)
+                    at_salon.append(current.id)
+                continue
             cmd = CancelAppointment(current.id, Actor.SYSTEM, PAYMENT_NOT_RECEIVED)
             await changes.cancel_in(uow, catalog, current, cmd, now)
             await waitlist.offer_freed(uow, catalog, current, now)
             expired.append(current.id)
         await uow.commit()
-    return SweepResult(expired=tuple(expired))
+    return SweepResult(expired=tuple(expired), at_salon=tuple(at_salon))
+
+
+async def _owed_at_salon(
+    uow: BookingUnitOfWork, catalog: Catalog, current: Appointment, now: datetime
+) -> None:
+    done, entry = transition(current, Status.CONFIRMED, now=now, actor=Actor.SYSTEM,
+                             reason=DEPOSIT_AT_SALON)
+    await _save(uow, done, entry, catalog)
+    await uow.outbox.cancel_pending(done.id, ("pending_payment",))
+    await uow.outbox.add(messages.confirmed(done, catalog, now), now)
 
 
 class _Catalogs:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from scheduling.booking.model import Actor, Appointment
+from scheduling.booking.model import Actor, Appointment, PaymentStatus, Status
 from scheduling.catalog import Catalog
 
 Json = dict[str, Any]
@@ -71,11 +71,15 @@ def booked(appointment: Appointment, catalog: Catalog, now: datetime) -> list[Ou
     ]
     if appointment.payment.required and appointment.confirmed_at is None:
         # the pay link instead: the confirmation goes out once the deposit is paid
-        out.append(_message("pending_payment", appointment, now,
-                             payload | {"amount": str(appointment.payment.amount)}))
+        out.append(_pay_link(appointment, now, payload))
     else:
         out.insert(0, _message("confirmation", appointment, now, payload))
     return out
+
+
+def _pay_link(appointment: Appointment, now: datetime, payload: Json) -> OutboxMessage:
+    return _message("pending_payment", appointment, now,
+                    payload | {"amount": str(appointment.payment.amount)})
 
 
 def confirmed(appointment: Appointment, catalog: Catalog, now: datetime) -> list[OutboxMessage]:
@@ -113,15 +117,21 @@ def cancelled(
 def rescheduled(
     old: Appointment, new: Appointment, catalog: Catalog, now: datetime
 ) -> list[OutboxMessage]:
-    """The move's news; the services add reminders at the new time."""
+    """The move's news; the services add reminders at the new time. A booking still waiting
+    for its deposit gets a pay link for the new appointment (the old one's was withdrawn, and
+    its checkout now pays for a booking that moved on: that money goes back)."""
     payload = describe(new, catalog) | {
         "previous_start": old.start.isoformat(), "previous_appointment_id": str(old.id),
     }
-    return [
+    out = [
         _message("reschedule", new, now, payload),
         _message("owner_notice", new, now, payload | {"event": "rescheduled"}, "rescheduled"),
         _message("calendar_event", new, now, payload | {"op": "update"}, "move"),
     ]
+    unpaid = new.payment.required and new.payment.status is PaymentStatus.PENDING
+    if unpaid and new.status is Status.PENDING and new.confirmed_at is None:
+        out.append(_pay_link(new, now, payload))
+    return out
 
 
 def no_show(appointment: Appointment, catalog: Catalog, now: datetime) -> list[OutboxMessage]:

@@ -53,6 +53,11 @@ class ProviderEvent:
     """The provider's customer the card was saved to, when the customer agreed to keep it."""
 
 
+PAID_TWICE = "the deposit was already paid"
+"""A payment for a deposit recorded with another reference (a second checkout, or paid at
+the desk meanwhile): the money goes back."""
+
+
 class EventOutcome(StrEnum):
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
@@ -60,7 +65,7 @@ class EventOutcome(StrEnum):
     ALREADY_PAID = Outcome.ALREADY_PAID.value
     REFUSED = "refused"
     REFUNDING = "refunding"
-    """Paid after the booking was released: the refund is queued."""
+    """Paid after the booking was released, or paid twice: the refund is queued."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,14 +168,18 @@ async def _apply(event: ProviderEvent, uow: PaymentUnitOfWork, now: datetime) ->
     if outcome is Outcome.TOO_LATE:
         await uow.outbox.add([late_refund(current, event, now)], now)
         return EventOutcome.REFUNDING
+    if current.payment.reference != event.reference:  # a second payment, not a second word
+        await uow.outbox.add([late_refund(current, event, now, PAID_TWICE)], now)
+        return EventOutcome.REFUNDING
     return EventOutcome.ALREADY_PAID
 
 
-def late_refund(appointment: Appointment, event: ProviderEvent, now: datetime
-                ) -> OutboxMessage:
-    """The whole amount back: the booking it paid for was released before it arrived."""
+def late_refund(appointment: Appointment, event: ProviderEvent, now: datetime,
+                reason: str = "paid after the booking was released") -> OutboxMessage:
+    """The whole amount back: the booking it paid for was released (or moved) before it
+    arrived, or its deposit had been paid already."""
     payload = {"appointment_id": str(appointment.id), "amount": str(event.amount),
                "business_id": str(appointment.business_id),
-               "reference": event.reference, "reason": "paid after the booking was released"}
+               "reference": event.reference, "reason": reason}
     return OutboxMessage("refund", f"refund:{appointment.id}:late:{event.reference}", now,
                          payload, appointment.id)

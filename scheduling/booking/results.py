@@ -51,3 +51,5 @@ class SweepResult:
     no_show: tuple[UUID, ...] = ()
     completed: tuple[UUID, ...] = ()
     expired: tuple[UUID, ...] = ()
+    at_salon: tuple[UUID, ...] = ()
+    """Left waiting to pay online when the business switched to deposits at the salon."""
