@@ -38,21 +38,23 @@ DEPOSITS, FEES, REFUNDED, PENDING, COLLECTED = (Decimal(n)
                                                 for n in ("120", "40", "35", "30", "125"))
 
 
-def _at(day: int, hour: int, minute: int = 0) -> datetime:
+def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, tzinfo=NY)
 
 
-def _paid(name: str, at: datetime, paid_in: str, reference: str) -> dict[str, Any]:
-    return {"subject": "appointment", "subject_id": ledger_id(name), "at": at,
+def _paid(name: str, when: datetime, paid_in: str, reference: str) -> dict[str, Any]:
+    return {"subject": "appointment", "subject_id": ledger_id(name), "at": when,
             "actor": "owner" if paid_in != "online" else "system", "from_status": "confirmed",
             "to_status": "confirmed", "reason": f"deposit paid ({paid_in})",
             "data": {"reference": reference, "paid_in": paid_in, "by": "owner@example.com"}}
 
 
-def _refund(name: str, at: datetime, amount: str, reference: str, status: str
-            ) -> dict[str, Any]:
-    return {"id": uuid5(ledger_id(name), "refund"), "kind": "refund", "due_at": at,
-            "status": status, "attempts": 0, "created_at": at, "appointment_id": ledger_id(name),
+def refund(name: str, when: datetime, amount: str, reference: str, status: str
+           ) -> dict[str, Any]:
+    """An outbox 'refund' message as the cancellation (or a late payment) queues it."""
+    return {"id": uuid5(ledger_id(name), "refund"), "kind": "refund", "due_at": when,
+            "status": status, "attempts": 0, "created_at": when,
+            "appointment_id": ledger_id(name),
             "dedupe_key": f"refund:{ledger_id(name)}:cancelled",
             "payload": {"amount": amount, "reference": reference}}
 
@@ -61,15 +63,15 @@ async def write(factory: async_sessionmaker[AsyncSession]) -> None:
     """On top of `analytics_ledger.write`."""
     async with factory() as session:
         await session.execute(insert(BookingEventRow), [
-            _paid("m2", _at(6, 10), "cash", "in person (cash)"),
-            _paid("m9", _at(6, 12), "online", "pi_m9"),
-            _paid("m4", _at(9, 23, 30), "online", "pi_m4"),
-            _paid("m6", _at(10, 9), "card", "in person (card)"),
+            _paid("m2", at(6, 10), "cash", "in person (cash)"),
+            _paid("m9", at(6, 12), "online", "pi_m9"),
+            _paid("m4", at(9, 23, 30), "online", "pi_m4"),
+            _paid("m6", at(10, 9), "card", "in person (card)"),
         ])
-        refunds = [_refund("m9", _at(8, 12), "30", "pi_m9", "sent"),
-                   _refund("m6", _at(10, 15), "5", "in person (card)", "cancelled"),
-                   _refund("m8", _at(10, 16), "30", "pi_m8", "pending"),
-                   _refund("m4", _at(10, 17), "30", "pi_m4", "failed")]
+        refunds = [refund("m9", at(8, 12), "30", "pi_m9", "sent"),
+                   refund("m6", at(10, 15), "5", "in person (card)", "cancelled"),
+                   refund("m8", at(10, 16), "30", "pi_m8", "pending"),
+                   refund("m4", at(10, 17), "30", "pi_m4", "failed")]
         await session.execute(insert(OutboxRow), refunds)
         for outbox, status, provider in ((refunds[0], "succeeded", "re_m9"),
                                          (refunds[3], "failed", None)):
@@ -80,9 +82,9 @@ async def write(factory: async_sessionmaker[AsyncSession]) -> None:
                 status=status, attempts=1, last_error=None if provider else "card_declined",
                 created_at=outbox["created_at"], updated_at=outbox["created_at"]))
         for name, kind, amount, status, provider, asked, moved in (
-                ("m3", "no_show", "40", "charged", "pi_fee_m3", _at(9, 0, 30), _at(9, 10)),
-                ("m6", "late_cancel", "25", "requested", None, _at(10, 14, 30),
-                 _at(10, 14, 30))):
+                ("m3", "no_show", "40", "charged", "pi_fee_m3", at(9, 0, 30), at(9, 10)),
+                ("m6", "late_cancel", "25", "requested", None, at(10, 14, 30),
+                 at(10, 14, 30))):
             await session.execute(insert(FeeRow).values(
                 outbox_id=uuid5(ledger_id(name), "fee"), appointment_id=ledger_id(name),
                 kind=kind, amount=Decimal(amount), status=status, provider_id=provider,

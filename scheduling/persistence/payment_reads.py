@@ -94,6 +94,18 @@ def _deposits() -> Select[Any]:
     ).join(A, A.id == E.subject_id).where(E.data.has_key("paid_in"))
 
 
+def _late_payments() -> Select[Any]:
+    """Money that came for a booking already released (or paid twice): no audit entry marks
+    it paid, only the refund it queued (with its reason) records that it arrived."""
+    return select(
+        O.created_at.label("at"), literal("deposit").label("kind"),
+        A.id.label("appointment_id"), A.contact_name.label("customer"),
+        cast(O.payload["amount"].astext, Numeric(12, 2)).label("amount"),
+        literal("online").label("method"), O.payload["reference"].astext.label("reference"),
+        literal("paid").label("status"), A.business_id, A.location_id,
+    ).join(A, A.id == O.appointment_id).where(O.kind == "refund", O.payload.has_key("reason"))
+
+
 def _refunds() -> Select[Any]:
     """A refund queued and not yet tried has no `payment_refunds` row; one recorded without
     its message (kept after the message was purged) has no outbox row: both are listed."""
@@ -140,7 +152,7 @@ def _fees() -> Select[Any]:
     ).join(A, A.id == F.appointment_id)
 
 
-_SOURCES: tuple[Callable[[], Select[Any]], ...] = (_deposits, _refunds, _fees)
+_SOURCES: tuple[Callable[[], Select[Any]], ...] = (_deposits, _late_payments, _refunds, _fees)
 
 
 def _movements(scope: Scope) -> tuple[Subquery, list[ColumnElement[bool]]]:

@@ -13,11 +13,12 @@ from html import unescape
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.persistence import payment_reads
 from scheduling.persistence.admin_tables import AdminUserRow
+from scheduling.persistence.outbox import OutboxRow
 from scheduling.report_days import DayRange
 from tests import analytics_ledger as ledger
 from tests import branches
@@ -72,6 +73,26 @@ async def test_every_movement_newest_first_with_the_hand_worked_totals(
             totals.collected) == (money.DEPOSITS, money.FEES, money.REFUNDED, money.PENDING,
                                   money.COLLECTED)
     assert harbour == []  # every movement is at Main Street
+
+
+async def test_money_paid_after_its_booking_was_released_is_in_and_back_out(
+    session_factory: Factory, paid_rows: None,
+) -> None:
+    """The webhook's late payment has no audit entry, only the refund it queued: the money
+    is listed as received, and collected falls back once the refund is made."""
+    async with session_factory() as session:
+        before = await payment_reads.totals(session, _scope())
+    late = money.refund("m5", money.at(10, 12, 30), "30", "pi_late_m5", "pending")
+    late["payload"]["reason"] = "paid after the booking was released"
+    async with session_factory() as session:
+        await session.execute(insert(OutboxRow).values(**late))
+        await session.commit()
+        rows = await payment_reads.movements(session, _scope())
+        after = await payment_reads.totals(session, _scope())
+    assert {(r.kind, r.status) for r in rows if r.reference == "pi_late_m5"} == {
+        ("deposit", "paid"), ("refund", "pending")}
+    assert after.collected - before.collected == Decimal("30")
+    assert after.refunds_pending - before.refunds_pending == Decimal("30")
 
 
 async def test_the_page_lists_totals_and_links_each_appointment(
