@@ -18,6 +18,7 @@ from .grammar import (
     Day,
     Past,
     Pattern,
+    Vague,
     Value,
     month,
     pattern,
@@ -133,6 +134,10 @@ def _past(_match: re.Match[str], _: Context) -> Value | None:
     return Past()
 
 
+def _vague(_match: re.Match[str], _: Context) -> Value | None:
+    return Vague()
+
+
 def _in_days(match: re.Match[str], ctx: Context) -> Value | None:
     n, unit = quantity(match["n"]), match["unit"].lower()
     if unit.startswith("month"):
@@ -212,6 +217,9 @@ PATTERNS: list[Pattern] = [
     (pattern(rf"\b(?:yesterday|last\s+(?:{WEEKDAY}|week(?:end)?|month|year|night)"
              rf"|(?:{QUANTITY})\s+(?:days?|weeks?|months?|years?|hours?)\s+ago)\b"), _past),
     (pattern(rf"\b(?P<ref>{_TOMORROW}|{WEEKDAY})\s+week\b"), _day_week),
+    (pattern(rf"\b(?:(?:(?:the|towards?\s+the)\s+)?(?:end|middle|second\s+half|back\s+end)\s+of"
+             rf"|mid-?|late|later(?=\s+next))(?=\s*(?:(?:the|this|next|the\s+following)\s+)?"
+             rf"(?:week|weekend|month|{FULL_MONTH}))"), _vague),
     (pattern(rf"\b(?:(?P<mod>this|{_NEXT}|{_COMING}|on)\s+)?(?P<wd>{WEEKDAY})"
              rf"(?:\s+(?P<after>after\s+next))?(?:\s*,?\s*(?:of\s+)?(?P<wk>this|next|the\s+following"
              r"|the)\s+week(?P<wan>\s+after\s+next)?)?"), _weekday),

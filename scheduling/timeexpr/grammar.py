@@ -147,11 +147,17 @@ class Not:
 
 
 @dataclass(frozen=True, slots=True)
+class Vague:
+    """"end of next week", "mid April", "late next week": a part of a period this grammar
+    cannot place, so the period after it is not the answer either (nothing beats a guess)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Asap:
     """"As soon as possible", "earliest": an interval open from now."""
 
 
-Value = Day | Clock | Part | Op | Moment | Asap | Past | Not
+Value = Day | Clock | Part | Op | Moment | Asap | Past | Not | Vague
 Builder = Callable[[re.Match[str], Context], Value | None]
 Pattern = tuple[re.Pattern[str], Builder]
 

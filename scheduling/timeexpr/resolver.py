@@ -10,7 +10,7 @@ from .config import DAY_MINUTES, DEFAULT_DAY_PARTS, DEFAULT_HOURS, BusinessHours
 from .grammar import Context
 from .model import Grain, Kind, Mention, Resolution
 from .ranges import Minutes, pin, settle
-from .scan import Phrase, scan
+from .scan import Phrase, refused, scan
 from .zones import localize, zone
 
 GUESSED = "am/pm was chosen by opening hours"
@@ -31,7 +31,7 @@ def extract(text: str, now: datetime, tz: tzinfo | str, *, parts: DayParts | Non
     ctx = context(now, tz, parts, hours)
     found = [Mention(p.start, p.end, text[p.start:p.end], finalize(p, ctx))
              for p in scan(text, ctx)]
-    if found:
+    if found or refused(text, ctx):
         return found
     guess = fallback.parse(text, ctx)
     return [Mention(0, len(text), text, guess)] if guess else []
@@ -44,7 +44,7 @@ def resolve(text: str, now: datetime, tz: tzinfo | str, *, parts: DayParts | Non
     ctx = context(now, tz, parts, hours)
     found = scan(text, ctx)
     if not found:
-        return fallback.parse(text, ctx)
+        return None if refused(text, ctx) else fallback.parse(text, ctx)
     return finalize(_main(found), ctx)
 
 

@@ -7,7 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from . import clock, colloquial, dates, dayruns, holidays, monthdays, phrases
-from .grammar import Asap, Clock, Context, Day, Moment, Not, Op, Part, Past, Pattern, Value
+from .grammar import (
+    Asap,
+    Clock,
+    Context,
+    Day,
+    Moment,
+    Not,
+    Op,
+    Part,
+    Past,
+    Pattern,
+    Vague,
+    Value,
+)
 from .model import Grain
 from .ranges import Bounds, bounds
 
@@ -127,10 +140,10 @@ def _clashes(text: str, group: list[Atom], new: Value) -> bool:
         return False
     if any(isinstance(v, Past) for v in values):  # "yesterday at 3": the time goes with it
         return isinstance(new, Day | Past | Moment | Not)
-    if any(isinstance(v, Not) for v in values):  # "not Monday at 3": the refused day and time
-        return isinstance(new, Past | Moment | Not) or (
+    if any(isinstance(v, Not | Vague) for v in values):  # "not Monday at 3", "end of May"
+        return isinstance(new, Past | Moment | Not | Vague) or (
             isinstance(new, Day) and any(isinstance(v, Day) for v in values))
-    if isinstance(new, Not):
+    if isinstance(new, Not | Vague):
         return True
     if isinstance(new, Past):
         return any(isinstance(v, Day | Moment) for v in values)
@@ -216,7 +229,7 @@ def _keep(text: str, group: list[Atom]) -> list[Atom]:
 def phrase(text: str, group: list[Atom]) -> Phrase | None:
     kept = _keep(text, group)
     if not kept or all(isinstance(a.value, Op) for a in kept) \
-            or any(isinstance(a.value, Past | Not) for a in kept):
+            or any(isinstance(a.value, Past | Not | Vague) for a in kept):
         return None
     day: Day | None = None
     part: Part | None = None
@@ -236,6 +249,12 @@ def phrase(text: str, group: list[Atom]) -> Phrase | None:
     moment = next((a.value for a in kept if isinstance(a.value, Moment)), None)
     asap = any(isinstance(a.value, Asap) for a in kept)
     return Phrase(kept[0].start, kept[-1].end, day, part, bounds(timed), moment, asap)
+
+
+def refused(text: str, ctx: Context) -> bool:
+    """The sentence names a past day, a refused one or one we cannot place: the fallback
+    must not answer what the grammar left out on purpose."""
+    return any(isinstance(a.value, Past | Not | Vague) for a in atoms(text, ctx))
 
 
 _ISO_T = re.compile(r"(?<=\d-\d\d)T(?=\d\d:)")

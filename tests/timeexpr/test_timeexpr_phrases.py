@@ -123,3 +123,11 @@ def test_am_without_a_day_is_the_verb_and_joined_tens_are_numbers() -> None:
 def test_an_hour_before_a_day_and_the_same_time(text: str, start: datetime) -> None:
     found = resolve(text, NOW, TZ)
     assert found is not None and found.start == start
+
+
+@pytest.mark.parametrize("text", [
+    "end of next week", "mid April", "late next week", "the end of May", "last friday at 3",
+])
+def test_a_period_part_we_cannot_place_is_nothing_not_the_whole_period(text: str) -> None:
+    assert resolve(text, NOW, TZ) is None
+    assert extract(text, NOW, TZ) == []
