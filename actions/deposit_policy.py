@@ -14,7 +14,7 @@ from uuid import UUID
 
 from scheduling import formats
 from scheduling.catalog import Catalog, Service
-from scheduling.deposit_rules import AUDIENCE, NEW_CUSTOMER
+from scheduling.deposit_rules import NEW_CUSTOMER
 from scheduling.ports import BookingUnitOfWork
 
 
@@ -30,4 +30,4 @@ async def owed(work: BookingUnitOfWork, catalog: Catalog, service: Service,
                                                            UUID(customer_id))
         return catalog.deposit_owed(service, history), ""
     step = formats.minor_unit(catalog.business.policies.currency)
-    return rule.amount(service.price, step), AUDIENCE[rule.applies_to]
+    return rule.amount(service.price, step), rule.asked_of

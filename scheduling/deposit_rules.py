@@ -90,6 +90,11 @@ class DepositRule:
     def for_everyone(self) -> bool:
         return self.applies_to is DepositFor.EVERYONE
 
+    @property
+    def asked_of(self) -> str:
+        """Whom it is asked of, in words ("first-time customers"); "" for everyone."""
+        return AUDIENCE[self.applies_to]
+
     def applies(self, history: CustomerHistory) -> bool:
         return {
             DepositFor.EVERYONE: True,
@@ -137,7 +142,7 @@ def terms(rule: DepositRule, price: Decimal, currency: str) -> str:
     if not rule:
         return ""
     text = amount_words(rule, price, currency)
-    return f"{text} for {AUDIENCE[rule.applies_to]}" if AUDIENCE[rule.applies_to] else text
+    return f"{text} for {rule.asked_of}" if rule.asked_of else text
 
 
 def parse(text: str, applies_to: DepositFor = DepositFor.EVERYONE) -> DepositRule:

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from assistant.gateway.api import context
 from scheduling.catalog import Catalog, Service
-from scheduling.deposit_rules import AUDIENCE, NEW_CUSTOMER, amount_words
+from scheduling.deposit_rules import NEW_CUSTOMER, amount_words
 
 
 def listed(catalog: Catalog, service: Service) -> Decimal:
@@ -35,7 +35,7 @@ def sentence(catalog: Catalog, service: Service) -> str:
     amount = amount_words(rule, service.price, catalog.business.policies.currency)
     if rule.for_everyone:
         return f"A {amount} is due to secure this booking."
-    return (f"A {amount} is asked of {AUDIENCE[rule.applies_to]}. Once your contact is "
+    return (f"A {amount} is asked of {rule.asked_of}. Once your contact is "
             "checked we show whether it applies to you, before you confirm.")
 
 
