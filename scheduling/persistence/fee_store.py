@@ -80,7 +80,15 @@ async def fees_of(session: AsyncSession, appointment_id: UUID) -> list[Fee]:
 
 
 async def saved_card(session: AsyncSession, appointment_id: UUID) -> SavedCard | None:
-    row = await session.get(SavedCardRow, appointment_id)
+    """The card kept for this appointment's fees: saved with it, or with the booking it was
+    moved from (a moved booking keeps its deposit, and the card paid with it)."""
+    chain = (select(AppointmentRow.id, AppointmentRow.rescheduled_from)
+             .where(AppointmentRow.id == appointment_id).cte("chain", recursive=True))
+    chain = chain.union_all(select(AppointmentRow.id, AppointmentRow.rescheduled_from)
+                            .where(AppointmentRow.id == chain.c.rescheduled_from))
+    row = await session.scalar(select(SavedCardRow)
+                               .where(SavedCardRow.appointment_id.in_(select(chain.c.id)))
+                               .order_by(SavedCardRow.created_at.desc()).limit(1))
     return None if row is None else SavedCard(row.provider_customer, row.payment_method)
 
 

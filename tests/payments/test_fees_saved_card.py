@@ -24,7 +24,7 @@ from assistant.notifications import links
 from assistant.notifications.runtime import DISPATCHER
 from assistant.payments import FEES, REFUNDS
 from scheduling.booking import changes
-from scheduling.booking.commands import CancelAppointment
+from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.model import Actor
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from tests.fakes.stripe import DECLINES_LATER, GOOD_CARD, WANTS_CUSTOMER, signed
@@ -253,3 +253,18 @@ def links_token(found: list[Any], desk: Desk) -> str:
     key = links.link_key(desk.client.app[SETTINGS])
     expires = datetime.fromisoformat(payload["end"]) + links.AFTER_END
     return links.sign(key, UUID(payload["appointment_id"]), "fee", expires)
+
+
+async def test_a_moved_booking_keeps_the_card_its_deposit_saved(desk: Desk) -> None:
+    old = await _paid_deposit(desk, GOOD_CARD)
+    [(start,)] = await rows(desk.factory, "SELECT starts_at FROM appointments WHERE id = :a",
+                            a=old)
+    moved = await changes.reschedule(RescheduleAppointment(old, start + timedelta(days=7),
+                                                           Actor.OWNER),
+                                     BookingUnitOfWork(desk.factory), datetime.now(UTC))
+    await _started(desk, moved.new.id, -2)
+    await _no_show_at_the_desk(desk, moved.new.id)
+    assert await desk.client.app[FEES].run_once() == 1
+    [intent] = _fee_intents(desk)
+    assert intent["status"] == "succeeded" and intent["amount"] == 1000
+    assert (await _fee(desk, moved.new.id))[2:4] == ("charged", intent["id"])
