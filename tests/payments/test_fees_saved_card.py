@@ -23,11 +23,20 @@ from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from assistant.notifications.runtime import DISPATCHER
 from assistant.payments import FEES, REFUNDS
+from assistant.payments.fees import FeeWorker
+from assistant.payments.stripe_api import StripeApi
 from scheduling.booking import changes
 from scheduling.booking.commands import CancelAppointment, RescheduleAppointment
 from scheduling.booking.model import Actor
 from scheduling.persistence.booking_uow import BookingUnitOfWork
-from tests.fakes.stripe import DECLINES_LATER, GOOD_CARD, WANTS_CUSTOMER, signed
+from tests.fakes.stripe import (
+    DECLINES_LATER,
+    GOOD_CARD,
+    SECRET_KEY,
+    WANTS_CUSTOMER,
+    WEBHOOK_SECRET,
+    signed,
+)
 from tests.gateway.admin_login import login_as
 from tests.gateway.booking_flow import execute, rows, to_confirm
 from tests.payments.stripe_desk import Desk, book_deposit, deliver, to_checkout
@@ -201,6 +210,7 @@ async def test_a_late_cancellation_without_a_card_asks_for_its_fee(desk: Desk) -
 
 
 async def test_a_busy_stripe_is_tried_again_with_the_same_key(desk: Desk) -> None:
+    """429, a timeout and a 503, each tried again after its backoff; charged once."""
     appointment_id = await _paid_deposit(desk, GOOD_CARD)
     await _started(desk, appointment_id, -2)
     await _no_show_at_the_desk(desk, appointment_id)
@@ -209,10 +219,21 @@ async def test_a_busy_stripe_is_tried_again_with_the_same_key(desk: Desk) -> Non
     assert await worker.run_once() == 1
     assert (await _fee(desk, appointment_id))[2:] == ("retrying", None, 1)
     assert await worker.run_once() == 0  # backing off
-    worker.clock = lambda: datetime.now(UTC) + timedelta(minutes=5)
+    hasty = StripeApi(SECRET_KEY, WEBHOOK_SECRET, desk.stripe_url, timeout=0.3, retries=0)
+    try:  # no answer within the timeout, then a 503: each tried again later
+        desk.stripe.ledger.hang_seconds = 1.0
+        desk.stripe.ledger.fail_next("timeout", 503)
+        for minutes in (5, 10):
+            later = datetime.now(UTC) + timedelta(minutes=minutes)
+            assert await FeeWorker(desk.factory, hasty, clock=lambda at=later: at
+                                   ).run_once() == 1
+    finally:
+        await hasty.close()
+    assert (await _fee(desk, appointment_id))[2:] == ("retrying", None, 3)
+    worker.clock = lambda: datetime.now(UTC) + timedelta(minutes=30)
     assert await worker.run_once() == 1
     [intent] = _fee_intents(desk)
-    assert (await _fee(desk, appointment_id))[2:] == ("charged", intent["id"], 2)
+    assert (await _fee(desk, appointment_id))[2:] == ("charged", intent["id"], 4)
     [(outbox_id,)] = await rows(desk.factory, "SELECT id FROM outbox WHERE kind = 'fee_charge'")
     assert desk.stripe.ledger.requests[f"fee-{outbox_id}"] == 1
 
