@@ -14,6 +14,8 @@ from aiohttp import web
 
 from assistant.gateway import resources
 from assistant.interval import every
+from assistant.payments import PROVIDER
+from assistant.payments.pending_window import settle_paid_checkouts
 from scheduling.booking import attendance, waitlist
 from scheduling.booking.agenda import queue_daily_agendas
 from scheduling.persistence.booking_uow import BookingUnitOfWork
@@ -74,7 +76,14 @@ async def periodic_jobs(app: web.Application) -> AsyncIterator[None]:
     factory = make_session_factory(app[resources.ENGINE])
 
     async def tick() -> None:
-        await run_periodic(factory, datetime.now(UTC))
+        now = datetime.now(UTC)
+        provider = app.get(PROVIDER)  # set by the payments context, after this one starts
+        if provider is not None:
+            try:  # a paid checkout whose webhook has not come is not released as unpaid
+                await settle_paid_checkouts(factory, provider, now)
+            except Exception:  # logged; the release still runs, a late payment is refunded
+                log.exception("reading back checkouts before the release failed")
+        await run_periodic(factory, now)
 
     async with every(INTERVAL_SECONDS, tick, "booking-jobs"):
         yield

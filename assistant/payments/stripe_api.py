@@ -146,6 +146,14 @@ class StripeApi:
             raise CardDeclined(str(made.status), f"payment {made.status}")
         return str(made.id)
 
+    async def paid_checkout(self, session_id: str) -> ProviderEvent | None:
+        """The payment a Checkout Session took, read back from Stripe (as its webhook would
+        report it, under an id of its own), or None while it is unpaid."""
+        session = (await _call(self.client.v1.checkout.sessions.retrieve_async(session_id))
+                   ).to_dict()
+        found = _payment_of(f"checkout-read-{session_id}", "checkout.session.completed", session)
+        return found if found.reference else None
+
     def event(self, body: bytes, signature: str | None) -> ProviderEvent:
         """The payment an event reports, checked with the library's signature verification;
         BadEvent for anything not signed with our secret or not an event."""

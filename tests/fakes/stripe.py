@@ -69,6 +69,7 @@ class FakeStripe:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/v1/checkout/sessions", self.create_session)
+        app.router.add_get("/v1/checkout/sessions/{id}", self.get_session)
         app.router.add_post("/v1/refunds", self.create_refund)
         app.router.add_post("/v1/payment_intents", self.create_intent)
         app.router.add_get("/v1/payment_intents/{id}", self.get_intent)
@@ -98,6 +99,14 @@ class FakeStripe:
     async def create_session(self, request: web.Request) -> web.Response:
         refused, form, key = await self._guard(request)
         return refused or await self._once(key, lambda: self._session(form, request))
+
+    async def get_session(self, request: web.Request) -> web.Response:
+        refused, _, _ = await self._guard(request)
+        session = self.sessions.get(request.match_info["id"])
+        if refused or session is None:
+            return refused or _error(404, "invalid_request_error", "No such checkout.session",
+                                     "id", "resource_missing")
+        return web.json_response(session)
 
     def _session(self, form: Json, request: web.Request) -> tuple[int, Json]:
         for field in ("mode", "success_url", "line_items[0][price_data][currency]",
