@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from assistant.notifications import ics, links
 from assistant.notifications.audience import OWNER_KINDS, Audience
 from scheduling import formats
+from scheduling.booking import fees
 from scheduling.desk.setup.values import MessageParts
 from scheduling.errors import InvalidRequest
 
@@ -145,6 +146,8 @@ def _extras(payload: Json, audience: Audience, wording: Wording) -> Json:
         "refund": wording.money(refund),
         "has_refund": Decimal(refund or 0) > 0,
         "no_show_fee": wording.money(audience.catalog.business.policies.no_show_fee),
+        "card_kept_for": fees.consent(audience.catalog, audience.service_id)
+        if audience.service_id else None,
         "lead": _lead(payload.get("minutes_before"), payload.get("hours_before")),
         "agenda": [
             {"time": wording.clock(datetime.fromisoformat(item["start"])),

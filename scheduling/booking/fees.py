@@ -120,8 +120,11 @@ def due(appointment: Appointment, catalog: Catalog) -> tuple[FeeKind, Decimal] |
 def consent(catalog: Catalog, service_id: UUID) -> str | None:
     """What the customer agrees to when paying a deposit with their card saved for fees, in
     words shown before they pay; None when the business's terms charge no fee (nothing to
-    save the card for)."""
-    policy = catalog.cancellation_policy(catalog.service(service_id))
+    save the card for), or the service is no longer offered."""
+    service = next((s for s in catalog.services if s.id == service_id), None)
+    if service is None:
+        return None
+    policy = catalog.cancellation_policy(service)
     currency = catalog.business.policies.currency
     late, no_show = policy.late_cancel_fee, catalog.business.policies.no_show_fee
     costs = ([f"{money(late, currency)} if you cancel later than "

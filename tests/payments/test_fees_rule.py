@@ -11,6 +11,7 @@ from uuid import uuid4
 
 import pytest
 
+from assistant.notifications.render import Renderer
 from scheduling.booking import fees
 from scheduling.booking.fees import FeeKind
 from scheduling.booking.model import (
@@ -24,7 +25,12 @@ from scheduling.booking.model import (
 )
 from scheduling.catalog import BusinessPolicies, CancellationPolicy
 from scheduling.demo import demo_catalog, demo_id
+from tests.booking.booking_builders import NOW as BOOKED_AT
+from tests.booking.booking_builders import ny
+from tests.notifications.conftest import BASE_URL, SECRET
+from tests.notifications.messages import SALON, audience, payload
 
+RENDERER = Renderer(SECRET, BASE_URL)
 CATALOG = demo_catalog()
 COLOUR = demo_id("service/Colour")
 NOW = datetime(2026, 12, 1, 15, tzinfo=UTC)
@@ -69,3 +75,21 @@ def test_the_consent_says_what_the_card_may_be_charged() -> None:
     no_fees = replace(CATALOG, business=replace(CATALOG.business, policies=BusinessPolicies(
         CancellationPolicy(free_cancellation_hours=24), CATALOG.business.policies.currency)))
     assert fees.consent(no_fees, COLOUR) is None
+
+
+def test_the_pay_link_message_says_the_card_is_kept_for_fees_before_paying() -> None:
+    """The e-mail with the deposit's pay link states the fees the card is kept for, in the
+    words the checkout shows; a business without fees says nothing of it."""
+    waiting = payload(ny(3, 15, 10), status="pending", amount="30.00", deposit="30.00",
+                      deposit_status="pending")
+    service = SALON.catalog.services[0].id
+    told = RENDERER.render("pending_payment", waiting, replace(audience(), service_id=service),
+                           BOOKED_AT)
+    said = fees.consent(SALON.catalog, service)
+    assert said and f"Your card is kept for the business's fees: {said}" in told.text
+    free = replace(SALON.catalog, business=replace(SALON.catalog.business, policies=replace(
+        SALON.catalog.business.policies, no_show_fee=Decimal("0"), cancellation=replace(
+            SALON.catalog.business.policies.cancellation, late_cancel_fee=Decimal("0")))))
+    plain = RENDERER.render("pending_payment", waiting,
+                            replace(audience(), catalog=free, service_id=service), BOOKED_AT)
+    assert "kept for the business's fees" not in plain.text
