@@ -214,12 +214,6 @@ YEAR = r"(?:(?:,?\s*|[-/])(?P<y>\d{4})\b)?"
 PATTERNS: list[Pattern] = [
     (pattern(rf"\b(?:(?:the\s+)?day\s+after\s+{_TOMORROW}|later\s+today|today|{_TOMORROW})\b"),
      _relative),
-    (pattern(rf"\b(?:yesterday|last\s+(?:{WEEKDAY}|week(?:end)?|month|year|night)"
-             rf"|(?:{QUANTITY})\s+(?:days?|weeks?|months?|years?|hours?)\s+ago)\b"), _past),
-    (pattern(rf"\b(?P<ref>{_TOMORROW}|{WEEKDAY})\s+week\b"), _day_week),
-    (pattern(rf"\b(?:(?:(?:the|towards?\s+the)\s+)?(?:end|middle|second\s+half|back\s+end)\s+of"
-             rf"|mid-?|late|later(?=\s+next))(?=\s*(?:(?:the|this|next|the\s+following)\s+)?"
-             rf"(?:week|weekend|month|{FULL_MONTH}))"), _vague),
     (pattern(rf"\b(?:(?P<mod>this|{_NEXT}|{_COMING}|on)\s+)?(?P<wd>{WEEKDAY})"
              rf"(?:\s+(?P<after>after\s+next))?(?:\s*,?\s*(?:of\s+)?(?P<wk>this|next|the\s+following"
              r"|the)\s+week(?P<wan>\s+after\s+next)?)?"), _weekday),
@@ -246,4 +240,13 @@ PATTERNS: list[Pattern] = [
     (pattern(rf"\b(?:in|during)\s+(?P<mon>{FULL_MONTH})\b(?!\s*\d)"), _named_month),
     # a month said alone ("April?"), not "may" or "march", which are also verbs
     (pattern(rf"^\W*(?:sometime\s+)?(?P<mon>{_MONTH_NOUN})\W*$"), _named_month),
+]
+# Past days, "tomorrow week", "end of next week": tried when a word they need is said.
+RARE_PATTERNS: list[Pattern] = [
+    (pattern(rf"\b(?:yesterday|last\s+(?:{WEEKDAY}|week(?:end)?|month|year|night)"
+             rf"|(?:{QUANTITY})\s+(?:days?|weeks?|months?|years?|hours?)\s+ago)\b"), _past),
+    (pattern(rf"\b(?=\w+\.?\s+week\b)(?P<ref>{_TOMORROW}|{WEEKDAY})\s+week\b"), _day_week),
+    (pattern(rf"\b(?:(?:(?:the|towards?\s+the)\s+)?(?:end|middle|second\s+half|back\s+end)\s+of"
+             rf"|mid-?|late|later(?=\s+next))(?=\s*(?:(?:the|this|next|the\s+following)\s+)?"
+             rf"(?:week|weekend|month|{FULL_MONTH}))"), _vague),
 ]

@@ -38,7 +38,8 @@ _NOT_BEFORE_SHORT = "".join(
 _NOT_AFTER_SHORT = (r"(?!\s+(?:nav|navs|down|up|there|here|cream|screen|block|bed|burn|shine|light"
                     r"|glasses|hat|is|was|will|came|comes|rises|rose|sets|set|through|with|around"
                     r"|for\s+(?:ages|hours|an?\b)|in\s+(?:the|my|a)\b)\b)")
-WEEKDAY = (rf"(?:{alt(WEEKDAYS)}\b\.?|{_NOT_BEFORE_SHORT}\b(?:sat|sun)\b\.?{_NOT_AFTER_SHORT})")
+WEEKDAY = (rf"(?:{alt(WEEKDAYS)}\b\.?|(?=s[au]n?t?\b){_NOT_BEFORE_SHORT}\b(?:sat|sun)\b\.?"
+           rf"{_NOT_AFTER_SHORT})")
 MONTH = rf"(?:{alt(MONTHS)}\b\.?)"
 FULL_MONTH = rf"(?:{alt(FULL_MONTHS)}\b)"
 # "pm", "p.m.", "p m", and a bare "p" only stuck to the digits ("9a-11a", "7p")

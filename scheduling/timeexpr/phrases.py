@@ -85,19 +85,22 @@ PATTERNS: list[Pattern] = [
     (pattern(r"\b(?P<tonight>tonight|tonite)\b|(?<!good\s)\b(?:(?P<this>this|in\s+the|during\s+the"
              r"|the|at)\s+)?(?P<name>morning|morn|afternoon|arvo|evening|night|lunch\s*time|lunch)"
              r"s?\b"), _part),
-    (pattern(r"(?<![\d.])\b(?:am|a\.m\.|pm|p\.m\.|eve|aft)(?!\w)"), _short_part),
-    (pattern(r"\b(?P<after>after|before)\s+lunch(?:\s*time)?\b"), _lunch_side),
     (pattern(rf"\b(?:{_OPS})\b|(?P<dash>{_AFTER_TIME}\s*[-–—]\s*(?=\d)|\s[-–—]\s)|(?P<sym>@)"),
      _op),
+    (pattern(r"\b(?:as\s+soon\s+as\s+(?:possible|you\s+can)|asap|(?:the\s+)?earliest(?:\s+possible)?"
+             r"|soonest(?:\s+possible)?|(?:the\s+)?first\s+available|as\s+early\s+as\s+possible"
+             r"|right\s+away)\b"), _asap),
+    (pattern(rf"\bin\s+{_ABOUT}{_AMOUNT}\b"), _duration),
+    (pattern(rf"\b{_AMOUNT}\s+from\s+now\b"), _duration),
+]
+# "fri pm", "after lunch", refusals: tried when a word they need is said.
+RARE_PATTERNS: list[Pattern] = [
+    (pattern(r"(?<![\d.])\b(?:am|a\.m\.|pm|p\.m\.|eve|aft)(?!\w)"), _short_part),
+    (pattern(r"\b(?P<after>after|before)\s+lunch(?:\s*time)?\b"), _lunch_side),
     (pattern(r"(?P<after>\b(?:(?:is|are)\s+)?(?:not|no)\s+(?:good|great|possible|ok(?:ay)?|available"
              r"|an\s+option)|\b(?:doesn'?t|does\s+not|won'?t|will\s+not)\s+(?:work|suit|do)\b"
              r"|\b(?:isn'?t|aren'?t)\s+(?:good|possible|ok(?:ay)?|great)|\bis\s+(?:out|bad)\b)"
              r"|\b(?:not(?:\s+on)?|except(?:\s+for)?|excluding|apart\s+from|other\s+than"
              r"|anything\s+but|any\s+day\s+but|(?:can'?t|cannot|can\s+not|couldn'?t)\s+(?:do|make)"
              r"(?:\s+it)?)\b(?!\s+(?:before|after|later|earlier|too|sure)\b)"), _not),
-    (pattern(r"\b(?:as\s+soon\s+as\s+(?:possible|you\s+can)|asap|(?:the\s+)?earliest(?:\s+possible)?"
-             r"|soonest(?:\s+possible)?|(?:the\s+)?first\s+available|as\s+early\s+as\s+possible"
-             r"|right\s+away)\b"), _asap),
-    (pattern(rf"\bin\s+{_ABOUT}{_AMOUNT}\b"), _duration),
-    (pattern(rf"\b{_AMOUNT}\s+from\s+now\b"), _duration),
 ]

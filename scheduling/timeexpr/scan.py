@@ -24,9 +24,18 @@ from .grammar import (
 from .model import Grain
 from .ranges import Bounds, bounds
 
-PATTERNS: list[Pattern] = [
-    *dates.PATTERNS, *dayruns.PATTERNS, *monthdays.PATTERNS, *holidays.PATTERNS, *clock.PATTERNS,
-    *colloquial.PATTERNS, *phrases.PATTERNS,
+PATTERNS: list[Pattern] = [*dates.PATTERNS, *clock.PATTERNS, *phrases.PATTERNS]
+# Rarer phrasings, each tried only when a word it needs is in the sentence (speed).
+GUARDED: list[tuple[re.Pattern[str], list[Pattern]]] = [
+    (re.compile(r"[-–—]|\b(?:to|till?|until|through|thru)\b", re.I), dayruns.PATTERNS),
+    (re.compile(r"\b(?:of|in)\b", re.I), monthdays.PATTERNS),
+    (re.compile(r"christ|xmas|x-mas|boxing|year|nye|valentine|patrick|paddy|halloween|independ"
+                r"|fourth|thanksgiving|memorial|labou?r|father|mother|easter|good|holy", re.I),
+     holidays.PATTERNS),
+    (re.compile(r"half|ish|first|end|close|eod|work|time", re.I), colloquial.PATTERNS),
+    (re.compile(r"yesterday|last|ago|week|end|mid|late|second|back", re.I), dates.RARE_PATTERNS),
+    (re.compile(r"\b(?:am|pm|a\.m|p\.m|eve|aft)\b|lunch|not|n'?t\b|\bno\b|\bis\b|\bare\b|except"
+                r"|excluding|apart|other|anything|any\s+day", re.I), phrases.RARE_PATTERNS),
 ]
 _FILLER = re.compile(
     r"(?:\s+|,|\b(?:on|the|of|in|for|sometime|some\s+time|please|ideally|preferably|say|maybe"
@@ -79,7 +88,8 @@ def atoms(text: str, ctx: Context) -> list[Atom]:
     if not _GATE.search(text):
         return []
     found: list[Atom] = []
-    for regex, build in PATTERNS:
+    patterns = PATTERNS + [p for guard, more in GUARDED if guard.search(text) for p in more]
+    for regex, build in patterns:
         for match in regex.finditer(text):
             value = build(match, ctx) if match.end() > match.start() else None
             if value is not None:
