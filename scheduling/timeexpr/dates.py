@@ -164,11 +164,26 @@ def _of_month(match: re.Match[str], ctx: Context) -> Value | None:
     return Day(found) if found else None
 
 
+# Zones whose customers write the month first ("4/3" is April 3rd): the US and Canada, and
+# UTC for want of a better guess. Everywhere else "4/3" is the 4th of March.
+_MONTH_FIRST_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+                      "America/Los_Angeles", "America/Anchorage", "America/Detroit",
+                      "America/Boise", "America/Toronto", "America/Vancouver", "America/Edmonton",
+                      "America/Winnipeg", "America/Halifax", "America/St_Johns", "America/Regina",
+                      "America/Indiana/", "America/Kentucky/", "America/North_Dakota/",
+                      "Pacific/Honolulu", "US/", "Canada/", "UTC", "Etc/", "GMT")
+
+
+def month_first(zone: str) -> bool:
+    return zone.startswith(_MONTH_FIRST_ZONES)
+
+
 def _numeric(match: re.Match[str], ctx: Context) -> Value | None:
-    """"3/15", "12-30-16" (month first, unless the first number cannot be a month), "15.03."
-    (day first with dots, unless the second number cannot be a month)."""
+    """"3/15", "12-30-16" (month first in the US and Canada, unless the first number cannot
+    be a month; day first elsewhere, unless the second cannot be), "15.03." (day first)."""
     first, second = int(match["a"]), int(match["b"])
-    if first > 12 >= second or ("." in match.group() and second <= 12):
+    day_first = "." in match.group() or not month_first(str(ctx.tz))
+    if first > 12 >= second or (day_first and second <= 12):
         first, second = second, first
     if not (1 <= first <= 12):
         return None

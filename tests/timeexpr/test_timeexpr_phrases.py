@@ -131,3 +131,15 @@ def test_an_hour_before_a_day_and_the_same_time(text: str, start: datetime) -> N
 def test_a_period_part_we_cannot_place_is_nothing_not_the_whole_period(text: str) -> None:
     assert resolve(text, NOW, TZ) is None
     assert extract(text, NOW, TZ) == []
+
+
+@pytest.mark.parametrize(("zone", "day"), [
+    ("America/New_York", date(2026, 4, 6)), ("Europe/London", date(2026, 6, 4)),
+    ("Australia/Sydney", date(2026, 6, 4)), ("America/Sao_Paulo", date(2026, 6, 4)),
+])
+def test_slashed_dates_follow_the_business_zone(zone: str, day: date) -> None:
+    tz = ZoneInfo(zone)
+    found = resolve("4/6", datetime(2026, 3, 4, 10, tzinfo=tz), tz)
+    assert found is not None and found.start.date() == day
+    unambiguous = resolve("27/11", datetime(2026, 3, 4, 10, tzinfo=tz), tz)
+    assert unambiguous is not None and unambiguous.start.date() == date(2026, 11, 27)
