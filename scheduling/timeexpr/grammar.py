@@ -114,6 +114,7 @@ class Part:
     name: str
     today: bool = False
     with_day: bool = False
+    span: str = ""  # "early", "mid" or "late": that half (or middle half) of the window
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,8 @@ def _part(match: re.Match[str], _: Context) -> Value | None:
     if match["tonight"]:
         return Part("tonight", today=True)
     name = _PART_NAMES["".join(match["name"].lower().split())]
-    return Part(name, today=(match["this"] or "").lower() == "this")
+    span = (match["span"] or "").lower().rstrip("-")
+    return Part(name, today=(match["this"] or "").lower() == "this", span=span)
 
 
 _SHORT_PARTS = {"am": "morning", "a.m.": "morning", "pm": "afternoon", "p.m.": "afternoon",
@@ -83,7 +84,8 @@ _AMOUNT = (rf"(?:(?P<half>half\s+an\s+hour)|(?P<n>{QUANTITY})\s*{_UNIT}"
            r"(?P<plus>\s+and\s+a\s+half)?)")
 PATTERNS: list[Pattern] = [
     (pattern(r"\b(?P<tonight>tonight|tonite)\b|(?<!good\s)\b(?:(?P<this>this|in\s+the|during\s+the"
-             r"|the|at)\s+)?(?P<name>morning|morn|afternoon|arvo|evening|night|lunch\s*time|lunch)"
+             r"|the|at)\s+)?(?:(?P<span>early|mid(?!night)-?|late)\s*)?"
+             r"(?P<name>morning|morn|afternoon|arvo|evening|night|lunch\s*time|lunch)"
              r"s?\b"), _part),
     (pattern(rf"\b(?:{_OPS})\b|(?P<dash>{_AFTER_TIME}\s*[-–—]\s*(?=\d)|\s[-–—]\s)|(?P<sym>@)"),
      _op),

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from . import fallback
 from .config import DAY_MINUTES, DEFAULT_DAY_PARTS, DEFAULT_HOURS, BusinessHours, DayParts
-from .grammar import Context
+from .grammar import Context, Part
 from .model import Grain, Kind, Mention, Resolution
 from .ranges import Minutes, pin, settle
 from .scan import Phrase, refused, scan
@@ -64,13 +64,22 @@ def _main(found: list[Phrase]) -> Phrase:
     return best
 
 
+def part_window(part: Part, ctx: Context) -> tuple[int, int]:
+    """The part's window in minutes; "early"/"late" take its first/second half, "mid" the
+    middle half ("late afternoon" is 14:30-17:00 with a 12-17 afternoon)."""
+    lo, hi = ctx.parts.window(part.name).minutes()
+    half, quarter = (hi - lo) // 2, (hi - lo) // 4
+    return {"early": (lo, lo + half), "late": (lo + half, hi),
+            "mid": (lo + quarter, hi - quarter)}.get(part.span, (lo, hi))
+
+
 def _end_minute(p: Phrase, m: Minutes, ctx: Context) -> int:
     if m.at is not None:
         return m.at
     if m.upper is not None:
         return m.upper
     if p.part is not None and m.lower is None:
-        return ctx.parts.window(p.part.name).minutes()[1]
+        return part_window(p.part, ctx)[1]
     return DAY_MINUTES
 
 
@@ -112,7 +121,7 @@ def finalize(p: Phrase, ctx: Context) -> Resolution:
     b = _Builder(p, ctx)
     if p.moment is not None:
         return b.result(Kind.INSTANT, p.moment.at, None, p.moment.grain)
-    window = (ctx.parts.window(p.part.name) if p.part else ctx.hours.window()).minutes()
+    window = part_window(p.part, ctx) if p.part else ctx.hours.window().minutes()
     m = settle(pin(p.bounds, p.part.name if p.part else None), window, from_hours=p.part is None)
     if p.day is not None and p.day.until is not None:
         if p.day.grain is Grain.DAY and m.at is not None:  # "22-23 Feb at 7pm"

@@ -143,3 +143,14 @@ def test_slashed_dates_follow_the_business_zone(zone: str, day: date) -> None:
     assert found is not None and found.start.date() == day
     unambiguous = resolve("27/11", datetime(2026, 3, 4, 10, tzinfo=tz), tz)
     assert unambiguous is not None and unambiguous.start.date() == date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("late afternoon", time(14, 30), time(17)), ("mid-morning", time(10), time(11)),
+    ("early evening on friday", time(17), time(19)), ("at midnight on friday", time(0), None),
+])
+def test_early_mid_late_narrow_the_part_of_the_day(text: str, start: time,
+                                                   end: time | None) -> None:
+    found = resolve(text, NOW, TZ)
+    assert found is not None and found.start.time() == start
+    assert (found.end.time() if found.end else None) == end
