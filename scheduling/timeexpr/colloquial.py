@@ -11,9 +11,20 @@ import re
 from datetime import timedelta
 
 from .clock import hour_of
-from .grammar import WEEKDAY, Clock, Context, Moment, Part, Pattern, Value, pattern
+from .grammar import (
+    MERIDIEM,
+    WEEKDAY,
+    Clock,
+    Context,
+    Moment,
+    Part,
+    Pattern,
+    Value,
+    meridiem,
+    pattern,
+)
 from .model import Grain
-from .numbers import HOUR_WORD
+from .numbers import HOUR_WORD, MINUTE_WORD, NUMBER_WORD, number
 
 _HOUR = rf"(?P<h>1[0-2]|0?[1-9]|{HOUR_WORD})"
 
@@ -28,6 +39,17 @@ def _ish(match: re.Match[str], _: Context) -> Value | None:
     """"3ish", "4-ish", "ten ish": the hour itself, said as a time (never a bare number)."""
     hour, fixed = hour_of(match["h"], None)
     return Clock(hour, int(match["m"] or 0), fixed)
+
+
+def _hundred(match: re.Match[str], _: Context) -> Value | None:
+    """"seven hundred and forty five pm", "fourteen hundred hours": military style."""
+    said = match["m"] or match["hrs"] or meridiem(match) \
+        or match.string[:match.start()].rstrip().lower().endswith(" at")
+    if not said:
+        return None  # "two hundred people"
+    hour, fixed = hour_of(match["h"], meridiem(match))
+    minute = number(match["m"]) if match["m"] else 0
+    return Clock(hour, minute, fixed) if hour < 24 and minute < 60 else None
 
 
 def _first_thing(_match: re.Match[str], ctx: Context) -> Value | None:
@@ -57,6 +79,8 @@ PATTERNS: list[Pattern] = [
     (pattern(rf"\bhalf\s+{_HOUR}\b(?!\s*(?:an?\b|hours?|hrs?|days?|of\b|the\b|price|off))"),
      _half),
     (pattern(rf"\b{_HOUR}(?::(?P<m>[0-5]\d))?\s*-?\s*ish\b"), _ish),
+    (pattern(rf"\b(?P<h>{NUMBER_WORD})\s+hundred(?:\s+(?:and\s+)?(?P<m>{MINUTE_WORD}))?"
+             rf"(?P<hrs>\s+hours)?(?:\s*{MERIDIEM})?"), _hundred),
     (pattern(r"\bfirst\s+thing(?:\s+in\s+the\s+morning)?\b"), _first_thing),
     (pattern(r"\b(?:(?:at\s+)?the\s+)?(?:end|close)\s+of\s+(?:the\s+)?(?:day|business)\b(?!\s*,)"
              r"|\beod\b"), _end_of_day),

@@ -32,7 +32,7 @@ GUARDED: list[tuple[re.Pattern[str], list[Pattern]]] = [
     (re.compile(r"christ|xmas|x-mas|boxing|year|nye|valentine|patrick|paddy|halloween|independ"
                 r"|fourth|thanksgiving|memorial|labou?r|father|mother|easter|good|holy", re.I),
      holidays.PATTERNS),
-    (re.compile(r"half|ish|first|end|close|eod|work|time", re.I), colloquial.PATTERNS),
+    (re.compile(r"half|ish|first|end|close|eod|work|time|hundred", re.I), colloquial.PATTERNS),
     (re.compile(r"yesterday|last|ago|week|end|mid|late|second|back", re.I), dates.RARE_PATTERNS),
     (re.compile(r"\b(?:am|pm|a\.m|p\.m|eve|aft)\b|lunch|not|n'?t\b|\bno\b|\bis\b|\bare\b|except"
                 r"|excluding|apart|other|anything|any\s+day", re.I), phrases.RARE_PATTERNS),

@@ -154,3 +154,11 @@ def test_early_mid_late_narrow_the_part_of_the_day(text: str, start: time,
     found = resolve(text, NOW, TZ)
     assert found is not None and found.start.time() == start
     assert (found.end.time() if found.end else None) == end
+
+
+def test_military_hundreds_are_times_only_when_said_as_times() -> None:
+    found = resolve("at seven hundred and forty five pm", NOW, TZ)
+    assert found is not None and found.start.time() == time(19, 45)  # was 19:00
+    hours = resolve("fourteen hundred hours", NOW, TZ)
+    assert hours is not None and hours.start.time() == time(14)
+    assert resolve("two hundred people", NOW, TZ) is None
