@@ -67,7 +67,9 @@ class ActionBook(GuardedAction):
         ref = speech.reference(appointment)
         text = (f"You're booked: {speech.appointment_text(appointment, catalog, now())}. "
                 f"Your reference is {ref}.")
-        text += _deposit_words(appointment, catalog)
+        async with runtime.uow() as work:
+            online = (await work.appointments.rules(catalog.business.id)).deposits_online
+        text += _deposit_words(appointment, catalog, online)
         dispatcher.utter_message(text=text + " Is there anything else I can do for you?")
         return [*_reset(), SlotSet("booking_reference", ref),
                 *_proved(who, appointment.customer_id)]
@@ -91,14 +93,15 @@ class ActionBook(GuardedAction):
         return [*_reset(), *_proved(who, customer.id)]
 
 
-def _deposit_words(appointment: Appointment, catalog: Catalog) -> str:
+def _deposit_words(appointment: Appointment, catalog: Catalog, online: bool) -> str:
     """What happens about the deposit: paid online now (the link is on its way), or at the
-    salon; nothing when none is owed."""
+    salon (also for a booking pending for the owner's approval, not for a payment); nothing
+    when none is owed."""
     owed = payments.owed(appointment)
     if not owed:
         return ""
     deposit = formats.money(owed, catalog.business.policies.currency)
-    if payments.awaiting_online(appointment):
+    if online and payments.awaiting_online(appointment):
         return (f" Your time is kept while you pay the {deposit} deposit: we're texting and "
                 "e-mailing you a link to pay it online now. The booking is confirmed once it's "
                 "paid; unpaid, the time is released after a short while and we'll tell you.")

@@ -61,15 +61,18 @@ def _message(kind: str, appointment: Appointment, now: datetime, payload: Json,
     return OutboxMessage(kind, key, now, payload, appointment.id)
 
 
-def booked(appointment: Appointment, catalog: Catalog, now: datetime) -> list[OutboxMessage]:
-    """Confirmation, owner notice, calendar event (or a payment request); the services add the
-    reminders, whose lead times are read from the database (`notifications.reminders`)."""
+def booked(appointment: Appointment, catalog: Catalog, now: datetime, online: bool
+           ) -> list[OutboxMessage]:
+    """Confirmation, owner notice, calendar event (or, when deposits are paid `online`, a
+    payment request); the services add the reminders, whose lead times are read from the
+    database (`notifications.reminders`). A booking pending for the owner's approval at a
+    salon taking its deposits in person gets its confirmation (which says so), no pay link."""
     payload = describe(appointment, catalog)
     out = [
         _message("owner_notice", appointment, now, payload | {"event": "booked"}),
         _message("calendar_event", appointment, now, payload | {"op": "create"}, "create"),
     ]
-    if appointment.payment.required and appointment.confirmed_at is None:
+    if online and appointment.payment.required and appointment.confirmed_at is None:
         # the pay link instead: the confirmation goes out once the deposit is paid
         out.append(_pay_link(appointment, now, payload))
     else:

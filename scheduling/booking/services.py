@@ -126,7 +126,7 @@ async def book_in(
                           held)
     reason = "booked from hold" if held else "booked"
     from_status = Status.HELD.value if held else None
-    news = messages.booked(appointment, catalog, now)
+    news = messages.booked(appointment, catalog, now, rules.deposits_online)
     news += await reminders(repo, appointment, catalog, now)
     await store(repo, catalog, cmd.slot, appointment, now, held, audit=[AuditEntry(
         appointment.id, now, Actor.CUSTOMER, from_status, appointment.status.value, reason)],

@@ -65,3 +65,23 @@ async def test_at_the_salon_the_read_back_says_where_it_is_paid_and_nothing_is_r
 async def test_no_deposit_no_terms() -> None:
     said = await _read_back("Women's cut")
     assert "deposit" not in said and "Cancelling" not in said
+
+
+async def test_at_the_salon_with_approval_no_pay_link_is_promised_or_sent(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Pending for the owner's approval, not for a payment: the deposit is still paid at the
+    salon, so no link is promised or queued, and nothing is released."""
+    await execute(session_factory, "INSERT INTO booking_rules (business_id,"
+                  " max_active_per_customer, require_approval, hold_minutes,"
+                  " claim_window_minutes, no_show_grace_minutes) VALUES (:b, 5, true, 5, 120,"
+                  " 15)", b=BUSINESS)
+    said = await _book_colour("+17185550163")
+    assert "The $30 deposit is paid at the salon when you come in" in said
+    assert "link" not in said and "released" not in said
+    kinds = await rows(session_factory, "SELECT kind FROM outbox WHERE appointment_id ="
+                       " (SELECT id FROM appointments)")
+    assert ("pending_payment",) not in kinds and ("confirmation",) in kinds
+    later = now() + timedelta(days=3)
+    assert (await attendance.expire_unpaid(BookingUnitOfWork(session_factory),
+                                           later)).expired == ()
