@@ -88,7 +88,8 @@ async def reschedule(
         new = await _place_new(uow, catalog, old, cmd, now)
         moved = replace(moved, rescheduled_to=new.id)
         await _save(uow, catalog, moved, [])
-        news = messages.rescheduled(old, new, catalog, now)
+        online = (await repo.rules(old.business_id)).deposits_online
+        news = messages.rescheduled(old, new, catalog, now, online)
         await uow.outbox.add(news + await reminders(repo, new, catalog, now), now)
         offer = await waitlist.offer_freed(uow, catalog, old, now)
         await uow.commit()

@@ -118,11 +118,11 @@ def cancelled(
 
 
 def rescheduled(
-    old: Appointment, new: Appointment, catalog: Catalog, now: datetime
+    old: Appointment, new: Appointment, catalog: Catalog, now: datetime, online: bool
 ) -> list[OutboxMessage]:
     """The move's news; the services add reminders at the new time. A booking still waiting
-    for its deposit gets a pay link for the new appointment (the old one's was withdrawn, and
-    its checkout now pays for a booking that moved on: that money goes back)."""
+    for its deposit paid `online` gets a pay link for the new appointment (the old one's was
+    withdrawn, and its checkout now pays for a booking that moved on: that money goes back)."""
     payload = describe(new, catalog) | {
         "previous_start": old.start.isoformat(), "previous_appointment_id": str(old.id),
     }
@@ -132,7 +132,7 @@ def rescheduled(
         _message("calendar_event", new, now, payload | {"op": "update"}, "move"),
     ]
     unpaid = new.payment.required and new.payment.status is PaymentStatus.PENDING
-    if unpaid and new.status is Status.PENDING and new.confirmed_at is None:
+    if online and unpaid and new.status is Status.PENDING and new.confirmed_at is None:
         out.append(_pay_link(new, now, payload))
     return out
 

@@ -6,7 +6,7 @@ the owner switching to deposits at the salon, and the release job run at random 
 After every run of the job: nothing is pending for its deposit past its window; each booking
 it released is cancelled "payment not received" with its cancellation message, written in one
 transaction (the job killed at its commit leaves neither); every booking still waiting for
-its deposit has a pay link queued or sent (a moved one too); one left waiting when the owner
+its deposit online has a pay link queued or sent (a moved one too); one left waiting when the owner
 switched to the salon is confirmed with its confirmation; and every payment either confirmed
 its booking or is queued to be refunded in full (paid after the release, for a booking since
 moved, or twice).
@@ -49,6 +49,7 @@ class Timeline:
         self.moved: list[UUID] = []
         self.paid: list[tuple[UUID, str, EventOutcome]] = []
         self.moves = 0
+        self.at_salon_since = False
 
     def _slot(self, n: int, first_day: int) -> tuple[datetime, str]:
         """Ana's and Ben's 9 AM and 2 PM, day by day: never two bookings in one place."""
@@ -87,6 +88,9 @@ class Timeline:
         self.booked[index] = moved.new.id
 
     async def at_salon(self) -> None:
+        """The owner now takes deposits in person: what is still waiting is confirmed at its
+        window's end, no pay link is sent for it any more."""
+        self.at_salon_since = True
         await self.sql("UPDATE booking_rules SET deposits_online = false WHERE business_id = :b",
                        b=self.salon.id)
 
@@ -187,7 +191,8 @@ async def test_after_every_release_nothing_is_pending_past_its_window_untold(
             await timeline.at_salon()
         else:
             await getattr(timeline, kind)(now, pick)
-        await _told_how_to_pay(timeline)
+        if not timeline.at_salon_since:
+            await _told_how_to_pay(timeline)
     await _no_money_kept(timeline)
 
 
@@ -251,3 +256,18 @@ async def test_a_deposit_paid_at_the_desk_and_then_online_is_refunded_once(
     [(paid_with,)] = await timeline.sql("SELECT payment_reference FROM appointments WHERE "
                                         "id = :a", a=booked)
     assert paid_with == "in person (cash)"
+
+
+async def test_moved_while_pending_for_approval_at_the_salon_no_pay_link(
+    session_factory: Factory, clean_tables: None,
+) -> None:
+    salon = build_salon()
+    postgres = Postgres(session_factory)
+    await postgres.seed(salon)
+    await postgres.set_rules(salon.id, BookingRules(require_approval=True))
+    timeline = Timeline(session_factory, salon)
+    await timeline.book(NOW, 0)
+    await timeline.move(NOW + timedelta(minutes=10), 0)
+    [moved] = timeline.booked
+    assert await timeline.status(moved) == "pending"
+    assert "pending_payment" not in await _queued(timeline, moved)
