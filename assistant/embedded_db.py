@@ -16,6 +16,7 @@ import pwd
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 SERVICE_USER = "embedded_postgres"
 SUPERUSER = "postgres"
+STOP_ATTEMPTS = 3
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -97,27 +99,55 @@ class EmbeddedPostgres:
         log.info("embedded PostgreSQL up on 127.0.0.1:%s (data in %s)", self.port, self.data_dir)
 
     def is_running(self) -> bool:
-        """True when a server of this data folder is up (`pg_ctl status` exits 0)."""
-        if not (self.data_dir / "postmaster.pid").exists():
+        """True when the process postmaster.pid names is alive. Read directly rather than by
+        `pg_ctl status`: on a loaded machine that sometimes answered "not running" for a live
+        server at shutdown, so the server was left running and its data folder locked."""
+        pid = self._postmaster_pid()
+        if pid is None:
             return False
         try:
-            self._pg("pg_ctl", "status", "-D", str(self.data_dir))
-        except EmbeddedDatabaseError:
+            os.kill(pid, 0)
+        except ProcessLookupError:
             return False
+        except PermissionError:
+            return True  # alive, owned by the service user
         return True
 
     def stop(self) -> None:
         """Fast shutdown: sessions are ended, everything is checkpointed, no recovery next time."""
-        if not self.is_running():
-            if (self.data_dir / "postmaster.pid").exists():
-                log.warning(
-                    "postmaster.pid in %s names no running server: it was stopped "
-                    "from outside (the next start recovers)",
-                    self.data_dir,
-                )
+        for attempt in range(STOP_ATTEMPTS):
+            if not self.is_running():
+                if (self.data_dir / "postmaster.pid").exists():
+                    log.warning(
+                        "postmaster.pid in %s names no running server: it was stopped "
+                        "from outside (the next start recovers)",
+                        self.data_dir,
+                    )
+                return
+            try:
+                self._pg("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60")
+            except EmbeddedDatabaseError:
+                if attempt + 1 == STOP_ATTEMPTS:
+                    raise
+                log.warning("pg_ctl stop failed for a live server; trying again", exc_info=True)
+                time.sleep(1)
+                continue
+            log.info("embedded PostgreSQL stopped")
             return
-        self._pg("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60")
-        log.info("embedded PostgreSQL stopped")
+
+    def _postmaster_pid(self) -> int | None:
+        """The server's process id from the first line of postmaster.pid, if there is one. The
+        server rewrites the file as its state changes, so a read that finds no number is tried
+        again a few times before the file counts as naming nobody."""
+        for _ in range(STOP_ATTEMPTS):
+            try:
+                first = (self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0]
+            except FileNotFoundError:
+                return None
+            if first.strip().isdigit():
+                return int(first)
+            time.sleep(0.2)
+        return None
 
     def create_database(self, name: str) -> None:
         """Create database `name` unless it exists."""
