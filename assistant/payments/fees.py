@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from assistant.payments.refunds import LEASE, POLICY
+from assistant.payments.outbox_worker import POLICY, OutboxWorker, utc_now
 from assistant.payments.stripe_api import CardDeclined, ProviderBusy, ProviderRefused, StripeApi
 from scheduling.booking import fees
 from scheduling.booking.fees import FeeKind, FeeStatus
@@ -32,10 +32,6 @@ log = logging.getLogger(__name__)
 WORDS = {FeeKind.NO_SHOW: "No-show fee", FeeKind.LATE_CANCEL: "Late cancellation fee"}
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def keep_card(provider: StripeApi, store: FeeWorkStore, event: ProviderEvent,
                     now: datetime) -> None:
     """A paid deposit whose customer agreed to keep the card: the card recorded with the
@@ -48,18 +44,14 @@ async def keep_card(provider: StripeApi, store: FeeWorkStore, event: ProviderEve
         await store.save_card(event.appointment_id, card, now)
 
 
-class FeeWorker:
+class FeeWorker(OutboxWorker):
+    """Charges (or asks for) the fees that are due."""
+
+    store: FeeWorkStore
+
     def __init__(self, factory: SessionFactory, provider: StripeApi,
                  clock: Callable[[], datetime] = utc_now, policy: RetryPolicy = POLICY) -> None:
-        self.store, self.provider, self.clock, self.policy = (FeeWorkStore(factory), provider,
-                                                              clock, policy)
-
-    async def run_once(self) -> int:
-        """Charge (or ask for) what is due; how many fee messages were handled."""
-        batch = await self.store.claim(self.clock(), 20, LEASE)
-        for message in batch:
-            await self._one(message)
-        return len(batch)
+        super().__init__(FeeWorkStore(factory), provider, clock, policy)
 
     async def _one(self, message: Claimed) -> None:
         assert message.appointment_id is not None

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from assistant.payments.outbox_worker import POLICY, OutboxWorker, utc_now
 from assistant.payments.stripe_api import ProviderBusy, ProviderRefused, StripeApi
 from scheduling.booking.messages import OutboxMessage
 from scheduling.booking.online_payments import RefundResult
@@ -26,28 +27,15 @@ from scheduling.persistence.database import SessionFactory
 from scheduling.persistence.payment_store import RefundAnswer, RefundStore
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
-POLICY = RetryPolicy(retries=8, base=timedelta(minutes=1))
-"""About four hours of tries before the owner is asked to look."""
 IN_PERSON = "paid in person: refund it at the desk"
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+class RefundWorker(OutboxWorker):
+    store: RefundStore
 
-
-class RefundWorker:
     def __init__(self, factory: SessionFactory, provider: StripeApi,
                  clock: Callable[[], datetime] = utc_now, policy: RetryPolicy = POLICY) -> None:
-        self.store, self.provider, self.clock, self.policy = (RefundStore(factory), provider,
-                                                              clock, policy)
-
-    async def run_once(self) -> int:
-        """Send what is due; how many refund messages were handled."""
-        batch = await self.store.claim(self.clock(), 20, LEASE)
-        for message in batch:
-            await self._one(message)
-        return len(batch)
+        super().__init__(RefundStore(factory), provider, clock, policy)
 
     async def _one(self, message: Claimed) -> None:
         reference = str(message.payload.get("reference") or "")
