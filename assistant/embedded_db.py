@@ -228,13 +228,15 @@ def admin_server(configured: str | None, prefix: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def fresh_database(admin_url: str, prefix: str) -> Iterator[str]:
-    """A new database on that server, migrated to every head, dropped when the block ends."""
+def fresh_database(admin_url: str, prefix: str, migrate: bool = True) -> Iterator[str]:
+    """A new database on that server, migrated to every head (unless a migration test wants it
+    empty), dropped when the block ends."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     create_database(admin_url, name)
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
+        if migrate:
+            upgrade(url)
         yield url
     finally:
         drop_database(admin_url, name)

@@ -5,7 +5,6 @@ back turns a percentage into the amount it is of the price."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 
 import psycopg
@@ -13,7 +12,6 @@ import pytest
 from alembic import command
 from sqlalchemy import make_url
 
-from assistant.embedded_db import create_database, drop_database
 from scheduling.persistence.migrate import alembic_config, upgrade
 
 pytestmark = pytest.mark.db
@@ -23,17 +21,6 @@ SERVICE = ("INSERT INTO services (id, business_id, position, name, aliases, cate
            " required_skills, location_type, location_ids, min_notice_minutes,"
            " max_advance_days{extra}) VALUES (%s, %s, 0, %s, '{{}}', '', 30, %s, %s, 0, 0, 15,"
            " 1, 1, 1, '{{}}', 'in_person', '{{}}', 60, 60{values})")
-
-
-@pytest.fixture
-def url(postgres_admin_url: str) -> Iterator[str]:
-    name = f"migration_{uuid.uuid4().hex[:12]}"
-    create_database(postgres_admin_url, name)
-    try:
-        yield make_url(postgres_admin_url).set(database=name).render_as_string(
-            hide_password=False)
-    finally:
-        drop_database(postgres_admin_url, name)
 
 
 def _plain(url: str) -> str:

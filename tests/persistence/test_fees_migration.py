@@ -4,30 +4,17 @@ belongs to a real appointment (the schema drift test compares the rest with the 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import make_url
 
-from assistant.embedded_db import create_database, drop_database
 from scheduling.persistence.migrate import alembic_config, upgrade
 
 pytestmark = pytest.mark.db
 FEE = ("INSERT INTO payment_fees (outbox_id, appointment_id, kind, amount, status, attempts,"
        " created_at, updated_at) VALUES (%s, %s, %s, 40, 'charged', 1, now(), now())")
-
-
-@pytest.fixture
-def url(postgres_admin_url: str) -> Iterator[str]:
-    name = f"migration_{uuid.uuid4().hex[:12]}"
-    create_database(postgres_admin_url, name)
-    try:
-        yield make_url(postgres_admin_url).set(database=name).render_as_string(
-            hide_password=False)
-    finally:
-        drop_database(postgres_admin_url, name)
 
 
 def _tables(conn: psycopg.Connection) -> set[str]:
