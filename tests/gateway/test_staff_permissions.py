@@ -60,6 +60,8 @@ FRONT_DESK = {
     ("POST", "/admin/appointments/{appointment_id}/{action}"),
     ("GET", "/admin/appointments/{appointment_id}/{action}"),
     ("GET", "/admin/appointments/{appointment_id}/reschedule"),
+    ("GET", "/admin/appointments/{appointment_id}/cancel-series"),
+    ("POST", "/admin/appointments/{appointment_id}/cancel-series"),
     ("GET", "/admin/bookings/new"), ("POST", "/admin/bookings/new"),
     ("POST", "/admin/bookings/series"), ("GET", "/admin/bookings/done"),
     ("GET", "/admin/customers"), ("GET", "/admin/customers/{customer_id}"),
