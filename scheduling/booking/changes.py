@@ -65,7 +65,7 @@ async def cancel_in(
                              reason=cmd.reason or outcome.value, cancellation=record,
                              payment=payment)
     await _free(uow, catalog, current)
-    await _save(uow, catalog, done, [entry])
+    await _save(uow, catalog, done, [_signed(entry, cmd.account)])
     await uow.outbox.add(messages.cancelled(done, catalog, now, cmd.by is Actor.OWNER), now)
     await fees.queue(uow, done, catalog, now)
     return done
@@ -84,7 +84,7 @@ async def reschedule(
         moved, entry = transition(old, Status.RESCHEDULED, now=now, actor=cmd.by,
                                   reason=cmd.reason or "rescheduled")
         await _free(uow, catalog, old)
-        await _save(uow, catalog, moved, [entry])
+        await _save(uow, catalog, moved, [_signed(entry, cmd.account)])
         new = await _place_new(uow, catalog, old, cmd, now)
         moved = replace(moved, rescheduled_to=new.id)
         await _save(uow, catalog, moved, [])
@@ -145,10 +145,17 @@ async def _place_new(
         rescheduled_to=None, created_at=now, updated_at=now, checked_in_at=None,
     )
     await store(repo, catalog, choice, new, now, held)
-    await repo.record([AuditEntry(new.id, now, cmd.by, Status.HELD.value if held else None,
-                                  new.status.value, f"rescheduled from {old.id}")])
+    entry = AuditEntry(new.id, now, cmd.by, Status.HELD.value if held else None,
+                       new.status.value, f"rescheduled from {old.id}")
+    await repo.record([_signed(entry, cmd.account)])
     await uow.outbox.cancel_pending(old.id, messages.REMINDER_KINDS)
     return new
+
+
+def _signed(entry: AuditEntry, account: str) -> AuditEntry:
+    """The entry naming the desk account that made the change (as a payment marked at the
+    desk does, in `data["by"]`); unchanged for a change no account made."""
+    return replace(entry, data={"by": account}) if account else entry
 
 
 async def _free(uow: BookingUnitOfWork, catalog: Catalog, appointment: Appointment) -> None:

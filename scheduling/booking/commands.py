@@ -84,6 +84,8 @@ class CancelAppointment:
     appointment_id: UUID
     by: Actor
     reason: str = ""
+    account: str = ""
+    """The desk account (its e-mail) cancelling for the owner, named in the audit trail."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ class RescheduleAppointment:
     staff_id: UUID | None = None
     hold_id: UUID | None = None
     reason: str = ""
+    account: str = ""
+    """The desk account (its e-mail) moving it for the owner, named in the audit trail."""
 
     def __post_init__(self) -> None:
         require_aware(self.start, "start")

@@ -33,16 +33,17 @@ class SeriesCancelled:
     skipped: tuple[UUID, ...]
 
 
-async def cancel_each(occurrences: Iterable[UUID], reason: str, uow: BookingUnitOfWork,
-                      now: datetime) -> SeriesCancelled:
-    """Cancel `occurrences` for the customer, each with `reason` (which the customer reads)."""
+async def cancel_each(occurrences: Iterable[UUID], reason: str, account: str,
+                      uow: BookingUnitOfWork, now: datetime) -> SeriesCancelled:
+    """Cancel `occurrences` for the customer, each with `reason` (which the customer reads);
+    `account`, the desk's, is named in each audit entry."""
     if not reason.strip():
         raise InvalidRequest("give the reason the customer will read", field="reason")
     cancelled, skipped = [], []
     for appointment_id in occurrences:
         try:
             cancelled.append(await changes.cancel(
-                CancelAppointment(appointment_id, Actor.OWNER, reason), uow, now))
+                CancelAppointment(appointment_id, Actor.OWNER, reason, account), uow, now))
         except IllegalTransition:
             skipped.append(appointment_id)
     return SeriesCancelled(tuple(cancelled), tuple(skipped))

@@ -115,6 +115,13 @@ async def _kinds(factory: Factory, appointment_id: UUID) -> list[str]:
     return [kind for (kind,) in found]
 
 
+async def _signed(factory: Factory, appointment_id: UUID, to: str) -> str:
+    """The desk account the audit entry of the change to `to` names."""
+    found = await rows(factory, "SELECT data FROM booking_events WHERE subject_id = :id AND "
+                       "to_status = :to", id=appointment_id, to=to)
+    return str(found[0][0]["by"])
+
+
 async def test_the_list_names_each_customer_and_finds_them_however_typed(
     gateway: Client, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -232,6 +239,8 @@ async def test_cancel_states_its_terms_needs_a_reason_tells_the_customer_once(
                           "AND kind = 'cancellation'", id=desk.confirmed)) == 1
     page = await _get(gateway, desk, f"/admin/appointments/{desk.confirmed}")
     assert "the salon floods" in page and f"{path}\"" not in page
+    assert f"owner ({desk.filled.admin_email})</td>" in page  # the audit trail names the desk
+    assert await _signed(session_factory, desk.confirmed, "cancelled") == desk.filled.admin_email
 
 
 async def test_no_show_and_completed_only_once_started(
@@ -289,6 +298,8 @@ async def test_reschedule_offers_the_staff_members_free_times_and_tells_the_cust
                        "= :id", id=new)
     assert moved == [("confirmed", datetime.fromisoformat(start.group(1)))]
     assert "reschedule" in await _kinds(session_factory, new)
+    for moved_id, to in ((desk.later, "rescheduled"), (new, "confirmed")):
+        assert await _signed(session_factory, moved_id, to) == desk.filled.admin_email
     status, where = await _post(gateway, desk, path, confirmed="yes", start=start.group(1))
     assert "already rescheduled" in where
     for bad in ({"date": "9999-12-31"}, {"date": "2026-13-45"}, {"date": "20261201"}):

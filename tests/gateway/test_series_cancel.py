@@ -158,6 +158,12 @@ async def test_the_owner_cancels_the_rest_of_the_series_once_each_customer_told(
     detail = await (await gateway.get(f"/admin/appointments/{ids['paid']}",
                                       cookies=cookies)).text()
     assert "the salon closes for renovation" in detail and "cancel-series" not in detail
+    assert f"owner ({series.filled.admin_email})</td>" in detail  # who, in the audit trail
+    signed = await rows(session_factory, "SELECT subject_id, data FROM booking_events WHERE "
+                        "to_status = 'cancelled' AND subject_id = ANY(:ids)",
+                        ids=list(ids.values()))
+    assert sorted(signed) == sorted((ids[n], {"by": series.filled.admin_email})
+                                    for n in ("opened", "paid", "other_staff"))
 
 
 async def test_a_staff_account_cancels_only_its_own_occurrences(
@@ -208,9 +214,10 @@ async def test_an_occurrence_changed_meanwhile_is_left_out_not_an_error(
     """The desk listed it booked; the customer cancelled it before the post got there."""
     uow, ids = context.uow(gateway.app), series.ids
     with pytest.raises(InvalidRequest):
-        await series_cancel.cancel_each([ids["opened"]], "  ", uow, context.now())
+        await series_cancel.cancel_each([ids["opened"]], "  ", "desk@example.com", uow,
+                                        context.now())
     done = await series_cancel.cancel_each([ids["cancelled"], ids["opened"]], "closing",
-                                           uow, context.now())
+                                           "desk@example.com", uow, context.now())
     assert done.skipped == (ids["cancelled"],)
     assert [c.appointment.id for c in done.cancelled] == [ids["opened"]]
     assert done.cancelled[0].offer_new_times

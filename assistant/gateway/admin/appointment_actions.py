@@ -71,12 +71,13 @@ async def _do(request: web.Request, admin: session.AdminSession, appointment: Ap
         reason = typed(form, "reason")
         if not reason:
             raise InvalidRequest("give the reason the customer will read", field="reason")
-        done = await changes.cancel(CancelAppointment(appointment.id, Actor.OWNER, reason),
-                                    uow, now)
+        done = await changes.cancel(CancelAppointment(appointment.id, Actor.OWNER, reason,
+                                                      account=admin.email), uow, now)
         refund = f" A refund of {done.refund} is queued." if done.refund > 0 else ""
         return appointment.id, f"Cancelled; the customer is told and offered new times.{refund}"
     if action == "reschedule":
-        moved = await changes.reschedule(await _move(request, appointment, form), uow, now)
+        moved = await changes.reschedule(await _move(request, admin, appointment, form), uow,
+                                         now)
         return moved.new.id, "Moved; the customer is told the new time."
     if action == "complete":
         await desk.mark_completed(appointment.id, admin.email, uow, now)
@@ -109,15 +110,15 @@ async def reschedule(request: web.Request, admin: session.AdminSession) -> web.R
                 **_names(catalog, appointment))
 
 
-async def _move(request: web.Request, appointment: Appointment, form: object
-                ) -> RescheduleAppointment:
+async def _move(request: web.Request, admin: session.AdminSession, appointment: Appointment,
+                form: object) -> RescheduleAppointment:
     catalog, now = await context.catalog(request), context.now()
     start = _start(typed(form, "start", 40), catalog, appointment, now)
     if start is None:
         raise InvalidRequest("pick a new time", field="start")
     reason = typed(form, "reason") or "moved by the front desk"
     return RescheduleAppointment(appointment.id, start, Actor.OWNER, appointment.staff_id,
-                                 reason=reason)
+                                 reason=reason, account=admin.email)
 
 
 def _search(appointment: Appointment) -> free_times.Search:

@@ -52,7 +52,7 @@ async def cancel(request: web.Request, admin: session.AdminSession) -> web.Respo
         raise web.HTTPSeeOther(f"/admin/appointments/{appointment.id}/cancel-series")
     rest = {o.id: o for o in await _rest(request, admin, appointment)}
     try:
-        done = await series_cancel.cancel_each(rest, typed(form, "reason"),
+        done = await series_cancel.cancel_each(rest, typed(form, "reason"), admin.email,
                                                context.uow(request), context.now())
     except DomainError as error:
         raise back(appointment.id, refusal(error), "/cancel-series") from None
