@@ -44,6 +44,8 @@ EXTRA_QUERY = pages_filled.EXTRA_QUERY  # a conversation's transcript, not just 
 REACHED_ELSEWHERE = {
     "/admin/invite/{token}": "the invitation e-mail's link; test_front_desk_proof follows it",
     "/admin/bookings/done": "shown after a booking is made; test_front_desk_proof makes one",
+    "/admin/appointments/{appointment_id}/cancel-series": "linked only from an occurrence of "
+    "a series (none in tests.fill); test_series_cancel_browser follows it",
 }
 NEEDS_QUERY = {400, 404}  # a page that says what it is about in its query (a result page)
 
