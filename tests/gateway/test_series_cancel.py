@@ -21,11 +21,15 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from assistant.gateway.admin import series_cancel_views
 from assistant.gateway.api import context
+from assistant.gateway.resources import ENGINE
 from scheduling.demo import demo_catalog
 from scheduling.desk import series_cancel
 from scheduling.errors import InvalidRequest
+from scheduling.persistence.appointment_reads import AppointmentReads
 from scheduling.persistence.booking_tables import AppointmentRow, SeriesRow
+from scheduling.persistence.series_cancel_reads import rest_of_series
 from tests.fill import Filled, _appointment, drop_conversations, fill, fill_id
 from tests.gateway.admin_login import login_as
 from tests.gateway.booking_flow import rows
@@ -222,3 +226,27 @@ async def test_an_occurrence_changed_meanwhile_is_left_out_not_an_error(
     assert [c.appointment.id for c in done.cancelled] == [ids["opened"]]
     assert done.cancelled[0].offer_new_times
     assert (await _statuses(session_factory, series))["opened"] == "cancelled"
+
+
+async def test_the_answer_names_an_occurrence_cancelled_between_confirm_and_post(
+    gateway: Client, series: Series, session_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The post's read found it booked; another desk cancelled it before its turn came (the
+    read is held to what it saw, so the race happens every run)."""
+    engine, ids = gateway.app[ENGINE], series.ids
+    opened = await AppointmentReads.on(engine).appointment(ids["opened"])
+    seen = await rest_of_series(engine, opened)
+    await series_cancel.cancel_each([ids["paid"]], "the other desk", "other@example.com",
+                                    context.uow(gateway.app), context.now())
+
+    async def as_seen(*_: object) -> tuple[object, ...]:
+        return seen
+
+    monkeypatch.setattr(series_cancel_views, "rest_of_series", as_seen)
+    status, body = await _post(gateway, series.path(), series.cookies, confirmed="yes",
+                               reason="closing")
+    assert status == 200 and "Cancelled 2 appointments" in body
+    left = body.partition("changed meanwhile")[2]
+    assert f'href="/admin/appointments/{ids["paid"]}"' in left
+    assert [r for _, r in await _cancellations(session_factory, series)].count("closing") == 2
+    assert (await _statuses(session_factory, series))["other_staff"] == "cancelled"
