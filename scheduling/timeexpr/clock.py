@@ -84,6 +84,11 @@ PATTERNS: list[Pattern] = [
     (pattern(rf"\b(?P<h>[01]?\d|2[0-4])(?:[:.]|h(?=\d))(?P<m>[0-5]\d)(?!\d)(?:\s*{OCLOCK})?(?:\s*{MERIDIEM})?"),
      _colon),
     (pattern(rf"\b(?P<h>1[0-2]|0?[1-9])(?P<m>[0-5]\d)(?:\s*{MERIDIEM}|{_PART_AHEAD})"), _colon),
+    # "the 930 one", "at 1030": digits typed without the colon, only after a word that
+    # introduces a time, and not a count, an amount or a street number
+    (pattern(rf"\b(?:at|the|around|about|for|@)\s+(?P<h>1[0-2]|[1-9])(?P<m>[0-5]\d)\b"
+             rf"(?![:./]\d|\s*%|\s*(?:dollars?|bucks|euros?|pounds?|{_COUNTED})\b"
+             rf"|\s+\w+\s+{_STREET}\b)"), _colon),
     (pattern(rf"\b(?P<h>[01]?\d|2[0-4])(?=\s*(?:o\s?\W?\s?clock|[ap]\.?\s?m\b)|[ap]\b)"
              rf"(?:\s*(?P<oc>{OCLOCK}))?(?:\s*{MERIDIEM})?(?P<m>(?!))?"), _hour),
     (pattern(rf"\b(?P<h>{HOUR_WORD})(?:[\s-]+(?P<m>{MINUTE_WORD}))?\b(?:\s*(?P<oc>{OCLOCK}))?"

@@ -162,3 +162,21 @@ def test_military_hundreds_are_times_only_when_said_as_times() -> None:
     hours = resolve("fourteen hundred hours", NOW, TZ)
     assert hours is not None and hours.start.time() == time(14)
     assert resolve("two hundred people", NOW, TZ) is None
+
+
+@pytest.mark.parametrize(("text", "clock"), [
+    ("the 930 one", time(9, 30)), ("at 1030 tomorrow", time(10, 30)),
+    ("around 1130", time(11, 30)), ("can I do the 230 one", time(14, 30)),
+])
+def test_a_time_typed_without_its_colon_after_at_or_the(text: str, clock: time) -> None:
+    """Found chatting with the running product: "the 930 one" answered an offer list with
+    "Sorry, I didn't catch that"."""
+    found = resolve(text, NOW, TZ)
+    assert found is not None and found.start.timetz().replace(tzinfo=None) == clock
+
+
+@pytest.mark.parametrize("text", [
+    "for 100 people", "at 115 Main st", "for 230 dollars", "the 2025 season", "about 150 min",
+])
+def test_digits_after_at_or_the_that_are_counts_amounts_or_addresses(text: str) -> None:
+    assert resolve(text, NOW, TZ) is None
