@@ -52,10 +52,16 @@ class Turn:
     def carries_values(self) -> bool:
         return self.intent in VALUE_INTENTS
 
+    def names_itself(self) -> bool:
+        """Asked for a name, a plain name is the answer whatever intent it was heard as."""
+        return self.requested == "customer_name" and parsing.plain_name(self.text)
+
     def answers(self, slot: str) -> bool:
         """Whether this message is the answer to the question about `slot`."""
-        if self.requested != slot or self.intent in REDIRECTS:
+        if self.requested != slot:
             return False
+        if self.intent in REDIRECTS:
+            return self.names_itself()
         return slot in FREE_TEXT or self.carries_values()
 
 

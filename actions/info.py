@@ -45,6 +45,8 @@ class ActionAnswerQuestion(GuardedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn(tracker)
+        if turn.names_itself():
+            return []  # a name heard as a question: the form takes it next
         catalog = await runtime.catalog()
         named = parsing.match_service(catalog, turn.text)
         current = tracker.get_slot("service")

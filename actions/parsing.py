@@ -246,12 +246,29 @@ def declines(text: str) -> bool:
     return bool(SKIP.match(text.lower()))
 
 
+NOT_NAMES = frozenset({"skip", "no", "nope", "none", "nothing", "yes", "yeah", "yep", "ok", "okay",
+                       "later", "idk", "dunno", "anonymous", "na", "n a", "no name", "no thanks",
+                       "rather not", "not telling", "pass"})
+"""Replies to "what name?" that are not a name (one is needed, so the question is asked again)."""
+QUESTION_CUES = re.compile(r"\?|\b(how|what|when|where|why|which|who|is|are|do|does|can|could"
+                           r"|will|would|price|prices|cost|costs|much|long|address|hours|open)\b",
+                           re.I)
+
+
 def name_in(text: str) -> str | None:
     """A person's name as typed ("it's sam patel" -> "Sam Patel"), or None for non-names."""
     bare = NAME_LEAD.sub("", text.strip()).strip(" .!,")
     if not 1 < len(bare) <= 80 or not re.fullmatch(r"[^\W\d_][\w .'\-]*", bare):
         return None
+    if " ".join(bare.lower().replace("/", " ").split()) in NOT_NAMES:
+        return None
     return " ".join(part[:1].upper() + part[1:] for part in bare.split())
+
+
+def plain_name(text: str) -> bool:
+    """A reply that is a name and nothing else: no question in it. "Jo Quick" answers "what
+    name?" although the classifier hears a question about how quick a service is."""
+    return name_in(text) is not None and not QUESTION_CUES.search(text)
 
 
 def code_in(text: str) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from actions.booking import ActionBook
 from actions.booking_form import ActionAskBookingConfirmed, ValidateBookingForm
+from actions.info import ActionAnswerQuestion
 from actions.offers import ActionAskSlotChoice
 from actions.runtime import runtime
 from scheduling.catalog import Catalog
@@ -199,6 +200,24 @@ async def test_contact_details_are_validated(salon: Catalog) -> None:
     assert found["email"] == "skip"
     found, _ = await validate("jo lee", "nlu_fallback", requested="customer_name", service=CUT)
     assert found["customer_name"] == "Jo Lee"
+
+
+async def test_a_name_heard_as_a_question_is_still_the_name(salon: Catalog) -> None:
+    """Chatting with the running product: "Jo Quick" was heard as "how quick is it?", answered
+    with the trim's duration, and the name asked again; then "skip" became the name."""
+    found, said = await validate("Jo Quick", "ask_duration", requested="customer_name",
+                                 service=CUT)
+    assert found["customer_name"] == "Jo Quick" and said == ""
+    dispatcher = CollectingDispatcher()
+    state = tracker("Jo Quick", "ask_duration", {"service": CUT}, "customer_name",
+                    loop="booking_form")
+    assert await ActionAnswerQuestion().run(dispatcher, state, DOMAIN) == []
+    assert dispatcher.messages == []
+    found, said = await validate("how quick is it?", "ask_duration", requested="customer_name",
+                                 service=CUT)
+    assert "customer_name" not in found
+    found, said = await validate("skip", "deny", requested="customer_name", service=CUT)
+    assert found["customer_name"] is None and "your name" in said
 
 
 async def test_a_known_caller_is_not_asked_for_details(salon: Catalog) -> None:

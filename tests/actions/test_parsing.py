@@ -113,6 +113,9 @@ def test_contacts_are_validated_and_normalised() -> None:
     assert parsing.declines("skip") and parsing.declines("no thanks")
     assert parsing.name_in("it's sam patel") == "Sam Patel"
     assert parsing.name_in("1234") is None
+    assert [parsing.name_in(t) for t in ("skip", "No thanks", "n/a", "Pass")] == [None] * 4
+    assert parsing.plain_name("Jo Quick") and not parsing.plain_name("is it quick")
+    assert not parsing.plain_name("quick?")
     assert parsing.code_in("the code is 104 772") == "104772"
     assert parsing.code_in("12345") is None
 
