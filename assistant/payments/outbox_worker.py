@@ -4,6 +4,7 @@ under a lease (so two gateways never send one twice) and hands them to the provi
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -26,7 +27,7 @@ class ClaimingStore(Protocol):
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Claimed]: ...
 
 
-class OutboxWorker:
+class OutboxWorker(abc.ABC):
     """Subclasses say what one message means to the provider (`_one`)."""
 
     def __init__(self, store: ClaimingStore, provider: StripeApi,
@@ -40,5 +41,6 @@ class OutboxWorker:
             await self._one(message)
         return len(batch)
 
+    @abc.abstractmethod
     async def _one(self, message: Claimed) -> None:
-        raise NotImplementedError
+        """Send one claimed message to the provider and record its answer."""
