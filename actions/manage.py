@@ -16,15 +16,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing
-from actions.boundary import GuardedAction, refusal
+from actions.boundary import GuardedAction
 from actions.forms import BaseForm, Slots, Turn
+from actions.manage_request import chosen, opening_when
 from actions.manage_steps import describe_terms, item_lines, items_for, perform
 from actions.offer_value import Offer
 from actions.runtime import now, runtime
 from actions.zones import zones_of
 from scheduling.desk import customers, verification
-from scheduling.desk.changes import terms
-from scheduling.errors import DomainError, PolicyViolation
+from scheduling.errors import PolicyViolation
 
 TASKS = {"list_appointments": "list", "cancel_appointment": "cancel",
          "reschedule_appointment": "reschedule", "claim_offer": "claim"}
@@ -43,7 +43,8 @@ class ActionStartManage(GuardedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         task = TASKS.get(Turn(tracker).intent, "list")
-        return [SlotSet("task", task), *(SlotSet(name, None) for name in MANAGE_SLOTS)]
+        return [SlotSet("task", task), *(SlotSet(name, None) for name in MANAGE_SLOTS),
+                *await opening_when(tracker, task)]
 
 
 class ValidateManageForm(BaseForm):
@@ -57,7 +58,7 @@ class ValidateManageForm(BaseForm):
         if not tracker.get_slot("customer_id"):
             return ["verify_contact", "otp_code"]
         task, items = tracker.get_slot("task"), tracker.get_slot("appointments") or []
-        if task == "list" or not items:
+        if task in (None, "list") or not items:  # None: refused, said, over
             return []
         steps = ["appointment_id"] if task in ("cancel", "reschedule") else []
         if task == "reschedule":
@@ -118,9 +119,12 @@ class ValidateManageForm(BaseForm):
         if not matches:
             dispatcher.utter_message(text="That code doesn't match. Please try again.")
             return {"otp_code": None}
-        loaded = await items_for(tracker.get_slot("task"), customer)
-        return {"otp_code": "verified", "customer_id": str(customer),
-                **{event["name"]: event["value"] for event in loaded}}
+        task = tracker.get_slot("task")
+        loaded = {event["name"]: event["value"] for event in await items_for(task, customer)}
+        if loaded.get("appointment_id") and task in ("cancel", "reschedule"):
+            loaded |= await chosen(dispatcher, task, loaded["appointment_id"], str(customer),
+                                   loaded["appointments"])
+        return {"otp_code": "verified", "customer_id": str(customer), **loaded}
 
     async def extract_appointment_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -148,14 +152,8 @@ class ValidateManageForm(BaseForm):
         task, customer_id = tracker.get_slot("task"), tracker.get_slot("customer_id")
         if task == "claim" or not value or not customer_id:
             return {"appointment_id": value}
-        try:
-            found = await terms(runtime.uow(), UUID(value), UUID(customer_id), task, now())
-        except DomainError as error:
-            dispatcher.utter_message(text=refusal(error))
-            return {"appointment_id": value, "manage_confirmed": False, "task": None}
-        return {"appointment_id": value, "service": str(found.appointment.service_id),
-                "staff": str(found.appointment.staff_id),
-                "location": str(found.appointment.location_id)}
+        return await chosen(dispatcher, task, str(value), customer_id,
+                            tracker.get_slot("appointments") or [])
 
     async def extract_manage_confirmed(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
