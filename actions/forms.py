@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing
+from actions import parsing, returning
 from actions.boundary import GuardedForm
 from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
@@ -79,6 +79,8 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         known = await self.identity_events(tracker)
+        tracker.add_slots(known)
+        known += await returning.welcome(dispatcher, tracker, known)
         tracker.add_slots(known)
         rest = await super().act(dispatcher, tracker, domain)
         return known + rest

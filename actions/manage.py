@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing
+from actions import parsing, returning
 from actions.boundary import GuardedAction
 from actions.forms import BaseForm, Slots, Turn
 from actions.manage_request import chosen, opening_when
@@ -120,11 +120,12 @@ class ValidateManageForm(BaseForm):
             dispatcher.utter_message(text="That code doesn't match. Please try again.")
             return {"otp_code": None}
         task = tracker.get_slot("task")
+        named = await returning.proved_on_the_web(dispatcher, customer)
         loaded = {event["name"]: event["value"] for event in await items_for(task, customer)}
         if loaded.get("appointment_id") and task in ("cancel", "reschedule"):
             loaded |= await chosen(dispatcher, task, loaded["appointment_id"], str(customer),
                                    loaded["appointments"])
-        return {"otp_code": "verified", "customer_id": str(customer), **loaded}
+        return {"otp_code": "verified", "customer_id": str(customer), **named, **loaded}
 
     async def extract_appointment_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

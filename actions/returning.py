@@ -1,0 +1,94 @@
+"""Returning customers (issue 18, kind 7): greeted by name, and "same as last time" booked
+from their own history.
+
+Who they are is settled before this runs (`BaseForm.identity_events`): the caller's number on
+SMS and voice (the carrier's proof), a one-time code on the web. A web visitor who has proved
+nothing is never told anything about anyone's past visits, whatever number they type: they
+are told how to prove it instead.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import now, runtime
+from scheduling import formats
+from scheduling.desk.usual import Usual, next_alike, usual
+
+Slots = dict[str, Any]
+ASKS_USUAL = re.compile(
+    r"\b(same (again|as (last time|before|last|usual|always|i had|i usually have))"
+    r"|(my|the) usual|same (thing|one|appointment|booking|service) (as|like) (last time|before)"
+    r"|what i had last time|what i usually (have|get))\b", re.I)
+NOT_PROVED = ("I can book the same as last time once I know it's you: say show my "
+              "appointments and I'll send you a code. Or just tell me what you'd like.")
+NO_HISTORY = "I don't have a past visit of yours on record, so tell me what you'd like."
+
+
+def asks_usual(text: str) -> bool:
+    """"Same as last time", "my usual", "same again"."""
+    return ASKS_USUAL.search(text) is not None
+
+
+def first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+async def welcome(dispatcher: CollectingDispatcher, tracker: Tracker,
+                  known: list[EventType]) -> list[EventType]:
+    """Greet a customer the channel just recognised, and fill the form from their usual when
+    they ask for it (only while no service is chosen: the usual starts a booking)."""
+    recognised = next((e["value"] for e in known if e.get("name") == "customer_name"), None)
+    if recognised:
+        dispatcher.utter_message(text=f"Welcome back, {first_name(str(recognised))}.")
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not asks_usual(text) or tracker.get_slot("service"):
+        return []
+    customer_id = tracker.get_slot("customer_id")
+    if not customer_id:
+        dispatcher.utter_message(text=NOT_PROVED)
+        return []
+    found = await usual(runtime.uow(), UUID(customer_id))
+    if found is None:
+        dispatcher.utter_message(text=NO_HISTORY)
+        return []
+    slots, said = await _as_slots(found)
+    dispatcher.utter_message(text=said)
+    return [SlotSet(name, value) for name, value in slots.items()]
+
+
+async def _as_slots(found: Usual) -> tuple[dict[str, Any], str]:
+    """The form's slots for the usual at its next weekday and time, and the sentence saying
+    so ("Same as last time: Women's cut with Ana, Tuesday around 10 AM.")."""
+    catalog = await runtime.catalog()
+    service = catalog.service(found.service_id)
+    zone = catalog.location(found.location_id).zone
+    start = next_alike(found.last_start, zone, now() + service.min_notice)
+    day = formats.weekday(start, zone)
+    when = f"{day} around {formats.clock(start, zone)}"
+    staff = catalog.staff_member(found.staff_id).name
+    slots = {"service": str(found.service_id), "staff": str(found.staff_id),
+             "location": str(found.location_id), "when": when,
+             "when_start": start.isoformat(), "when_end": None}
+    return slots, f"Same as last time: {service.name} with {staff}, {when}."
+
+
+async def proved_on_the_web(dispatcher: CollectingDispatcher, customer_id: UUID) -> Slots:
+    """After a web visitor's code: greet them by name and keep their name and the contacts
+    they proved, so a booking made next is not asked them again and is booked with contacts
+    they hold (it then shows under "my appointments", and its messages reach them)."""
+    async with runtime.uow() as work:
+        customer = await work.catalog.get_customer(customer_id)
+    proved = {"phone": customer.phone if customer.phone_verified_at else None,
+              "email": customer.email if customer.email_verified_at else "skip"}
+    if not customer.name:
+        return proved
+    dispatcher.utter_message(text=f"Thanks, that's you, {first_name(customer.name)}. "
+                                  "Welcome back.")
+    return {"customer_name": customer.name, **proved}
