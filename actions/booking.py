@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, speech
+from actions import parsing, series_chat, speech
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_to_slot
 from actions.runtime import now, runtime
@@ -55,13 +55,17 @@ class ActionBook(GuardedAction):
 
     async def _book(self, dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog
                     ) -> list[EventType]:
+        who = _proof(tracker)
+        if series := await series_chat.book(tracker, _contact(tracker), who):
+            text, customer_id = series
+            dispatcher.utter_message(text=text)
+            return [*_reset(), SlotSet("series", None), *_proved(who, customer_id)]
         choice = Offer.from_slot(tracker.get_slot("slot_choice"))
         slot = SlotChoice(catalog.business.id, UUID(tracker.get_slot("service")),
                           choice.start, choice.staff_id, choice.location_id)
         key = f"{tracker.sender_id}:{slot.service_id}:{choice.start.isoformat()}:{choice.staff_id}"
         channel = Channel(parsing.channel_of(tracker.sender_id))
         cmd = BookAppointment(slot, None, key, channel=channel, contact=_contact(tracker))
-        who = _proof(tracker)
         result = await customers.book_for(cmd, who, runtime.uow(), now())
         appointment = result.appointment
         ref = speech.reference(appointment)

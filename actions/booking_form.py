@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import deposit_policy, parsing, speech
+from actions import deposit_policy, parsing, series_chat, speech
 from actions.boundary import GuardedAction
 from actions.forms import FREE_TEXT, NEW_TIME_CLEARS, BaseForm, Slots, Turn
 from actions.offer_value import Offer
@@ -271,6 +271,8 @@ class ActionAskBookingConfirmed(GuardedAction):
 
 
 async def read_back(tracker: Tracker) -> str:
+    if series := await series_chat.read_back(tracker):
+        return series  # every date, the ones not free named
     catalog = await runtime.catalog()
     service = catalog.service(UUID(tracker.get_slot("service")))
     currency = catalog.business.policies.currency

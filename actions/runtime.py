@@ -27,6 +27,7 @@ from scheduling.errors import NotFound
 from scheduling.occupancy import BusyTimeSource
 from scheduling.persistence.database import make_engine, make_session_factory
 from scheduling.persistence.desk_uow import DeskUnitOfWork
+from scheduling.persistence.front_desk_store import FrontDeskUnitOfWork
 from scheduling.persistence.setup_uow import SetupUnitOfWork
 
 BusySourceFactory = Callable[[async_sessionmaker[AsyncSession]], BusyTimeSource]
@@ -68,6 +69,11 @@ class Runtime:
     def uow(self) -> DeskUnitOfWork:
         factory = self._factory()
         return DeskUnitOfWork(factory, busy=self._busy)
+
+    def front_desk_uow(self) -> FrontDeskUnitOfWork:
+        """A unit of work with the front desk's store: a series asked for by chat is booked
+        through the same `series.book_series` as at the desk."""
+        return FrontDeskUnitOfWork(self._factory(), busy=self._busy)
 
     async def business_id(self) -> UUID:
         """The business this assistant speaks for: the first one in the database."""

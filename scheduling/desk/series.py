@@ -148,6 +148,8 @@ class BookSeries:
     notes: str = ""
     participants: tuple[Participant, ...] = ()
     waive_notice: bool = False
+    channel: Channel = Channel.ADMIN
+    """ADMIN from the front desk; the chat's channel when a customer asks for it there."""
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.starts) <= MAX_OCCURRENCES:
@@ -160,7 +162,7 @@ class BookSeries:
     def occurrence(self, number: int, customer_id: UUID, series_id: UUID) -> BookAppointment:
         return BookAppointment(
             replace(self.first, start=self.starts[number - 1]), customer_id,
-            self.key(number), channel=Channel.ADMIN, notes=self.notes,
+            self.key(number), channel=self.channel, notes=self.notes,
             participants=self.participants, contact=self.contact,
             waive_notice=self.waive_notice, series_id=series_id)
 
