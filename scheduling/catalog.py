@@ -153,6 +153,9 @@ class Service:
     min_notice: timedelta = timedelta(hours=1)
     max_advance_days: int = 60
     deposit: DepositRule = NO_DEPOSIT
+    card_required: bool = False
+    """No-show protection: a booking asked no deposit confirms once the customer saves a
+    card, charged only for a late cancellation or a no-show (when payments are online)."""
     cancellation: CancellationPolicy | None = None
     min_participants: int = 1
     max_participants: int = 1

@@ -148,6 +148,8 @@ def _extras(payload: Json, audience: Audience, wording: Wording) -> Json:
         "no_show_fee": wording.money(audience.catalog.business.policies.no_show_fee),
         "card_kept_for": fees.consent(audience.catalog, audience.service_id)
         if audience.service_id else None,
+        "card_terms": (fees.consent(audience.catalog, audience.service_id, "saving it")
+                       or "") if audience.service_id else "",
         "lead": _lead(payload.get("minutes_before"), payload.get("hours_before")),
         "agenda": [
             {"time": wording.clock(datetime.fromisoformat(item["start"])),

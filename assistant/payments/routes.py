@@ -25,6 +25,7 @@ from assistant.gateway.appointment_pages.problems import NO_STORE, Problem, Way,
 from assistant.gateway.resources import ENGINE, SETTINGS
 from assistant.notifications import links
 from assistant.payments import PROVIDER
+from assistant.payments.card_checkout import card_checkout, card_saved
 from assistant.payments.fees import keep_card
 from assistant.payments.stripe_api import (
     BadEvent,
@@ -33,7 +34,7 @@ from assistant.payments.stripe_api import (
     ProviderRefused,
     StripeApi,
 )
-from scheduling.booking import fees, online_payments
+from scheduling.booking import fees, online_payments, payments, saved_cards
 from scheduling.booking.model import Appointment
 from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest
@@ -114,6 +115,8 @@ def _maker(provider: StripeApi, manage: str) -> online_payments.NewCheckout:
     """Stripe's page returns the customer to `manage` (an absolute URL) paid or not."""
     async def new(appointment: Appointment, catalog: Catalog, expires: datetime
                   ) -> online_payments.Checkout:
+        if payments.awaiting_card(appointment):
+            return await card_checkout(provider, manage, appointment, catalog, expires)
         service = catalog.service(appointment.service_id).name
         contact = appointment.contact
         deposit = Deposit(str(appointment.id), f"Deposit: {service} at {catalog.business.name}",
@@ -140,6 +143,8 @@ async def webhook(request: web.Request) -> web.Response:
     try:
         if fees.fee_kind_of(event) is not None:
             outcome: StrEnum = await fees.settle(event, FeeUnitOfWork(factory), now)
+        elif saved_cards.card_event(event):
+            outcome = await card_saved(provider, factory, event, now)
         else:
             await keep_card(provider, FeeWorkStore(factory), event, now)
             outcome = await online_payments.settle(event, uow(request), now)

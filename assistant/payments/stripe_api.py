@@ -21,11 +21,15 @@ import stripe
 
 from scheduling.booking.fees import SavedCard
 from scheduling.booking.online_payments import Checkout, ProviderEvent
+from scheduling.booking.saved_cards import CARD_PURPOSE
 
 ZERO_DECIMAL = frozenset({"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
                           "ugx", "vnd", "vuv", "xaf", "xof", "xpf"})
 PAID_EVENTS = frozenset({"checkout.session.completed",
                          "checkout.session.async_payment_succeeded"})
+CARD_SAVED_EVENT = "setup_intent.succeeded"
+"""A setup-mode checkout reports the card saved twice: its session completed, and its
+SetupIntent succeeded; either one confirms the booking, the other then changes nothing."""
 MAX_EVENT_BYTES = 256 * 1024
 
 
@@ -79,6 +83,22 @@ class Deposit:
     purpose: str = "deposit"
 
 
+@dataclass(frozen=True, slots=True)
+class CardSetup:
+    """A checkout in setup mode: saves a card for the booking's fees, charges nothing."""
+
+    appointment_id: str
+    description: str
+    currency: str
+    success_url: str
+    cancel_url: str
+    expires_at: datetime
+    consent: str
+    """The terms, shown above the save button."""
+    email: str | None = None
+    name: str | None = None
+
+
 class StripeApi:
     def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None,
                  timeout: float = 10.0, retries: int = 2) -> None:
@@ -110,6 +130,37 @@ class StripeApi:
             params, {"idempotency_key": key}))
         return Checkout(session.id, str(session.url),
                         datetime.fromtimestamp(session.expires_at, UTC))
+
+    async def checkout_card(self, setup: CardSetup, key: str) -> Checkout:
+        """A Customer for the card, then a setup-mode Checkout Session saving a card to it
+        for use off-session."""
+        details: Any = {"metadata": {"appointment_id": setup.appointment_id}}
+        details |= {k: v for k, v in (("email", setup.email), ("name", setup.name)) if v}
+        customer = await _call(self.client.v1.customers.create_async(
+            details, {"idempotency_key": f"{key}-customer"}))
+        metadata = {"appointment_id": setup.appointment_id, "purpose": CARD_PURPOSE}
+        params: Any = {
+            "mode": "setup", "customer": customer.id, "currency": setup.currency.lower(),
+            "client_reference_id": setup.appointment_id, "metadata": metadata,
+            "setup_intent_data": {"metadata": metadata, "description": setup.description},
+            "success_url": setup.success_url, "cancel_url": setup.cancel_url,
+            "expires_at": int(setup.expires_at.timestamp()),
+            "custom_text": {"submit": {"message": setup.consent[:1200]}},
+        }
+        session = await _call(self.client.v1.checkout.sessions.create_async(
+            params, {"idempotency_key": key}))
+        return Checkout(session.id, str(session.url),
+                        datetime.fromtimestamp(session.expires_at, UTC))
+
+    async def setup_card(self, setup_intent: str) -> SavedCard | None:
+        """The card a SetupIntent saved (None until it succeeded), read from Stripe rather
+        than from the event's copy."""
+        found = (await _call(self.client.v1.setup_intents.retrieve_async(setup_intent))
+                 ).to_dict()
+        method, customer = found.get("payment_method"), found.get("customer")
+        if found.get("status") != "succeeded" or not (method and customer):
+            return None
+        return SavedCard(str(customer), str(method))
 
     async def refund(self, payment_intent: str, amount: Decimal, currency: str,
                      key: str) -> str:
@@ -151,7 +202,7 @@ class StripeApi:
         report it, under an id of its own), or None while it is unpaid."""
         session = (await _call(self.client.v1.checkout.sessions.retrieve_async(session_id))
                    ).to_dict()
-        found = _payment_of(f"checkout-read-{session_id}", "checkout.session.completed", session)
+        found = _event_of(f"checkout-read-{session_id}", "checkout.session.completed", session)
         return found if found.reference else None
 
     def event(self, body: bytes, signature: str | None) -> ProviderEvent:
@@ -161,13 +212,42 @@ class StripeApi:
             raise BadEvent("too large")
         try:
             event = self.client.construct_event(body, signature, self.webhook_secret)
-            return _payment_of(event.id, event.type, event.data.object.to_dict())
+            return _event_of(event.id, event.type, event.data.object.to_dict())
         except (stripe.SignatureVerificationError, ValueError, KeyError, AttributeError,
                 TypeError) as error:
             raise BadEvent(type(error).__name__) from None
 
     async def close(self) -> None:
         await self.http.close_async()  # type: ignore[no-untyped-call]
+
+
+def _event_of(event_id: str, kind: str, found: Any) -> ProviderEvent:
+    """A payment, or a card saved (a setup-mode session, or its SetupIntent)."""
+    if kind == CARD_SAVED_EVENT or found.get("mode") == "setup":
+        return _card_of(event_id, kind, found)
+    return _payment_of(event_id, kind, found)
+
+
+def _card_of(event_id: str, kind: str, found: Any) -> ProviderEvent:
+    """The SetupIntent to read the card from (`reference`), once the session completed or
+    the intent succeeded; the booking from the metadata we set."""
+    if kind == CARD_SAVED_EVENT:
+        done, setup = found.get("status") == "succeeded", found.get("id")
+    else:
+        done = kind in PAID_EVENTS and found.get("status") == "complete"
+        setup = found.get("setup_intent")
+    metadata = found.get("metadata") or {}
+    ours = done and metadata.get("purpose") == CARD_PURPOSE and setup
+    return ProviderEvent(event_id, kind, _uuid(metadata.get("appointment_id")) if ours else None,
+                         str(setup) if ours else None, None, CARD_PURPOSE,
+                         found.get("customer") if ours else None)
+
+
+def _uuid(text: Any) -> UUID | None:
+    try:
+        return UUID(str(text)) if text else None
+    except ValueError:
+        return None
 
 
 def _payment_of(event_id: str, kind: str, session: Any) -> ProviderEvent:

@@ -14,6 +14,7 @@ from scheduling.booking import changes, fees, messages, waitlist
 from scheduling.booking.commands import CancelAppointment
 from scheduling.booking.model import Actor, Appointment, AuditEntry, Status, transition
 from scheduling.booking.results import BookingResult, SweepResult
+from scheduling.booking.saved_cards import CARD_NOT_SAVED
 from scheduling.catalog import Catalog
 from scheduling.errors import InvalidRequest
 from scheduling.ports import BookingUnitOfWork
@@ -21,6 +22,7 @@ from scheduling.ports import BookingUnitOfWork
 EARLIEST_CHECK_IN = timedelta(hours=1)
 PAYMENT_NOT_RECEIVED = "payment not received"
 DEPOSIT_AT_SALON = "deposit now paid at the salon"
+NO_CARD_AT_SALON = "no card needed: payments now at the salon"
 
 
 async def check_in(appointment_id: UUID, uow: BookingUnitOfWork, now: datetime) -> BookingResult:
@@ -107,7 +109,8 @@ async def expire_unpaid(uow: BookingUnitOfWork, now: datetime) -> SweepResult:
                     await _owed_at_salon(uow, catalog, current, now)
                     at_salon.append(current.id)
                 continue
-            cmd = CancelAppointment(current.id, Actor.SYSTEM, PAYMENT_NOT_RECEIVED)
+            why = CARD_NOT_SAVED if messages.card_to_save(current) else PAYMENT_NOT_RECEIVED
+            cmd = CancelAppointment(current.id, Actor.SYSTEM, why)
             await changes.cancel_in(uow, catalog, current, cmd, now)
             await waitlist.offer_freed(uow, catalog, current, now)
             expired.append(current.id)
@@ -118,8 +121,9 @@ async def expire_unpaid(uow: BookingUnitOfWork, now: datetime) -> SweepResult:
 async def _owed_at_salon(
     uow: BookingUnitOfWork, catalog: Catalog, current: Appointment, now: datetime
 ) -> None:
+    why = NO_CARD_AT_SALON if messages.card_to_save(current) else DEPOSIT_AT_SALON
     done, entry = transition(current, Status.CONFIRMED, now=now, actor=Actor.SYSTEM,
-                             reason=DEPOSIT_AT_SALON)
+                             reason=why)
     await _save(uow, done, entry, catalog)
     await uow.outbox.cancel_pending(done.id, ("pending_payment",))
     await uow.outbox.add(messages.confirmed(done, catalog, now), now)

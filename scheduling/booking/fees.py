@@ -117,24 +117,31 @@ def due(appointment: Appointment, catalog: Catalog) -> tuple[FeeKind, Decimal] |
     return (kind, left) if left > 0 else None
 
 
-def consent(catalog: Catalog, service_id: UUID) -> str | None:
-    """What the customer agrees to when paying a deposit with their card saved for fees, in
-    words shown before they pay; None when the business's terms charge no fee (nothing to
-    save the card for), or the service is no longer offered."""
+def costs(catalog: Catalog, service_id: UUID) -> list[str]:
+    """The fees a card kept for `service_id` may be charged, in words ("$40 if you do not
+    come"); none when the terms charge no fee or the service is no longer offered."""
     service = next((s for s in catalog.services if s.id == service_id), None)
     if service is None:
-        return None
+        return []
     policy = catalog.cancellation_policy(service)
     currency = catalog.business.policies.currency
     late, no_show = policy.late_cancel_fee, catalog.business.policies.no_show_fee
-    costs = ([f"{money(late, currency)} if you cancel later than "
-              f"{policy.free_cancellation_hours} hours before the appointment"] if late > 0
-             else []) + ([f"{money(no_show, currency)} if you do not come"] if no_show > 0
-                         else [])
-    if not costs:
+    return ([f"{money(late, currency)} if you cancel later than "
+             f"{policy.free_cancellation_hours} hours before the appointment"] if late > 0
+            else []) + ([f"{money(no_show, currency)} if you do not come"] if no_show > 0
+                        else [])
+
+
+def consent(catalog: Catalog, service_id: UUID, by: str = "paying") -> str | None:
+    """What the customer agrees to when paying a deposit (or, `by` "saving it", saving a
+    card with no deposit) with their card saved for fees, in words shown before they do;
+    None when the business's terms charge no fee (nothing to save the card for), or the
+    service is no longer offered."""
+    found = costs(catalog, service_id)
+    if not found:
         return None
     return (f"{catalog.business.name} will keep this card on file and may charge it "
-            f"{' or '.join(costs)}, as its cancellation terms say. By paying you agree.")
+            f"{' or '.join(found)}, as its cancellation terms say. By {by} you agree.")
 
 
 async def queue(uow: BookingUnitOfWork, appointment: Appointment, catalog: Catalog,

@@ -72,12 +72,20 @@ def booked(appointment: Appointment, catalog: Catalog, now: datetime, online: bo
         _message("owner_notice", appointment, now, payload | {"event": "booked"}),
         _message("calendar_event", appointment, now, payload | {"op": "create"}, "create"),
     ]
-    if online and appointment.payment.required and appointment.confirmed_at is None:
-        # the pay link instead: the confirmation goes out once the deposit is paid
+    waits = appointment.payment.required or card_to_save(appointment)
+    if online and waits and appointment.confirmed_at is None:
+        # the pay link (or the link saving the card) instead: the confirmation goes out once
+        # the deposit is paid or the card saved
         out.append(_pay_link(appointment, now, payload))
     else:
         out.insert(0, _message("confirmation", appointment, now, payload))
     return out
+
+
+def card_to_save(appointment: Appointment) -> bool:
+    """Pending until the customer saves a card (no-show protection, no deposit)."""
+    return (appointment.payment.status is PaymentStatus.CARD_PENDING
+            and appointment.status is Status.PENDING)
 
 
 def _pay_link(appointment: Appointment, now: datetime, payload: Json) -> OutboxMessage:
@@ -131,7 +139,8 @@ def rescheduled(
         _message("owner_notice", new, now, payload | {"event": "rescheduled"}, "rescheduled"),
         _message("calendar_event", new, now, payload | {"op": "update"}, "move"),
     ]
-    unpaid = new.payment.required and new.payment.status is PaymentStatus.PENDING
+    unpaid = (new.payment.required and new.payment.status is PaymentStatus.PENDING
+              or card_to_save(new))
     if online and unpaid and new.status is Status.PENDING and new.confirmed_at is None:
         out.append(_pay_link(new, now, payload))
     return out

@@ -76,6 +76,11 @@ class PaymentStatus(StrEnum):
     PAID = "paid"
     REFUNDED = "refunded"
     PARTIALLY_REFUNDED = "partially_refunded"
+    CARD_PENDING = "card_pending"
+    """No deposit, but the service asks for a card saved to confirm (no-show protection):
+    the booking waits, pending, until the customer saves one."""
+    CARD_SAVED = "card_saved"
+    """The card was saved: late-cancel and no-show fees are charged to it."""
 
 
 class IllegalTransition(InvalidRequest):

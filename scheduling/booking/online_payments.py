@@ -113,15 +113,15 @@ def checkout_deadline(appointment: Appointment, window: timedelta, now: datetime
 
 async def checkout(appointment_id: UUID, uow: PaymentUnitOfWork, now: datetime,
                    new: NewCheckout) -> Checkout:
-    """The booking's checkout: the live one, else a new one from the provider (`new`, called
-    outside the transaction). A booking not waiting to be paid online, or past its payment
-    window, is refused with the reason."""
+    """The booking's checkout (paying its deposit, or saving a card to confirm it): the live
+    one, else a new one from the provider (`new`, called outside the transaction). A booking
+    not waiting for either, or past its payment window, is refused with the reason."""
     async with uow:
         current = await uow.appointments.get(appointment_id)
         window = (await uow.appointments.rules(current.business_id)).payment_window
         live = await uow.payments.checkout(appointment_id)
         catalog = await uow.catalog.get(current.business_id)
-    if not payments.awaiting_online(current):
+    if not payments.awaiting_online_step(current):  # a deposit to pay, or a card to save
         raise InvalidRequest("this booking is not waiting for a payment", field="appointment")
     if now >= current.created_at + window:
         raise InvalidRequest("the time to pay the deposit has passed", field="appointment")

@@ -82,6 +82,17 @@ def awaiting_online(appointment: Appointment) -> bool:
     return owed(appointment) > 0 and appointment.status is Status.PENDING
 
 
+def awaiting_card(appointment: Appointment) -> bool:
+    """Pending until a card is saved to confirm it (no-show protection): its link opens a
+    checkout that saves the card and charges nothing."""
+    return messages.card_to_save(appointment)
+
+
+def awaiting_online_step(appointment: Appointment) -> bool:
+    """Waiting for the customer online: a deposit to pay or a card to save."""
+    return awaiting_online(appointment) or awaiting_card(appointment)
+
+
 def settles(appointment: Appointment, cmd: MarkPaid) -> Outcome:
     """What recording this payment would do, refusing one that makes no sense."""
     if not appointment.payment.required:

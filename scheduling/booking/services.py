@@ -123,7 +123,7 @@ async def book_in(
     base = draft(placement, catalog, cmd.customer_id, customer, now)
     history = await _history(repo, placement.service, context)
     appointment = _booked(cmd, base, catalog.deposit_owed(placement.service, history), rules,
-                          held)
+                          held, placement.service.card_required)
     reason = "booked from hold" if held else "booked"
     from_status = Status.HELD.value if held else None
     news = messages.booked(appointment, catalog, now, rules.deposits_online)
@@ -265,12 +265,15 @@ def draft(
 
 def _booked(
     cmd: BookAppointment, base: Appointment, deposit: Decimal, rules: BookingRules,
-    held: Appointment | None,
+    held: Appointment | None, card_required: bool = False,
 ) -> Appointment:
-    """Pending while a deposit is unpaid or the owner approves each booking, else confirmed."""
-    payment = _payment(deposit, cmd.payment_reference)
+    """Pending while a deposit is unpaid, a card is to be saved (`card_required` with
+    payments online, and no deposit asked) or the owner approves each booking, else
+    confirmed."""
+    payment = _payment(deposit, cmd.payment_reference, card_required and rules.deposits_online)
     waiting = (payment.required and payment.status is not PaymentStatus.PAID
-               and rules.deposits_online)  # else the deposit is paid at the salon
+               and rules.deposits_online  # else the deposit is paid at the salon
+               or payment.status is PaymentStatus.CARD_PENDING)
     status = Status.PENDING if waiting or rules.require_approval else Status.CONFIRMED
     return replace(
         base, id=held.id if held else base.id, status=status, channel=cmd.channel,
@@ -292,11 +295,11 @@ async def _history(repo: AppointmentsPort, service: Service, context: BookingCon
     return await repo.customer_history(context.catalog.business.id, context.customer.id)
 
 
-def _payment(deposit: Decimal, reference: str | None) -> Payment:
+def _payment(deposit: Decimal, reference: str | None, card: bool = False) -> Payment:
     """A deposit is required when the service's rule asks this customer for one; a provider
-    reference means paid."""
+    reference means paid. With none asked, `card`: a card is to be saved to confirm."""
     if deposit <= 0:
-        return Payment()
+        return Payment(status=PaymentStatus.CARD_PENDING) if card else Payment()
     status = PaymentStatus.PAID if reference else PaymentStatus.PENDING
     return Payment(True, deposit, status, reference)
 

@@ -18,8 +18,10 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import (
     ColumnElement,
     Table,
+    and_,
     delete,
     func,
+    or_,
     select,
     text,
     update,
@@ -264,16 +266,18 @@ class BookingRepository:
         return [codec.appointment(row) for row in rows]
 
     async def unpaid_past_window(self, now: datetime) -> list[Appointment]:
-        """Pending bookings still waiting for their deposit after their business's payment
-        window, locked (others' locked rows skipped: a payment is being confirmed)."""
+        """Pending bookings still waiting for their deposit (or for a card to be saved) after
+        their business's payment window, locked (others' locked rows skipped: a payment is
+        being confirmed)."""
         default = int(BookingRules().payment_window.total_seconds() // 60)
         minutes = func.coalesce(BookingRulesRow.payment_window_minutes, default)
         query = (
             select(AppointmentRow)
             .outerjoin(BookingRulesRow, BookingRulesRow.business_id == AppointmentRow.business_id)
             .where(AppointmentRow.status == Status.PENDING.value,
-                   AppointmentRow.payment_required.is_(True),
-                   AppointmentRow.payment_status == PaymentStatus.PENDING.value,
+                   or_(and_(AppointmentRow.payment_required.is_(True),
+                            AppointmentRow.payment_status == PaymentStatus.PENDING.value),
+                       AppointmentRow.payment_status == PaymentStatus.CARD_PENDING.value),
                    AppointmentRow.created_at + func.make_interval(0, 0, 0, 0, 0, minutes) <= now)
             .order_by(AppointmentRow.created_at)
             .with_for_update(of=AppointmentRow, skip_locked=True)

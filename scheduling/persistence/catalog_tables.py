@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     func,
     text,
 )
@@ -159,6 +161,7 @@ class ServiceRow(Base):
     """The deposit rule's value: an amount (`deposit_kind` fixed) or a percentage."""
     deposit_kind: Mapped[str] = mapped_column(String(10), server_default="none")
     deposit_for: Mapped[str] = mapped_column(String(30), server_default="everyone")
+    card_required: Mapped[bool] = mapped_column(Boolean, server_default=false())
     buffer_before_minutes: Mapped[int] = mapped_column(Integer)
     buffer_after_minutes: Mapped[int] = mapped_column(Integer)
     slot_interval_minutes: Mapped[int] = mapped_column(Integer)

@@ -14,6 +14,12 @@ customer; off-session charges of it then behave as Stripe's test cards do: `GOOD
 succeeds, `DECLINES_LATER` is declined (`card_declined`), `WANTS_CUSTOMER` needs the customer
 (`authentication_required`), both a 402 `card_error`. `signed` signs any event as Stripe does
 (`Stripe-Signature`).
+
+No-show protection: `POST /v1/customers`, a session in `mode=setup` for a customer (no line
+items, nothing charged), and `GET /v1/setup_intents/{id}`. `pay` on a setup session saves the
+card to the session's customer through a succeeded SetupIntent and returns the signed
+`checkout.session.completed`; `setup_succeeded` returns the `setup_intent.succeeded` Stripe
+sends beside it.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ OFF_SESSION_ERRORS = {DECLINES_LATER: ("card_declined", "Your card was declined.
                       WANTS_CUSTOMER: ("authentication_required", "Your card was declined. "
                                        "This transaction requires authentication.")}
 SECRET_KEY, WEBHOOK_SECRET = "sk_test_fake", "whsec_fake"
+SETUP_METADATA = "setup_intent_data[metadata]["
 
 
 def _error(status: int, kind: str, message: str, param: str | None = None,
@@ -61,6 +68,8 @@ class FakeStripe:
         self.sessions: dict[str, Json] = {}
         self.refunds: dict[str, Json] = {}
         self.intents: dict[str, Json] = {}
+        self.customers: dict[str, Json] = {}
+        self.setups: dict[str, Json] = {}
         self.methods: dict[str, Json] = {}
         """Saved payment methods: their card number and customer."""
         self.answers: dict[str, tuple[int, Json]] = {}
@@ -73,6 +82,8 @@ class FakeStripe:
         app.router.add_post("/v1/refunds", self.create_refund)
         app.router.add_post("/v1/payment_intents", self.create_intent)
         app.router.add_get("/v1/payment_intents/{id}", self.get_intent)
+        app.router.add_post("/v1/customers", self.create_customer)
+        app.router.add_get("/v1/setup_intents/{id}", self.get_setup)
         return app
 
     async def _guard(self, request: web.Request) -> tuple[web.Response | None, Json, str]:
@@ -100,15 +111,22 @@ class FakeStripe:
         refused, form, key = await self._guard(request)
         return refused or await self._once(key, lambda: self._session(form, request))
 
-    async def get_session(self, request: web.Request) -> web.Response:
+    async def _read(self, request: web.Request, store: dict[str, Json], what: str
+                    ) -> web.Response:
+        """`GET /v1/<objects>/{id}` of one of the fake's stores."""
         refused, _, _ = await self._guard(request)
-        session = self.sessions.get(request.match_info["id"])
-        if refused or session is None:
-            return refused or _error(404, "invalid_request_error", "No such checkout.session",
-                                     "id", "resource_missing")
-        return web.json_response(session)
+        found = store.get(request.match_info["id"])
+        if refused or found is None:
+            return refused or _error(404, "invalid_request_error", f"No such {what}", "id",
+                                     "resource_missing")
+        return web.json_response(found)
+
+    async def get_session(self, request: web.Request) -> web.Response:
+        return await self._read(request, self.sessions, "checkout.session")
 
     def _session(self, form: Json, request: web.Request) -> tuple[int, Json]:
+        if form.get("mode") == "setup":
+            return self._setup_session(form, request)
         for field in ("mode", "success_url", "line_items[0][price_data][currency]",
                       "line_items[0][price_data][unit_amount]", "line_items[0][quantity]"):
             if not form.get(field):
@@ -135,6 +153,64 @@ class FakeStripe:
         }
         self.sessions[session_id] = session
         return 200, session
+
+    def _setup_session(self, form: Json, request: web.Request) -> tuple[int, Json]:
+        """A setup-mode session: saves a card to an existing customer, charges nothing
+        (Stripe refuses line items and `customer_creation` in this mode)."""
+        for field in ("success_url", "currency", "customer"):
+            if not form.get(field):
+                return 400, {"error": {"type": "invalid_request_error", "param": field,
+                                       "message": f"Missing required param: {field}."}}
+        bad = next((k for k in form if k.startswith(("line_items", "customer_creation",
+                                                      "payment_intent_data"))), None)
+        if bad is not None or form["customer"] not in self.customers:
+            return 400, {"error": {"type": "invalid_request_error", "param": bad or "customer",
+                                   "message": "not allowed in setup mode" if bad else
+                                   "No such customer"}}
+        status, session = self._session({**form, "mode": "payment",
+                                          "line_items[0][price_data][currency]": form["currency"],
+                                          "line_items[0][price_data][unit_amount]": "0",
+                                          "line_items[0][quantity]": "1"}, request)
+        if status != 200:
+            return status, session
+        session |= {"mode": "setup", "amount_total": None, "customer": form["customer"],
+                    "payment_status": "no_payment_required", "setup_intent": None,
+                    "setup_metadata": {k[len(SETUP_METADATA):-1]: v for k, v in form.items()
+                                       if k.startswith(SETUP_METADATA)}}
+        return 200, session
+
+    async def create_customer(self, request: web.Request) -> web.Response:
+        refused, form, key = await self._guard(request)
+        return refused or await self._once(key, lambda: self._customer(form))
+
+    def _customer(self, form: Json) -> tuple[int, Json]:
+        customer = {"id": f"cus_{uuid.uuid4().hex[:14]}", "object": "customer",
+                    "email": form.get("email"), "name": form.get("name"),
+                    "metadata": {k[9:-1]: v for k, v in form.items()
+                                 if k.startswith("metadata[")}}
+        self.customers[customer["id"]] = customer
+        return 200, customer
+
+    async def get_setup(self, request: web.Request) -> web.Response:
+        return await self._read(request, self.setups, "setupintent")
+
+    def _save_card(self, session: Json, card: str) -> tuple[bytes, str]:
+        """The customer saves `card` at a setup session's page: a succeeded SetupIntent with
+        the card attached to the session's customer."""
+        method = f"pm_{uuid.uuid4().hex[:24]}"
+        self.methods[method] = {"card": card, "customer": session["customer"]}
+        setup = {"id": f"seti_{uuid.uuid4().hex[:24]}", "object": "setup_intent",
+                 "status": "succeeded", "customer": session["customer"],
+                 "payment_method": method, "usage": "off_session",
+                 "metadata": session["setup_metadata"]}
+        self.setups[setup["id"]] = setup
+        session |= {"status": "complete", "setup_intent": setup["id"]}
+        return signed(self.event("checkout.session.completed", session))
+
+    def setup_succeeded(self, session_id: str) -> tuple[bytes, str]:
+        """The signed `setup_intent.succeeded` of a setup session that saved a card."""
+        setup = self.setups[self.sessions[session_id]["setup_intent"]]
+        return signed(self.event("setup_intent.succeeded", setup))
 
     async def create_refund(self, request: web.Request) -> web.Response:
         refused, form, key = await self._guard(request)
@@ -166,6 +242,8 @@ class FakeStripe:
         session = self.sessions[session_id]
         if (card != GOOD_CARD and card not in OFF_SESSION_ERRORS) or session["status"] != "open":
             return None
+        if session["mode"] == "setup":
+            return self._save_card(session, card)
         intent = {"id": f"pi_{uuid.uuid4().hex[:24]}", "object": "payment_intent",
                   "amount": session["amount_total"], "currency": session["currency"],
                   "status": "succeeded", "customer": None, "payment_method": None,
@@ -183,14 +261,7 @@ class FakeStripe:
         return signed(self.event("checkout.session.completed", session))
 
     async def get_intent(self, request: web.Request) -> web.Response:
-        refused, _, _ = await self._guard(request)
-        if refused:
-            return refused
-        found = self.intents.get(request.match_info["id"])
-        if found is None:
-            return _error(404, "invalid_request_error", "No such payment_intent", "intent",
-                          "resource_missing")
-        return web.json_response(found)
+        return await self._read(request, self.intents, "payment_intent")
 
     async def create_intent(self, request: web.Request) -> web.Response:
         refused, form, key = await self._guard(request)

@@ -239,8 +239,9 @@ class FakeAppointments:
         due = []
         for a in sorted(self._all, key=lambda a: a.created_at):
             window = (await self.rules(a.business_id)).payment_window
-            if (a.status is Status.PENDING and a.payment.required
-                    and a.payment.status is PaymentStatus.PENDING and a.created_at + window <= now):
+            waits = (a.payment.required and a.payment.status is PaymentStatus.PENDING
+                     or a.payment.status is PaymentStatus.CARD_PENDING)
+            if a.status is Status.PENDING and waits and a.created_at + window <= now:
                 due.append(a)
         return due
 

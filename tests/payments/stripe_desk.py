@@ -57,12 +57,13 @@ async def desk(database_url: str, tmp_path: Path, rasa: tuple[FakeRasa, TestServ
             yield Desk(client, fake, session_factory, url)
 
 
-async def book_deposit(desk: Desk, phone: str = "(212) 555-0142", skip: int = 0
-                       ) -> tuple[UUID, str]:
-    """A colour booked through /book and confirmed: (its id, where the confirm sent the
-    browser: the pay link)."""
-    confirm, _ = await to_confirm(desk.client, desk.factory, phone=phone, service="colour",
+async def book_deposit(desk: Desk, phone: str = "(212) 555-0142", skip: int = 0,
+                       service: str = "colour", says: str = "") -> tuple[UUID, str]:
+    """A colour (or another `service`) booked through /book and confirmed, its confirm step
+    saying `says`: (its id, where the confirm sent the browser: the pay link)."""
+    confirm, _ = await to_confirm(desk.client, desk.factory, phone=phone, service=service,
                                   staff="any", skip=skip)
+    assert says in confirm.words, confirm.words
     form, button = confirm.page.form_with("Confirm booking")
     method, url, body = form.submit(button)
     answer = await desk.client.request(method, url, data=body, allow_redirects=False)

@@ -39,7 +39,7 @@ from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from assistant.payments import PROVIDER
 from assistant.payments.mode import takes_online
-from scheduling.booking import payments
+from scheduling.booking import payments, saved_cards
 from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Appointment, Channel, PaymentStatus
 from scheduling.catalog import Catalog, Location
@@ -105,7 +105,7 @@ def after_booking(request: web.Request, booked: Appointment) -> str:
     shop's site, the booked page opens the checkout in a tab of its own instead (Stripe's
     page cannot be framed)."""
     token = customer_token(request, booked.id, booked.end + TOKEN_LIFETIME)
-    online = payments.awaiting_online(booked) and request.app.get(PROVIDER) is not None
+    online = payments.awaiting_online_step(booked) and request.app.get(PROVIDER) is not None
     if online and not embedded(request):
         return f"/appointments/pay?{urlencode({'token': token})}"
     return link(request, "/book/booked", token=token)
@@ -128,6 +128,7 @@ async def booked(request: web.Request) -> web.StreamResponse:
     rows += prices(catalog, found.price, deposit)
     return render(request, "booked.html", catalog, appointment=found, facts=rows,
                   deposit=deposit, at_salon=payments.at_salon(found),
+                  card=payments.awaiting_card(found),
                   pay=f"/appointments/pay?token={token}",
                   manage=f"/appointments/manage?token={token}")
 
@@ -175,8 +176,10 @@ async def _confirm_page(request: web.Request, catalog: Catalog, draft: Draft,
     staff = catalog.staff_member(draft.staff_id) if draft.staff_id else None
     rows = facts(catalog, service, staff, draft.start, draft.time_zone,
                  location=_location(catalog, draft))
+    asks_card = online and service.card_required and not draft.deposit
     return render(request, "confirm.html", catalog, status, draft=draft, notice=notice,
-                  online=online,
+                  online=online, card_terms=saved_cards.terms(catalog, service)
+                  if asks_card else "",
                   facts=rows + prices(catalog, draft.price, draft.deposit),
                   state=seal(request.app[SETTINGS], draft))
 
