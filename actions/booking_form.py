@@ -6,15 +6,23 @@ from typing import Any
 from uuid import UUID
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import deposit_policy, parsing, series_chat, speech
+from actions import deposit_policy, parsing, series_chat, service_words, speech
 from actions.boundary import GuardedAction
-from actions.forms import FREE_TEXT, NEW_TIME_CLEARS, BaseForm, Slots, Turn
+from actions.forms import (
+    FREE_TEXT,
+    NEW_TIME_CLEARS,
+    REDIRECTS,
+    BaseForm,
+    Slots,
+    Turn,
+    repick,
+)
 from actions.offer_value import Offer
-from actions.places import choices
+from actions.places import NOT_CHOSEN, choices
 from actions.runtime import now, runtime
 from actions.zones import zones_of
 from scheduling import formats, locations
@@ -36,8 +44,13 @@ class ValidateBookingForm(BaseForm):
     ) -> list[EventType]:
         """A request for several people is said to be booked one by one, not silently cut
         down to one."""
-        if parsing.mentions_group(Turn(tracker).text):
+        turn = Turn(tracker)
+        if parsing.mentions_group(turn.text):
             dispatcher.utter_message(text=GROUP_NOTE)
+        if turn.requested == "booking_confirmed" and turn.intent not in REDIRECTS:
+            other = await repick(turn, tracker, await runtime.catalog())
+            if other:  # "the thursday one" said to "Shall I book it?": read that one back
+                return [SlotSet("slot_choice", other), SlotSet("booking_confirmed", None)]
         return await super().act(dispatcher, tracker, domain)
 
     async def required_slots(
@@ -87,10 +100,12 @@ class ValidateBookingForm(BaseForm):
         turn = Turn(tracker)
         if not turn.carries_values() or turn.requested in FREE_TEXT:
             return {}
-        found = parsing.match_service(await runtime.catalog(), turn.text)
-        if found is not None:
-            same = str(found.id) == tracker.get_slot("service")
-            return {} if same else {"service": str(found.id)}
+        reading = service_words.read(await runtime.catalog(), turn.text, turn.answers("service"))
+        current = tracker.get_slot("service")
+        if reading.first is not None:
+            return {} if str(reading.first.id) == current else {"service": str(reading.first.id)}
+        if reading.ambiguous and current not in {str(s.id) for s in reading.ambiguous}:
+            return {"service": "which"}  # "a haircut": men's or women's is asked, not guessed
         return {"service": "unknown"} if turn.answers("service") else {}
 
     async def validate_service(
@@ -99,6 +114,8 @@ class ValidateBookingForm(BaseForm):
         if value == "unknown":
             dispatcher.utter_message(text="Sorry, I couldn't match that to one of our services.")
             return {"service": None}
+        if value == "which":
+            return {"service": None}  # `ActionAskService` asks which of the family
         return {"service": value, **NEW_TIME_CLEARS} if value else {"service": None}
 
     async def extract_staff(
@@ -209,7 +226,8 @@ class ValidateBookingForm(BaseForm):
 
 
 class ActionAskService(GuardedAction):
-    """Ask which service, naming what the catalog offers (never a made-up list)."""
+    """Ask which service, naming what the catalog offers (never a made-up list); after "a
+    haircut", only which of the cuts ("Women's cut or men's cut?")."""
 
     def name(self) -> str:
         return "action_ask_service"
@@ -218,6 +236,13 @@ class ActionAskService(GuardedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         catalog = await runtime.catalog()
+        family = service_words.read(catalog, Turn(tracker).text).ambiguous
+        if family:
+            web = parsing.channel_of(tracker.sender_id) == "web"  # the widget shows buttons
+            buttons = [{"title": s.name, "payload": s.name} for s in family]
+            dispatcher.utter_message(text=service_words.which_question(family),
+                                     buttons=buttons if web else [])
+            return []
         names = ", ".join(s.name for s in catalog.services)
         dispatcher.utter_message(text=f"Which service would you like? We offer {names}.")
         return []
@@ -229,7 +254,7 @@ def _place_open(tracker: Tracker, catalog: Catalog) -> bool:
     if len(catalog.business.locations) < 2:
         return False
     service = tracker.get_slot("service")
-    return not service or service == "unknown" or len(choices(tracker, catalog)) > 1
+    return not service or service in NOT_CHOSEN or len(choices(tracker, catalog)) > 1
 
 
 class ActionAskLocation(GuardedAction):

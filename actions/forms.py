@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, returning, series_chat
+from actions import choices, parsing, returning, series_chat
 from actions.boundary import GuardedForm
 from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
@@ -184,13 +184,24 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
 
 
 def _pick(turn: Turn, tracker: Tracker, catalog: Catalog, zones: Zones
-          ) -> parsing.Pick | None:
+          ) -> choices.Pick | None:
     """Which of the offers on the table the message chooses, if any; a time is read as each
     offer was said (its branch's clock, or the customer's)."""
     names = {str(s.id): s.name for s in catalog.staff}
     offers = offers_from_slot(tracker.get_slot("suggestions"))
     clocks = [zones.at(catalog, offer.location_id).customer for offer in offers]
-    return parsing.parse_pick(turn.text, offers, zones.customer, now(), names, clocks)
+    return choices.parse_pick(turn.text, offers, zones.customer, now(), names, clocks)
+
+
+async def repick(turn: Turn, tracker: Tracker, catalog: Catalog) -> dict[str, str] | None:
+    """Another of the offers still on the table, picked after one was chosen ("the thursday
+    one" said to "Shall I book it?"): the one the customer now means, else None."""
+    offers = offers_from_slot(tracker.get_slot("suggestions"))
+    pick = _pick(turn, tracker, catalog, await zones_of(tracker, catalog)) if offers else None
+    if pick is None or pick.index is None:
+        return None
+    chosen = offers[pick.index].to_slot()
+    return None if chosen == tracker.get_slot("slot_choice") else chosen
 
 
 def _shifted(direction: str, offers: list[Offer]) -> Slots:

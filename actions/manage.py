@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, returning
+from actions import choices, parsing, returning
 from actions.boundary import GuardedAction
 from actions.forms import BaseForm, Slots, Turn
 from actions.manage_request import chosen, opening_when
@@ -142,7 +142,7 @@ class ValidateManageForm(BaseForm):
         names = {str(s.id): s.name for s in catalog.staff}
         times = [Offer.from_slot(item) for item in items]  # each a time with a person
         zone = (await zones_of(tracker, catalog)).customer
-        pick = parsing.parse_pick(turn.text, times, zone, now(), names)
+        pick = choices.parse_pick(turn.text, times, zone, now(), names)
         index = pick.index if pick else None
         return {"appointment_id": items[index]["id"]} if index is not None else {}
 

@@ -6,9 +6,7 @@ reading is unit-tested on its own.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,22 +14,15 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from actions.offer_value import Offer
+from actions import service_words
 from scheduling.catalog import Catalog, Service, Staff, normalise
 from scheduling.timeexpr import Grain, Kind, Resolution, resolve
 
-ORDINALS = {
-    "first": 0, "1st": 0, "one": 0, "1": 0, "second": 1, "2nd": 1, "two": 1, "2": 1,
-    "third": 2, "3rd": 2, "three": 2, "3": 2, "fourth": 3, "4th": 3, "four": 3, "4": 3,
-    "fifth": 4, "5th": 4, "five": 4, "5": 4,
-}
 LANGUAGES = {"spanish": "es", "espanol": "es", "hindi": "hi", "english": "en",
              "french": "fr", "german": "de", "portuguese": "pt", "mandarin": "zh"}
 ANYONE = re.compile(r"\b(any ?one|any ?body|whoever|no preference|doesn'?t matter|don'?t mind)\b")
 ANYWHERE = re.compile(r"\b(either|any ?where|whichever|both are fine|any location)\b")
 EARLIEST = re.compile(r"\b(earliest|soonest|asap|as soon as possible|first available|next free)\b")
-LATER = re.compile(r"\b(later|after that|afterwards)\b")
-EARLIER = re.compile(r"\b(earlier|before that|sooner)\b")
 SKIP = re.compile(r"^\s*(skip|no|none|nope|no email|no thanks|rather not|i'?d rather not.*)\s*\W*$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 SPOKEN_SYMBOLS = {"at": "@", "dot": ".", "underscore": "_", "dash": "-", "hyphen": "-"}
@@ -49,30 +40,9 @@ def words(text: str) -> list[str]:
 
 
 def match_service(catalog: Catalog, text: str) -> Service | None:
-    """The service named, aliased or described in `text`: exact names first, then every
-    name's words found in the message, then close spellings ("hairct")."""
-    said = normalise(text)
-    tokens = said.split()
-    names = [(normalise(name), s) for s in catalog.services for name in (s.name, *s.aliases)]
-    for name, service in sorted(names, key=lambda pair: -len(pair[0])):
-        if re.search(rf"\b{re.escape(name)}\b", said):
-            return service
-    scored = [(_closeness(name, tokens), service) for name, service in names]
-    if not scored:
-        return None
-    best, closest = max(scored, key=lambda pair: pair[0])
-    return closest if best >= 0.8 else None
-
-
-def _closeness(name: str, tokens: list[str]) -> float:
-    """How well the message spells every word of `name`: the worst word's best match."""
-    parts = [part for part in name.split() if len(part) > 2] or name.split()
-    if not parts or not tokens:
-        return 0.0
-    return min(
-        max(difflib.SequenceMatcher(None, part, token).ratio() for token in tokens)
-        for part in parts
-    )
+    """The one service `text` names (`service_words.read`): None when it names none, or only
+    a family ("a haircut" when there are men's and women's cuts) without saying which."""
+    return service_words.read(catalog, text).first
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,75 +110,6 @@ def merge_correction(
         moved_start = datetime.combine(start.date(), local.timetz())
         return moved_start, moved_start + (previous_end - previous) if previous_end else None
     return start, end
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    """An offer chosen by position, time or staff; or a wish to see later/earlier ones."""
-
-    index: int | None = None
-    later: bool = False
-    earlier: bool = False
-
-
-def parse_pick(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime,
-               staff_names: dict[str, str], clocks: Sequence[ZoneInfo] = ()) -> Pick | None:
-    """The offer `text` picks; a time said is read in `zone` and matched against each offer
-    on the clock it was said on (`clocks`, one per offer; `zone` for all when empty)."""
-    said = normalise(text)
-    if LATER.search(said):
-        return Pick(later=True)
-    if EARLIER.search(said):
-        return Pick(earlier=True)
-    index = _by_position(said, len(offers))
-    if index is None:
-        index = _by_staff(said, offers, staff_names)
-    if index is None:
-        index = _by_time(text, offers, zone, now, clocks or [zone] * len(offers))
-    return Pick(index=index) if index is not None else None
-
-
-def _by_position(said: str, count: int) -> int | None:
-    """"the second", "last", "option 3"; a message that is only a number answers the numbered
-    list ("2" by SMS). Inside a sentence a bare number is a time ("can you do 3"), and "the
-    one with Priya" no position."""
-    if re.search(r"\b(last|final)\b", said) and count:
-        return count - 1
-    alone = re.fullmatch(r"\W*#?\s*([1-9])\W*", said)
-    if alone:
-        number = int(alone.group(1)) - 1
-        return number if number < count else None
-    tokens = said.split()
-    for before, token in zip(["", *tokens], tokens, strict=False):
-        index = ORDINALS.get(token)
-        if index is None or index >= count:
-            continue
-        cardinal = token.isdigit() or token in ("one", "two", "three", "four", "five")
-        if not cardinal or before in ("option", "number", "choice", "no"):
-            return index
-    return None
-
-
-def _by_staff(said: str, offers: Sequence[Offer], names: dict[str, str]) -> int | None:
-    for index, offer in enumerate(offers):
-        name = names.get(str(offer.staff_id), "")
-        if name and normalise(name) in said.split():
-            return index
-    return None
-
-
-def _by_time(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime,
-             clocks: Sequence[ZoneInfo]) -> int | None:
-    found = resolve(text, now, zone)
-    if found is None or not found.time_explicit:
-        return None
-    wanted = found.start.astimezone(zone)
-    for index, (offer, clock) in enumerate(zip(offers, clocks, strict=True)):
-        local = offer.start.astimezone(clock)
-        same_day = not found.date_explicit or local.date() == wanted.date()
-        if same_day and (local.hour % 12, local.minute) == (wanted.hour % 12, wanted.minute):
-            return index
-    return None
 
 
 def phone_in(text: str, region: str = "US") -> str | None:

@@ -13,12 +13,15 @@ from rasa_sdk import Tracker
 from scheduling.catalog import Catalog, Location
 from scheduling.locations import serving
 
+NOT_CHOSEN = ("unknown", "which")
+"""`service` markers of this turn: nothing matched, or a family to ask about ("a haircut")."""
+
 
 def choices(tracker: Tracker, catalog: Catalog) -> tuple[Location, ...]:
     """The locations the booking could still be at: those serving the service, narrowed to
     the named staff member's; none while no service is known."""
     service, staff = tracker.get_slot("service"), tracker.get_slot("staff")
-    if not service or service == "unknown":
+    if not service or service in NOT_CHOSEN:
         return ()
     places = serving(catalog, catalog.service(UUID(service)))
     if staff and staff not in ("any", "unsupported") and not staff.startswith("language:"):

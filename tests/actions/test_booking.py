@@ -40,7 +40,7 @@ async def validate(
 
 
 async def test_one_sentence_fills_service_staff_and_time(salon: Catalog) -> None:
-    found, _ = await validate("can I get a haircut with Ana next Tuesday afternoon?", "book")
+    found, _ = await validate("can I get a women's cut with Ana next Tuesday afternoon?", "book")
     assert found["service"] == CUT
     assert found["staff"] == str(demo_id("staff/ana"))
     assert found["when_start"] and found["when_end"]
@@ -48,7 +48,7 @@ async def test_one_sentence_fills_service_staff_and_time(salon: Catalog) -> None
 
 
 async def test_a_day_alone_is_searched_across_that_day(salon: Catalog) -> None:
-    found, _ = await validate("a haircut on friday week", "book")
+    found, _ = await validate("a women's cut on friday week", "book")
     start, end = (datetime.fromisoformat(found[k]) for k in ("when_start", "when_end"))
     assert end - start == timedelta(days=1)
     offers = await offers_for(service=CUT, staff="any", **{
@@ -60,7 +60,7 @@ async def test_a_day_alone_is_searched_across_that_day(salon: Catalog) -> None:
 async def test_a_request_for_two_people_says_they_are_booked_one_by_one(
     salon: Catalog,
 ) -> None:
-    found, said = await validate("a haircut for me and my daughter next tuesday", "book")
+    found, said = await validate("a women's cut for me and my daughter next tuesday", "book")
     assert found["service"] == CUT
     assert said.startswith("I book one person at a time")
 

@@ -80,7 +80,7 @@ async def said_by(action: Any, text: str = "", intent: str = "inform",
 
 @pytest.mark.db
 async def test_which_branch_is_asked_when_both_do_the_service(two_branches: Catalog) -> None:
-    found, _ = await validate("a haircut next tuesday", "book")
+    found, _ = await validate("a women's cut next tuesday", "book")
     assert found["service"] == CUT and found["requested_slot"] == "location"
     dispatcher = CollectingDispatcher()
     await ActionAskLocation().run(dispatcher, tracker(slots={"service": CUT}), DOMAIN)
@@ -95,7 +95,7 @@ async def test_which_branch_is_asked_when_both_do_the_service(two_branches: Cata
 
 @pytest.mark.db
 async def test_a_branch_said_with_the_service_is_not_asked_again(two_branches: Catalog) -> None:
-    found, _ = await validate("a haircut at the Harbour one next tuesday", "book")
+    found, _ = await validate("a women's cut at the Harbour one next tuesday", "book")
     assert found["location"] == HARBOUR and found["requested_slot"] == "slot_choice"
 
 
@@ -103,7 +103,7 @@ async def test_a_branch_said_with_the_service_is_not_asked_again(two_branches: C
 async def test_no_question_when_only_one_branch_can_serve(two_branches: Catalog) -> None:
     found, _ = await validate("a hot towel shave tomorrow", "book")
     assert found["service"] == str(branches.SHAVE) and found["requested_slot"] == "slot_choice"
-    found, _ = await validate("a haircut with Ana tomorrow", "book")
+    found, _ = await validate("a women's cut with Ana tomorrow", "book")
     assert found["requested_slot"] == "slot_choice"
 
 
@@ -165,7 +165,7 @@ async def test_the_address_question_reads_the_branch_from_the_message(
 
 @pytest.mark.db
 async def test_a_time_said_for_a_branch_is_read_on_its_clock(two_branches: Catalog) -> None:
-    found, _ = await validate("a haircut at harbour tomorrow at 3pm", "book")
+    found, _ = await validate("a women's cut at harbour tomorrow at 3pm", "book")
     start = datetime.fromisoformat(found["when_start"])
     assert found["location"] == HARBOUR and start.utcoffset() == start.astimezone(
         CHICAGO).utcoffset() and start.astimezone(CHICAGO).hour == 15

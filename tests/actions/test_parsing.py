@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions import parsing
+from actions import choices, parsing
 from actions.offer_value import Offer
 from scheduling.demo import demo_catalog, demo_id
 
@@ -18,8 +18,8 @@ CATALOG = demo_catalog()
 
 @pytest.mark.parametrize(
     ("text", "service"),
-    [("I'd like a trim", "Women's cut"), ("the beard thing please", "Beard trim"),
-     ("can I get my hair colored", "Colour"), ("a hairct tomorrow", "Women's cut"),
+    [("I'd like a ladies trim", "Women's cut"), ("the beard thing please", "Beard trim"),
+     ("can I get my hair colored", "Colour"), ("mens hairct tomorrow", "Men's cut"),
      ("mens haircut at 3", "Men's cut"), ("highlights", "Colour"), ("blow dry", "Blow-dry"),
      ("BEARD TIDY", "Beard trim"), ("a pizza", None)],
 )
@@ -55,18 +55,18 @@ NAMES = {str(s.id): s.name for s in CATALOG.staff}
      ("2", 1), (" 3. ", 2), ("#1", 0)],
 )
 def test_picks_by_position_time_or_staff(text: str, index: int) -> None:
-    pick = parsing.parse_pick(text, OFFERS, NY, NOW, NAMES)
+    pick = choices.parse_pick(text, OFFERS, NY, NOW, NAMES)
     assert pick is not None and pick.index == index
 
 
 def test_a_lone_number_past_the_list_picks_nothing() -> None:
-    assert parsing.parse_pick("7", OFFERS, NY, NOW, NAMES) is None
+    assert choices.parse_pick("7", OFFERS, NY, NOW, NAMES) is None
 
 
 def test_later_and_earlier_are_wishes_not_picks() -> None:
-    assert parsing.parse_pick("something later", OFFERS, NY, NOW, NAMES).later
-    assert parsing.parse_pick("anything earlier?", OFFERS, NY, NOW, NAMES).earlier
-    assert parsing.parse_pick("hmm", OFFERS, NY, NOW, NAMES) is None
+    assert choices.parse_pick("something later", OFFERS, NY, NOW, NAMES).later
+    assert choices.parse_pick("anything earlier?", OFFERS, NY, NOW, NAMES).earlier
+    assert choices.parse_pick("hmm", OFFERS, NY, NOW, NAMES) is None
 
 
 def test_a_correction_keeps_the_day_or_the_time_it_does_not_change() -> None:
