@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, series_chat, speech
+from actions import group_chat, parsing, series_chat, speech
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_to_slot
 from actions.runtime import now, runtime
@@ -65,7 +65,8 @@ class ActionBook(GuardedAction):
                           choice.start, choice.staff_id, choice.location_id)
         key = f"{tracker.sender_id}:{slot.service_id}:{choice.start.isoformat()}:{choice.staff_id}"
         channel = Channel(parsing.channel_of(tracker.sender_id))
-        cmd = BookAppointment(slot, None, key, channel=channel, contact=_contact(tracker))
+        cmd = BookAppointment(slot, None, key, channel=channel, contact=_contact(tracker),
+                              participants=group_chat.participants(tracker, catalog))
         result = await customers.book_for(cmd, who, runtime.uow(), now())
         appointment = result.appointment
         ref = speech.reference(appointment)

@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import deposit_policy, parsing, series_chat, service_words, speech
+from actions import deposit_policy, group_chat, parsing, series_chat, service_words, speech
 from actions.boundary import GuardedAction
 from actions.forms import (
     FREE_TEXT,
@@ -45,7 +45,7 @@ class ValidateBookingForm(BaseForm):
         """A request for several people is said to be booked one by one, not silently cut
         down to one."""
         turn = Turn(tracker)
-        if parsing.mentions_group(turn.text):
+        if not await group_chat.together(tracker, turn.text) and parsing.mentions_group(turn.text):
             dispatcher.utter_message(text=GROUP_NOTE)
         if turn.requested == "booking_confirmed" and turn.intent not in REDIRECTS:
             other = await repick(turn, tracker, await runtime.catalog())
@@ -302,7 +302,7 @@ async def read_back(tracker: Tracker) -> str:
     service = catalog.service(UUID(tracker.get_slot("service")))
     currency = catalog.business.policies.currency
     choice = tracker.get_slot("slot_choice")
-    name = tracker.get_slot("customer_name") or "you"
+    name = group_chat.who(tracker, catalog, tracker.get_slot("customer_name") or "you")
     if choice == "waitlist":
         when = tracker.get_slot("when")
         around = "as soon as something opens" if when == "earliest" else f"around {when}"

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import choices, parsing, returning, series_chat
+from actions import choices, group_chat, parsing, returning, series_chat
 from actions.boundary import GuardedForm
 from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
@@ -82,7 +82,7 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         tracker.add_slots(known)
         known += await returning.welcome(dispatcher, tracker, known)
         if self.form_name() == "booking_form":  # "every other Tuesday": the rest reads the first
-            known += await series_chat.heard(tracker)
+            known += await series_chat.heard(tracker) + await group_chat.heard(tracker)
         tracker.add_slots(known)
         rest = await super().act(dispatcher, tracker, domain)
         return known + rest

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import parsing, speech
+from actions import group_chat, parsing, speech
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_from_slot, offers_to_slot
 from actions.places import place_of
@@ -36,6 +36,7 @@ def search_for(tracker: Tracker, catalog: Catalog, service_id: UUID,
         staff_id=UUID(staff) if staff and staff != "any" else None,
         location_id=place.id if place else None,
         language=tracker.get_slot("language"),
+        seats=group_chat.seats(tracker, catalog, service_id),
         customer_id=UUID(customer) if customer else None,
         after=begin if when == "later" else None, before=begin if when == "earlier" else None,
         exclude=exclude,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions import parsing, speech
+from actions import group_chat, parsing, speech
 from actions.offer_value import Offer
 from actions.recurrence import DEFAULT_COUNT, SeriesAsk, series_in
 from actions.runtime import now, runtime
@@ -73,7 +73,9 @@ async def _plan(tracker: Tracker, catalog: Catalog) -> tuple[Offer, Repeat, list
     repeat = _repeat(ask, first)
     if repeat is None:
         return None
-    plan = await preview(runtime.uow(), _slot(tracker, catalog, first), repeat, 1, now())
+    slot = _slot(tracker, catalog, first)
+    places = group_chat.seats(tracker, catalog, slot.service_id)
+    plan = await preview(runtime.uow(), slot, repeat, places, now())
     return first, repeat, plan
 
 
@@ -110,7 +112,7 @@ async def read_back(tracker: Tracker) -> str | None:
                "like a different number.)") if ask and ask.count is None and not ask.until \
         else ""
     price = formats.money(service.price, catalog.business.policies.currency)
-    name = tracker.get_slot("customer_name") or "you"
+    name = group_chat.who(tracker, catalog, tracker.get_slot("customer_name") or "you")
     return (f"To confirm: {service.name} with {staff} {every_words(repeat)}, {len(plan)} "
             f"times{default}:\n{lines}\n{outcome} {speech.minutes(service.duration)}, {price} "
             f"each, for {name}. Shall I book them? Please say yes or no.")
@@ -143,6 +145,7 @@ async def book(tracker: Tracker, contact: Contact, proof: customers.Proof
     starts = tuple(o.start for o in plan if o.free)
     key = f"{tracker.sender_id}:series:{tracker.get_slot('service')}:{first.start.isoformat()}"
     cmd = BookSeries(_slot(tracker, catalog, first), starts, repeat, contact, proof, key,
+                     participants=group_chat.participants(tracker, catalog),
                      channel=Channel(parsing.channel_of(tracker.sender_id)))
     result = await book_series(cmd, runtime.front_desk_uow(), now())
     booked = result.appointments

@@ -44,6 +44,8 @@ class SlotSearch:
     before: datetime | None = None
     exclude: tuple[UUID, ...] = ()
     count: int = 4
+    seats: int = 1
+    """Places wanted together (a group in a class); one person otherwise."""
 
 
 async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> list[Suggestion]:
@@ -56,7 +58,7 @@ async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> 
         customer, history = await _customer(uow, search.customer_id)
         query = AvailabilityQuery(search.service_id, start, end, now,
                                   staff_id=search.staff_id, location_id=search.location_id,
-                                  language=search.language)
+                                  language=search.language, seats=search.seats)
         taken = await occupancy(uow.appointments, catalog, query, search.exclude)
     request = SuggestionRequest(query, search.preferred_start, search.preferred_end,
                                 customer, history)
