@@ -32,7 +32,7 @@ WHICH = {"cancel": "Which appointment would you like to cancel?",
          "reschedule": "Which appointment would you like to move?"}
 """The question before the list, whole for each task."""
 MANAGE_SLOTS = ["appointment_id", "appointments", "manage_confirmed", "when", "when_start",
-                "when_end", "suggestions", "slot_choice", "service", "staff"]
+                "when_end", "when_constraint", "suggestions", "slot_choice", "service", "staff"]
 
 
 class ActionStartManage(GuardedAction):

@@ -16,7 +16,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from scheduling.suggestions import Suggestion
+from scheduling.suggestions import ReasonCode, Suggestion
+
+CLOSENESS = frozenset({ReasonCode.AT_REQUESTED_TIME, ReasonCode.CLOSE_TO_REQUEST,
+                       ReasonCode.IN_REQUESTED_WINDOW, ReasonCode.EARLIEST})
+"""Reasons that say how an offer meets the request: untrue after "something later", whose
+bound (a minute past the last offer) the customer never asked for."""
+SAID = CLOSENESS | {ReasonCode.PREFERRED_DAY, ReasonCode.PREFERRED_TIME_OF_DAY,
+                    ReasonCode.PREFERRED_STAFF, ReasonCode.USUAL_TIME, ReasonCode.USUAL_STAFF,
+                    ReasonCode.POPULAR_TIME}
+"""Reasons a customer is told; the staff's comfort ("no rush either side", "back to back for
+the stylist") ranks offers but is the salon's business, not words for a button."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +43,11 @@ class Offer:
             raise ValueError("an offer's start must carry its time zone")
 
     @classmethod
-    def from_suggestion(cls, suggestion: Suggestion) -> Offer:
-        """The engine's ranked suggestion, with the first reason it gave in words."""
-        reason = next((r.text for r in suggestion.reasons if r.text), "")
+    def from_suggestion(cls, suggestion: Suggestion, shifted: bool = False) -> Offer:
+        """The engine's ranked suggestion, with the first reason for the customer it gave in
+        words; `shifted`: the search was moved past earlier offers, so no closeness reason."""
+        said = SAID - CLOSENESS if shifted else SAID
+        reason = next((r.text for r in suggestion.reasons if r.text and r.code in said), "")
         return cls(suggestion.slot.start, suggestion.staff_id, reason,
                    suggestion.slot.location_id)
 

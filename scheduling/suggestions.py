@@ -24,6 +24,7 @@ from scheduling.catalog import Catalog, Customer, TimeOfDay, zone
 from scheduling.hours import require_aware
 from scheduling.occupancy import BookedInterval, BusyInterval
 from scheduling.patterns import PatternModel
+from scheduling.timeexpr.constraint import Constraint
 
 COMFORT = timedelta(minutes=15)
 
@@ -68,7 +69,9 @@ class Suggestion:
 class SuggestionRequest:
     """What to rank: `query` bounds the search; `preferred_start` alone is an instant ("at 3
     PM"), with `preferred_end` a window ("Tuesday afternoon"), as `scheduling.timeexpr`
-    resolves them. History and popularity are learned `PatternModel`s."""
+    resolves them. History and popularity are learned `PatternModel`s. `constraint` is
+    what the customer refused or allowed ("any day but Monday", "not before 10"): no slot
+    that breaks it is offered."""
 
     query: AvailabilityQuery
     preferred_start: datetime | None = None
@@ -76,6 +79,7 @@ class SuggestionRequest:
     customer: Customer | None = None
     history: PatternModel | None = None
     popular: PatternModel | None = None
+    constraint: Constraint | None = None
 
     def __post_init__(self) -> None:
         for moment in (self.preferred_start, self.preferred_end):
@@ -229,6 +233,12 @@ def rank(
     return sorted(scored, key=lambda s: (-s.score, s.slot.start))
 
 
+def _on_day(chosen: list[Suggestion], candidate: Suggestion, catalog: Catalog) -> int:
+    """How many of `chosen` fall on `candidate`'s day (the business's calendar)."""
+    day = candidate.slot.start.astimezone(catalog.business.zone).date()
+    return sum(c.slot.start.astimezone(catalog.business.zone).date() == day for c in chosen)
+
+
 def suggest(
     catalog: Catalog,
     request: SuggestionRequest,
@@ -236,14 +246,23 @@ def suggest(
     bookings: Iterable[BookedInterval] = (),
     busy: Iterable[BusyInterval] = (),
 ) -> list[Suggestion]:
-    """The best `n` slots, at least one service length apart so the offers differ."""
+    """The best `n` slots, at least one service length apart so the offers differ, and
+    spread over the days when the customer named several ("tuesday or thursday"): no more
+    than half of them on one day while another has room."""
     booked = list(bookings)
     slots = available_slots(catalog, request.query, booked, busy)
+    wish = request.constraint
+    if wish is not None:
+        slots = [slot for slot in slots if wish.admits(slot.start, slot.end)]
     spacing = catalog.service(request.query.service_id).duration
+    per_day = math.ceil(n / 2) if wish is not None and len(wish.weekdays) > 1 else n
     chosen: list[Suggestion] = []
-    for candidate in rank(catalog, request, slots, booked):
-        if all(abs(candidate.slot.start - c.slot.start) >= spacing for c in chosen):
-            chosen.append(candidate)
-        if len(chosen) == n:
-            break
-    return chosen
+    ranked = rank(catalog, request, slots, booked)
+    for limit in dict.fromkeys((per_day, n)):  # the spread first, then fill up
+        for candidate in ranked:
+            if len(chosen) == n:
+                break
+            if all(abs(candidate.slot.start - c.slot.start) >= spacing for c in chosen) and \
+                    _on_day(chosen, candidate, catalog) < limit:
+                chosen.append(candidate)
+    return sorted(chosen, key=lambda s: (-s.score, s.slot.start))

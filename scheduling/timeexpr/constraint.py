@@ -62,6 +62,10 @@ class Constraint:
         local, finish = start.astimezone(ZoneInfo(self.zone)), end.astimezone(ZoneInfo(self.zone))
         return self._day_ok(local.date()) and self._time_ok(local, finish)
 
+    def allows_day(self, moment: datetime) -> bool:
+        """Whether the day of `moment` (aware) is one the customer would come on."""
+        return self._day_ok(moment.astimezone(ZoneInfo(self.zone)).date())
+
     def _day_ok(self, day: date) -> bool:
         weekday = day.weekday()
         if self.weekdays and weekday not in self.weekdays:

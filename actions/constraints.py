@@ -1,0 +1,101 @@
+"""Constraints in the conversation: what the customer refused or allowed, kept across turns.
+
+"Any day but Monday", "not before 10", "tuesday or thursday morning" and "before my 1 pm
+lunch" are read from the message (`scheduling.timeexpr.constraints`), joined with what was
+said before (a later day replaces the day part, a later time the time part) and kept in the
+`when_constraint` slot, which every search passes to the suggester. The day and time searched
+around (`when_start`/`when_end`) follow: several acceptable days search from the earliest,
+and a bound ("before my 1 pm lunch") is not mistaken for the time wanted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Tracker
+
+from actions import parsing
+from scheduling.timeexpr import Grain, Resolution
+from scheduling.timeexpr.constraint import Constraint
+from scheduling.timeexpr.constraints import read_constraint
+
+SLOT = "when_constraint"
+
+
+def said(text: str, now: datetime, zone: ZoneInfo) -> Constraint | None:
+    """The constraint one message states, in the business's (or customer's) zone."""
+    return read_constraint(text, now, zone)
+
+
+def when_slots(text: str, found: Resolution | None, tracker: Tracker, now: datetime,
+               zone: ZoneInfo) -> dict[str, Any] | None:
+    """The time slots after `text` (`when`, `when_start`, `when_end`, `when_constraint`);
+    None when it says neither a day or time nor a constraint."""
+    new = said(text, now, zone)
+    if found is None and new is None:
+        return None
+    previous = tuple(_moment(tracker.get_slot(name)) for name in ("when_start", "when_end"))
+    merged = parsing.merge_correction(found, previous[0], previous[1]) if found else None
+    constraint = kept(tracker.get_slot(SLOT), new, found)
+    start, end = searched(found, new, constraint, merged, (previous[0], previous[1]))
+    return {"when": text, "when_start": start.isoformat() if start else None,
+            "when_end": end.isoformat() if end else None, SLOT: slot_value(constraint)}
+
+
+def _moment(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def kept(previous: Any, new: Constraint | None, found: Resolution | None) -> Constraint | None:
+    """The constraint after this message: `previous` (the slot's JSON) with the parts the
+    message restated replaced; a day or a time said plainly ("Friday", "at 3") drops the old
+    day or time part, so "Monday then" after "not Monday" is heard."""
+    old = Constraint.from_json(previous)
+    if old is None:
+        return new
+    days = found is not None and found.date_explicit
+    times = found is not None and (found.time_explicit or found.grain in (Grain.HOUR,
+                                                                            Grain.MINUTE))
+    return old.followed_by(new, days=days, times=times)
+
+
+def searched(
+    found: Resolution | None, new: Constraint | None, constraint: Constraint | None,
+    merged: tuple[datetime, datetime | None] | None, previous: tuple[datetime | None,
+                                                                    datetime | None],
+) -> tuple[datetime | None, datetime | None]:
+    """The day or time to search around. `merged` is the resolved request joined with the
+    previous one (`parsing.merge_correction`), None when nothing was resolved.
+
+    Several acceptable days ("tuesday or thursday") are searched from the earliest: the
+    resolver's one day would hide the others. A time the constraint reads as a bound
+    ("before my 1 pm lunch", the resolver's 1 PM) widens to its whole day, or to the day
+    asked before, or to the earliest."""
+    if merged is None:
+        return previous
+    start, end = merged
+    if constraint is not None and found is not None and (
+            not constraint.allows_day(start) or len(constraint.weekdays) > 1
+            and found.grain in (Grain.DAY, Grain.HOUR, Grain.MINUTE)):
+        return None, None  # the one day resolved is refused, or one of several allowed
+    if new is not None and new.says_times and found is not None and found.end is None:
+        if found.date_explicit:
+            return _whole_day(start)
+        return _whole_day(previous[0]) if previous[0] is not None else (None, None)
+    return start, end
+
+
+def _whole_day(moment: datetime) -> tuple[datetime, datetime]:
+    first = datetime.combine(moment.date(), time(0), moment.tzinfo)
+    return first, first + timedelta(days=1)
+
+
+def slot_value(constraint: Constraint | None) -> dict[str, Any] | None:
+    return constraint.to_json() if constraint else None
+
+
+def of(tracker_value: Any) -> Constraint | None:
+    """The constraint a tracker holds (None when it holds none or an unreadable value)."""
+    return Constraint.from_json(tracker_value)
