@@ -26,7 +26,7 @@ from scheduling.desk import customers
 from scheduling.errors import SlotUnavailable
 
 RESET = ["service", "staff", "location", "language", "when", "when_start", "when_end",
-         "suggestions", "slot_choice", "booking_confirmed"]
+         "when_constraint", "suggestions", "slot_choice", "booking_confirmed"]
 
 
 class ActionBook(GuardedAction):

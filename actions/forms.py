@@ -9,7 +9,7 @@ rules answer it before the form picks up where it was.
 from __future__ import annotations
 
 import abc
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import choices, group_chat, parsing, returning, series_chat
+from actions import choices, constraints, group_chat, parsing, returning, series_chat
 from actions.boundary import GuardedForm
 from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
@@ -118,7 +118,9 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         found = parsing.when_in(turn.text, now(), zones.customer)
         if found is None and turn.answers("when"):
             return {"when": turn.text}
-        return {"when": turn.text} if found is not None else {}
+        if found is None and constraints.said(turn.text, now(), zones.customer) is None:
+            return {}
+        return {"when": turn.text}
 
     async def validate_when(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -129,17 +131,12 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
             return {"when": "earliest", "when_start": None, "when_end": None, **NEW_TIME_CLEARS}
         zone = (await zones_of(tracker, await runtime.catalog())).customer
         found = parsing.when_in(str(value), now(), zone)
-        if found is None:
+        slots = constraints.when_slots(str(value), found, tracker, now(), zone)
+        if slots is None:
             dispatcher.utter_message(text="Sorry, I couldn't work out a day or time from that. "
                                           "You could say, for example, Friday at 3 PM.")
             return {"when": None}
-        previous, previous_end = (tracker.get_slot(name) for name in ("when_start", "when_end"))
-        start, end = parsing.merge_correction(
-            found, datetime.fromisoformat(previous) if previous else None,
-            datetime.fromisoformat(previous_end) if previous_end else None,
-        )
-        return {"when": str(value), "when_start": start.isoformat(),
-                "when_end": end.isoformat() if end else None, **NEW_TIME_CLEARS}
+        return {**slots, **NEW_TIME_CLEARS}
 
     # -- picking an offer ------------------------------------------------------------------
 

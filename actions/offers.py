@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import group_chat, parsing, speech
+from actions import constraints, group_chat, offer_heading, parsing, speech
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_from_slot, offers_to_slot
 from actions.places import place_of
 from actions.runtime import now, runtime
-from actions.zones import Zones, zones_of
+from actions.zones import zones_of
 from scheduling.catalog import Catalog
 from scheduling.desk.slots import SlotSearch, find_slots
 from scheduling.errors import DomainError
@@ -39,33 +38,8 @@ def search_for(tracker: Tracker, catalog: Catalog, service_id: UUID,
         seats=group_chat.seats(tracker, catalog, service_id),
         customer_id=UUID(customer) if customer else None,
         after=begin if when == "later" else None, before=begin if when == "earlier" else None,
-        exclude=exclude,
+        exclude=exclude, constraint=constraints.of(tracker.get_slot(constraints.SLOT)),
     )
-
-
-def nothing_then(tracker: Tracker, offers: list[Offer], zones: Zones) -> str | None:
-    """When none of the offers is in the window asked for (or, for a time, on its day), say
-    so before offering them, so a closed or fully booked day is not passed over in silence."""
-    zone = zones.customer
-    start, end = tracker.get_slot("when_start"), tracker.get_slot("when_end")
-    if not start or not offers or tracker.get_slot("when") in ("later", "earlier"):
-        return None
-    begin, finish = datetime.fromisoformat(start), datetime.fromisoformat(end) if end else None
-    starts = [offer.start for offer in offers]
-    if finish is not None and not _whole_day(begin, finish, zone):
-        if any(begin <= moment < finish for moment in starts):
-            return None
-        return "Nothing is free then, sorry. The nearest I have:"
-    day = begin.astimezone(zone).date()
-    if any(moment.astimezone(zone).date() == day for moment in starts):
-        return None
-    return f"Nothing is free {zones.day(begin, now())}, sorry. The nearest I have:"
-
-
-def _whole_day(begin: datetime, finish: datetime, zone: ZoneInfo) -> bool:
-    first, last = begin.astimezone(zone), finish.astimezone(zone)
-    midnight = datetime.min.time()
-    return first.time() == last.time() == midnight and (last.date() - first.date()).days == 1
 
 
 class ActionAskSlotChoice(GuardedAction):
@@ -84,7 +58,7 @@ class ActionAskSlotChoice(GuardedAction):
         if not offers:
             try:
                 offers = await self._search(tracker, catalog)
-                heading = nothing_then(tracker, offers, zones) or heading
+                heading = offer_heading.heading(tracker, offers, zones, catalog, now()) or heading
             except DomainError as error:
                 dispatcher.utter_message(text=f"Sorry, I can't search that: {error}. "
                                               "Could you choose another person or time?")
@@ -107,7 +81,9 @@ class ActionAskSlotChoice(GuardedAction):
         service_id, exclude = self.service_and_exclusion(tracker)
         search = search_for(tracker, catalog, service_id, exclude)
         found = await find_slots(runtime.uow(), search, now())
-        return [Offer.from_suggestion(suggestion) for suggestion in found]
+        shifted = tracker.get_slot("when") in ("later", "earlier")  # the bound was not asked
+        offers = [Offer.from_suggestion(suggestion, shifted) for suggestion in found]
+        return sorted(offers, key=lambda offer: offer.start)  # said in time order
 
     def service_and_exclusion(self, tracker: Tracker) -> tuple[UUID, tuple[UUID, ...]]:
         """Rescheduling searches for the appointment's service and frees its own time."""

@@ -20,6 +20,7 @@ from scheduling.catalog import Catalog, Customer
 from scheduling.patterns import AppointmentRecord, AppointmentStatus, PatternModel
 from scheduling.ports import DeskUnitOfWork
 from scheduling.suggestions import Suggestion, SuggestionRequest, suggest
+from scheduling.timeexpr.constraint import Constraint
 
 AROUND_A_DAY = timedelta(days=7)
 EARLIEST = timedelta(days=14)
@@ -30,7 +31,8 @@ class SlotSearch:
     """`preferred_start` alone is an instant, with `preferred_end` a window, neither means
     "earliest"; `location_id` None searches every location; `after`/`before` bound the search
     ("something later"); `exclude` is an appointment being moved, whose own time does not
-    count as taken."""
+    count as taken; `constraint` is what the customer refused or allowed, kept by every
+    slot found."""
 
     business_id: UUID
     service_id: UUID
@@ -44,6 +46,7 @@ class SlotSearch:
     before: datetime | None = None
     exclude: tuple[UUID, ...] = ()
     count: int = 4
+    constraint: Constraint | None = None
     seats: int = 1
     """Places wanted together (a group in a class); one person otherwise."""
 
@@ -61,7 +64,7 @@ async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> 
                                   language=search.language, seats=search.seats)
         taken = await occupancy(uow.appointments, catalog, query, search.exclude)
     request = SuggestionRequest(query, search.preferred_start, search.preferred_end,
-                                customer, history)
+                                customer, history, constraint=search.constraint)
     return suggest(catalog, request, search.count, taken.booked, taken.busy)
 
 
