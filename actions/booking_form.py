@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import deposit_policy, group_chat, parsing, series_chat, service_words, speech
 from actions.boundary import GuardedAction
+from actions.corrections import corrected_this_turn, name_given, say_back
 from actions.forms import (
     FREE_TEXT,
     NEW_TIME_CLEARS,
@@ -51,7 +52,10 @@ class ValidateBookingForm(BaseForm):
             other = await repick(turn, tracker, await runtime.catalog())
             if other:  # "the thursday one" said to "Shall I book it?": read that one back
                 return [SlotSet("slot_choice", other), SlotSet("booking_confirmed", None)]
-        return await super().act(dispatcher, tracker, domain)
+        before = dict(tracker.slots)
+        events = await super().act(dispatcher, tracker, domain)
+        await say_back(dispatcher, tracker, before, events)  # "OK, Friday instead."
+        return events
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -160,7 +164,10 @@ class ValidateBookingForm(BaseForm):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         turn = Turn(tracker)
-        return {"customer_name": turn.text} if turn.answers("customer_name") else {}
+        if turn.answers("customer_name"):
+            return {"customer_name": turn.text}
+        given = name_given(turn.text) if tracker.get_slot("customer_name") else None
+        return {"customer_name": given} if given else {}  # "no, my name is Jo Lee"
 
     def validate_customer_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -287,7 +294,8 @@ class ActionAskBookingConfirmed(GuardedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         turn = Turn(tracker)
-        if turn.requested == "booking_confirmed" and turn.intent == "deny":
+        denied = turn.requested == "booking_confirmed" and turn.intent == "deny"
+        if denied and not corrected_this_turn(tracker):
             dispatcher.utter_message(text="No problem. What should I change: the service, the "
                                           "person, the day or time, or your details?")
             return []
