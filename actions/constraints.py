@@ -44,6 +44,12 @@ def when_slots(text: str, found: Resolution | None, tracker: Tracker, now: datet
             "when_end": end.isoformat() if end else None, SLOT: slot_value(constraint)}
 
 
+def kept_with(text: str, tracker: Tracker, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """The constraint slot after a message that says no day or time ("the earliest, but not
+    Monday"): what it states joined with what was kept."""
+    return {SLOT: slot_value(kept(tracker.get_slot(SLOT), said(text, now, zone), None))}
+
+
 def _moment(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 

@@ -127,9 +127,11 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
     ) -> Slots:
         if not value:
             return {"when": None}
-        if value == "earliest":
-            return {"when": "earliest", "when_start": None, "when_end": None, **NEW_TIME_CLEARS}
         zone = (await zones_of(tracker, await runtime.catalog())).customer
+        if value == "earliest":  # "the earliest, but not Monday" keeps what it refuses
+            kept = constraints.kept_with(Turn(tracker).text, tracker, now(), zone)
+            return {"when": "earliest", "when_start": None, "when_end": None, **kept,
+                    **NEW_TIME_CLEARS}
         found = parsing.when_in(str(value), now(), zone)
         slots = constraints.when_slots(str(value), found, tracker, now(), zone)
         if slots is None:

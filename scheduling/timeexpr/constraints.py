@@ -29,7 +29,8 @@ _NOT_A_PICK = r"(?!\s+(?:is|are|works?|would|then|instead|please|fine|ok|good|be
 _DAYS = rf"(?:{_DAY}(?:(?:\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|\s+nor\s+|\s*/\s*)" \
         rf"(?:on\s+)?{_DAY}{_NOT_A_PICK})*)"
 _LEAD = r"(?:on\s+)?(?:a\s+|the\s+)?"
-_REFUSE = (r"(?:except(?:\s+for)?|but\s+not|not|other\s+than|apart\s+from|excluding|besides"
+_REFUSE = (r"(?:except(?:\s+for)?|but\s+not|not|nothing(?:\s+on)?|other\s+than|apart\s+from"
+           r"|excluding|besides"
            r"|never(?:\s+on)?|no(?!\s*,)|(?:can'?t|cannot|can\s+not|won'?t)\s+(?:do|make|come)"
            r"(?:\s+it)?)")
 _REFUSED_AFTER = (r"(?:is|are)\s+(?:out|no\s+good|not\s+good|bad|impossible|a\s+no)"
@@ -46,7 +47,8 @@ _EARLIEST = [rf"\b(?:not|nothing|none)\s+(?:before|earlier\s+than)\s+{_T}",
              rf"\bno\s+(?:earlier|sooner)\s+than\s+{_T}",
              rf"\b(?:any\s*time\s+)?(?:after|later\s+than|from)\s+{_T}"
              rf"(?!\s*(?:-|to|till|til|until)\b)(?:\s+on(?:wards?)?)?",
-             rf"\b{_T}\s+(?:or\s+later|onwards?|and\s+later|at\s+the\s+earliest)"]
+             rf"\b{_T}\s+(?:or\s+later|onwards?|and\s+later|at\s+the\s+earliest)",
+             rf"\b(?:work|working|busy|in\s+class|at\s+school)\s+(?:until|till|til)\s+{_T}"]
 _ENDS_BY = [rf"\bbefore\s+(?:my|our|the)\s+{_T}",
             rf"\b(?:before|by)\s+(?:my|our|the)\s+\w+(?:\s+\w+)?\s+at\s+{_T}",
             rf"\b(?:have|got|has)\s+(?:a|an|my)\s+\w+\s+at\s+{_T}"

@@ -75,3 +75,10 @@ async def test_naming_a_refused_day_lifts_the_refusal(salon: Catalog) -> None:
     assert then["when_constraint"] is None
     starts, _ = await offered(**then)
     assert starts and starts[0].weekday() == 0
+
+
+async def test_the_earliest_but_not_monday_keeps_the_refusal(salon: Catalog) -> None:
+    slots = await answer("the earliest you have, but not monday")
+    assert slots["when"] == "earliest" and slots["when_constraint"]["not_weekdays"] == [0]
+    starts, _ = await offered(**slots)
+    assert starts and all(start.weekday() != 0 for start in starts)
