@@ -13,6 +13,7 @@ from uuid import UUID
 from actions.offer_value import Offer
 from actions.zones import Zones
 from scheduling import formats
+from scheduling.booking import saved_cards
 from scheduling.booking.model import Appointment
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Catalog, Service
@@ -74,14 +75,14 @@ def service_line(service: Service, currency: str) -> str:
 
 
 def deposit_terms(deposit: Decimal, catalog: Catalog, rules: BookingRules,
-                  asked_of: str = "") -> str:
+                  asked_of: str = "", service: Service | None = None) -> str:
     """The deposit and what follows from it, said before the customer's yes: where it is
     paid, how long an online payment holds the time and that an unpaid booking is released,
-    and what cancelling costs (a free cancellation refunds it). Nothing without a deposit.
-    `asked_of`: whom a rule for some customers asks it of, when it is not known to be this
-    customer."""
+    and what cancelling costs (a free cancellation refunds it). Without a deposit, the card
+    `service` asks to be saved to confirm (`card_terms`), else nothing. `asked_of`: whom a
+    rule for some customers asks it of, when it is not known to be this customer."""
     if deposit <= 0:
-        return ""
+        return card_terms(catalog, rules, service)
     policies = catalog.business.policies
     amount = formats.money(deposit, policies.currency) + (f" deposit from {asked_of}"
                                                            if asked_of else " deposit")
@@ -97,6 +98,17 @@ def deposit_terms(deposit: Decimal, catalog: Catalog, rules: BookingRules,
              f"{', and a paid deposit is refunded' if rules.deposits_online else ''}")
     fee = cancel.late_cancel_fee
     return text + (f"; later, it costs {formats.money(fee, policies.currency)}." if fee else ".")
+
+
+def card_terms(catalog: Catalog, rules: BookingRules, service: Service | None) -> str:
+    """No-show protection before the yes: what the saved card may be charged, that the link
+    comes at once, and that the time is released without a card. Nothing when the service
+    asks for no card or payments are taken at the salon (then no card is asked)."""
+    if service is None or not (service.card_required and rules.deposits_online):
+        return ""
+    return (f" {saved_cards.terms(catalog, service)} We'll send you a link to add it as soon "
+            f"as you say yes, and the time is held for {minutes(rules.payment_window)}; "
+            "without a card by then, the booking is released and we'll tell you.")
 
 
 def appointment_text(appointment: Appointment, catalog: Catalog, now: datetime) -> str:

@@ -14,6 +14,7 @@ STAFF = ("id", "name", "locations", "hours", "breaks", "time_off", "overrides", 
 TIME_OFF = ("from", "to", "reason")
 OVERRIDE = ("day", "hours")
 SERVICE = ("id", "name", "category", "aliases", "duration", "price", "deposit", "deposit_for",
+           "card_required",
            "buffer_before", "buffer_after", "slot_interval", "capacity", "min_participants",
            "max_participants", "skills", "location_type", "locations", "min_notice",
            "max_advance_days", "cancellation", "reminders")

@@ -34,7 +34,7 @@ from scheduling.catalog import (
 )
 from scheduling.catalog_yaml import keys
 from scheduling.catalog_yaml.nodes import CatalogFileError, Field, Fields, Problem
-from scheduling.catalog_yaml.rules import read_offsets, read_rules
+from scheduling.catalog_yaml.rules import parse_yes_no, read_offsets, read_rules
 from scheduling.catalog_yaml.values import (
     parse_count,
     parse_day,
@@ -307,6 +307,7 @@ class _Reader:
             deposit=fields.parse("deposit", partial(
                 deposit_rules.parse, applies_to=fields.parse("deposit_for", deposit_rules.audience,
                                                              DepositFor.EVERYONE)), NO_DEPOSIT),
+            card_required=fields.parse("card_required", parse_yes_no, False),
             cancellation=self._cancellation(fields.get("cancellation")),
             min_participants=fields.parse("min_participants", parse_count, 1),
             max_participants=fields.parse("max_participants", parse_count, 1),

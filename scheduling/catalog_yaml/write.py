@@ -19,7 +19,7 @@ from scheduling import deposit_rules
 from scheduling.booking.policies import BookingRules
 from scheduling.catalog import Business, CancellationPolicy, Catalog, Location, Service, Staff
 from scheduling.catalog_yaml import keys
-from scheduling.catalog_yaml.rules import write_offsets, write_rules
+from scheduling.catalog_yaml.rules import NO, YES, write_offsets, write_rules
 from scheduling.catalog_yaml.values import (
     format_duration,
     format_moment,
@@ -180,6 +180,7 @@ class _Writer:
             **{key: format_duration(getattr(service, key)) for key in durations},
             "price": format_money(service.price), "deposit": deposit_rules.text(service.deposit),
             "deposit_for": service.deposit.applies_to.value,
+            "card_required": YES[0] if service.card_required else NO[0],
             "capacity": service.capacity, "min_participants": service.min_participants,
             "max_participants": service.max_participants,
             "skills": sorted(service.required_skills),

@@ -114,7 +114,7 @@ def _problems(text: str) -> list[str]:
      "span 22:00:00-02:00:00 ends before it starts"),
     ("    price:", "    colour: blue\n    price:",
      "shop.yml:18: services[0].colour: unknown key 'colour' (known: id, name, category, "
-     "aliases, duration, price, deposit, deposit_for, buffer_before, buffer_after, "
+     "aliases, duration, price, deposit, deposit_for, card_required, buffer_before, buffer_after, "
      "slot_interval, capacity, min_participants, max_participants, skills, location_type, "
      "locations, min_notice, max_advance_days, cancellation, reminders)"),
     ("  - name: Jo\n", "  - name: Jo\n    locations: [Low Street]\n",

@@ -72,11 +72,12 @@ COMPONENTS: dict[str, Schema] = {
                                         time_zone={"type": "string"}))),
     "Services": obj(["items"], items=array(obj(
         ["id", "name", "category", "duration_minutes", "price", "deposit", "deposit_for",
-         "capacity", "location_ids"],
+         "card_required", "capacity", "location_ids"],
         id=UUID, name={"type": "string"}, category={"type": "string"},
         duration_minutes={"type": "integer"}, price=MONEY, deposit=MONEY,
         deposit_for={"type": "string", "enum": ["everyone", "first_time", "missed",
                                                 "first_time_or_missed"]},
+        card_required={"type": "boolean"},
         capacity={"type": "integer"}, location_ids=array(UUID)))),
     "StaffList": obj(["items"], items=array(obj(["id", "name", "skills", "languages",
                                                  "location_ids"], id=UUID,

@@ -64,7 +64,8 @@ def services(catalog: Catalog) -> Json:
         "id": str(s.id), "name": s.name, "category": s.category,
         "duration_minutes": int(s.duration.total_seconds() // 60), "price": str(s.price),
         "deposit": str(s.deposit.amount(s.price, step)),
-        "deposit_for": s.deposit.applies_to.value, "capacity": s.capacity,
+        "deposit_for": s.deposit.applies_to.value, "card_required": s.card_required,
+        "capacity": s.capacity,
         "location_ids": [str(loc.id) for loc in serving(catalog, s)]}
         for s in catalog.services]}
 

@@ -104,6 +104,7 @@ SERVICE = Resource[Service]("service", {
     "price": ("price", c.money()),
     "deposit": ("deposit", deposit_policy.deposit()),
     "deposit_for": ("deposit_for", deposit_policy.audience()),
+    "card_required": ("card_required", c.boolean()),
     "buffer_before_minutes": ("buffer_before", c.minutes(0, 12 * 60)),
     "buffer_after_minutes": ("buffer_after", c.minutes(0, 12 * 60)),
     "slot_interval_minutes": ("slot_interval", c.minutes(1, 24 * 60)),
