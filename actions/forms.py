@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import choices, constraints, group_chat, parsing, returning, series_chat
 from actions.boundary import GuardedForm
+from actions.endings import close, ends_the_form
 from actions.offer_value import Offer, offers_from_slot
 from actions.runtime import now, runtime
 from actions.zones import Zones, zones_of
@@ -78,6 +79,8 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if ends_the_form(Turn(tracker).text, tracker.get_slot("requested_slot")):
+            return close(dispatcher, self.domain_slots(domain))  # "no thanks, that's all"
         known = await self.identity_events(tracker)
         tracker.add_slots(known)
         known += await returning.welcome(dispatcher, tracker, known)

@@ -29,6 +29,9 @@ SPOKEN_SYMBOLS = {"at": "@", "dot": ".", "underscore": "_", "dash": "-", "hyphen
 SPOKEN_EMAIL = re.compile(r"\b(at|dot|underscore|dash|hyphen)\b", re.I)
 NAME_LEAD = re.compile(r"^(my name is|my name's|name is|it's|it is|i am|i'm|im|this is|call me"
                        r"|put it under|under)\s+", re.I)
+SPOKEN_FILLERS = re.compile(r"^(?:(?:u+m+|u+h+|e+r+m*|a+h+|so|yeah|well|oh|okay|ok)\b[\s,.]*)+",
+                            re.I)
+"""What a caller says before the answer ("so um alex fox"): never part of a name."""
 CODE = re.compile(r"\d")
 GROUP = re.compile(r"\b(for (two|three|four|2|3|4) (people|persons)|(two|three|four|both) of us"
                    r"|us both|(me|myself) and my \w+|my \w+ and (me|i|myself))\b")
@@ -158,7 +161,8 @@ QUESTION_CUES = re.compile(r"\?|\b(how|what|when|where|why|which|who|is|are|do|d
 
 def name_in(text: str) -> str | None:
     """A person's name as typed ("it's sam patel" -> "Sam Patel"), or None for non-names."""
-    bare = NAME_LEAD.sub("", text.strip()).strip(" .!,")
+    bare = SPOKEN_FILLERS.sub("", NAME_LEAD.sub("", SPOKEN_FILLERS.sub("", text.strip())))
+    bare = bare.strip(" .!,")
     if not 1 < len(bare) <= 80 or not re.fullmatch(r"[^\W\d_][\w .'\-]*", bare):
         return None
     if " ".join(bare.lower().replace("/", " ").split()) in NOT_NAMES:

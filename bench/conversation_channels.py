@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from urllib.parse import urlencode
@@ -94,7 +95,8 @@ class Web:
 
 
 class Twilio:
-    """What both Twilio webhooks share: signed form posts and TwiML answers."""
+    """What both Twilio webhooks share: signed form posts and TwiML answers. Message and call
+    ids are new each time: the gateway answers a repeated id with its first answer."""
 
     def __init__(self, http: aiohttp.ClientSession, gateway: str, token: str,
                  public_url: str | None) -> None:
@@ -132,7 +134,7 @@ class Sms(Twilio):
         return None
 
     async def say(self, message: str, today: date) -> Reply:
-        form = {"From": self.phone, "Body": message, "MessageSid": f"SMbench{next(_numbers)}"}
+        form = {"From": self.phone, "Body": message, "MessageSid": f"SM{uuid.uuid4().hex}"}
         root = await self.post_following("/twilio/sms", form, "/twilio/sms/continue")
         text = "\n".join(e.text or "" for e in root.iter("Message") if e.text)
         text = "\n".join(b.text or "" for b in root.iter("Body")) or text
@@ -146,7 +148,7 @@ class Voice(Twilio):
     def __init__(self, http: aiohttp.ClientSession, gateway: str, token: str,
                  public_url: str | None, phone: str) -> None:
         super().__init__(http, gateway, token, public_url)
-        self.call = {"From": phone, "CallSid": f"CAbench{next(_numbers):08d}{phone[-6:]}"}
+        self.call = {"From": phone, "CallSid": f"CA{uuid.uuid4().hex}"}
         self.next_path = "/twilio/voice/gather?turn=1"
 
     async def open(self, today: date) -> Reply | None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 from psycopg.types.json import Jsonb
 
-from bench.conversation_spec import Past, first_day
+from bench.conversation_spec import WEEKDAYS, Past, first_day
 
 ACTIVE = ("held", "pending", "confirmed")
 
@@ -75,13 +75,16 @@ class Salon:
         (service, minutes, price), = await self._rows(
             "SELECT id, duration_minutes, price FROM services "
             "WHERE name = %s", past.service)
-        staff = [row[0] for row in await self._rows(
-            "SELECT id FROM staff WHERE %s IN ('any', name) ORDER BY name", past.staff)]
+        staff = await self._rows(
+            "SELECT id, weekly_hours FROM staff WHERE %s IN ('any', name) ORDER BY name",
+            past.staff)
         day = today - timedelta(days=past.days_ago) if past.days_ago is not None \
             else first_day(past.day or "any", today, min_ahead=3)
+        while past.days_ago is not None and WEEKDAYS[day.weekday()] not in staff[0][1]:
+            day -= timedelta(days=1)  # a past visit was on a day they work, whatever today is
         start = datetime.combine(day, time.fromisoformat(past.at), zone)
         status = "completed" if past.days_ago is not None else "confirmed"
-        for member in staff:  # the first one free then (other customers book too)
+        for member, _ in staff:  # the first one free then (other customers book too)
             try:
                 await self._rows(
                     "INSERT INTO appointments (id, business_id, customer_id, service_id, "

@@ -38,7 +38,9 @@ CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
 HOUR_HALF = re.compile(r"\b(\d{1,2}) ?(am|pm|a\.m\.|p\.m\.)", re.IGNORECASE)
 ORDINAL = re.compile(r"\b(\d{1,2})(st|nd|rd|th)\b")
 NUMBER = re.compile(r"\b\d+\b")
-FILLERS = ("um", "uh", "so um", "yeah um", "uh yeah")
+FILLERS = ("um", "uh", "so um", "um so", "er")
+"""Sounds without meaning: a filler that says something ("yeah" is a yes) would change the
+message, not its delivery."""
 
 
 def number_words(number: int) -> str:

@@ -100,8 +100,9 @@ def fitting(offers: list[Offer], want: Want, today: date) -> Offer | None:
     return None
 
 
-KNOWN = {"{name}": "name", "{email}": "email", "{phone}": "phone"}
-"""Details a returning customer's number already tells (on the web the phone proves who)."""
+KNOWN = ("{name}", "{email}", "{phone}")
+"""What a returning customer's number already tells on SMS and voice (a web visitor is
+anonymous until a one-time code proves who they are, so is asked like anyone)."""
 
 
 def scripted(goal: Goal, reply: Reply, used: set[int]) -> Answer | None:
@@ -116,7 +117,8 @@ def scripted(goal: Goal, reply: Reply, used: set[int]) -> Answer | None:
 def next_answer(goal: Goal, channel: str, reply: Reply, used: set[int]
                 ) -> tuple[Answer | None, str | None]:
     """The everyday answer to this reply, or the failure kind when there is none: each is
-    given once, and a returning customer is never asked what the salon knows."""
+    given once, and a returning customer who texts or calls is never asked what the salon
+    knows."""
     asked_before = False
     for number, answer in enumerate(DEFAULT_ANSWERS, start=1000):
         if not re.search(answer.ask, reply.text, re.IGNORECASE):
@@ -124,8 +126,7 @@ def next_answer(goal: Goal, channel: str, reply: Reply, used: set[int]
         if number in used:
             asked_before = True
             continue
-        known = KNOWN.get(answer.say)
-        if goal.customer == "returning" and known and (channel != "web" or known != "phone"):
+        if goal.customer == "returning" and answer.say in KNOWN and channel != "web":
             return None, "asked_known_details"
         used.add(number)
         return answer, None
@@ -134,8 +135,9 @@ def next_answer(goal: Goal, channel: str, reply: Reply, used: set[int]
 
 def honesty(goal: Goal, offers: list[Offer], today: date) -> str | None:
     """Offers said to match the request must match it; a goal about honesty also wants them
-    in time order."""
-    if not any("{pick_first}" in a.say for a in goal.answers) and any(
+    in time order. Goals of corrections (kind 5) change the request on the way, so their
+    labels are not held to the final wish."""
+    if goal.kind != 5 and not any("{pick_first}" in a.say for a in goal.answers) and any(
             o.labelled and not (goal.want.day_ok(o.day, today) and goal.want.time_ok(o.start))
             for o in offers):
         return "dishonest_label"

@@ -180,6 +180,8 @@ def _rate(results: list[tuple[Conversation, str | None]]) -> str:
 
 def report(results: list[tuple[Conversation, str | None]], show_all: bool) -> None:
     print(f"\nsuccess without repair: {_rate(results)}")
+    for split in sorted({chat.goal.split for chat, _ in results}):
+        print(f"  {split:<8} {_rate([r for r in results if r[0].goal.split == split])}")
     for channel in CHANNELS:
         print(f"  {channel:<6} {_rate([r for r in results if r[0].channel == channel])}")
     by_kind = defaultdict(list)
