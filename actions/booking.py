@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import group_chat, parsing, series_chat, speech
+from actions import group_chat, parsing, series_chat, speech, two_services
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_to_slot
 from actions.runtime import now, runtime
@@ -26,7 +26,7 @@ from scheduling.desk import customers
 from scheduling.errors import SlotUnavailable
 
 RESET = ["service", "staff", "location", "language", "when", "when_start", "when_end",
-         "when_constraint", "suggestions", "slot_choice", "booking_confirmed"]
+         "when_constraint", "suggestions", "slot_choice", "booking_confirmed", "also_book"]
 
 
 class ActionBook(GuardedAction):
@@ -75,6 +75,7 @@ class ActionBook(GuardedAction):
         async with runtime.uow() as work:
             online = (await work.appointments.rules(catalog.business.id)).deposits_online
         text += _deposit_words(appointment, catalog, online)
+        text += await two_services.book_planned(tracker, catalog, channel, _contact(tracker), who)
         dispatcher.utter_message(text=text + " Is there anything else I can do for you?")
         return [*_reset(), SlotSet("booking_reference", ref),
                 *_proved(who, appointment.customer_id)]

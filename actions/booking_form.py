@@ -10,7 +10,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import deposit_policy, group_chat, parsing, series_chat, service_words, speech
+from actions import (
+    deposit_policy,
+    group_chat,
+    parsing,
+    series_chat,
+    service_words,
+    side_questions,
+    speech,
+    two_services,
+)
 from actions.boundary import GuardedAction
 from actions.corrections import corrected_this_turn, name_given, say_back
 from actions.forms import (
@@ -55,7 +64,9 @@ class ValidateBookingForm(BaseForm):
         before = dict(tracker.slots)
         events = await super().act(dispatcher, tracker, domain)
         await say_back(dispatcher, tracker, before, events)  # "OK, Friday instead."
-        return events
+        catalog = await runtime.catalog()
+        side_questions.answer(dispatcher, tracker, catalog)  # "..., how much is it?"
+        return events + two_services.heard(dispatcher, tracker, catalog)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -299,11 +310,13 @@ class ActionAskBookingConfirmed(GuardedAction):
             dispatcher.utter_message(text="No problem. What should I change: the service, the "
                                           "person, the day or time, or your details?")
             return []
-        dispatcher.utter_message(text=await read_back(tracker))
-        return []
+        then, planned = await two_services.plan(tracker, await runtime.catalog())
+        dispatcher.utter_message(text=await read_back(tracker, then))
+        return planned
 
 
-async def read_back(tracker: Tracker) -> str:
+async def read_back(tracker: Tracker, then: str = "") -> str:
+    """The booking as it will be made; `then`: the services booked straight after it."""
     if series := await series_chat.read_back(tracker):
         return series  # every date, the ones not free named
     catalog = await runtime.catalog()
@@ -327,5 +340,6 @@ async def read_back(tracker: Tracker) -> str:
                                                       tracker.get_slot("customer_id"))
     terms = speech.deposit_terms(deposit, catalog, rules, asked_of)
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
-            f" {formats.money(service.price, currency)}, for {name}.{terms} Shall I book it? "
+            f" {formats.money(service.price, currency)}{then}, for {name}.{terms} Shall I book "
+            f"{'them' if ', then ' in then else 'it'}? "
             "Please say yes or no.")

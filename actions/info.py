@@ -29,7 +29,8 @@ WALL = ZoneInfo("UTC")
 """Opening hours are written in UTC, which has no shifts, so a wall clock stays as it is."""
 FLOW_SLOTS = ["service", "staff", "location", "language", "when", "when_start", "when_end",
               "when_constraint", "suggestions", "slot_choice", "booking_confirmed", "task",
-              "appointment_id", "manage_confirmed", "appointments", "otp_code", "verify_contact"]
+              "appointment_id", "manage_confirmed", "appointments", "otp_code", "verify_contact",
+              "also_book"]
 PREPARE = ("Please arrive five minutes early. Come with your hair as you usually wear it, "
            "and bring a photo if you have a style in mind.")
 

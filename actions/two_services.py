@@ -1,0 +1,114 @@
+"""Two services at once: "a men's cut and a beard trim" books both, back to back.
+
+The first service named runs the form as usual (offers, a pick, the details); the others wait
+in `also_book` (their ids), and the customer is told so at once. When the booking is read back,
+each is placed straight after the one before it (`scheduling.desk.follow_on`: same person
+where possible) and read back with it, so one "yes" books them all; `also_book` then holds the
+planned times, which are what is booked. One that cannot follow is said so and left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import service_words, speech
+from actions.offer_value import Offer
+from actions.runtime import now, runtime
+from actions.zones import zones_of
+from scheduling import formats
+from scheduling.booking.commands import BookAppointment, SlotChoice
+from scheduling.booking.model import Channel, Contact
+from scheduling.catalog import Catalog, Service
+from scheduling.desk import customers
+from scheduling.desk.follow_on import FirstPart, follow_on, staff_for
+from scheduling.errors import SlotUnavailable
+
+SLOT = "also_book"
+
+
+def heard(dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog
+          ) -> list[EventType]:
+    """The services named after the first one in this message, kept and announced."""
+    named = service_words.read(catalog, (tracker.latest_message or {}).get("text") or "")
+    first = tracker.get_slot("service")
+    if len(named.services) < 2 or str(named.services[0].id) != first:
+        return []
+    rest = named.services[1:]
+    dispatcher.utter_message(text=f"I'll book the {_lower(named.services[0])} first, then "
+                                  f"the {_names(rest)} straight after it, with the same "
+                                  "person where I can.")
+    return [SlotSet(SLOT, [str(service.id) for service in rest])]
+
+
+async def plan(tracker: Tracker, catalog: Catalog) -> tuple[str, list[EventType]]:
+    """Where the waiting services go after the chosen offer: the words for the read-back
+    (", then Beard trim with Marcus at 10:30 AM, 20 minutes, $20") and the planned times."""
+    waiting = [UUID(item if isinstance(item, str) else item["service_id"])
+               for item in tracker.get_slot(SLOT) or []]
+    offer = Offer.parse(tracker.get_slot("slot_choice"))
+    if not waiting or offer is None:
+        return "", []
+    zones = await zones_of(tracker, catalog)
+    currency = catalog.business.policies.currency
+    previous = FirstPart(UUID(tracker.get_slot("service")), offer.start, offer.staff_id,
+                         offer.location_id)
+    words, planned, missed = "", [], []
+    for service_id in waiting:
+        slot = await follow_on(runtime.uow(), catalog.business.id, previous, service_id, now())
+        service = catalog.service(service_id)
+        if slot is None:
+            missed.append(service)
+            continue
+        staff = staff_for(slot, previous)
+        planned.append({"service_id": str(service_id), "start": slot.start.isoformat(),
+                        "staff_id": str(staff), "location_id": str(slot.location_id)})
+        words += (f", then {service.name} with {catalog.staff_member(staff).name} at "
+                  f"{formats.clock(slot.start, zones.customer)}, {speech.minutes(service.duration)}"
+                  f", {formats.money(service.price, currency)}")
+        previous = FirstPart(service_id, slot.start, staff, slot.location_id)
+    if missed:
+        words += (f" (I can't fit the {_names(missed)} straight after, so that's not included;"
+                  " ask me for it once this is booked)")
+    return words, [SlotSet(SLOT, planned or None)]
+
+
+async def book_planned(tracker: Tracker, catalog: Catalog, channel: Channel, contact: Contact,
+                       who: customers.Proof) -> str:
+    """Book the planned services after the first was booked; the words saying so."""
+    said = []
+    for item in tracker.get_slot(SLOT) or []:
+        if not isinstance(item, dict):
+            continue
+        said.append(await _book_one(tracker, catalog, item, channel, contact, who))
+    return "".join(said)
+
+
+async def _book_one(tracker: Tracker, catalog: Catalog, item: dict[str, Any], channel: Channel,
+                    contact: Contact, who: customers.Proof) -> str:
+    service = catalog.service(UUID(item["service_id"]))
+    choice = SlotChoice(catalog.business.id, service.id, Offer.from_slot(item).start,
+                        UUID(item["staff_id"]), UUID(item["location_id"]))
+    key = f"{tracker.sender_id}:{service.id}:{item['start']}:{item['staff_id']}"
+    try:
+        result = await customers.book_for(
+            BookAppointment(choice, None, key, channel=channel, contact=contact), who,
+            runtime.uow(), now())
+    except SlotUnavailable:
+        return f" I'm sorry, the {_lower(service)} time was just taken, so it is not booked."
+    booked = result.appointment
+    return (f" Also booked: {speech.appointment_text(booked, catalog, now())}, reference "
+            f"{speech.reference(booked)}.")
+
+
+def _lower(service: Service) -> str:
+    return service.name[:1].lower() + service.name[1:]
+
+
+def _names(services: list[Service] | tuple[Service, ...]) -> str:
+    names = [_lower(service) for service in services]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
