@@ -29,6 +29,7 @@ from tests.payments.stripe_desk import (
     to_checkout,
 )
 from tests.payments.test_fees_saved_card import _fee, _no_show_at_the_desk, _started
+from tests.payments.test_pay_links_desk_voice import COLOUR, _book_at_desk, _form, _texted_pay_link
 
 pytestmark = pytest.mark.db
 TERMS = ("We'll save your card to confirm it; you're charged only $25 if you cancel later "
@@ -113,6 +114,23 @@ async def test_the_setup_intent_first_then_the_session_confirms_once(desk: Desk)
     assert await _state(desk, appointment_id) == ("confirmed", "card_saved", False)
     assert await rows(desk.factory, "SELECT count(*) FROM saved_cards WHERE appointment_id = :a",
                       a=appointment_id) == [(1,)]
+
+
+async def test_a_desk_booking_states_the_terms_and_texts_the_link_to_add_the_card(
+        desk: Desk) -> None:
+    await execute(desk.factory, "UPDATE services SET deposit_kind = 'none', deposit = 0,"
+                  " card_required = true WHERE id = :s", s=COLOUR)
+    before, done = await _book_at_desk(await _form(desk), "(212) 555-0178")
+    assert TERMS.replace("'", "&#39;") in before, before[-3000:]
+    assert "A link to add a card is on its way by text" in done
+    [(appointment_id,)] = await rows(desk.factory, "SELECT id FROM appointments WHERE "
+                                     "contact_name = 'Dee Desk'")
+    pay_link = await _texted_pay_link(desk, appointment_id, "add a card to confirm your Colour")
+    delivery = desk.stripe.pay(await to_checkout(desk, pay_link))
+    assert delivery is not None
+    status, answer = await deliver(desk, *delivery)
+    assert (status, answer["outcome"]) == (200, "card_saved")
+    assert await _state(desk, appointment_id) == ("confirmed", "card_saved", False)
 
 
 async def test_no_card_by_the_window_end_releases_it_and_says_why(desk: Desk) -> None:

@@ -54,15 +54,16 @@ async def _book_at_desk(form: Form, phone: str) -> tuple[str, str]:
     return before, await done.text()
 
 
-async def _texted_pay_link(desk: Desk, appointment_id: Any) -> str:
-    """Send what is due with the gateway's dispatcher; the pay link the SMS carries, as the
-    path it leads to once its short link is opened."""
+async def _texted_pay_link(desk: Desk, appointment_id: Any,
+                           says: str = "pay the $30 deposit") -> str:
+    """Send what is due with the gateway's dispatcher; the pay link the SMS carries (saying
+    `says`), as the path it leads to once its short link is opened."""
     await desk.client.app[DISPATCHER].run_once()
     [(summary, to)] = await rows(desk.factory, "SELECT d.summary, d.recipient FROM "
                                  "delivery_attempts d JOIN outbox o ON o.id = d.outbox_id WHERE "
                                  "o.kind = 'pending_payment' AND d.channel = 'sms' AND "
                                  "o.appointment_id = :a", a=appointment_id)
-    assert "pay the $30 deposit" in summary, summary
+    assert says in summary, summary
     short = re.search(r"https?://\S+(/a/[\w-]+)", summary)
     assert short is not None, summary
     opened = await desk.client.get(short.group(1), allow_redirects=False)

@@ -21,7 +21,7 @@ from assistant.gateway.free_times import FreeDay, FreeTime, Search, free_day
 from assistant.gateway.resources import CALENDAR, ENGINE
 from assistant.payments.mode import takes_online
 from scheduling.availability import AvailabilityQuery
-from scheduling.booking import notice
+from scheduling.booking import notice, saved_cards
 from scheduling.booking.commands import SlotChoice
 from scheduling.booking.model import Contact, Participant
 from scheduling.catalog import Catalog
@@ -148,7 +148,8 @@ async def form_page(request: web.Request, admin: AdminSession, form: dict[str, s
                 staff=bf.choosable_staff(catalog, chosen.service, chosen.location),
                 locations=bf.serving(catalog, chosen.service), units=list(Unit),
                 max_every=MAX_EVERY, max_count=MAX_OCCURRENCES,
-                deposits_online=await takes_online(request.app, catalog.business.id))
+                deposits_online=await takes_online(request.app, catalog.business.id),
+                card_terms=saved_cards.terms(catalog, chosen.service))
 
 
 async def _free(request: web.Request, catalog: Catalog, chosen: bf.Chosen, form: dict[str, str],

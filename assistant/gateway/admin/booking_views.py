@@ -135,10 +135,16 @@ async def _booked(request: web.Request, business_id: UUID, key: str) -> list[App
 def _told(booked: list[Appointment], currency: str) -> str:
     """How the customer hears of it: each appointment's confirmation goes where its contact
     is (one per occurrence of a series, as for any booking); one waiting for its deposit
-    online gets the pay link there instead, and a deposit owed at the salon is said."""
+    online gets the pay link there instead (one waiting for a card, the link to add it), and a
+    deposit owed at the salon is said."""
     contact = booked[0].contact or Contact()
     ways = " and ".join(way for way, given in (("text", contact.phone),
                                                ("e-mail", contact.email)) if given)
+    if any(payments.awaiting_card(a) for a in booked):
+        return (f"A link to add a card is on its way by {ways}; the booking is confirmed once "
+                "it is saved, and released if it is not saved in time." if ways else
+                "No phone or e-mail was given, so no link to add a card can be sent: the time "
+                "is released when the payment window ends.")
     waiting = [a for a in booked if payments.awaiting_online(a)]
     if waiting:
         deposit = formats.money(payments.owed(waiting[0]), currency)
