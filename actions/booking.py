@@ -101,8 +101,14 @@ class ActionBook(GuardedAction):
 
 def _deposit_words(appointment: Appointment, catalog: Catalog, online: bool) -> str:
     """What happens about the deposit: paid online now (the link is on its way), or at the
-    salon (also for a booking pending for the owner's approval, not for a payment); nothing
-    when none is owed."""
+    salon (also for a booking pending for the owner's approval, not for a payment); with no
+    deposit, the card to save to confirm it (the link is on its way); nothing when neither
+    is asked."""
+    if online and payments.awaiting_card(appointment):
+        return (" Your time is kept while you add a card: we're texting and e-mailing you a "
+                "link to add it now (nothing is charged now). The booking is confirmed once "
+                "it's saved; without it, the time is released after a short while and we'll "
+                "tell you.")
     owed = payments.owed(appointment)
     if not owed:
         return ""

@@ -338,7 +338,7 @@ async def read_back(tracker: Tracker, then: str = "") -> str:
         rules = await work.appointments.rules(catalog.business.id)
         deposit, asked_of = await deposit_policy.owed(work, catalog, service,
                                                       tracker.get_slot("customer_id"))
-    terms = speech.deposit_terms(deposit, catalog, rules, asked_of)
+    terms = speech.deposit_terms(deposit, catalog, rules, asked_of, service)
     return (f"To confirm: {service.name} with {staff} {when}, {speech.minutes(service.duration)},"
             f" {formats.money(service.price, currency)}{then}, for {name}.{terms} Shall I book "
             f"{'them' if ', then ' in then else 'it'}? "
