@@ -5,10 +5,10 @@ repair is read from the database.
         [--goal ID ...] [--jobs 4] [--gateway URL --database-url URL --twilio-token T]
         [--transcripts]
 
-Each goal (bench/conversation_goals/*.yml, see bench/conversation_spec.py) runs once on each of
+Each goal (bench/conversation_goals/*.yml, see bench/conversation/spec.py) runs once on each of
 its channels, as a new customer with a phone number and e-mail of this run: web through
 `POST /chat`, SMS and voice through the gateway's signed Twilio webhooks, with the customer's
-words rendered for the channel (bench/conversation_render.py). The customer never repeats or
+words rendered for the channel (bench/conversation/render.py). The customer never repeats or
 rephrases; the first thing that goes wrong ends the conversation as a failure of that kind.
 
 Prints success without repair overall, per channel and per kind of the issue, the median turns
@@ -40,10 +40,10 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.conversation_channels import Reply, Sms, Voice, Web  # noqa: E402
-from bench.conversation_db import Identity, Salon  # noqa: E402
-from bench.conversation_render import CHANNELS, render  # noqa: E402
-from bench.conversation_script import (  # noqa: E402
+from bench.conversation.channels import Reply, Sms, Voice, Web  # noqa: E402
+from bench.conversation.db import Identity, Salon  # noqa: E402
+from bench.conversation.render import CHANNELS, render  # noqa: E402
+from bench.conversation.script import (  # noqa: E402
     Conversation,
     Turn,
     fitting,
@@ -56,7 +56,7 @@ from bench.conversation_script import (  # noqa: E402
     trouble,
     words_for,
 )
-from bench.conversation_spec import KINDS, Goal, load  # noqa: E402
+from bench.conversation.spec import KINDS, Goal, load  # noqa: E402
 
 MAX_TURNS = 14
 FIRST = ("Jo", "Sam", "Alex", "Maria", "Priti", "Dana", "Lee", "Rosa", "Tom", "Wen", "Kofi",

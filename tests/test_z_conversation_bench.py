@@ -9,11 +9,11 @@ from datetime import date, datetime, time
 
 import pytest
 
-from bench.conversation_channels import Reply, read_offer
-from bench.conversation_db import Booked, Identity
-from bench.conversation_render import render
-from bench.conversation_script import judge, next_answer
-from bench.conversation_spec import KINDS, Goal, Want, load, split_of
+from bench.conversation.channels import Reply, read_offer
+from bench.conversation.db import Booked, Identity
+from bench.conversation.render import render
+from bench.conversation.script import judge, next_answer
+from bench.conversation.spec import KINDS, Goal, Want, load, split_of
 
 TODAY = date(2026, 12, 2)  # a Wednesday
 WHO = Identity("Jo Quick", "+16465550100", "jo.quick.abc@example.org")

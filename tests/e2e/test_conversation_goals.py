@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from bench.conversation_db import Salon
-from bench.conversation_script import Conversation
-from bench.conversation_spec import Answer, Goal, Want, load
+from bench.conversation.db import Salon
+from bench.conversation.script import Conversation
+from bench.conversation.spec import Answer, Goal, Want, load
 from bench.conversations import Target, run_goal
 from tests.stack import RunningAssistant, truncate_all
 

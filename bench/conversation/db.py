@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 from psycopg.types.json import Jsonb
 
-from bench.conversation_spec import WEEKDAYS, Past, first_day
+from bench.conversation.spec import WEEKDAYS, Past, first_day
 
 ACTIVE = ("held", "pending", "confirmed")
 

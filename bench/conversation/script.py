@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bench.conversation_channels import Offer, Reply
-from bench.conversation_db import ACTIVE, Booked, Identity
-from bench.conversation_render import pick_words
-from bench.conversation_spec import Answer, Goal, Want
+from bench.conversation.channels import Offer, Reply
+from bench.conversation.db import ACTIVE, Booked, Identity
+from bench.conversation.render import pick_words
+from bench.conversation.spec import Answer, Goal, Want
 
 PICK = "{pick}"
 DEFAULT_ANSWERS = (

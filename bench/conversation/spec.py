@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-GOALS = Path(__file__).with_name("conversation_goals")
+GOALS = Path(__file__).resolve().parent.parent / "conversation_goals"
 SPLITS = ("dev", "held_out")
 KINDS = {1: "intent", 2: "time phrases", 3: "constraints", 4: "honesty", 5: "choices",
          6: "two things", 7: "returning", 8: "recurring/group", 9: "managing", 10: "endings"}
