@@ -30,14 +30,16 @@ KINDS = {
 @dataclass(frozen=True, slots=True)
 class Reading:
     """`services` the services named, in the order said; `ambiguous` the family the message
-    names without saying which member (empty when it says which, or names no family)."""
+    names without saying which member (empty when it says which, or names no family): it is
+    asked about before anything else, the other services named are kept."""
 
     services: tuple[Service, ...] = ()
     ambiguous: tuple[Service, ...] = ()
 
     @property
     def first(self) -> Service | None:
-        return self.services[0] if self.services else None
+        """The one service to book first; None while a family is still to be asked about."""
+        return self.services[0] if self.services and not self.ambiguous else None
 
 
 def canonical(text: str) -> str:
@@ -63,10 +65,16 @@ def read(catalog: Catalog, text: str, answering: bool = False) -> Reading:
             services.append(chosen)
     if not services:
         return Reading(ambiguous=_family_by_word(catalog, said))
-    family = _family(catalog, services[0]) if len(services) == 1 else ()
-    if family and not _qualifier_in(family, said) and not _named_exactly(services[0], said):
-        return Reading(ambiguous=family)
+    generic = next((s for s in services if _generic(catalog, s, said)), None)
+    if generic is not None:  # "a haircut and a beard trim": which cut, the trim kept
+        others = tuple(s for s in services if s != generic)
+        return Reading(services=others, ambiguous=_family(catalog, generic))
     return Reading(services=tuple(services))
+
+
+def family_word(family: tuple[Service, ...]) -> str:
+    """What the members of a family have in common: "cut"."""
+    return _head(family[0]) if family else ""
 
 
 def which_question(family: tuple[Service, ...]) -> str:
@@ -141,6 +149,12 @@ def _qualifiers(service: Service) -> set[str]:
     """The words that tell `service` from the rest of its family, with their everyday words."""
     words = set(canonical(service.name).split()) - {_head(service)}
     return words | {alias for word in words for alias in KINDS.get(word, ())}
+
+
+def _generic(catalog: Catalog, service: Service, said: str) -> bool:
+    """Named by a word its whole family shares ("haircut"), without saying which member."""
+    family = _family(catalog, service)
+    return bool(family) and not _qualifier_in(family, said) and not _named_exactly(service, said)
 
 
 def _qualifier_in(family: tuple[Service, ...], said: str) -> bool:

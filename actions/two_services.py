@@ -35,13 +35,14 @@ def heard(dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog
           ) -> list[EventType]:
     """The services named after the first one in this message, kept and announced."""
     named = service_words.read(catalog, (tracker.latest_message or {}).get("text") or "")
-    first = tracker.get_slot("service")
-    if len(named.services) < 2 or str(named.services[0].id) != first:
+    if named.ambiguous and named.services:  # "a haircut and a beard trim": the cut is asked
+        first, rest = f"your {service_words.family_word(named.ambiguous)}", named.services
+    elif len(named.services) > 1 and str(named.services[0].id) == tracker.get_slot("service"):
+        first, rest = f"the {_lower(named.services[0])}", named.services[1:]
+    else:
         return []
-    rest = named.services[1:]
-    dispatcher.utter_message(text=f"I'll book the {_lower(named.services[0])} first, then "
-                                  f"the {_names(rest)} straight after it, with the same "
-                                  "person where I can.")
+    dispatcher.utter_message(text=f"I'll book {first} first, then the {_names(rest)} straight "
+                                  "after it, with the same person where I can.")
     return [SlotSet(SLOT, [str(service.id) for service in rest])]
 
 

@@ -50,3 +50,9 @@ def test_several_services_are_read_in_the_order_said() -> None:
 def test_nothing_of_ours_is_nothing() -> None:
     reading = service_words.read(CATALOG, "a pizza and a shortcut")
     assert reading.services == () and reading.ambiguous == ()
+
+
+def test_a_cut_named_with_another_service_is_asked_about_and_the_other_kept() -> None:
+    reading = service_words.read(CATALOG, "a haircut and a beard trim")
+    assert [s.name for s in reading.services] == ["Beard trim"] and reading.first is None
+    assert service_words.which_question(reading.ambiguous) == "Women's cut or men's cut?"

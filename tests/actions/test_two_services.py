@@ -78,3 +78,11 @@ async def test_a_question_inside_a_request_is_answered_as_it_goes_on(salon: Cata
     found, said = await validate("can I book a women's cut friday, how much is it?", "book")
     assert found["service"] == str(demo_id("service/Women's cut")) and found["when_start"]
     assert "Women's cut: 45 minutes, $65." in said
+
+
+async def test_the_cut_is_asked_about_and_the_trim_kept_for_after_it(salon: Catalog) -> None:
+    found, said = await validate("a haircut and a beard trim next tuesday", "book")
+    assert found["service"] is None and found["also_book"] == [BEARD]
+    assert "I'll book your cut first, then the beard trim straight after it" in said
+    found, _ = await validate("men's", requested="service", also_book=[BEARD])
+    assert found["service"] == MENS and "also_book" not in found
