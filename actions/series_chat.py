@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from actions import group_chat, parsing, speech
+from actions import deposit_policy, group_chat, parsing, speech
 from actions.offer_value import Offer
 from actions.recurrence import DEFAULT_COUNT, SeriesAsk, series_in
 from actions.runtime import now, runtime
@@ -113,9 +113,15 @@ async def read_back(tracker: Tracker) -> str | None:
         else ""
     price = formats.money(service.price, catalog.business.policies.currency)
     name = group_chat.who(tracker, catalog, tracker.get_slot("customer_name") or "you")
+    async with runtime.uow() as work:
+        rules = await work.appointments.rules(catalog.business.id)
+        deposit, asked_of = await deposit_policy.owed(work, catalog, service,
+                                                      tracker.get_slot("customer_id"))
+    terms = speech.deposit_terms(deposit, catalog, rules, asked_of)
+    terms = f" Each date is its own booking.{terms}" if terms else ""
     return (f"To confirm: {service.name} with {staff} {every_words(repeat)}, {len(plan)} "
             f"times{default}:\n{lines}\n{outcome} {speech.minutes(service.duration)}, {price} "
-            f"each, for {name}. Shall I book them? Please say yes or no.")
+            f"each, for {name}.{terms} Shall I book them? Please say yes or no.")
 
 
 def _line(occurrence: Occurrence, zone: ZoneInfo) -> str:

@@ -120,3 +120,16 @@ async def _read_back(slots: dict[str, Any]) -> str:
     await ActionAskBookingConfirmed().run(dispatcher, tracker("", slots=slots, sender=SMS),
                                           DOMAIN)
     return str(dispatcher.messages[0]["text"])
+
+
+@pytest.mark.db
+async def test_a_series_with_a_deposit_states_it_before_yes(salon: Catalog) -> None:
+    found, _ = await validate("a colour every 4 weeks, 3 times, next friday at 11am", "book",
+                              sender=SMS)
+    slots: dict[str, Any] = {k: found[k] for k in ("service", "staff", "when", "when_start",
+                                                   "when_end", "series")}
+    offers = await offers_for(**slots)
+    slots |= {"suggestions": offers, "slot_choice": offers[0], "customer_name": "Jo Lee"}
+    said = await _read_back(slots)
+    assert "every 4 weeks, 3 times" in said
+    assert "Each date is its own booking. It needs a $30" in said
