@@ -35,8 +35,12 @@ def heading(tracker: Tracker, offers: Sequence[Offer], zones: Zones, catalog: Ca
     if closed is not None:
         return closed + NEAREST
     if finish is None:
-        asked = f"{formats.clock(begin, zones.customer)} {_on(zones.day(begin, now))}"
-        return f"{asked} isn't free, sorry." + NEAREST
+        day = _on(zones.day(begin, now))
+        asked = formats.clock(begin, zones.customer)
+        hours = open_hours(_places(tracker, catalog), begin, zones)
+        if hours is not None:
+            return f"We're open {hours} {day}, so {asked} isn't possible, sorry." + NEAREST
+        return f"{asked} {day} isn't free, sorry." + NEAREST
     if _whole_day(begin, finish, zones):
         return f"Nothing is free {zones.day(begin, now)}, sorry." + NEAREST
     return "Nothing is free then, sorry." + NEAREST
@@ -85,6 +89,29 @@ def closed_on(places: Sequence[Location], moment: datetime) -> str | None:
         said = formats.day(moment, places[0].zone)
         return f"We're closed on {said}" + (f" for {named}." if named else ".")
     return None
+
+
+def open_hours(places: Sequence[Location], moment: datetime, zones: Zones) -> str | None:
+    """"9 AM to 6 PM" when `moment` is before the first opening or after the last closing of
+    every place in question that day (a time asked outside the hours is not "taken"); None
+    when it is within the day's hours somewhere."""
+    said = None
+    for place in places:
+        local = moment.astimezone(place.zone)
+        spans = place.opening_hours.on(local.date())
+        if not spans:
+            continue
+        opens = min(span.start for span in spans)
+        ends = [span.end for span in spans]
+        closes = time(0) if time(0) in ends else max(ends)  # 00:00: open until midnight
+        clock = local.time().replace(tzinfo=None)
+        if opens <= clock and (closes == time(0) or clock < closes):
+            return None
+        first, last = (datetime.combine(local.date(), clock, place.zone) for clock in (opens,
+                                                                                      closes))
+        said = said or f"{formats.clock(first, zones.customer)} to " \
+                       f"{formats.clock(last, zones.customer)}"
+    return said
 
 
 def _closure(place: Location, day: date) -> str | None:

@@ -96,3 +96,13 @@ def test_buttons_carry_no_staff_jargon_and_no_reason_after_later() -> None:
     assert Offer.from_suggestion(suggestion(tight, usual)).reason == "with Ana, as usual"
     assert Offer.from_suggestion(suggestion(close, relaxed)).reason == "14 min after 11:31 AM"
     assert Offer.from_suggestion(suggestion(close, relaxed), shifted=True).reason == ""
+
+
+def test_a_time_outside_the_hours_says_the_hours_not_taken(salon: Catalog) -> None:
+    evening = datetime(2026, 12, 3, 20, tzinfo=NY)  # Thursday 8 PM; open 9 to 6
+    assert said(salon, [evening - timedelta(hours=3)], evening) == (
+        "We're open 9 AM to 6 PM tomorrow, so 8 PM isn't possible, sorry. The nearest I have:")
+    early = datetime(2026, 12, 7, 9, tzinfo=NY)  # Monday opens at 10
+    assert said(salon, [early + timedelta(hours=1)], early) == (
+        "We're open 10 AM to 6 PM on Monday, December 7, so 9 AM isn't possible, sorry. "
+        "The nearest I have:")
