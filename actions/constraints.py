@@ -10,6 +10,7 @@ and a bound ("before my 1 pm lunch") is not mistaken for the time wanted.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,8 +41,24 @@ def when_slots(text: str, found: Resolution | None, tracker: Tracker, now: datet
     merged = parsing.merge_correction(found, previous[0], previous[1]) if found else None
     constraint = kept(tracker.get_slot(SLOT), new, found)
     start, end = searched(found, new, constraint, merged, (previous[0], previous[1]))
+    if start is None and merged is not None and constraint is not None:
+        constraint = _with_part(constraint, merged, zone)
     return {"when": text, "when_start": start.isoformat() if start else None,
             "when_end": end.isoformat() if end else None, SLOT: slot_value(constraint)}
+
+
+def _with_part(constraint: Constraint, merged: tuple[datetime, datetime | None],
+               zone: ZoneInfo) -> Constraint:
+    """A part of the day resolved ("tuesday or wednesday after work") kept as the constraint's
+    window when the search no longer starts from it and nothing else says the time."""
+    start, end = merged
+    if end is None or constraint.says_times:
+        return constraint
+    low, high = start.astimezone(zone), end.astimezone(zone)
+    if low.time() == high.time() or (high - low).days >= 1:
+        return constraint  # a whole day or more: no time of day was said
+    return replace(constraint, window=(low.time().replace(tzinfo=None),
+                                       high.time().replace(tzinfo=None)))
 
 
 def kept_with(text: str, tracker: Tracker, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
@@ -83,9 +100,8 @@ def searched(
         return previous
     start, end = merged
     if constraint is not None and found is not None and (
-            not constraint.allows_day(start) or len(constraint.weekdays) > 1
-            and found.grain in (Grain.DAY, Grain.HOUR, Grain.MINUTE)):
-        return None, None  # the one day resolved is refused, or one of several allowed
+            not constraint.allows_day(start) or len(constraint.weekdays) > 1 and end is not None):
+        return None, None  # the one day resolved is refused, or one day (part) of several
     if new is not None and new.says_times and found is not None and found.end is None:
         if found.date_explicit:
             return _whole_day(start)

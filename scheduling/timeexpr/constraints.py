@@ -56,7 +56,7 @@ _ENDS_BY = [rf"\bbefore\s+(?:my|our|the)\s+{_T}",
             rf"\b(?:finish(?:ed)?|done|out|over|gone|back|leave)\s+by\s+{_T}",
             rf"\bbefore\s+{_T}(?!\s*(?:on|or)\b)"]
 _PARTS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
-          "lunchtime": "lunchtime", "lunch time": "lunchtime"}
+          "lunchtime": "lunchtime", "lunch time": "lunchtime", "after work": "after_work"}
 _PART = rf"(?P<part>{alt(_PARTS)})(?P<plural>s)?\b"
 _NO_PART = rf"\b(?:no|not(?:\s+in\s+the)?|never(?:\s+in\s+the)?)\s+{_PART}"
 

@@ -82,3 +82,16 @@ async def test_the_earliest_but_not_monday_keeps_the_refusal(salon: Catalog) -> 
     assert slots["when"] == "earliest" and slots["when_constraint"]["not_weekdays"] == [0]
     starts, _ = await offered(**slots)
     assert starts and all(start.weekday() != 0 for start in starts)
+
+
+async def test_several_days_keep_the_part_of_the_day_the_resolver_read(salon: Catalog) -> None:
+    slots = await answer("tuesday or wednesday after work")
+    assert slots["when_start"] is None
+    starts, _ = await offered(**slots)
+    assert starts and all(s.weekday() in (1, 2) and s.hour >= 17 for s in starts), starts
+
+
+async def test_several_days_at_one_time_keep_the_time(salon: Catalog) -> None:
+    starts, _ = await offered(**await answer("tuesday or thursday at 3pm"))
+    assert starts and starts[0].weekday() in (1, 3)
+    assert any(s.weekday() in (1, 3) and s.time() == time(15) for s in starts), starts
