@@ -38,7 +38,12 @@ from scheduling.persistence.calendar_tables import (
     CalendarSettingsRow,
     CalendarSyncStateRow,
 )
-from scheduling.persistence.catalog_tables import BusinessRow, CustomerRow, StaffTimeOffRow
+from scheduling.persistence.catalog_tables import (
+    BusinessRow,
+    CustomerRow,
+    ServiceRow,
+    StaffTimeOffRow,
+)
 from scheduling.persistence.customer_tables import CustomerRecordRow
 from scheduling.persistence.desk_note_tables import DeskNoteRow
 from scheduling.persistence.desk_tables import VerificationCodeRow
@@ -138,6 +143,8 @@ def _appointments(now: datetime, customer: UUID) -> list[Row]:
                      "confirmed_at": now - timedelta(days=1), "confirmation_failed": True}
         if status == "rescheduled":
             extra = {"rescheduled_to": fill_id("appointment/confirmed")}
+        if status == "pending":  # its service asks for a card to confirm (no deposit)
+            extra = {"payment_status": "card_pending"}
         rows.append(_appointment(status, start, now, customer, **extra))
     return rows
 
@@ -172,6 +179,8 @@ async def _catalog_extras(session: AsyncSession, now: datetime, business: UUID,
         scope_id=business, business_id=business, minutes=[1440, 60]))
     await session.execute(update(BusinessRow).where(BusinessRow.id == business).values(
         message_parts={"signature": "Filled signature", "parking_notes": "Filled parking"}))
+    await session.execute(update(ServiceRow).where(ServiceRow.id == service).values(
+        card_required=True))  # no-show protection: the pending booking waits for a card
 
 
 async def _booking(session: AsyncSession, now: datetime, customer: UUID) -> dict[str, UUID]:

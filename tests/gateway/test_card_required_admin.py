@@ -9,10 +9,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.fill import Filled
 from tests.gateway.admin_login import login_as
 from tests.gateway.conftest import API_KEY
 from tests.gateway.html_forms import Page
 from tests.gateway.test_deposit_policy_admin import MENS_CUT, _form_post
+from tests.gateway.test_pages_filled import filled  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.db
 Client = TestClient[Any, Any]
@@ -52,3 +54,14 @@ async def test_the_admin_api_sets_it_and_refuses_a_non_boolean(gateway: Client) 
     refused = await gateway.patch(path, json={"card_required": "sure"}, headers=headers)
     assert refused.status == 422 and "card_required" in await refused.text()
     assert await _listed(gateway)
+
+
+async def test_the_filled_booking_waiting_for_its_card_says_so_on_its_detail(
+    gateway: Client, session_factory: async_sessionmaker[AsyncSession],
+    filled: Filled,  # noqa: F811  (the fixture imported above)
+) -> None:
+    """tests.fill's pending booking is of a service asking for a card (no-show protection)."""
+    cookies = await login_as(session_factory, filled.admin_email)
+    page = await (await gateway.get(f"/admin/appointments/{filled.appointment_ids['pending']}",
+                                    cookies=cookies)).text()
+    assert "A card is to be saved to confirm it (no-show protection)" in page
