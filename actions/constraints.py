@@ -30,16 +30,18 @@ def said(text: str, now: datetime, zone: ZoneInfo) -> Constraint | None:
     return read_constraint(text, now, zone)
 
 
-def when_slots(text: str, found: Resolution | None, tracker: Tracker, now: datetime,
+def when_slots(text: str, found: Resolution | None, tracker: Tracker | None, now: datetime,
                zone: ZoneInfo) -> dict[str, Any] | None:
     """The time slots after `text` (`when`, `when_start`, `when_end`, `when_constraint`);
-    None when it says neither a day or time nor a constraint."""
+    None when it says neither a day or time nor a constraint. `tracker` holds what was said
+    before; None for the first words of a new request."""
     new = said(text, now, zone)
     if found is None and new is None:
         return None
-    previous = tuple(_moment(tracker.get_slot(name)) for name in ("when_start", "when_end"))
+    before = tracker.get_slot if tracker is not None else lambda _name: None
+    previous = tuple(_moment(before(name)) for name in ("when_start", "when_end"))
     merged = parsing.merge_correction(found, previous[0], previous[1]) if found else None
-    constraint = kept(tracker.get_slot(SLOT), new, found)
+    constraint = kept(before(SLOT), new, found)
     start, end = searched(found, new, constraint, merged, (previous[0], previous[1]))
     if start is None and merged is not None and constraint is not None:
         constraint = _with_part(constraint, merged, zone)

@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import parsing
+from actions import constraints, parsing
 from actions.boundary import refusal
 from actions.runtime import now, runtime
 from actions.zones import zones_of
@@ -34,11 +34,8 @@ async def opening_when(tracker: Tracker, task: str) -> list[EventType]:
         return []
     zone = (await zones_of(tracker, await runtime.catalog())).customer
     found = parsing.when_in(text, now(), zone)
-    if found is None:
-        return []
-    start, end = parsing.merge_correction(found, None)
-    return [SlotSet("when", text), SlotSet("when_start", start.isoformat()),
-            SlotSet("when_end", end.isoformat() if end else None)]
+    slots = constraints.when_slots(text, found, None, now(), zone)  # "to any day but Monday"
+    return [SlotSet(name, value) for name, value in slots.items()] if slots else []
 
 
 async def chosen(dispatcher: CollectingDispatcher, task: str | None, appointment_id: str,
