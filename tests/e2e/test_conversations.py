@@ -72,7 +72,7 @@ def test_greeting_offers_booking(assistant: Assistant) -> None:
 
 
 def test_book_by_sms_then_cancel_free(assistant: Assistant, database_url: str) -> None:
-    reply = book(assistant, "sms:+17185550111", "I'd like a haircut next Wednesday at 10am",
+    reply = book(assistant, "sms:+17185550111", "I'd like a women's cut next Wednesday at 10am",
                  "Jordan Lee")
     assert re.search(r"reference is [0-9A-F]{8}", reply)
     assert [row[0] for row in appointment_of(database_url, "+17185550111")] == ["confirmed"]
@@ -136,7 +136,7 @@ def test_a_caller_asks_for_a_person(assistant: Assistant, database_url: str) -> 
 def test_a_time_taken_before_yes_is_apologised_for_and_replaced(
     assistant: Assistant, database_url: str,
 ) -> None:
-    request = "I'd like a haircut next thursday at 3pm"
+    request = "I'd like a women's cut next thursday at 3pm"
     conversation(assistant, "sms:+17185550155", [
         (request, "Here is what I have"), ("the first", "name"), ("Rita Ross", "email"),
         ("skip", "To confirm"),
