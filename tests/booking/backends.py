@@ -62,6 +62,13 @@ class Fake:
                 if q.message.kind == kind]
 
 
+RULE_COLUMNS = ", ".join(f"{c} = EXCLUDED.{c}" for c in (
+    "max_active_per_customer", "require_approval", "hold_minutes", "claim_window_minutes",
+    "no_show_grace_minutes", "payment_window_minutes", "max_per_contact_day",
+    "max_per_contact_week", "max_live_holds_per_customer", "deposits_online"))
+"""Rules set again replace the business's (the fake's dict does the same)."""
+
+
 class Postgres:
     def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
         self.factory = factory
@@ -78,6 +85,7 @@ class Postgres:
                 " payment_window_minutes, max_per_contact_day, max_per_contact_week,"
                 " max_live_holds_per_customer, deposits_online) VALUES (:b, :active, :approval,"
                 " :hold, :claim, :grace, :payment, :day, :week, :holds, :online)"
+                f" ON CONFLICT (business_id) DO UPDATE SET {RULE_COLUMNS}"
             ), {"b": business_id, "active": rules.max_active_per_customer,
                 "approval": rules.require_approval,
                 "hold": rules.hold_ttl.total_seconds() // minutes,
