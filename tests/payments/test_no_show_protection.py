@@ -10,12 +10,14 @@ and the customer told why; without online payments no card is asked."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
 
-from assistant.payments import FEES
+from assistant.payments import FEES, PROVIDER
+from assistant.payments.pending_window import settle_paid_checkouts
 from scheduling.booking import attendance
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from tests.fakes.stripe import GOOD_CARD
@@ -151,6 +153,24 @@ async def test_no_card_by_the_window_end_releases_it_and_says_why(desk: Desk) ->
     status, answer = await deliver(desk, *late)
     assert (status, answer["outcome"]) == (200, "card_too_late")
     assert await rows(desk.factory, "SELECT count(*) FROM saved_cards") == [(0,)]
+
+
+async def test_a_card_saved_but_its_webhook_lost_is_read_back_before_the_release(
+        desk: Desk) -> None:
+    appointment_id, went = await _book(desk)
+    session_id = await to_checkout(desk, went)
+    delivery = desk.stripe.pay(session_id, GOOD_CARD)  # saved; the webhook is lost on the way
+    assert delivery is not None
+    [(created,)] = await rows(desk.factory, "SELECT created_at FROM appointments WHERE id = :a",
+                              a=appointment_id)
+    later = created + timedelta(minutes=31)
+    provider = desk.client.app[PROVIDER]
+    assert await settle_paid_checkouts(desk.factory, provider, later) == [appointment_id]
+    assert (await attendance.expire_unpaid(BookingUnitOfWork(desk.factory), later)).expired == ()
+    assert await _state(desk, appointment_id) == ("confirmed", "card_saved", False)
+    status, answer = await deliver(desk, *delivery)  # the webhook comes after all
+    assert (status, answer["outcome"]) == (200, "card_already_saved")
+    assert await settle_paid_checkouts(desk.factory, provider, later) == []
 
 
 async def test_paying_at_the_salon_asks_no_card(desk: Desk) -> None:
