@@ -72,7 +72,7 @@ def match_staff(catalog: Catalog, text: str) -> StaffWish:
     language = next((code for word, code in LANGUAGES.items() if word in tokens), None)
     if language:
         return StaffWish(language=language)
-    if GENDER.search(said):
+    if GENDER.search(service_words.without_kinds(catalog, text)):  # not "a man's haircut"
         return StaffWish(unsupported=True)
     return StaffWish(anyone=bool(ANYONE.search(said)))
 

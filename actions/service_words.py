@@ -77,6 +77,18 @@ def family_word(family: tuple[Service, ...]) -> str:
     return _head(family[0]) if family else ""
 
 
+def without_kinds(catalog: Catalog, text: str) -> str:
+    """`text` (`canonical`) without the words that say whose service it is ("a man's
+    haircut", "ladies cut"), so they are not read as a wish about the staff."""
+    said = canonical(text)
+    heads = {_head(s) for s in catalog.services if _family(catalog, s)}
+    if not heads:
+        return said
+    kinds = "|".join(word for words in KINDS.values() for word in words)
+    nouns = "|".join(re.escape(head) for head in heads)
+    return re.sub(rf"\b({kinds})\s+(?=(hair)?({nouns})s?\b)", "", said)
+
+
 def which_question(family: tuple[Service, ...]) -> str:
     """"Men's cut or women's cut?" """
     names = [s.name if i == 0 else s.name[:1].lower() + s.name[1:] for i, s in enumerate(family)]

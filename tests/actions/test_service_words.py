@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions import service_words
+from actions import parsing, service_words
 from scheduling.demo import demo_catalog
 
 CATALOG = demo_catalog()
@@ -56,3 +56,9 @@ def test_a_cut_named_with_another_service_is_asked_about_and_the_other_kept() ->
     reading = service_words.read(CATALOG, "a haircut and a beard trim")
     assert [s.name for s in reading.services] == ["Beard trim"] and reading.first is None
     assert service_words.which_question(reading.ambiguous) == "Women's cut or men's cut?"
+
+
+def test_whose_service_it_is_is_no_wish_about_the_staff() -> None:
+    assert not parsing.match_staff(CATALOG, "a man's haircut please").unsupported
+    assert not parsing.match_staff(CATALOG, "a lady's cut tomorrow").unsupported
+    assert parsing.match_staff(CATALOG, "a lady's cut, by a woman please").unsupported
