@@ -69,7 +69,8 @@ async def _as_slots(found: Usual) -> tuple[dict[str, Any], str]:
     catalog = await runtime.catalog()
     service = catalog.service(found.service_id)
     zone = catalog.location(found.location_id).zone
-    start = next_alike(found.last_start, zone, now() + service.min_notice)
+    # after the latest visit too: "same again" with one still to come means the one after it
+    start = next_alike(found.last_start, zone, max(now() + service.min_notice, found.last_start))
     day = formats.weekday(start, zone)
     when = f"{day} around {formats.clock(start, zone)}"
     staff = catalog.staff_member(found.staff_id).name
