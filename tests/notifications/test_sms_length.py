@@ -30,6 +30,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "waitlist_offer": {"offer_id": str(uuid4()),
                        "expires_at": (START - timedelta(hours=20)).isoformat()},
     "no_show": {"fee": "40"},
+    "pending_payment": {"deposit_status": "card_pending"},  # the link to add a card
 }
 
 
