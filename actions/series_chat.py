@@ -21,6 +21,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import deposit_policy, group_chat, parsing, speech
+from actions.offer_heading import closed_on
 from actions.offer_value import Offer
 from actions.recurrence import DEFAULT_COUNT, SeriesAsk, series_in
 from actions.runtime import now, runtime
@@ -28,7 +29,7 @@ from actions.zones import zones_of
 from scheduling import formats
 from scheduling.booking.commands import SlotChoice
 from scheduling.booking.model import Channel, Contact
-from scheduling.catalog import Catalog
+from scheduling.catalog import Catalog, Location
 from scheduling.desk import customers
 from scheduling.desk.series import BookSeries, Occurrence, Repeat, Unit, book_series, preview
 
@@ -100,7 +101,9 @@ async def read_back(tracker: Tracker) -> str | None:
     zones = (await zones_of(tracker, catalog)).at(catalog, first.location_id)
     service = catalog.service(UUID(tracker.get_slot("service")))
     staff = catalog.staff_member(first.staff_id).name
-    lines = "\n".join(_line(o, zones.customer) for o in plan)
+    place = catalog.location(first.location_id) if first.location_id else None
+    places = [place] if place else list(catalog.business.locations)
+    lines = "\n".join(occurrence_line(o, zones.customer, places) for o in plan)
     taken = [o for o in plan if not o.free]
     free = len(plan) - len(taken)
     outcome = (f"All {len(plan)} are free." if not taken else
@@ -124,10 +127,15 @@ async def read_back(tracker: Tracker) -> str | None:
             f"each, for {name}.{terms} Shall I book them? Please say yes or no.")
 
 
-def _line(occurrence: Occurrence, zone: ZoneInfo) -> str:
+def occurrence_line(occurrence: Occurrence, zone: ZoneInfo, places: list[Location]) -> str:
+    """"3. Friday, January 1 at 1:30 PM: not free (free that day: 9 AM, 11 AM)"; a closed
+    day is said closed ("we're closed on Friday, January 1 for New Year's Day")."""
     when = formats.day_and_time(occurrence.start, zone, now=now())
     if occurrence.free:
         return f"{occurrence.number}. {when}"
+    closed = closed_on(places, occurrence.start)
+    if closed:
+        return f"{occurrence.number}. {when}: not free, {closed[0].lower()}{closed[1:-1]}"
     nearest = ", ".join(formats.clock(start, zone)
                         for start in sorted(s.start for s in occurrence.alternatives))
     near = f" (free that day: {nearest})" if nearest else " (nothing free that day)"

@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from actions.booking import ActionBook
 from actions.booking_form import ActionAskBookingConfirmed
 from actions.recurrence import SeriesAsk, series_in
+from actions.series_chat import occurrence_line
 from scheduling.catalog import Catalog
-from scheduling.demo import demo_id
-from scheduling.desk.series import Unit
+from scheduling.demo import demo_catalog, demo_id
+from scheduling.desk.series import Occurrence, Unit
 from tests.actions.conftest import slots_of, tracker
 from tests.actions.test_booking import CUT, DOMAIN, book_once, offers_for, validate
 
@@ -133,3 +134,14 @@ async def test_a_series_with_a_deposit_states_it_before_yes(salon: Catalog) -> N
     said = await _read_back(slots)
     assert "every 4 weeks, 3 times" in said
     assert "Each date is its own booking. It needs a $30" in said
+
+
+def test_a_date_the_salon_is_closed_is_said_closed() -> None:
+    salon = demo_catalog()
+    christmas = Occurrence(3, datetime(2026, 12, 25, 10, tzinfo=NEW_YORK), False)
+    line = occurrence_line(christmas, NEW_YORK, list(salon.business.locations))
+    assert line == ("3. Friday, December 25 at 10 AM: not free, we're closed on Friday, "
+                    "December 25 for Christmas")
+    taken = Occurrence(4, datetime(2027, 1, 8, 10, tzinfo=NEW_YORK), False)
+    assert occurrence_line(taken, NEW_YORK, list(salon.business.locations)).endswith(
+        ": not free (nothing free that day)")
