@@ -65,7 +65,7 @@ class ValidateBookingForm(BaseForm):
         events = await super().act(dispatcher, tracker, domain)
         await say_back(dispatcher, tracker, before, events)  # "OK, Friday instead."
         catalog = await runtime.catalog()
-        side_questions.answer(dispatcher, tracker, catalog)  # "..., how much is it?"
+        await side_questions.answer(dispatcher, tracker, catalog)  # "..., how much is it?"
         return events + two_services.heard(dispatcher, tracker, catalog)
 
     async def required_slots(

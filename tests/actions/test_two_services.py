@@ -86,3 +86,9 @@ async def test_the_cut_is_asked_about_and_the_trim_kept_for_after_it(salon: Cata
     assert "I'll book your cut first, then the beard trim straight after it" in said
     found, _ = await validate("men's", requested="service", also_book=[BEARD])
     assert found["service"] == MENS and "also_book" not in found
+
+
+async def test_where_are_you_inside_a_request_is_answered_too(salon: Catalog) -> None:
+    found, said = await validate("a men's cut monday at 2pm, and where are you?", "book")
+    assert found["service"] == MENS and found["when_start"]
+    assert "We're at 120 Main Street" in said
