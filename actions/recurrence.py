@@ -32,8 +32,8 @@ EVERY = [  # (pattern, every, unit); group "n" is a number; each keeps the weekd
     (rf"\b(every|each) (?P<n>{NUMBER}) days\b", 0, Unit.DAYS),
     (r"\b(weekly|every week|each week|once a week)\b", 1, Unit.WEEKS),
     (rf"\b(every|each) (?=({DAY})\b)", 1, Unit.WEEKS),
-    (r"\b(daily|every day)\b", 1, Unit.DAYS),
 ]
+"""No "every day": "I'm free every day this week" is a wish about one booking."""
 SPAN = re.compile(rf"\bfor (the next )?(?P<n>{NUMBER}) (?P<unit>weeks?|months?|days?)\b", re.I)
 TIMES = re.compile(rf"\b(?P<n>{NUMBER}) (times|sessions|appointments|visits|weeks in a row)\b",
                    re.I)

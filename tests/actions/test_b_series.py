@@ -52,7 +52,8 @@ def test_the_repeating_words_are_read_and_taken_out(said: str, ask: SeriesAsk,
 
 
 @pytest.mark.parametrize("said", ["a haircut next tuesday at 10", "every bit helps, friday 3pm",
-                                  "a trim for 20 minutes", "until then"])
+                                  "a trim for 20 minutes", "until then",
+                                  "I'm free every day this week, any time"])
 def test_a_single_request_is_no_series(said: str) -> None:
     assert series_in(said, NOW, NEW_YORK) is None
 
