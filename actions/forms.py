@@ -170,11 +170,13 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         offers = offers_from_slot(tracker.get_slot("suggestions"))
         if value in ("later", "earlier") and offers:
             return _shifted(value, offers)
-        if value == "none":
-            dispatcher.utter_message(text="No problem. Tell me another day or time that suits "
-                                          "you, or say waitlist and I'll let you know when "
-                                          "something opens up.")
-            return {"slot_choice": None}
+        if value == "none":  # "none of those": ask again, not the same list again
+            if "when" in tracker.slots_to_validate():
+                return {"slot_choice": None}  # "none of those, friday?": friday answers
+            dispatcher.utter_message(text="No problem. Or say waitlist and I'll let you know "
+                                          "when something opens up.")
+            return {"slot_choice": None, "suggestions": None, "when": None, "when_start": None,
+                    "when_end": None}
         if value == "which":
             dispatcher.utter_message(text=f"Which one? Say its number, 1 to {len(offers)}, "
                                           "or its time.")

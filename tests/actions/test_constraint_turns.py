@@ -95,3 +95,17 @@ async def test_several_days_at_one_time_keep_the_time(salon: Catalog) -> None:
     starts, _ = await offered(**await answer("tuesday or thursday at 3pm"))
     assert starts and starts[0].weekday() in (1, 3)
     assert any(s.weekday() in (1, 3) and s.time() == time(15) for s in starts), starts
+
+
+async def test_none_of_those_asks_again_keeping_the_constraint(salon: Catalog) -> None:
+    slots = {"service": CUT, "staff": "any", **await answer("not before 11")}
+    listed = slots_of(await ActionAskSlotChoice().run(
+        CollectingDispatcher(), tracker("", slots=slots), DOMAIN))["suggestions"]
+    found, said = await validate("none of those", "deny", requested="slot_choice",
+                                 suggestions=listed, **slots)
+    assert found["when"] is None and found["suggestions"] is None, found
+    assert found["requested_slot"] == "when" and "waitlist" in said
+    assert found.get("when_constraint", slots["when_constraint"])["earliest"] == "11:00:00"
+    picked, _ = await validate("none of those, friday?", "deny", requested="slot_choice",
+                               suggestions=listed, **slots)
+    assert picked["when"] == "none of those, friday?" and picked["when_start"]
