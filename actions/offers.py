@@ -10,14 +10,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import constraints, group_chat, offer_heading, parsing, speech
+from actions import constraints, group_chat, offer_heading, parsing, speech, two_services
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_from_slot, offers_to_slot
 from actions.places import place_of
 from actions.runtime import now, runtime
 from actions.zones import zones_of
 from scheduling.catalog import Catalog
-from scheduling.desk.slots import SlotSearch, find_slots
+from scheduling.desk.slots import SlotSearch
 from scheduling.errors import DomainError
 
 
@@ -80,7 +80,7 @@ class ActionAskSlotChoice(GuardedAction):
     async def _search(self, tracker: Tracker, catalog: Catalog) -> list[Offer]:
         service_id, exclude = self.service_and_exclusion(tracker)
         search = search_for(tracker, catalog, service_id, exclude)
-        found = await find_slots(runtime.uow(), search, now())
+        found = await two_services.find(search, tracker, catalog)  # who can do them all
         shifted = tracker.get_slot("when") in ("later", "earlier")  # the bound was not asked
         offers = [Offer.from_suggestion(suggestion, shifted) for suggestion in found]
         return sorted(offers, key=lambda offer: offer.start)  # said in time order

@@ -9,6 +9,7 @@ planned times, which are what is booked. One that cannot follow is said so and l
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -25,8 +26,10 @@ from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Channel, Contact
 from scheduling.catalog import Catalog, Service
 from scheduling.desk import customers
-from scheduling.desk.follow_on import FirstPart, follow_on, staff_for
+from scheduling.desk.follow_on import FirstPart, able_for_all, follow_on, staff_for
+from scheduling.desk.slots import SlotSearch, find_slots
 from scheduling.errors import SlotUnavailable
+from scheduling.suggestions import Suggestion
 
 SLOT = "also_book"
 
@@ -44,6 +47,19 @@ def heard(dispatcher: CollectingDispatcher, tracker: Tracker, catalog: Catalog
     dispatcher.utter_message(text=f"I'll book {first} first, then the {_names(rest)} straight "
                                   "after it, with the same person where I can.")
     return [SlotSet(SLOT, [str(service.id) for service in rest])]
+
+
+async def find(search: SlotSearch, tracker: Tracker, catalog: Catalog) -> list[Suggestion]:
+    """The offers for the first service: with anyone asked for and others waiting, only the
+    people who can do them all (`able_for_all`), when there are any, earliest first."""
+    waiting = [UUID(item) for item in tracker.get_slot(SLOT) or [] if isinstance(item, str)]
+    able = able_for_all(catalog, [search.service_id, *waiting]) if waiting else ()
+    if search.staff_id is not None or not able:
+        return await find_slots(runtime.uow(), search, now())
+    found = [suggestion for staff_id in able
+             for suggestion in await find_slots(runtime.uow(), replace(search, staff_id=staff_id),
+                                                now())]
+    return sorted(found, key=lambda suggestion: suggestion.slot.start)[:search.count]
 
 
 async def plan(tracker: Tracker, catalog: Catalog) -> tuple[str, list[EventType]]:

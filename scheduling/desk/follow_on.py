@@ -35,6 +35,14 @@ class FirstPart:
     location_id: UUID | None = None
 
 
+def able_for_all(catalog: Catalog, service_ids: list[UUID]) -> tuple[UUID, ...]:
+    """The staff whose skills cover every one of the services: who can do them all in one
+    visit, so the first is offered with them when someone can."""
+    services = [catalog.service(service_id) for service_id in service_ids]
+    return tuple(member.id for member in catalog.staff
+                 if all(service.required_skills <= member.skills for service in services))
+
+
 def first_interval(catalog: Catalog, first: FirstPart) -> BookedInterval:
     """The first appointment as the time it will hold, buffers included."""
     service = catalog.service(first.service_id)

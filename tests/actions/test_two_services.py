@@ -92,3 +92,11 @@ async def test_where_are_you_inside_a_request_is_answered_too(salon: Catalog) ->
     found, said = await validate("a men's cut monday at 2pm, and where are you?", "book")
     assert found["service"] == MENS and found["when_start"]
     assert "We're at 120 Main Street" in said
+
+
+async def test_the_first_is_offered_with_people_who_can_do_both(salon: Catalog) -> None:
+    slots = {"service": MENS, "staff": "any", "when": "earliest"}
+    alone = {o["staff_id"] for o in await offers_for(**slots)}
+    both = {o["staff_id"] for o in await offers_for(**slots, also_book=[BEARD])}
+    assert str(demo_id("staff/ana")) in alone  # Ana cuts, but does no beards
+    assert both and both <= {MARCUS, str(demo_id("staff/priya"))}

@@ -10,7 +10,7 @@ from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Contact
 from scheduling.demo import demo_catalog, demo_id
 from scheduling.desk import customers
-from scheduling.desk.follow_on import FirstPart, follow_on, staff_for
+from scheduling.desk.follow_on import FirstPart, able_for_all, follow_on, staff_for
 from tests.fakes.uow import FakeDatabase, FakeUnitOfWork
 
 NY = ZoneInfo("America/New_York")
@@ -62,3 +62,8 @@ async def test_a_booked_moment_moves_it_to_the_next_free_start_or_nowhere() -> N
     # Marcus is the only barber on Tuesdays: his next free start, 10:50
     assert await after(work, MENS, at(10), MARCUS, BEARD) == (at(10, 50), MARCUS)
     assert await after(work, MENS, at(17, 30), MARCUS, BEARD) is None  # he stops at 6
+
+
+def test_who_can_do_them_all() -> None:
+    assert set(able_for_all(CATALOG, [MENS, BEARD])) == {MARCUS, demo_id("staff/priya")}
+    assert set(able_for_all(CATALOG, [COLOUR, BLOW_DRY])) == {ANA, demo_id("staff/priya")}
