@@ -54,7 +54,8 @@ _ENDS_BY = [rf"\bbefore\s+(?:my|our|the)\s+{_T}",
             rf"\b(?:have|got|has)\s+(?:a|an|my)\s+\w+\s+at\s+{_T}"
             rf"(?=.*\bbefore\s+(?:that|then|it)\b)",  # "a meeting at 2 so before that"
             rf"\b(?:finish(?:ed)?|done|out|over|gone|back|leave)\s+by\s+{_T}",
-            rf"\bbefore\s+{_T}(?!\s*(?:on|or)\b)"]
+            rf"\bbefore\s+{_T}(?!\s*or\b)"]  # not a range: "before 10 or after 4"
+_EITHER = rf"\b(?:before|after)\s+{_T}\s+or\s+(?:before|after)\s+{_CLOCK}"
 _PARTS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
           "lunchtime": "lunchtime", "lunch time": "lunchtime", "after work": "after_work"}
 _PART = rf"(?P<part>{alt(_PARTS)})(?P<plural>s)?\b"
@@ -79,6 +80,8 @@ class _Reader:
         self.constrains = False
 
     def read(self) -> Constraint:
+        for either in list(re.finditer(_EITHER, self.said)):
+            self._blank(either)  # "before 10 or after 4": two windows, which no bound says
         latest = self._clock(_LATEST)  # before "after": "not after 11" is a latest start
         earliest = self._clock(_EARLIEST, end=True)
         ends_by = self._clock(_ENDS_BY)
