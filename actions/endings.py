@@ -31,7 +31,8 @@ DONE = ("that's all", "that is all", "that's it", "that is it", "that's everythi
 SOFT = ("no", "nope", "nah", "ok", "okay", "great", "perfect", "lovely", "cool", "fine",
         "alright", "all right", "oh", "um", "uh", "well", "actually", "then", "for now",
         "for today", "that's fine", "so", "and", "but", "yeah", "sorry", "it", "i think",
-        "ah", "hmm", "right", "awesome", "brilliant")
+        "ah", "hmm", "right", "awesome", "brilliant", "er", "erm", "err", "umm", "uhh", "uhm",
+        "ahh", "hm", "mm")
 """Words that go with an ending but do not end anything by themselves ("no", "ok")."""
 SPELLINGS = {"thats": "that's", "im": "i'm", "whats": "what's", "ive": "i've",
              "thankyou": "thank you", "thanx": "thanks", "thnx": "thanks", "tx": "thanks",

@@ -23,12 +23,14 @@ import argparse
 import asyncio
 import os
 import secrets
+import signal
 import statistics
 import string
 import sys
 import tempfile
+import threading
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -190,7 +192,7 @@ def report(results: list[tuple[Conversation, str | None]], show_all: bool) -> No
     for kind in sorted(by_kind):
         print(f"  kind {kind:>2} {KINDS[kind]:<16} {_rate(by_kind[kind])}")
     for customer in ("new", "returning"):
-        turns = [len(c.turns) for c, failure in results if failure is None and
+        turns = [c.turns_to_outcome() for c, failure in results if failure is None and
                  c.goal.customer == customer and c.goal.want.do in ("book", "move")]
         median = statistics.median(turns) if turns else "-"
         print(f"median turns to book or move, {customer} customers: {median} "
@@ -222,7 +224,8 @@ async def run(target: Target, goals: list[Goal], channel: str | None, jobs: int,
 
 @contextmanager
 def started_stack(token: str) -> Iterator[tuple[str, str]]:
-    """`python -m assistant run` on free ports with an embedded database: (gateway, db url)."""
+    """`python -m assistant run` on free ports with an embedded database: (gateway, db url).
+    Its output is read all along (a full pipe would stall every process of the run)."""
     from assistant.embedded_db import free_port
     from tests.stack import RunningAssistant
 
@@ -232,9 +235,18 @@ def started_stack(token: str) -> Iterator[tuple[str, str]]:
                                    EMBEDDED_DB_PORT=str(port), EMBEDDED_DB_NAME="bench")
         try:
             running.wait_ready()
+        except BaseException:
+            running.finish()
+            raise
+        output = running.process.stdout
+        drain = threading.Thread(target=lambda: deque(output or (), maxlen=0), daemon=True)
+        drain.start()
+        try:
             yield running.url, f"postgresql://postgres@127.0.0.1:{port}/bench"
         finally:
-            running.finish()
+            running.process.send_signal(signal.SIGTERM)
+            drain.join(timeout=90)
+            running.process.wait(timeout=30)
 
 
 def main() -> None:

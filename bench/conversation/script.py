@@ -65,6 +65,11 @@ class Conversation:
     failure: str | None = None
     ended_politely: bool | None = None
 
+    def turns_to_outcome(self) -> int:
+        """The customer's messages up to the outcome (the closing words are not counted)."""
+        closed = self.goal.closing is not None and self.ended_politely is not None
+        return len(self.turns) - (1 if closed else 0)
+
     def transcript(self) -> str:
         lines = [f"[{self.goal.id} on {self.channel}]"]
         for turn in self.turns:

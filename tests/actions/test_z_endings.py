@@ -27,6 +27,7 @@ MENS = str(demo_id("service/Men's cut"))
     "no thanks, that's all", "No thanks. That's all!", "no thx thats all", "nope, that's it",
     "um no thanks that's all", "nothing thanks, that's all", "never mind, that's all thanks",
     "great, that's all thanks", "that's all", "bye", "no thank you", "I'm good, thanks",
+    "er no thanks", "erm never mind that's all thanks",
 ])
 def test_ways_of_saying_done(text: str) -> None:
     assert ending(text) == "done"
