@@ -18,6 +18,7 @@ import phonenumbers
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.offer_value import Offer
 from actions.runtime import now, runtime
 from actions.zones import Zones, zones_of
 from scheduling import formats
@@ -41,16 +42,26 @@ def name_given(text: str) -> str | None:
 def changes(before: Mapping[str, Any], events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The correctable slots this turn's events changed from one value to another."""
     after = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    settled = {**before, "staff": _person(before)}
     return {name: after[name] for name in CORRECTABLE
-            if name in after and before.get(name) and after[name]
-            and after[name] != before.get(name) and _is_value(name, after[name])}
+            if name in after and settled.get(name) and after[name]
+            and after[name] != settled.get(name) and _corrects(name, after[name])}
 
 
-def _is_value(name: str, value: Any) -> bool:
+def _person(slots: Mapping[str, Any]) -> str | None:
+    """The person settled so far: the one asked for, else the one of the offer chosen (a
+    person named while choosing after "anyone" corrects nothing)."""
+    if _uuid(slots.get("staff")):
+        return str(slots["staff"])
+    chosen = Offer.parse(slots.get("slot_choice"))
+    return str(chosen.staff_id) if chosen else None
+
+
+def _corrects(name: str, value: Any) -> bool:
     """Markers of a turn ("unknown", "which", "invalid", "skip") are not a new value."""
     if name == "service":
         return _uuid(value)
-    return value not in ("unknown", "which", "invalid", "skip")
+    return value not in ("unknown", "which", "invalid", "skip", "unsupported")
 
 
 def _uuid(value: Any) -> bool:

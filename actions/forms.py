@@ -199,13 +199,28 @@ def _pick(turn: Turn, tracker: Tracker, catalog: Catalog, zones: Zones
 
 async def repick(turn: Turn, tracker: Tracker, catalog: Catalog) -> dict[str, str] | None:
     """Another of the offers still on the table, picked after one was chosen ("the thursday
-    one" said to "Shall I book it?"): the one the customer now means, else None."""
+    one" said to "Shall I book it?"): the one the customer now means, else None. A person
+    alone ("with Priya instead") keeps the time: their offer at that time, else None (the
+    form then searches with them)."""
     offers = offers_from_slot(tracker.get_slot("suggestions"))
-    pick = _pick(turn, tracker, catalog, await zones_of(tracker, catalog)) if offers else None
-    if pick is None or pick.index is None:
+    if not offers:
         return None
-    chosen = offers[pick.index].to_slot()
-    return None if chosen == tracker.get_slot("slot_choice") else chosen
+    zones = await zones_of(tracker, catalog)
+    names = {str(s.id): s.name for s in catalog.staff}
+    current = tracker.get_slot("slot_choice")
+    if _index(turn.text, offers, catalog, zones, {}) is None:  # no time, day or position said
+        chosen = Offer.parse(current)
+        offers = [offer for offer in offers if chosen and offer.start == chosen.start]
+    index = _index(turn.text, offers, catalog, zones, names)
+    value = offers[index].to_slot() if index is not None else None
+    return None if value == current else value
+
+
+def _index(text: str, offers: list[Offer], catalog: Catalog, zones: Zones,
+           names: dict[str, str]) -> int | None:
+    clocks = [zones.at(catalog, offer.location_id).customer for offer in offers]
+    pick = choices.parse_pick(text, offers, zones.customer, now(), names, clocks)
+    return pick.index if pick else None
 
 
 def _shifted(direction: str, offers: list[Offer]) -> Slots:

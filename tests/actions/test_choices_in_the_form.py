@@ -93,3 +93,16 @@ async def test_another_offer_picked_at_the_confirmation_is_read_back(salon: Cata
     await ActionAskBookingConfirmed().run(dispatcher, reread, {})
     assert f"{local(offers[other]):%A}" in dispatcher.messages[0]["text"]
     assert Offer.from_slot(found["slot_choice"]).start == Offer.from_slot(offers[other]).start
+
+
+async def test_another_person_at_the_read_back_keeps_the_time(salon: Catalog) -> None:
+    ten = datetime(2030, 1, 8, 10, tzinfo=NY)
+    marcus_ten, priya_ten, priya_nine = (
+        Offer(start, demo_id(f"staff/{who}")).to_slot()
+        for start, who in ((ten, "marcus"), (ten, "priya"), (ten.replace(hour=9), "priya")))
+    state = {"service": MENS, "staff": "any", "when": "tuesday at 10",
+             "suggestions": [priya_nine, marcus_ten, priya_ten], "slot_choice": marcus_ten,
+             "customer_name": "Jo Lee", "phone": "+17185550101", "email": "skip",
+             "requested": "booking_confirmed"}
+    found, _ = await validate("wait, can it be with Priya instead", **state)
+    assert found == {"slot_choice": priya_ten, "booking_confirmed": None}

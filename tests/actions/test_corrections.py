@@ -50,8 +50,14 @@ async def test_another_service_or_person_is_said_back(salon: Catalog) -> None:
     state = await booked_so_far()
     found, said = await validate("sorry, I meant the women's cut", **state)
     assert found["service"] == CUT and said == "OK, women's cut instead."
-    found, said = await validate("wait, with Ana instead", **state)
-    assert found["staff"] == ANA and said == "OK, with Ana instead."
+    chosen = state["slot_choice"]["staff_id"]
+    other = next(s for s in salon.staff if str(s.id) != chosen)
+    found, said = await validate(f"wait, with {other.name} instead",
+                                 **{**state, "suggestions": [state["slot_choice"]]})
+    assert found["staff"] == str(other.id) and said == f"OK, with {other.name} instead."
+    found, said = await validate(f"the first one with {other.name}", "inform",
+                                 **{**state, "slot_choice": None, "requested": "slot_choice"})
+    assert "instead" not in said  # a person named while choosing corrects nothing
 
 
 @pytest.mark.parametrize(
