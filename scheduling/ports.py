@@ -114,11 +114,14 @@ class AppointmentsPort(Protocol):
 
     async def context(
         self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
-        key: str, lock_staff: bool = False,
+        key: str, lock_staff: bool = False, ahead: tuple[datetime, datetime] | None = None,
     ) -> BookingContext | Appointment:
         """What a booking reads before placing (the customer locked until commit), or the
         appointment already booked under `key`. `lock_staff` also takes the named staff
-        member's lock (`lock_staff`), after the customer's."""
+        member's lock (`lock_staff`), after the customer's. `ahead` (`now`, the start asked
+        for), with `lock_staff`: the next `count_active` (for this customer and `now`) and
+        `intervals` (of that staff member around the start) may be answered from a read made
+        by the same round trip after both locks, never a staler one."""
         ...
 
     async def busy_times(

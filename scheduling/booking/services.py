@@ -105,7 +105,8 @@ async def book_in(
     repo = uow.appointments
     named = None if cmd.hold_id else cmd.slot.staff_id  # a hold names its own staff member
     context = await repo.context(cmd.slot.business_id, cmd.slot.service_id, named,
-                                 cmd.customer_id, cmd.idempotency_key, lock_staff=True)
+                                 cmd.customer_id, cmd.idempotency_key, lock_staff=True,
+                                 ahead=(now, cmd.slot.start))
     if isinstance(context, Appointment):
         return BookingResult(same_request(context, cmd), replayed=True)
     catalog, rules, customer = context.catalog, context.rules, context.customer

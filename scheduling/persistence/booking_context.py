@@ -29,6 +29,7 @@ from scheduling.errors import NotFound
 from scheduling.hours import TimeOff
 from scheduling.notifications.reminders import DEFAULT_OFFSETS
 from scheduling.persistence import booking_codec, catalog_codec, driver
+from scheduling.persistence import booking_read_ahead as read_ahead
 from scheduling.persistence.booking_codec import rules_of
 from scheduling.persistence.booking_tables import AppointmentRow, BookingRulesRow
 from scheduling.persistence.catalog_repository import _customer, _location, _service, _staff
@@ -50,11 +51,13 @@ class Head:
 
     found: BookingContext | Appointment
     reminder_offsets: tuple[timedelta, ...]
+    ahead: read_ahead.ReadAhead | None = None
 
 
 async def booking_context(
     session: AsyncSession, business_id: UUID, service_id: UUID, staff_id: UUID | None,
     customer_id: UUID, idempotency_key: str, lock: str | None = None,
+    ahead: tuple[datetime, datetime] | None = None,
 ) -> Head:
     """The context to place in, or the appointment `idempotency_key` already booked (a
     replay needs nothing else, and is read by a second query). A named `staff_id` comes in
@@ -67,13 +70,23 @@ async def booking_context(
     right after it (the staff member's: the second lock, in the order every booking path
     keeps), one round trip less. Rows come back as tuples from the driver, not as ORM objects
     (`driver`): the identity map was most of this query's cost.
+
+    `ahead` (`now`, the start asked for), with a named `staff_id` and `lock`: the staff lock
+    is taken by `booking_read_ahead` instead, which also reads the customer's count and the
+    staff member's bookings after it (`Head.ahead`), as a statement sent next would.
     """
-    params = {"business_id": business_id, "service_id": service_id, "staff_id": staff_id,
-              "customer_id": customer_id, "key": idempotency_key, "lock": lock}
-    found = await driver.fetch(session, HEAD.sql if lock is None else HEAD.locking_sql, params)
+    params: dict[str, object] = {
+        "business_id": business_id, "service_id": service_id, "staff_id": staff_id,
+        "customer_id": customer_id, "key": idempotency_key, "lock": lock}
+    reading = ahead if lock is not None and staff_id is not None else None
+    if reading is not None:
+        params.update(now=reading[0], start=reading[1])
+    query = HEAD if reading is None else AHEAD
+    found = await driver.fetch(session, query.locking_sql if lock is not None and reading is None
+                               else query.sql, params)
     if not found:  # one row per location
         raise await _missing(session, business_id, customer_id)
-    rows = [HEAD.split(row) for row in found]
+    rows = [query.split(row) for row in found]
     customer, business, service, rules, _, member, extra = rows[0]
     offsets = _offsets(extra["service_offsets"], extra["business_offsets"])
     if extra["replay"] is not None:
@@ -91,7 +104,9 @@ async def booking_context(
     catalog = Catalog(_business(business, locations), staff, (_service(service),))
     context = BookingContext(catalog, rules_of(rules), _customer(customer),
                              bool(extra["blocked"]))
-    return Head(context, offsets)
+    read = (None if reading is None or staff_id is None
+            else read_ahead.ReadAhead.of(extra, reading[0], staff_id))
+    return Head(context, offsets, read)
 
 
 def _offsets(service: list[int] | None, business: list[int] | None) -> tuple[timedelta, ...]:
@@ -149,10 +164,10 @@ LOCK = "pg_advisory_xact_lock(hashtext(%(lock)s::text))"
 """Taken per row the outer select returns: each is a join with the customer's CTE, whose row
 lock (FOR UPDATE, waiting for its holder) is therefore held first."""
 
-HEAD = _HeadQuery(
-    [("c", CustomerRow, "id"), ("b", BusinessRow, "id"), ("s", ServiceRow, "id"),
-     ("r", BookingRulesRow, "business_id"), ("l", LocationRow, "id"), ("t", StaffRow, "id")],
-    {
+TABLES = [("c", CustomerRow, "id"), ("b", BusinessRow, "id"), ("s", ServiceRow, "id"),
+          ("r", BookingRulesRow, "business_id"), ("l", LocationRow, "id"),
+          ("t", StaffRow, "id")]
+EXTRAS = {
         "blocked": "EXISTS (SELECT FROM customer_blocks k WHERE k.customer_id = c.id)",
         # Only the unique index led by the key can serve this (OFFSET 0 keeps the business
         # test outside): a new database has no statistics, and the planner then preferred
@@ -168,9 +183,10 @@ HEAD = _HeadQuery(
                            " WHERE scope_id = %(service_id)s::uuid)",
         "business_offsets": "(SELECT minutes FROM reminder_offsets"
                             " WHERE scope_id = %(business_id)s::uuid)",
-    },
+}
+_JOINS = (
     "WITH c AS MATERIALIZED (SELECT * FROM customers WHERE id = %(customer_id)s::uuid"
-    " FOR UPDATE) SELECT {columns}{lock} FROM c"
+    " FOR UPDATE)<ahead> SELECT {columns}{lock} FROM c<ahead_join>"
     " JOIN businesses b ON b.id = %(business_id)s::uuid"
     " LEFT JOIN services s ON s.id = %(service_id)s::uuid AND s.business_id = b.id"
     " AND s.archived_at IS NULL"
@@ -178,8 +194,14 @@ HEAD = _HeadQuery(
     " LEFT JOIN locations l ON l.business_id = b.id AND l.archived_at IS NULL"
     " LEFT JOIN staff t ON t.id = %(staff_id)s::uuid AND t.business_id = b.id"
     " AND t.archived_at IS NULL"
-    " ORDER BY l.position, l.name",
+    " ORDER BY l.position, l.name"
 )
+HEAD = _HeadQuery(TABLES, EXTRAS, _JOINS.replace("<ahead>", "").replace("<ahead_join>", ""))
+AHEAD = _HeadQuery(TABLES, {**EXTRAS, **read_ahead.EXTRAS},
+                   _JOINS.replace("<ahead>", read_ahead.CTE.replace("{", "{{").replace("}", "}}"))
+                   .replace("<ahead_join>", read_ahead.JOIN))
+"""The head query that reads ahead (`booking_read_ahead`): its `sql`, which takes the staff
+lock in `h`, not per row."""
 
 
 async def _appointment(session: AsyncSession, appointment_id: UUID) -> Appointment:

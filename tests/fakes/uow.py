@@ -148,7 +148,7 @@ class FakeAppointments:
 
     async def context(
         self, business_id: UUID, service_id: UUID, staff_id: UUID | None, customer_id: UUID,
-        key: str, lock_staff: bool = False,
+        key: str, lock_staff: bool = False, ahead: tuple[datetime, datetime] | None = None,
     ) -> BookingContext | Appointment:
         state = self.tx.state
         if business_id not in state.catalogs:
