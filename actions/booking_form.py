@@ -14,6 +14,7 @@ from actions import (
     deposit_policy,
     group_chat,
     parsing,
+    returning,
     series_chat,
     service_words,
     side_questions,
@@ -34,6 +35,7 @@ from actions.forms import (
 from actions.offer_value import Offer
 from actions.places import NOT_CHOSEN, choices
 from actions.runtime import now, runtime
+from actions.verify_steps import VerifySteps
 from actions.zones import zones_of
 from scheduling import formats, locations
 from scheduling.catalog import Catalog
@@ -45,7 +47,7 @@ GROUP_NOTE = ("I book one person at a time, so let's start with the first appoin
               "it's booked, say book another appointment for the next person.")
 
 
-class ValidateBookingForm(BaseForm):
+class ValidateBookingForm(VerifySteps, BaseForm):
     def name(self) -> str:
         return "validate_booking_form"
 
@@ -76,9 +78,17 @@ class ValidateBookingForm(BaseForm):
         is asked only while it is open (`choices`); a caller we know is not asked for their
         details again; the waitlist needs no offer."""
         contact = [] if tracker.get_slot("customer_id") else CONTACT
+        if contact and tracker.get_slot(returning.WANTED):  # "my usual" on the web: code first
+            return ["verify_contact", "otp_code", "service"]
         place = ["location"] if _place_open(tracker, await runtime.catalog()) else []
         return ["service", "staff", *place, "when", "slot_choice", *contact,
                 "booking_confirmed"]
+
+    async def proved(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                     customer: UUID) -> Slots:
+        """After the code: their name and proved contacts, and the usual they asked for."""
+        named = await returning.proved_on_the_web(dispatcher, customer)
+        return {**named, **await returning.the_usual(dispatcher, customer)}
 
     async def extract_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -22,9 +22,8 @@ from actions.manage_request import chosen, opening_when
 from actions.manage_steps import describe_terms, item_lines, items_for, perform
 from actions.offer_value import Offer
 from actions.runtime import now, runtime
+from actions.verify_steps import VerifySteps
 from actions.zones import zones_of
-from scheduling.desk import customers, verification
-from scheduling.errors import PolicyViolation
 
 TASKS = {"list_appointments": "list", "cancel_appointment": "cancel",
          "reschedule_appointment": "reschedule", "claim_offer": "claim"}
@@ -47,7 +46,7 @@ class ActionStartManage(GuardedAction):
                 *await opening_when(tracker, task)]
 
 
-class ValidateManageForm(BaseForm):
+class ValidateManageForm(VerifySteps, BaseForm):
     def name(self) -> str:
         return "validate_manage_form"
 
@@ -74,58 +73,17 @@ class ValidateManageForm(BaseForm):
             events += await items_for(tracker.get_slot("task"), UUID(customer_id))
         return events
 
-    async def extract_verify_contact(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        turn = Turn(tracker)
-        if not turn.answers("verify_contact"):
-            return {}
-        found = parsing.email_in(turn.text) or parsing.phone_in(turn.text)
-        return {"verify_contact": found or "invalid"}
-
-    async def validate_verify_contact(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        customer = await _customer_for(str(value))
-        if customer is None:
-            dispatcher.utter_message(text="I couldn't find any booking under that. Please check "
-                                          "the e-mail or phone number, or say stop.")
-            return {"verify_contact": None}
-        await verification.issue_code(runtime.uow(), customer, str(value), now())
-        return {"verify_contact": value}
-
-    async def extract_otp_code(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        turn = Turn(tracker)
-        if not turn.answers("otp_code"):
-            return {}
-        return {"otp_code": parsing.code_in(turn.text) or "invalid"}
-
-    async def validate_otp_code(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        contact = str(tracker.get_slot("verify_contact"))
-        customer = await _customer_for(contact)
-        if customer is None or value == "invalid":
-            dispatcher.utter_message(text="The code is the six digits I sent you.")
-            return {"otp_code": None}
-        try:
-            matches = await verification.check_code(runtime.uow(), customer, str(value), now())
-        except PolicyViolation:
-            await verification.issue_code(runtime.uow(), customer, contact, now())
-            dispatcher.utter_message(text="That code has run out, so I've sent you a new one.")
-            return {"otp_code": None}
-        if not matches:
-            dispatcher.utter_message(text="That code doesn't match. Please try again.")
-            return {"otp_code": None}
+    async def proved(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                     customer: UUID) -> Slots:
+        """The customer's name, then their appointments (or offers) for the task; the only
+        one, when changing it, checked against the policy at once."""
         task = tracker.get_slot("task")
         named = await returning.proved_on_the_web(dispatcher, customer)
         loaded = {event["name"]: event["value"] for event in await items_for(task, customer)}
         if loaded.get("appointment_id") and task in ("cancel", "reschedule"):
             loaded |= await chosen(dispatcher, task, loaded["appointment_id"], str(customer),
                                    loaded["appointments"])
-        return {"otp_code": "verified", "customer_id": str(customer), **named, **loaded}
+        return {**named, **loaded}
 
     async def extract_appointment_id(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -163,15 +121,6 @@ class ValidateManageForm(BaseForm):
         if turn.requested != "manage_confirmed" or turn.intent not in ("affirm", "deny"):
             return {}
         return {"manage_confirmed": turn.intent == "affirm"}
-
-
-async def _customer_for(contact: str) -> UUID | None:
-    if contact in ("", "None", "invalid"):
-        return None
-    business_id = await runtime.business_id()
-    kind = "email" if "@" in contact else "phone"
-    found = await customers.find(runtime.uow(), business_id, **{kind: contact})
-    return found.id if found else None
 
 
 class ActionAskAppointmentId(GuardedAction):

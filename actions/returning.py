@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import parsing
 from actions.runtime import now, runtime
 from scheduling import formats
 from scheduling.desk.usual import Usual, next_alike, usual
@@ -26,8 +27,9 @@ ASKS_USUAL = re.compile(
     r"\b(same (again|as (last time|before|last|usual|always|i had|i usually have))"
     r"|(my|the) usual|same (thing|one|appointment|booking|service) (as|like) (last time|before)"
     r"|what i had last time|what i usually (have|get))\b", re.I)
-NOT_PROVED = ("I can book the same as last time once I know it's you: say show my "
-              "appointments and I'll send you a code. Or just tell me what you'd like.")
+NOT_PROVED = "I can book the same as last time once I know it's you."
+WANTED = "usual"
+"""The slot that keeps a web visitor's wish for their usual through the one-time code."""
 NO_HISTORY = "I don't have a past visit of yours on record, so tell me what you'd like."
 
 
@@ -49,18 +51,28 @@ async def welcome(dispatcher: CollectingDispatcher, tracker: Tracker,
         dispatcher.utter_message(text=f"Welcome back, {first_name(str(recognised))}.")
     text = (tracker.latest_message or {}).get("text") or ""
     if not asks_usual(text) or tracker.get_slot("service"):
-        return []
+        fresh = tracker.get_slot("requested_slot") is None and tracker.get_slot(WANTED)
+        return [SlotSet(WANTED, None)] if fresh else []  # a new booking forgets an old wish
     customer_id = tracker.get_slot("customer_id")
-    if not customer_id:
-        dispatcher.utter_message(text=NOT_PROVED)
-        return []
-    found = await usual(runtime.uow(), UUID(customer_id))
-    if found is None:
+    if customer_id:
+        return [SlotSet(name, value) for name, value in
+                (await the_usual(dispatcher, UUID(customer_id))).items()]
+    if parsing.channel_of(tracker.sender_id) != "web":  # a number we have never seen
         dispatcher.utter_message(text=NO_HISTORY)
         return []
+    dispatcher.utter_message(text=NOT_PROVED)  # the form asks for the contact and the code
+    return [SlotSet(WANTED, "wanted")]
+
+
+async def the_usual(dispatcher: CollectingDispatcher, customer_id: UUID) -> Slots:
+    """The form's slots for the customer's usual, said back; none (and said) without one."""
+    found = await usual(runtime.uow(), customer_id)
+    if found is None:
+        dispatcher.utter_message(text=NO_HISTORY)
+        return {WANTED: None}
     slots, said = await _as_slots(found)
     dispatcher.utter_message(text=said)
-    return [SlotSet(name, value) for name, value in slots.items()]
+    return {**slots, WANTED: None}
 
 
 async def _as_slots(found: Usual) -> tuple[dict[str, Any], str]:

@@ -101,3 +101,25 @@ async def _last_start(engine: AsyncEngine) -> datetime:
         start = await connection.scalar(text("SELECT starts_at FROM appointments"))
     return start.astimezone(NEW_YORK)
 
+
+
+@pytest.mark.db
+async def test_my_usual_on_the_web_asks_for_the_code_then_books_it(
+    salon: Catalog, engine: AsyncEngine
+) -> None:
+    await book_once(PHONE, when="in 3 days at 10am")
+    web = "web-b-usual"
+    found, said = await validate("can I have my usual please", "book", sender=web)
+    assert "once I know it's you" in said and found["requested_slot"] == "verify_contact"
+    assert found.get("service") is None
+    slots = {k: v for k, v in found.items() if k != "requested_slot"}
+    found, _ = await validate(PHONE, "inform", sender=web, requested="verify_contact", **slots)
+    assert found["requested_slot"] == "otp_code"
+    slots |= {k: v for k, v in found.items() if k != "requested_slot"}
+    async with engine.connect() as connection:
+        code = await connection.scalar(text(
+            "SELECT payload->>'code' FROM outbox WHERE kind = 'verification_code'"))
+    found, said = await validate(str(code), "inform", sender=web, requested="otp_code", **slots)
+    assert "that's you, Jo" in said and "Same as last time: Women's cut with" in said
+    assert found["service"] == CUT and found["customer_id"] and found["usual"] is None
+    assert found["requested_slot"] == "slot_choice"  # no name, phone or e-mail asked
