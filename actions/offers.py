@@ -15,6 +15,7 @@ from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_from_slot, offers_to_slot
 from actions.places import place_of
 from actions.runtime import now, runtime
+from actions.understood import said_back
 from actions.zones import zones_of
 from scheduling.catalog import Catalog
 from scheduling.desk.slots import SlotSearch
@@ -54,7 +55,7 @@ class ActionAskSlotChoice(GuardedAction):
         catalog = await runtime.catalog()
         offers = offers_from_slot(tracker.get_slot("suggestions"))
         zones = await zones_of(tracker, catalog)
-        heading = "Here is what I have:"
+        heading = f"Here is what I have{said_back(tracker, zones, now())}:"
         if not offers:
             try:
                 offers = await self._search(tracker, catalog)

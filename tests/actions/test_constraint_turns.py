@@ -57,7 +57,8 @@ async def test_before_my_1_pm_lunch_ends_before_1_and_is_not_offered_at_1(
     starts, said = await offered(**slots)
     assert starts and all(s.weekday() == 4 and s.hour < 13 for s in starts), starts
     assert all(s.time() <= time(12, 15) for s in starts)  # a 45-minute cut is over by 1
-    assert "1 PM" not in said
+    assert "at 1 PM" not in said, said
+    assert "for Friday, December" in said and "(over by 1 PM):" in said, said  # said back
 
 
 async def test_a_constraint_is_kept_when_the_day_changes(salon: Catalog) -> None:
