@@ -173,8 +173,9 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if value == "none":  # "none of those": ask again, not the same list again
             if "when" in tracker.slots_to_validate():
                 return {"slot_choice": None}  # "none of those, friday?": friday answers
-            dispatcher.utter_message(text="No problem. Or say waitlist and I'll let you know "
-                                          "when something opens up.")
+            dispatcher.utter_message(text="No problem, let's find another time; you can also "
+                                          "say waitlist and I'll tell you when something "
+                                          "opens up.")
             return {"slot_choice": None, "suggestions": None, "when": None, "when_start": None,
                     "when_end": None}
         if value == "which":
