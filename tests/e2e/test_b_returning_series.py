@@ -97,3 +97,28 @@ def test_a_move_asked_with_its_time_on_the_web_keeps_it_through_the_code(
     assert "Welcome back" in reply and "What day and time" not in reply
     offers = [b["title"] for r in replies for b in r.get("buttons") or []]
     assert offers and all(day in title for title in offers), offers
+
+
+def test_my_usual_on_the_web_is_booked_after_the_code(
+    assistant: Assistant, database_url: str
+) -> None:
+    conversation(assistant, "sms:+17185550444", [
+        (f"a women's cut on {weekday_in(2)} at 2pm", "which one would you like"),
+        ("the first", "name"), ("Ari Moss", "email"), ("skip", "To confirm"),
+        ("yes", "You're booked"),
+    ])
+    conversation(assistant, "web-b-usual", [
+        ("hi, can I book my usual please", "once I know it's you"),
+        ("718 555 0444", "six digit code"),
+    ])
+    code = query(database_url, "SELECT payload->>'code' FROM outbox "
+                 "WHERE kind = 'verification_code' ORDER BY created_at DESC LIMIT 1")[0][0]
+    conversation(assistant, "web-b-usual", [
+        (str(code), "Same as last time: Women's cut with"), ("the first", "To confirm"),
+        ("yes", "You're booked"),
+    ])
+    rows = query(database_url, "SELECT a.channel, a.contact_phone FROM appointments a "
+                 "JOIN services s ON s.id = a.service_id WHERE s.name = 'Women''s cut' "
+                 "AND a.customer_id = (SELECT id FROM customers WHERE name = 'Ari Moss') "
+                 "ORDER BY a.created_at")
+    assert rows == [("sms", "+17185550444"), ("web", "+17185550444")]
