@@ -60,9 +60,10 @@ class ValidateBookingForm(VerifySteps, BaseForm):
         if not await group_chat.together(tracker, turn.text) and parsing.mentions_group(turn.text):
             dispatcher.utter_message(text=GROUP_NOTE)
         if turn.requested == "booking_confirmed" and turn.intent not in REDIRECTS:
-            other = await repick(turn, tracker, await runtime.catalog())
-            if other:  # "the thursday one" said to "Shall I book it?": read that one back
-                return [SlotSet("slot_choice", other), SlotSet("booking_confirmed", None)]
+            picked = await repick(turn, tracker, await runtime.catalog())
+            again = picked == tracker.get_slot("slot_choice") and turn.intent == "affirm"
+            if picked and not again:  # "the thursday one" said to "Shall I book it?"
+                return [SlotSet("slot_choice", picked), SlotSet("booking_confirmed", None)]
         before = dict(tracker.slots)
         events = await super().act(dispatcher, tracker, domain)
         await say_back(dispatcher, tracker, before, events)  # "OK, Friday instead."

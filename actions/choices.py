@@ -35,8 +35,17 @@ ASKS_FOR_MORE = re.compile(
     r"\b(anything|any other|any more|anyone else|anybody else|something else|what else"
     r"|do you have|have you got|got any|is there|are there|other (times|days|options))\b")
 """A question about other offers, never a pick of one on the table."""
-PRONOUN_ONE = re.compile(r"\b(the|that|this)\b((?:\s+[\w:']+){0,3}?)\s+one\b", re.I)
-""""the thursday one", "the 930 one": "one" stands for the offer, not for 1 o'clock."""
+PRONOUN_ONE = re.compile(
+    r"\b(the|that|this)((?:\s+(?!(?:at|from|to|till|until|by|around|after|before|about|for)\b)"
+    r"[\w:']+){0,3}?)\s+one\b(?!\s*(?:o'?clock|thirty|fifteen|forty|fifty|twenty|ten|pm|am"
+    r"|p\.m|a\.m|:))", re.I)
+""""the thursday one", "the 930 one": "one" stands for the offer, not for 1 o'clock ("this
+afternoon at one" and "the one o'clock" keep it)."""
+
+
+def without_pronoun(text: str) -> str:
+    """`text` without the "one" that stands for an offer ("the thursday one")."""
+    return PRONOUN_ONE.sub(r"\1\2", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +127,7 @@ def _staff_test(said: str, names: dict[str, str]) -> Test | None:
 def _when_test(text: str, zone: ZoneInfo, now: datetime) -> Test | None:
     """A time said matches an offer at that clock time (on the day, when a day was said too);
     a day alone matches every offer that day."""
-    found = resolve(PRONOUN_ONE.sub(r"\1\2", text), now, zone)
+    found = resolve(without_pronoun(text), now, zone)
     if found is None or not (found.time_explicit or found.date_explicit):
         return None
     wanted = found.start.astimezone(zone)

@@ -119,6 +119,8 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if turn.answers("slot_choice") and _pick(turn, tracker, catalog, zones) is not None:
             return {}  # "ok the second" picks an offer: it is not the 2nd of the month
         found = parsing.when_in(turn.text, now(), zones.customer)
+        if turn.requested == "booking_confirmed" and await repick(turn, tracker, catalog):
+            return {}  # "yes, the thursday one": the offer read back, not a new search
         if found is None and turn.answers("when"):
             return {"when": turn.text}
         if found is None and constraints.said(turn.text, now(), zones.customer) is None:
@@ -199,10 +201,10 @@ def _pick(turn: Turn, tracker: Tracker, catalog: Catalog, zones: Zones
 
 
 async def repick(turn: Turn, tracker: Tracker, catalog: Catalog) -> dict[str, str] | None:
-    """Another of the offers still on the table, picked after one was chosen ("the thursday
-    one" said to "Shall I book it?"): the one the customer now means, else None. A person
-    alone ("with Priya instead") keeps the time: their offer at that time, else None (the
-    form then searches with them)."""
+    """The offer on the table a message picks after one was chosen ("the thursday one" said
+    to "Shall I book it?"), the chosen one or another; else None. A person alone ("with Priya
+    instead") keeps the time: their offer at that time, else None (the form then searches
+    with them)."""
     offers = offers_from_slot(tracker.get_slot("suggestions"))
     if not offers:
         return None
@@ -213,8 +215,7 @@ async def repick(turn: Turn, tracker: Tracker, catalog: Catalog) -> dict[str, st
         chosen = Offer.parse(current)
         offers = [offer for offer in offers if chosen and offer.start == chosen.start]
     index = _index(turn.text, offers, catalog, zones, names)
-    value = offers[index].to_slot() if index is not None else None
-    return None if value == current else value
+    return offers[index].to_slot() if index is not None else None
 
 
 def _index(text: str, offers: list[Offer], catalog: Catalog, zones: Zones,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from actions import service_words
+from actions import choices, service_words
 from scheduling.catalog import Catalog, Service, Staff, normalise
 from scheduling.timeexpr import Grain, Kind, Resolution, resolve
 
@@ -87,8 +87,9 @@ def wants_earliest(text: str) -> bool:
 
 
 def when_in(text: str, now: datetime, zone: ZoneInfo) -> Resolution | None:
-    """The time expression in the whole message, resolved in the business's zone."""
-    return resolve(text, now, zone)
+    """The time expression in the whole message, resolved in the business's zone ("the
+    thursday one" is Thursday, not Thursday at 1)."""
+    return resolve(choices.without_pronoun(text), now, zone)
 
 
 def merge_correction(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions import choices
+from actions import choices, parsing
 from actions.offer_value import Offer
 from scheduling.demo import demo_catalog, demo_id
 
@@ -55,3 +55,14 @@ def test_asking_for_later_or_earlier_is_a_wish_not_a_pick() -> None:
     earlier = choices.parse_pick("anything earlier", OFFERS, NY, NOW, NAMES)
     assert later is not None and later.later and later.index is None
     assert earlier is not None and earlier.earlier
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [("the thursday one", None), ("the thursday one, hurry up", None), ("the 930 one", 9),
+     ("this afternoon at one", 13), ("the one o'clock", 13), ("the 10 am one on friday", 10)],
+)
+def test_one_is_the_offer_not_1_oclock_unless_it_is_a_time(text: str, hour: int | None) -> None:
+    found = parsing.when_in(text, NOW, NY)
+    assert found is not None
+    assert (found.start.hour if found.time_explicit else None) == hour

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import parsing
 from actions.booking_form import ActionAskBookingConfirmed, ActionAskService
 from actions.offer_value import Offer
 from scheduling.catalog import Catalog
@@ -106,3 +107,18 @@ async def test_another_person_at_the_read_back_keeps_the_time(salon: Catalog) ->
              "requested": "booking_confirmed"}
     found, _ = await validate("wait, can it be with Priya instead", **state)
     assert found == {"slot_choice": priya_ten, "booking_confirmed": None}
+
+
+async def test_the_offer_read_back_named_again_is_no_new_search(salon: Catalog) -> None:
+    coming = parsing.when_in("thursday", datetime.now(NY), NY)
+    assert coming is not None
+    thursday = coming.start.astimezone(NY).replace(hour=9, minute=0)
+    chosen = Offer(thursday, demo_id("staff/ana")).to_slot()
+    later = Offer(thursday.replace(hour=9, minute=30), demo_id("staff/ana")).to_slot()
+    state = {"service": MENS, "staff": "any", "when": "tuesday or thursday morning",
+             "suggestions": [chosen, later], "slot_choice": chosen, "customer_name": "Kim Rush",
+             "phone": "+17185550961", "email": "skip", "requested": "booking_confirmed"}
+    found, _ = await validate("the thursday one, hurry up", "nlu_fallback", **state)
+    assert found == {"slot_choice": chosen, "booking_confirmed": None}  # read back again
+    found, _ = await validate("yes, the 9 am one", "affirm", **state)
+    assert found["booking_confirmed"] is True and "when_start" not in found
