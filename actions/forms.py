@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import choices, constraints, group_chat, parsing, returning, series_chat
+from actions import answers, choices, constraints, group_chat, parsing, returning, series_chat
 from actions.boundary import GuardedForm
 from actions.endings import close, ends_the_form
 from actions.offer_value import Offer, offers_from_slot
@@ -87,6 +87,7 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if self.form_name() == "booking_form":  # "every other Tuesday": the rest reads the first
             known += await series_chat.heard(tracker) + await group_chat.heard(tracker)
         tracker.add_slots(known)
+        await _hear_answers(tracker)
         rest = await super().act(dispatcher, tracker, domain)
         return known + rest
 
@@ -188,6 +189,20 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
             return {"slot_choice": value}
         offer = Offer.parse(value)
         return {"slot_choice": offer.to_slot() if offer else None}
+
+
+async def _hear_answers(tracker: Tracker) -> None:
+    """A message heard as stop or small talk that names a value is read as the answer it is
+    (`answers.heard_as`); the tracker is this action call's own copy."""
+    turn = Turn(tracker)
+    if turn.intent not in answers.MISHEARD:
+        return
+    catalog = await runtime.catalog()
+    zone = (await zones_of(tracker, catalog)).customer
+    heard = answers.heard_as(turn.intent, turn.text, catalog, now(), zone)
+    if heard != turn.intent:
+        message = tracker.latest_message or {}
+        tracker.latest_message = {**message, "intent": {"name": heard, "confidence": 1.0}}
 
 
 def _pick(turn: Turn, tracker: Tracker, catalog: Catalog, zones: Zones
