@@ -43,9 +43,15 @@ PRONOUN_ONE = re.compile(
 afternoon at one" and "the one o'clock" keep it)."""
 
 
+NUMBER_ONE = re.compile(r"\b(?:the|that|this)\s+(\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\.?)?|\d{3,4})"
+                        r"\s+one\b", re.I)
+""""the 12 one", "the 930 one": the offer at that clock time."""
+
+
 def without_pronoun(text: str) -> str:
-    """`text` without the "one" that stands for an offer ("the thursday one")."""
-    return PRONOUN_ONE.sub(r"\1\2", text)
+    """`text` without the "one" that stands for an offer ("the thursday one"); "the 12 one"
+    is the one at 12."""
+    return PRONOUN_ONE.sub(r"\1\2", NUMBER_ONE.sub(r"at \1", text))
 
 
 @dataclass(frozen=True, slots=True)

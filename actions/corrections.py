@@ -28,9 +28,20 @@ CORRECTABLE = ("service", "staff", "when_start", "customer_name", "phone", "emai
 """Slots whose change, once they held a value, is a correction."""
 NAME_GIVEN = re.compile(r"\b(?:my name is|my name's|the name is|name should be|it's under"
                         r"|put it under|under the name(?: of)?)\s+(.+)$", re.I)
+SELF_CORRECTION = re.compile(
+    r"[,.;]?\s*\b(?:no+,? sorry|no,? wait|sorry,? (?:i mean|no)|no,? i mean|i mean|or rather"
+    r"|make that)\b[,:]?\s*", re.I)
+"""Where a message takes back what it just said ("no sorry", "I mean", "make that")."""
 POLITE = re.compile(r"[\s,]+(please|thanks|thank you|instead)\b.*$", re.I)
 SEARCH_WORDS = ("later", "earlier", "earliest")
 """`when` values that move the search, not the customer's day: no correction to say back."""
+
+
+def last_said(text: str) -> str:
+    """What a message ends up saying after correcting itself: "saturday at 10, no sorry,
+    friday at 10" is "friday at 10"; a message without such a turn is itself."""
+    parts = [part for part in SELF_CORRECTION.split(text) if part and part.strip(" ,.")]
+    return parts[-1].strip(" ,.") if len(parts) > 1 else text
 
 
 def name_given(text: str) -> str | None:

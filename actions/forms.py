@@ -17,7 +17,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import answers, choices, constraints, group_chat, parsing, returning, series_chat
+from actions import (
+    answers,
+    choices,
+    constraints,
+    corrections,
+    group_chat,
+    parsing,
+    returning,
+    series_chat,
+)
 from actions.boundary import GuardedForm
 from actions.endings import close, ends_the_form
 from actions.offer_value import Offer, offers_from_slot
@@ -119,14 +128,15 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         zones = await zones_of(tracker, catalog)
         if turn.answers("slot_choice") and _pick(turn, tracker, catalog, zones) is not None:
             return {}  # "ok the second" picks an offer: it is not the 2nd of the month
-        found = parsing.when_in(turn.text, now(), zones.customer)
         if turn.requested == "booking_confirmed" and await repick(turn, tracker, catalog):
             return {}  # "yes, the thursday one": the offer read back, not a new search
+        text = corrections.last_said(turn.text)  # "saturday at 10, no sorry, friday at 10"
+        found = parsing.when_in(text, now(), zones.customer)
         if found is None and turn.answers("when"):
-            return {"when": turn.text}
-        if found is None and constraints.said(turn.text, now(), zones.customer) is None:
+            return {"when": text}
+        if found is None and constraints.said(text, now(), zones.customer) is None:
             return {}
-        return {"when": turn.text}
+        return {"when": text}
 
     async def validate_when(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -66,3 +66,9 @@ def test_one_is_the_offer_not_1_oclock_unless_it_is_a_time(text: str, hour: int 
     found = parsing.when_in(text, NOW, NY)
     assert found is not None
     assert (found.start.hour if found.time_explicit else None) == hour
+
+
+def test_the_number_one_is_the_offer_at_that_time() -> None:
+    noon = [offer(24, 12, 0, "ana"), offer(24, 13, 30, "ana")]
+    pick = choices.parse_pick("the 12 one", noon, NY, NOW, NAMES)
+    assert pick is not None and pick.index == 0

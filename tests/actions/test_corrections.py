@@ -99,3 +99,10 @@ def test_a_name_is_heard_in_a_correction_at_any_step() -> None:
     assert name_given("no, my name is Jo Smith") == "Jo Smith"
     assert name_given("put it under Sam Patel please") == "Sam Patel"
     assert name_given("the 3pm one") is None
+
+
+async def test_a_time_taken_back_in_the_same_breath_is_the_later_one(salon: Catalog) -> None:
+    found, _ = await validate("saturday at 10, no sorry, friday at 10", requested="when",
+                              service=MENS, staff="any")
+    start = datetime.fromisoformat(found["when_start"]).astimezone(NY)
+    assert (start.weekday(), start.hour) == (4, 10)
