@@ -11,6 +11,10 @@ That first line per client count is the old-style figure (one ceiling phase, the
 phase). The second is the new-style one: BENCH_ROUNDS (3) disjoint phases, each between two
 ceiling phases, each against the mean of those two, and the median of the rounds: the same
 ratio, measured with the machine's drift during the run averaged out.
+A third line gives each job's CPU, the client's (this process) and the server's (the bench
+database's backends, from /proc: only when the server runs on this machine), median over the
+rounds, and the insert's share of the booking's: the ratio the rates tend to when the two cores
+are the limit, and the figure that moves least with the machine's load.
 The start-up heap is frozen (`assistant.heap`) after seeding, as the real processes do.
 Each phase stops starting jobs after BENCH_PHASE_SECONDS (20 s) and the engine is disposed
 whatever happens, so a slow build cannot run for long or leave connections open.
@@ -19,6 +23,7 @@ whatever happens, so a slow build cannot run for long or leave connections open.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import statistics
 import time
@@ -26,6 +31,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -87,11 +94,57 @@ async def seed(engine: AsyncEngine, shop: Catalog, customers: int) -> list[uuid.
     return ids
 
 
-async def rate(
-    clients: int, jobs: list[Callable[[], Awaitable[bool]]]
-) -> tuple[float, int, float]:
-    """Run `jobs` on `clients` workers for at most `PHASE_SECONDS`; (completed per second, how
-    many returned True, this process's CPU seconds per completed job). Jobs not started by then
+class Phase(NamedTuple):
+    per_second: float
+    wins: int
+    client: float
+    """This process's CPU seconds a completed job."""
+    done: int
+    server: float | None = None
+    """The bench database's backends' CPU seconds a completed job (`costed`)."""
+
+
+class Backends:
+    """CPU seconds (user + system) the bench database's server processes have used, read from
+    /proc; None when the server is on another machine (its processes are not there)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+    PIDS = text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def read(self) -> dict[int, float] | None:
+        async with self.engine.connect() as connection:
+            pids = (await connection.execute(self.PIDS)).scalars().all()
+        used = {}
+        for pid in pids:
+            with contextlib.suppress(OSError):  # not on this machine, or just exited
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                used[pid] = (int(fields[11]) + int(fields[12])) / self.TICK
+        return used or None
+
+    @staticmethod
+    def spent(before: dict[int, float] | None, after: dict[int, float] | None) -> float | None:
+        """Seconds used between the two reads (a backend started meanwhile counts whole)."""
+        if before is None or after is None:
+            return None
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+async def costed(
+    backends: Backends, clients: int, jobs: list[Callable[[], Awaitable[bool]]]
+) -> Phase:
+    """`rate`, with the server's CPU seconds a completed job (None if it cannot be read)."""
+    before = await backends.read()
+    phase = await rate(clients, jobs)
+    server = Backends.spent(before, await backends.read())
+    return phase._replace(server=None if server is None else server / phase.done)
+
+
+async def rate(clients: int, jobs: list[Callable[[], Awaitable[bool]]]) -> Phase:
+    """Run `jobs` on `clients` workers for at most `PHASE_SECONDS`: completed per second, how
+    many returned True, this process's CPU seconds per completed job. Jobs not started by then
     are dropped, so a slow build stays bounded. The CPU figure is the client's side alone: other
     processes on the machine slow the rates down but barely change it."""
     queue = list(reversed(jobs))
@@ -108,7 +161,8 @@ async def rate(
             done += 1
 
     await asyncio.gather(*(worker() for _ in range(clients)))
-    return done / (time.perf_counter() - started), wins, (time.process_time() - cpu) / done
+    return Phase(done / (time.perf_counter() - started), wins, (time.process_time() - cpu) / done,
+                 done)
 
 
 def booking(uow: BookingUnitOfWork, shop: Catalog, staff: int, start: datetime,
@@ -157,29 +211,49 @@ async def _measure(engine: AsyncEngine) -> None:
         return [booking(uow_of(), shop, i % clients, base + (i // clients) * timedelta(
             minutes=35), customers[i % len(customers)]) for i in range(PER_RUN)]
 
+    backends = Backends(engine)
+
+    def inserts() -> list[Callable[[], Awaitable[bool]]]:
+        return [insert_row(engine) for _ in range(PER_RUN * 2)]
+
     for clients in (16, 64):
-        ceilings = [await rate(clients, [insert_row(engine) for _ in range(PER_RUN * 2)])]
-        free, _, booking_cpu = await rate(clients, disjoint(clients))
-        ceiling, insert_cpu = ceilings[0][0], ceilings[0][2]
-        frees = [free]
-        for _ in range(ROUNDS - 1):
-            ceilings.append(await rate(clients, [insert_row(engine)
-                                                 for _ in range(PER_RUN * 2)]))
-            frees.append((await rate(clients, disjoint(clients)))[0])
-        ceilings.append(await rate(clients, [insert_row(engine) for _ in range(PER_RUN * 2)]))
+        ceilings = [await costed(backends, clients, inserts())]
+        frees = []
+        for _ in range(ROUNDS):  # each disjoint phase between two ceiling phases
+            frees.append(await costed(backends, clients, disjoint(clients)))
+            ceilings.append(await costed(backends, clients, inserts()))
         day += 1
         base = FIRST + timedelta(days=day)
         contended = [booking(uow_of(), shop, i % 2, base + timedelta(minutes=5 * (i % 12)),
                              customers[i % len(customers)]) for i in range(PER_RUN // 2)]
-        fought, won, _ = await rate(clients, contended)
-        print(f"{clients:>2} clients: ceiling {ceiling:7.0f} inserts/s | disjoint {free:6.0f}"
-              f" bookings/s ({free / ceiling:.1%} of ceiling) | contended {fought:6.0f}"
-              f" attempts/s, {won} booked ({fought / ceiling:.1%}) | client CPU"
-              f" {insert_cpu * 1e3:.2f} ms an insert, {booking_cpu * 1e3:.2f} ms a booking"
-              f" ({insert_cpu / booking_cpu:.1%})")
-        print(bracketed(clients, [c[0] for c in ceilings], frees))
+        fought = await rate(clients, contended)
+        ceiling, free = ceilings[0], frees[0]
+        print(f"{clients:>2} clients: ceiling {ceiling.per_second:7.0f} inserts/s | disjoint"
+              f" {free.per_second:6.0f} bookings/s ({free.per_second / ceiling.per_second:.1%}"
+              f" of ceiling) | contended {fought.per_second:6.0f} attempts/s, {fought.wins}"
+              f" booked ({fought.per_second / ceiling.per_second:.1%}) | client CPU"
+              f" {ceiling.client * 1e3:.2f} ms an insert, {free.client * 1e3:.2f} ms a booking"
+              f" ({ceiling.client / free.client:.1%})")
+        print(bracketed(clients, [c.per_second for c in ceilings], [f.per_second for f in frees]))
+        print(cpu_shares(clients, ceilings, frees))
     async with engine.connect() as connection:
         print(f"overlapping bookings: {(await connection.execute(OVERLAPS)).scalar_one()}")
+
+
+def cpu_shares(clients: int, ceilings: list[Phase], frees: list[Phase]) -> str:
+    """The CPU figure: client and server CPU a job, median over the phases of each kind, and
+    the insert's total as a share of the booking's."""
+    def median_ms(phases: list[Phase], server: bool) -> float:
+        return statistics.median((p.server or 0.0) if server else p.client for p in phases) * 1e3
+
+    insert, book = median_ms(ceilings, False), median_ms(frees, False)
+    if any(p.server is None for p in ceilings + frees):
+        return (f"{clients:>2} clients, CPU a job (client only: the server is not on this"
+                f" machine): insert {insert:.2f} ms, booking {book:.2f} ms ({insert / book:.1%})")
+    insert_server, book_server = median_ms(ceilings, True), median_ms(frees, True)
+    return (f"{clients:>2} clients, CPU a job (client + server, medians): insert {insert:.2f}"
+            f" + {insert_server:.2f} ms, booking {book:.2f} + {book_server:.2f} ms"
+            f" ({(insert + insert_server) / (book + book_server):.1%})")
 
 
 def bracketed(clients: int, ceilings: list[float], frees: list[float]) -> str:
