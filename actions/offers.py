@@ -10,7 +10,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import constraints, group_chat, offer_heading, parsing, speech, two_services
+from actions import (
+    constraints,
+    group_chat,
+    offer_heading,
+    parsing,
+    returning,
+    speech,
+    two_services,
+)
 from actions.boundary import GuardedAction
 from actions.offer_value import Offer, offers_from_slot, offers_to_slot
 from actions.places import place_of
@@ -37,6 +45,7 @@ def search_for(tracker: Tracker, catalog: Catalog, service_id: UUID,
         location_id=place.id if place else None,
         language=tracker.get_slot("language"),
         seats=group_chat.seats(tracker, catalog, service_id),
+        habitual=returning.habitual(tracker),
         customer_id=UUID(customer) if customer else None,
         after=begin if when == "later" else None, before=begin if when == "earlier" else None,
         exclude=exclude, constraint=constraints.of(tracker.get_slot(constraints.SLOT)),

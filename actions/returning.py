@@ -10,6 +10,7 @@ are told how to prove it instead.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -72,7 +73,17 @@ async def the_usual(dispatcher: CollectingDispatcher, customer_id: UUID) -> Slot
         return {WANTED: None}
     slots, said = await _as_slots(found)
     dispatcher.utter_message(text=said)
-    return {**slots, WANTED: None}
+    return {**slots, WANTED: slots["when_start"]}  # kept: offers at it are "your usual time"
+
+
+def habitual(tracker: Tracker) -> bool:
+    """Whether the time searched is the usual one: the customer's usual wall-clock time, on
+    the usual day or another they named ("same again next Tuesday" keeps the usual 10 AM)."""
+    usual_start, start = tracker.get_slot(WANTED), tracker.get_slot("when_start")
+    if not start or tracker.get_slot("when_end") or not str(usual_start or "")[:1].isdigit():
+        return False
+    said, kept = datetime.fromisoformat(start), datetime.fromisoformat(str(usual_start))
+    return (said.hour, said.minute) == (kept.hour, kept.minute)
 
 
 async def _as_slots(found: Usual) -> tuple[dict[str, Any], str]:

@@ -71,7 +71,9 @@ class SuggestionRequest:
     PM"), with `preferred_end` a window ("Tuesday afternoon"), as `scheduling.timeexpr`
     resolves them. History and popularity are learned `PatternModel`s. `constraint` is
     what the customer refused or allowed ("any day but Monday", "not before 10"): no slot
-    that breaks it is offered."""
+    that breaks it is offered. `habitual`: the preferred time is the customer's usual one
+    ("same as last time"), so an offer at it is labelled as their usual time, not "as you
+    asked"."""
 
     query: AvailabilityQuery
     preferred_start: datetime | None = None
@@ -80,6 +82,7 @@ class SuggestionRequest:
     history: PatternModel | None = None
     popular: PatternModel | None = None
     constraint: Constraint | None = None
+    habitual: bool = False
 
     def __post_init__(self) -> None:
         for moment in (self.preferred_start, self.preferred_end):
@@ -153,7 +156,8 @@ class _Scorer:
         minutes = round((slot.start - wanted).total_seconds() / 60)
         said = formats.clock(wanted, self.zone)
         if minutes == 0:
-            return 4.0, Reason(ReasonCode.AT_REQUESTED_TIME, f"at {said}, as you asked")
+            why = "your usual time" if self.request.habitual else "as you asked"
+            return 4.0, Reason(ReasonCode.AT_REQUESTED_TIME, f"at {said}, {why}")
         weight = 4 * math.exp(-abs(minutes) / 90) + self._same_clock(slot, wanted)
         side = "after" if minutes > 0 else "before"
         text = f"{abs(minutes)} min {side} {said}" if abs(minutes) < 120 else None

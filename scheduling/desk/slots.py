@@ -48,6 +48,8 @@ class SlotSearch:
     count: int = 4
     constraint: Constraint | None = None
     seats: int = 1
+    habitual: bool = False
+    """The preferred start is the customer's usual time, not one they said."""
     """Places wanted together (a group in a class); one person otherwise."""
 
 
@@ -64,7 +66,8 @@ async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> 
                                   language=search.language, seats=search.seats)
         taken = await occupancy(uow.appointments, catalog, query, search.exclude)
     request = SuggestionRequest(query, search.preferred_start, search.preferred_end,
-                                customer, history, constraint=search.constraint)
+                                customer, history, constraint=search.constraint,
+                                habitual=search.habitual)
     return suggest(catalog, request, search.count, taken.booked, taken.busy)
 
 

@@ -16,7 +16,7 @@ from scheduling.booking.model import Appointment, Channel, Status
 from scheduling.catalog import Catalog
 from scheduling.desk.usual import next_alike, pick
 from tests.actions.test_b_managing import prove_on_the_web, start
-from tests.actions.test_booking import CUT, book_once, validate
+from tests.actions.test_booking import CUT, book_once, offers_for, validate
 from tests.actions.test_manage import PHONE
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -36,6 +36,11 @@ async def test_a_texting_customer_is_welcomed_and_books_their_usual(
     usual = datetime.fromisoformat(found["when_start"]).astimezone(NEW_YORK)
     assert (usual.weekday(), usual.time()) == (last.weekday(), last.time())
     assert (usual.date() - last.date()).days == 7  # after their own booking, not on it
+    offers = await offers_for(**{k: found[k] for k in (
+        "service", "staff", "when", "when_start", "when_end", "usual", "customer_id")})
+    labels = [o["reason"] for o in offers]
+    assert not any("as you asked" in label for label in labels), labels
+    assert any(label.endswith("your usual time") for label in labels), labels
 
 
 @pytest.mark.db
@@ -121,5 +126,6 @@ async def test_my_usual_on_the_web_asks_for_the_code_then_books_it(
             "SELECT payload->>'code' FROM outbox WHERE kind = 'verification_code'"))
     found, said = await validate(str(code), "inform", sender=web, requested="otp_code", **slots)
     assert "that's you, Jo" in said and "Same as last time: Women's cut with" in said
-    assert found["service"] == CUT and found["customer_id"] and found["usual"] is None
+    assert found["service"] == CUT and found["customer_id"]
+    assert found["usual"] == found["when_start"]
     assert found["requested_slot"] == "slot_choice"  # no name, phone or e-mail asked
