@@ -43,15 +43,21 @@ PRONOUN_ONE = re.compile(
 afternoon at one" and "the one o'clock" keep it)."""
 
 
-NUMBER_ONE = re.compile(r"\b(?:the|that|this)\s+(\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\.?)?|\d{3,4})"
-                        r"\s+one\b", re.I)
-""""the 12 one", "the 930 one": the offer at that clock time."""
+HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+NUMBER_ONE = re.compile(
+    rf"\b(?:the|that|this)\s+(\d{{1,2}}(?::\d\d)?(?:\s*[ap]\.?m\.?)?|\d{{3,4}}|(?:{HOURS})"
+    r"(?:\s+(?:fifteen|thirty|forty five|o'?clock))?)\s+one\b", re.I)
+""""the 12 one", "the 930 one", "the twelve one": the offer at that clock time."""
+A_SERVICE = re.compile(r"\b(like|want|need|book|get|grab|have)\s+one\b(?!\s*(?:o'?clock|thirty"
+                       r"|fifteen|forty|pm|am|p\.m|a\.m|:))", re.I)
+""""I'd like one on thursday at 10": one of the service, not 1 o'clock."""
 
 
 def without_pronoun(text: str) -> str:
     """`text` without the "one" that stands for an offer ("the thursday one"); "the 12 one"
     is the one at 12."""
-    return PRONOUN_ONE.sub(r"\1\2", NUMBER_ONE.sub(r"at \1", text))
+    text = A_SERVICE.sub(r"\1", NUMBER_ONE.sub(r"at \1", text))
+    return PRONOUN_ONE.sub(r"\1\2", text)
 
 
 @dataclass(frozen=True, slots=True)

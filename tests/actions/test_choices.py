@@ -60,7 +60,8 @@ def test_asking_for_later_or_earlier_is_a_wish_not_a_pick() -> None:
 @pytest.mark.parametrize(
     ("text", "hour"),
     [("the thursday one", None), ("the thursday one, hurry up", None), ("the 930 one", 9),
-     ("this afternoon at one", 13), ("the one o'clock", 13), ("the 10 am one on friday", 10)],
+     ("this afternoon at one", 13), ("the one o'clock", 13), ("the 10 am one on friday", 10),
+     ("uh the twelve one", 12), ("I'd like one on thursday at 10", 10)],
 )
 def test_one_is_the_offer_not_1_oclock_unless_it_is_a_time(text: str, hour: int | None) -> None:
     found = parsing.when_in(text, NOW, NY)
