@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -48,6 +49,22 @@ class RunningAssistant:
             text=True,
         )
         self.lines: list[str] = []
+        self._seen = 0  # lines before this index were already offered to a `wait_for`
+        self._more = threading.Condition()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        """Read the run's output for its whole life. Reading it only while waiting for a line
+        left the pipe unread after "ready": in a long test the pipe filled and every process of
+        the run blocked on its next log line."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._more:
+                self.lines.append(line)
+                self._more.notify_all()
+        with self._more:
+            self._more.notify_all()
 
     @property
     def url(self) -> str:
@@ -64,17 +81,20 @@ class RunningAssistant:
         return given or (self.data_dir / "rasa_token").read_text().strip()
 
     def wait_for(self, pattern: re.Pattern[str], timeout: float = 600) -> re.Match[str]:
-        """The first output line matching `pattern`; RuntimeError with the output if none."""
+        """The first output line after the last one matched that matches `pattern`;
+        RuntimeError with the output if none comes in `timeout` or the run ends first."""
         deadline = time.monotonic() + timeout
-        if self.process.stdout is None:
-            raise RuntimeError("no output to read")
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line and self.process.poll() is not None:
-                break
-            self.lines.append(line)
-            if match := pattern.search(line):
-                return match
+        with self._more:
+            while True:
+                for index in range(self._seen, len(self.lines)):
+                    if match := pattern.search(self.lines[index]):
+                        self._seen = index + 1
+                        return match
+                self._seen = len(self.lines)
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._reader.is_alive():
+                    break
+                self._more.wait(min(left, 1.0))
         raise RuntimeError(f"no {pattern.pattern!r} in {timeout}s:\n{self.output(60)}")
 
     def wait_ready(self, timeout: float = 600) -> None:
@@ -84,15 +104,16 @@ class RunningAssistant:
         """Signal the run and wait for it to stop; its exit code."""
         if self.process.poll() is None:
             self.process.send_signal(signum)
-        out, _ = self.process.communicate(timeout=60)
-        self.lines.append(out or "")
-        return self.process.returncode
+        code = self.process.wait(timeout=60)
+        self._reader.join(timeout=30)
+        return code
 
     def child_pids(self) -> list[int]:
         return [int(m.group(2)) for line in self.lines if (m := STARTED.search(line))]
 
     def output(self, last: int) -> str:
-        return "".join(self.lines[-last:])
+        with self._more:
+            return "".join(self.lines[-last:])
 
 
 def truncate_all(database_url: str) -> None:
