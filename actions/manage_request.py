@@ -29,8 +29,14 @@ VERBS = {"cancel": ("cancel", "cancelled"), "reschedule": ("move", "moved")}
 async def opening_when(tracker: Tracker, task: str) -> list[EventType]:
     """The day or time the request to move named, as the form's `when` slots; none when it
     named none (or the task is not a move)."""
+    return await said_when(tracker) if task == "reschedule" else []
+
+
+async def said_when(tracker: Tracker) -> list[EventType]:
+    """The day or time this message names, as the forms' `when` slots (none if none), for a
+    step that comes before the form reads it (an identity check)."""
     text = (tracker.latest_message or {}).get("text") or ""
-    if task != "reschedule" or not text:
+    if not text:
         return []
     zone = (await zones_of(tracker, await runtime.catalog())).customer
     found = parsing.when_in(text, now(), zone)

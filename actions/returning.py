@@ -10,15 +10,17 @@ are told how to prove it instead.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import parsing
+from actions.manage_request import said_when
 from actions.runtime import now, runtime
 from scheduling import formats
 from scheduling.desk.usual import Usual, next_alike, usual
@@ -62,18 +64,32 @@ async def welcome(dispatcher: CollectingDispatcher, tracker: Tracker,
         dispatcher.utter_message(text=NO_HISTORY)
         return []
     dispatcher.utter_message(text=NOT_PROVED)  # the form asks for the contact and the code
-    return [SlotSet(WANTED, "wanted")]
+    return [SlotSet(WANTED, "wanted"), *await said_when(tracker)]  # "on Monday" kept
 
 
-async def the_usual(dispatcher: CollectingDispatcher, customer_id: UUID) -> Slots:
-    """The form's slots for the customer's usual, said back; none (and said) without one."""
+async def the_usual(dispatcher: CollectingDispatcher, customer_id: UUID,
+                    asked: Tracker | None = None) -> Slots:
+    """The form's slots for the customer's usual, said back; none (and said) without one.
+    A day or time `asked` already holds (said before the web's code) is kept: a day alone
+    gets the usual time, a time or part of the day stays as said."""
     found = await usual(runtime.uow(), customer_id)
     if found is None:
         dispatcher.utter_message(text=NO_HISTORY)
         return {WANTED: None}
-    slots, said = await _as_slots(found)
+    slots, said = await _as_slots(found, asked)
     dispatcher.utter_message(text=said)
-    return {**slots, WANTED: slots["when_start"]}  # kept: offers at it are "your usual time"
+    return {**slots, WANTED: slots.get("when_start")}  # kept: offers at it are "your usual time"
+
+
+def _asked_day(asked: Tracker | None, zone: ZoneInfo) -> date | str | None:
+    """The day alone the customer already named (its date), "as said" for a time or part of a
+    day they named, None for nothing named."""
+    start = asked.get_slot("when_start") if asked else None
+    if not start or asked is None:
+        return None
+    begin, end = datetime.fromisoformat(start).astimezone(zone), asked.get_slot("when_end")
+    whole = end and datetime.fromisoformat(end).astimezone(zone) == begin + timedelta(days=1)
+    return begin.date() if whole and begin.time() == time(0) else "as said"
 
 
 def habitual(tracker: Tracker) -> bool:
@@ -86,7 +102,7 @@ def habitual(tracker: Tracker) -> bool:
     return (said.hour, said.minute) == (kept.hour, kept.minute)
 
 
-async def _as_slots(found: Usual) -> tuple[dict[str, Any], str]:
+async def _as_slots(found: Usual, asked: Tracker | None = None) -> tuple[dict[str, Any], str]:
     """The form's slots for the usual at its next weekday and time, and the sentence saying
     so ("Same as last time: Women's cut with Ana, Tuesday around 10 AM.")."""
     catalog = await runtime.catalog()
@@ -94,9 +110,16 @@ async def _as_slots(found: Usual) -> tuple[dict[str, Any], str]:
     zone = catalog.location(found.location_id).zone
     # after the latest visit too: "same again" with one still to come means the one after it
     start = next_alike(found.last_start, zone, max(now() + service.min_notice, found.last_start))
+    staff = catalog.staff_member(found.staff_id).name
+    kept = _asked_day(asked, zone)
+    if kept == "as said":
+        return ({"service": str(found.service_id), "staff": str(found.staff_id),
+                 "location": str(found.location_id)},
+                f"Same as last time: {service.name} with {staff}.")
+    if isinstance(kept, date):
+        start = datetime.combine(kept, found.last_start.astimezone(zone).time(), zone)
     day = formats.weekday(start, zone)
     when = f"{day} around {formats.clock(start, zone)}"
-    staff = catalog.staff_member(found.staff_id).name
     slots = {"service": str(found.service_id), "staff": str(found.staff_id),
              "location": str(found.location_id), "when": when,
              "when_start": start.isoformat(), "when_end": None}

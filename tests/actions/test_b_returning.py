@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from scheduling.booking.model import Appointment, Channel, Status
 from scheduling.catalog import Catalog
 from scheduling.desk.usual import next_alike, pick
-from tests.actions.test_b_managing import prove_on_the_web, start
+from tests.actions.test_b_managing import prove_on_the_web, start, weekday_in
 from tests.actions.test_booking import CUT, book_once, offers_for, validate
 from tests.actions.test_manage import PHONE
 
@@ -129,3 +129,23 @@ async def test_my_usual_on_the_web_asks_for_the_code_then_books_it(
     assert found["service"] == CUT and found["customer_id"]
     assert found["usual"] == found["when_start"]
     assert found["requested_slot"] == "slot_choice"  # no name, phone or e-mail asked
+
+
+@pytest.mark.db
+async def test_a_day_named_before_the_code_keeps_with_the_usual_time(
+    salon: Catalog, engine: AsyncEngine
+) -> None:
+    await book_once(PHONE, when="in 3 days at 10am")
+    web, day = "web-b-usual-day", weekday_in(5)
+    found, _ = await validate(f"same again on {day} please", "book", sender=web)
+    slots = {k: v for k, v in found.items() if k != "requested_slot"}
+    found, _ = await validate(PHONE, "inform", sender=web, requested="verify_contact", **slots)
+    slots |= {k: v for k, v in found.items() if k != "requested_slot"}
+    async with engine.connect() as connection:
+        code = await connection.scalar(text(
+            "SELECT payload->>'code' FROM outbox WHERE kind = 'verification_code'"))
+    found, said = await validate(str(code), "inform", sender=web, requested="otp_code", **slots)
+    start = datetime.fromisoformat(found["when_start"]).astimezone(NEW_YORK)
+    last = await _last_start(engine)
+    assert (start.strftime("%A"), start.time()) == (day, last.time()), said
+    assert found["when_end"] is None and found["requested_slot"] == "slot_choice"
