@@ -56,7 +56,8 @@ def test_the_stories_words_are_read_as_their_intents(tmp_path: Path) -> None:
                 "--out", str(tmp_path / "report"))
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     report = json.loads((tmp_path / "report" / "intent_report.json").read_text())
-    errors = (tmp_path / "report" / "intent_errors.json").read_text()
+    errors_file = tmp_path / "report" / "intent_errors.json"  # written only when there are
+    errors = errors_file.read_text() if errors_file.exists() else ""
     assert report["accuracy"] >= INTENT_ACCURACY, errors
 
 
