@@ -89,7 +89,8 @@ class ValidateBookingForm(VerifySteps, BaseForm):
                      customer: UUID) -> Slots:
         """After the code: their name and proved contacts, and the usual they asked for."""
         named = await returning.proved_on_the_web(dispatcher, customer)
-        return {**named, **await returning.the_usual(dispatcher, customer, tracker)}
+        return {**named, **await returning.the_usual(dispatcher, customer,
+                                                     returning.asked_in(tracker))}
 
     async def extract_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

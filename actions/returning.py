@@ -59,7 +59,8 @@ async def welcome(dispatcher: CollectingDispatcher, tracker: Tracker,
     customer_id = tracker.get_slot("customer_id")
     if customer_id:
         return [SlotSet(name, value) for name, value in
-                (await the_usual(dispatcher, UUID(customer_id))).items()]
+                (await the_usual(dispatcher, UUID(customer_id), _said(
+                    {e["name"]: e["value"] for e in await said_when(tracker)}))).items()]
     if parsing.channel_of(tracker.sender_id) != "web":  # a number we have never seen
         dispatcher.utter_message(text=NO_HISTORY)
         return []
@@ -68,7 +69,7 @@ async def welcome(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 
 async def the_usual(dispatcher: CollectingDispatcher, customer_id: UUID,
-                    asked: Tracker | None = None) -> Slots:
+                    asked: tuple[str | None, str | None] = (None, None)) -> Slots:
     """The form's slots for the customer's usual, said back; none (and said) without one.
     A day or time `asked` already holds (said before the web's code) is kept: a day alone
     gets the usual time, a time or part of the day stays as said."""
@@ -81,13 +82,23 @@ async def the_usual(dispatcher: CollectingDispatcher, customer_id: UUID,
     return {**slots, WANTED: slots.get("when_start")}  # kept: offers at it are "your usual time"
 
 
-def _asked_day(asked: Tracker | None, zone: ZoneInfo) -> date | str | None:
-    """The day alone the customer already named (its date), "as said" for a time or part of a
-    day they named, None for nothing named."""
-    start = asked.get_slot("when_start") if asked else None
-    if not start or asked is None:
+def _said(slots: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The `when_start`/`when_end` of what a message or the form holds."""
+    return slots.get("when_start"), slots.get("when_end")
+
+
+def asked_in(tracker: Tracker) -> tuple[str | None, str | None]:
+    """The day or time the form already holds (said before the web's code)."""
+    return _said({name: tracker.get_slot(name) for name in ("when_start", "when_end")})
+
+
+def _asked_day(asked: tuple[str | None, str | None], zone: ZoneInfo) -> date | str | None:
+    """The day alone the customer named (its date), "as said" for a time or part of a day
+    they named, None for nothing named."""
+    start, end = asked
+    if not start:
         return None
-    begin, end = datetime.fromisoformat(start).astimezone(zone), asked.get_slot("when_end")
+    begin = datetime.fromisoformat(start).astimezone(zone)
     whole = end and datetime.fromisoformat(end).astimezone(zone) == begin + timedelta(days=1)
     return begin.date() if whole and begin.time() == time(0) else "as said"
 
@@ -102,7 +113,8 @@ def habitual(tracker: Tracker) -> bool:
     return (said.hour, said.minute) == (kept.hour, kept.minute)
 
 
-async def _as_slots(found: Usual, asked: Tracker | None = None) -> tuple[dict[str, Any], str]:
+async def _as_slots(found: Usual, asked: tuple[str | None, str | None]
+                    ) -> tuple[dict[str, Any], str]:
     """The form's slots for the usual at its next weekday and time, and the sentence saying
     so ("Same as last time: Women's cut with Ana, Tuesday around 10 AM.")."""
     catalog = await runtime.catalog()

@@ -149,3 +149,16 @@ async def test_a_day_named_before_the_code_keeps_with_the_usual_time(
     last = await _last_start(engine)
     assert (start.strftime("%A"), start.time()) == (day, last.time()), said
     assert found["when_end"] is None and found["requested_slot"] == "slot_choice"
+
+
+@pytest.mark.db
+async def test_a_day_or_part_of_day_in_the_request_by_sms_is_kept(
+    salon: Catalog, engine: AsyncEngine
+) -> None:
+    await book_once(PHONE, when="in 3 days at 10am")
+    day = weekday_in(5)
+    found, _ = await validate(f"same again {day[:3].lower()} pls", "book", sender=f"sms:{PHONE}")
+    start = datetime.fromisoformat(found["when_start"]).astimezone(NEW_YORK)
+    assert (start.strftime("%A"), start.time()) == (day, (await _last_start(engine)).time())
+    found, _ = await validate(f"my usual {day} morning", "book", sender="sms:+17185550199")
+    assert found.get("service") is None  # a number never seen: nothing to reuse
