@@ -243,6 +243,9 @@ class ValidateBookingForm(VerifySteps, BaseForm):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         turn = Turn(tracker)
+        if turn.requested == "booking_confirmed" and turn.intent == "book" \
+                and parsing.goes_ahead(turn.text):  # "yes, make the appointment"
+            return {"booking_confirmed": True}
         if turn.requested != "booking_confirmed" or turn.intent not in ("affirm", "deny"):
             return {}
         return {"booking_confirmed": turn.intent == "affirm"}

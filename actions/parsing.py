@@ -151,6 +151,21 @@ def declines(text: str) -> bool:
     return bool(SKIP.match(text.lower()))
 
 
+GO_AHEAD = re.compile(
+    r"^(?=.*\w)\s*(?:(?:yes|yeah|yep|yup|sure|ok|okay|alright|great|perfect|please)\b[\s,!.]*)*"
+    r"(?:(?:please\s+)?(?:go ahead|do it)(?:\s+and)?\s*)?"
+    r"(?:(?:please\s+)?(?:book|confirm|reserve|schedule|lock|make)\b"
+    r"(?:\s+(?:it|that|this|them|me|the|my|appointment|booking|in|both|please))*)?"
+    r"[\s,!.]*(?:please|thanks|thank you)?[\s!.]*$", re.I)
+
+
+def goes_ahead(text: str) -> bool:
+    """"yes, make the appointment", "book it", "go ahead and confirm": an order to make the
+    booking read back, with nothing new in it. The classifier hears such a message as `book`
+    rather than `affirm`, and the read-back then asked again."""
+    return bool(GO_AHEAD.match(text))
+
+
 NOT_NAMES = frozenset({"skip", "no", "nope", "none", "nothing", "yes", "yeah", "yep", "ok", "okay",
                        "later", "idk", "dunno", "anonymous", "na", "n a", "no name", "no thanks",
                        "rather not", "not telling", "pass"})
