@@ -19,6 +19,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from actions import parsing
+from scheduling import locations
 from scheduling.catalog import Catalog
 
 ANSWER_INTENT = "inform"
@@ -47,10 +48,14 @@ def asks_to_stop(text: str) -> bool:
 
 
 def names_a_value(text: str, catalog: Catalog, now: datetime, zone: ZoneInfo) -> bool:
-    """Whether the message names a service, a member of staff, or a day or a time."""
+    """Whether the message names a service, a member of staff, a branch (where there are
+    several: "Lakeview", the answer to "which location?", is heard as out of scope), or a day
+    or a time."""
     return (parsing.when_in(text, now, zone) is not None
             or parsing.match_service(catalog, text) is not None
-            or parsing.match_staff(catalog, text).staff is not None)
+            or parsing.match_staff(catalog, text).staff is not None
+            or (len(catalog.business.locations) > 1
+                and locations.named_in(catalog, text) is not None))
 
 
 def heard_as(intent: str, text: str, catalog: Catalog, now: datetime, zone: ZoneInfo) -> str:

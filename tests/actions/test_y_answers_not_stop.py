@@ -19,6 +19,7 @@ from actions.booking_form import ValidateBookingForm
 from scheduling.catalog import Catalog
 from scheduling.demo import demo_catalog, demo_id
 from tests.actions.conftest import slots_of, tracker
+from tests.branches import two_branch_catalog
 
 ZONE = ZoneInfo("America/New_York")
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=ZONE)
@@ -84,3 +85,12 @@ async def test_the_form_reads_a_date_heard_as_stop(salon: Catalog) -> None:
 async def test_stop_still_stops_the_form(salon: Catalog) -> None:
     found = await form_slots("stop, forget the 15th", "stop")
     assert "when" not in found and "when_start" not in found
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "chitchat"])
+def test_a_branch_named_to_which_location_is_an_answer(intent: str) -> None:
+    """"Harbour" answering "Which location would you like?" was heard as out of scope, and
+    the question was asked again (found by tests/e2e/test_own_business_chat.py)."""
+    two = two_branch_catalog()
+    assert heard_as(intent, "Harbour", two, NOW, ZONE) == "inform"
+    assert heard_as(intent, "Harbour", demo_catalog(), NOW, ZONE) == intent  # one branch

@@ -106,10 +106,12 @@ def test_only_the_new_business_is_served(clinic: Clinic, database_url: str) -> N
 def test_a_customer_books_a_sports_massage_by_chat(clinic: Clinic, database_url: str) -> None:
     _, replies = clinic.say("web-rowan", "I'd like a sports massage at Quayside next "
                                          "Wednesday at 6pm")
-    first = offers(replies)[0]
-    assert offered_at([first], "6 PM") and "Nadia at Quayside" in first, offers(replies)
+    buttons = [button for reply in replies for button in reply.get("buttons") or []]
+    asked = [button for button in buttons if offered_at([button["title"]], "6 PM")]
+    assert asked and "Nadia at Quayside" in asked[0]["title"], offers(replies)
     conversation(clinic, "web-rowan", [
-        ("the first", "name"), ("Rowan Hale", "phone"), ("(617) 555-0142", "email"),
+        (asked[0]["payload"], "name"),  # offers are in time order: a click on the 6 PM one
+        ("Rowan Hale", "phone"), ("(617) 555-0142", "email"),
         ("skip", "To confirm: Sports massage with Nadia at Quayside"),
         ("how much is it?", "$70"), ("yes", "You're booked"),
     ])
