@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.e2e.test_c_constraints import offers_in
-from tests.e2e.test_conversations import Assistant, conversation
-from tests.stack import query, truncate_all
+from tests.e2e.test_conversations import Assistant, assistant_running, conversation
+from tests.stack import query
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa, pytest.mark.db]
 
@@ -25,13 +25,8 @@ WITH = re.compile(r" with (\w+)")
 
 @pytest.fixture(scope="module")
 def assistant(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    running = Assistant(tmp_path_factory.mktemp("assistant-a"), DATABASE_URL=database_url)
-    try:
-        running.wait_ready()
+    with assistant_running(database_url, tmp_path_factory.mktemp("assistant-a")) as running:
         yield running
-    finally:
-        running.finish()
-        truncate_all(database_url)
 
 
 def booked(database_url: str, phone: str) -> list[tuple[Any, ...]]:

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.test_conversations import Assistant, conversation
-from tests.stack import query, truncate_all
+from tests.e2e.test_conversations import Assistant, assistant_running, conversation
+from tests.stack import query
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa, pytest.mark.db]
 
@@ -20,13 +20,8 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 @pytest.fixture(scope="module")
 def assistant(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    running = Assistant(tmp_path_factory.mktemp("assistant-b"), DATABASE_URL=database_url)
-    try:
-        running.wait_ready()
+    with assistant_running(database_url, tmp_path_factory.mktemp("assistant-b")) as running:
         yield running
-    finally:
-        running.finish()
-        truncate_all(database_url)
 
 
 def weekday_in(days: int) -> str:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.test_conversations import Assistant, conversation
-from tests.stack import query, truncate_all
+from tests.e2e.test_conversations import Assistant, assistant_running, conversation
+from tests.stack import query
 
 pytestmark = [pytest.mark.slow, pytest.mark.rasa, pytest.mark.db]
 
@@ -24,13 +24,8 @@ JARGON = ("no rush", "back to back", "min after", "min before")
 
 @pytest.fixture(scope="module")
 def assistant(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    running = Assistant(tmp_path_factory.mktemp("assistant-c"), DATABASE_URL=database_url)
-    try:
-        running.wait_ready()
+    with assistant_running(database_url, tmp_path_factory.mktemp("assistant-c")) as running:
         yield running
-    finally:
-        running.finish()
-        truncate_all(database_url)
 
 
 def offers_in(reply: str) -> list[tuple[datetime, str]]:

@@ -11,7 +11,9 @@ import json
 import re
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,15 +36,23 @@ class Assistant(RunningAssistant):
         return " ".join(r.get("text", "") for r in replies), replies
 
 
-@pytest.fixture(scope="module")
-def assistant(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    running = Assistant(tmp_path_factory.mktemp("assistant"), DATABASE_URL=database_url)
+@contextmanager
+def assistant_running(database_url: str, folder: Path) -> Iterator[Assistant]:
+    """The whole system on `database_url`, ready; stopped and the tables emptied afterwards
+    (each conversation module starts its own, so none sees another's customers)."""
+    running = Assistant(folder, DATABASE_URL=database_url)
     try:
         running.wait_ready()
         yield running
     finally:
         running.finish()
         truncate_all(database_url)
+
+
+@pytest.fixture(scope="module")
+def assistant(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    with assistant_running(database_url, tmp_path_factory.mktemp("assistant")) as running:
+        yield running
 
 
 def conversation(assistant: Assistant, sender: str, turns: list[tuple[str, str]]) -> str:
