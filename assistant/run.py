@@ -96,8 +96,9 @@ def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
             "rasa_addons",  # Rasa's command line with our fixes (rasa_addons/__main__.py)
             "run",
             "--enable-api",
-            "--auth-token",
-            settings.rasa_token.get_secret_value(),
+            # One argument with "=": a random token may begin with "-", which argparse
+            # would read as an option ("expected one argument") if it stood alone.
+            f"--auth-token={settings.rasa_token.get_secret_value()}",
             "-i",
             settings.rasa_host,
             "-p",

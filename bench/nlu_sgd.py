@@ -71,7 +71,7 @@ class Server:
         self.log = folder / "rasa.log"
         self.process = subprocess.Popen(
             [str(RASA_VENV / "bin" / "rasa"), "run", "--enable-api", "-m", str(ensure_model()),
-             "--auth-token", self.token, "-p", str(self.port), "-i", "127.0.0.1",
+             f"--auth-token={self.token}", "-p", str(self.port), "-i", "127.0.0.1",
              "--endpoints", str(endpoints)],
             cwd=PROJECT, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
