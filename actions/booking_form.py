@@ -43,10 +43,6 @@ from scheduling.catalog import Catalog
 CONTACT = ["customer_name", "phone", "email"]
 
 
-GROUP_NOTE = ("I book one person at a time, so let's start with the first appointment. Once "
-              "it's booked, say book another appointment for the next person.")
-
-
 class ValidateBookingForm(VerifySteps, BaseForm):
     def name(self) -> str:
         return "validate_booking_form"
@@ -54,11 +50,11 @@ class ValidateBookingForm(VerifySteps, BaseForm):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """A request for several people is said to be booked one by one, not silently cut
-        down to one."""
+        """A request for several people for a one-person service is said at once to be booked
+        one after another (`group_chat.one_by_one`), not silently cut down to one."""
         turn = Turn(tracker)
         if not await group_chat.together(tracker, turn.text) and parsing.mentions_group(turn.text):
-            dispatcher.utter_message(text=GROUP_NOTE)
+            dispatcher.utter_message(text=group_chat.one_by_one(turn.text))
         if turn.requested == "booking_confirmed" and turn.intent not in REDIRECTS:
             picked = await repick(turn, tracker, await runtime.catalog())
             again = picked == tracker.get_slot("slot_choice") and turn.intent == "affirm"

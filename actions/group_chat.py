@@ -3,8 +3,10 @@
 A service with places for several people (a class, a group session: `capacity` above one)
 books them together as one appointment with that many seats, as the front desk does: the
 offers are searched for that many free places, the read-back says who, and the booking carries
-one participant per place. A one-to-one service still books one person at a time (the form
-says so), never silently one for two.
+one participant per place. A one-to-one service ("two men's cuts for me and my son") books one
+appointment each, back to back with the same person where possible (`companions`, placed by
+`actions.two_services` like a second service), read back together for one "yes"; never
+silently one for two.
 """
 
 from __future__ import annotations
@@ -109,6 +111,27 @@ def who(tracker: Tracker, catalog: Catalog, name: str) -> str:
     companion = (_party(tracker) or {}).get("with")
     others = f"your {companion}" if companion and count == 2 else f"{count - 1} more"
     return f"{name} and {others} ({count} places)"
+
+
+def one_by_one(text: str) -> str:
+    """What happens to a party for a one-person service, said as soon as it is asked."""
+    count, companion = party_in(text) or 2, _companion(text)
+    others = f"your {companion}'s" if companion and count == 2 else f"the other {count - 1}"
+    return (f"That's one appointment each, so I'll book yours first, then {others} straight "
+            "after it, with the same person where I can.")
+
+
+def companions(tracker: Tracker, catalog: Catalog) -> list[tuple[str, str]]:
+    """The others of a party whose service seats one, each to book after the customer: (how
+    the customer hears them, the participant's name): ("your son", "Jo Lee's son")."""
+    service_id, party = tracker.get_slot("service"), _party(tracker)
+    if not party or not service_id or fits(catalog.service(UUID(service_id)), party["count"]):
+        return []
+    name = tracker.get_slot("customer_name") or "Guest"
+    companion = party.get("with")
+    if companion and party["count"] == 2:
+        return [(f"your {companion}", f"{name}'s {companion}")]
+    return [(f"guest {n}", f"{name}, guest {n}") for n in range(2, party["count"] + 1)]
 
 
 def _party(tracker: Tracker) -> dict[str, Any] | None:

@@ -5,6 +5,8 @@ in `also_book` (their ids), and the customer is told so at once. When the bookin
 each is placed straight after the one before it (`scheduling.desk.follow_on`: same person
 where possible) and read back with it, so one "yes" books them all; `also_book` then holds the
 planned times, which are what is booked. One that cannot follow is said so and left out.
+The others of a party for a one-person service ("two men's cuts for me and my son") follow
+the same way, each booked with their own name as the appointment's participant.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import service_words, speech
+from actions import group_chat, service_words, speech
 from actions.offer_value import Offer
 from actions.runtime import now, runtime
 from actions.zones import zones_of
 from scheduling import formats
 from scheduling.booking.commands import BookAppointment, SlotChoice
-from scheduling.booking.model import Channel, Contact
+from scheduling.booking.model import Channel, Contact, Participant
 from scheduling.catalog import Catalog, Service
 from scheduling.desk import customers
 from scheduling.desk.follow_on import FirstPart, able_for_all, follow_on, staff_for
@@ -62,34 +64,47 @@ async def find(search: SlotSearch, tracker: Tracker, catalog: Catalog) -> list[S
     return sorted(found, key=lambda suggestion: suggestion.slot.start)[:search.count]
 
 
+def _waiting(tracker: Tracker, catalog: Catalog) -> list[tuple[UUID, tuple[str, str] | None]]:
+    """What follows the chosen offer: the other services named (ids, or planned times from
+    an earlier read-back), then the same service for each other person of a party whose
+    service seats one (`group_chat.companions`), recounted at every read-back."""
+    services = [UUID(item if isinstance(item, str) else item["service_id"])
+                for item in tracker.get_slot(SLOT) or []
+                if isinstance(item, str) or not item.get("for")]
+    first = UUID(tracker.get_slot("service"))
+    return [*((service_id, None) for service_id in services),
+            *((first, who) for who in group_chat.companions(tracker, catalog))]
+
+
 async def plan(tracker: Tracker, catalog: Catalog) -> tuple[str, list[EventType]]:
     """Where the waiting services go after the chosen offer: the words for the read-back
     (", then Beard trim with Marcus at 10:30 AM, 20 minutes, $20") and the planned times."""
-    waiting = [UUID(item if isinstance(item, str) else item["service_id"])
-               for item in tracker.get_slot(SLOT) or []]
     offer = Offer.parse(tracker.get_slot("slot_choice"))
-    if not waiting or offer is None:
+    waiting = _waiting(tracker, catalog) if offer is not None else []
+    if offer is None or not waiting:
         return "", []
     zones = await zones_of(tracker, catalog)
     currency = catalog.business.policies.currency
     previous = FirstPart(UUID(tracker.get_slot("service")), offer.start, offer.staff_id,
                          offer.location_id)
     words, planned, missed = "", [], []
-    for service_id in waiting:
+    for service_id, who in waiting:
         slot = await follow_on(runtime.uow(), catalog.business.id, previous, service_id, now())
         service = catalog.service(service_id)
         if slot is None:
-            missed.append(service)
+            missed.append(f"{_lower(service)} for {who[0]}" if who else _lower(service))
             continue
         staff = staff_for(slot, previous)
         planned.append({"service_id": str(service_id), "start": slot.start.isoformat(),
-                        "staff_id": str(staff), "location_id": str(slot.location_id)})
-        words += (f", then {service.name} with {catalog.staff_member(staff).name} at "
+                        "staff_id": str(staff), "location_id": str(slot.location_id)}
+                       | ({"for": who[1], "said": who[0]} if who else {}))
+        words += (f", then {service.name}{f' for {who[0]}' if who else ''} with "
+                  f"{catalog.staff_member(staff).name} at "
                   f"{formats.clock(slot.start, zones.customer)}, {speech.minutes(service.duration)}"
                   f", {formats.money(service.price, currency)}")
         previous = FirstPart(service_id, slot.start, staff, slot.location_id)
     if missed:
-        words += (f" (I can't fit the {_names(missed)} straight after, so that's not included;"
+        words += (f" (I can't fit the {_listed(missed)} straight after, so that's not included;"
                   " ask me for it once this is booked)")
     return words, [SlotSet(SLOT, planned or None)]
 
@@ -111,14 +126,15 @@ async def _book_one(tracker: Tracker, catalog: Catalog, item: dict[str, Any], ch
     choice = SlotChoice(catalog.business.id, service.id, Offer.from_slot(item).start,
                         UUID(item["staff_id"]), UUID(item["location_id"]))
     key = f"{tracker.sender_id}:{service.id}:{item['start']}:{item['staff_id']}"
+    person = (Participant(item["for"]),) if item.get("for") else ()
     try:
         result = await customers.book_for(
-            BookAppointment(choice, None, key, channel=channel, contact=contact), who,
-            runtime.uow(), now())
+            BookAppointment(choice, None, key, channel=channel, contact=contact,
+                            participants=person), who, runtime.uow(), now())
     except SlotUnavailable:
         return f" I'm sorry, the {_lower(service)} time was just taken, so it is not booked."
-    booked = result.appointment
-    return (f" Also booked: {speech.appointment_text(booked, catalog, now())}, reference "
+    booked, said = result.appointment, f" for {item['said']}" if item.get("said") else ""
+    return (f" Also booked{said}: {speech.appointment_text(booked, catalog, now())}, reference "
             f"{speech.reference(booked)}.")
 
 
@@ -127,5 +143,8 @@ def _lower(service: Service) -> str:
 
 
 def _names(services: list[Service] | tuple[Service, ...]) -> str:
-    names = [_lower(service) for service in services]
+    return _listed([_lower(service) for service in services])
+
+
+def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,6 +1,6 @@
 """Group requests by chat (issue 18, kind 8): "for me and my daughter" in a class books two
 places in one appointment (offers searched for two free places, the read-back says who), while
-a one-to-one service still says it books one person at a time."""
+a one-to-one service says it books one appointment each (tests/actions/test_z_group.py)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ async def test_me_and_my_daughter_in_a_class_books_two_places(
 ) -> None:
     found, said = await validate("the styling class for me and my daughter next tuesday at 10am",
                                  "book", sender=SMS)
-    assert found["service"] == str(with_class.id) and "one person at a time" not in said
+    assert found["service"] == str(with_class.id) and "one appointment each" not in said
     assert found["party"] == {"count": 2, "with": "daughter"}
     slots: dict[str, Any] = {k: found[k] for k in ("service", "staff", "when", "when_start",
                                                    "when_end", "party")}
@@ -83,8 +83,8 @@ async def test_me_and_my_daughter_in_a_class_books_two_places(
 
 
 @pytest.mark.db
-async def test_a_one_to_one_service_for_two_is_still_said_to_be_one_at_a_time(
+async def test_a_one_to_one_service_for_two_is_said_to_be_one_appointment_each(
     with_class: Service,
 ) -> None:
     found, said = await validate("a women's cut for me and my daughter next tuesday", "book")
-    assert found["service"] == CUT and said.startswith("I book one person at a time")
+    assert found["service"] == CUT and said.startswith("That's one appointment each")
