@@ -15,13 +15,15 @@ only about ten times in the bench.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
+from psycopg import pq
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import ClauseElement
 
 Params = Mapping[str, Any] | Sequence[Any]
@@ -77,6 +79,30 @@ async def run(session: AsyncSession, sql: str, params: Params) -> int:
     except psycopg.Error as error:
         raise _wrapped(sql, params, error) from error
     return cursor.rowcount
+
+
+async def rollback(session: AsyncSession) -> None:
+    """End `session`'s transaction with ROLLBACK and keep its connection's prepared statements.
+
+    psycopg's own `rollback()` forgets them and sends `DEALLOCATE ALL` (a rollback may undo DDL
+    a statement was prepared against), so every unit of work that ended without committing (a
+    read, a lost race) made the next bookings on that pooled connection prepare and plan the
+    hot-path statements again. A unit of work runs no DDL, so the statements stay valid; the
+    ROLLBACK itself is sent as psycopg's `rollback()` sends it, under the connection's lock.
+    The caller runs the session's own rollback right after: it finds the connection idle and
+    only resets its state, or meets a broken connection the way it always did. Nothing is sent
+    when the session holds no transaction, or is bound to a connection rather than an engine
+    (it does not own that connection's transaction).
+    """
+    if not isinstance(session.bind, AsyncEngine) or not session.in_transaction():
+        return  # bound to a connection: the transaction is its owner's (a test's outer one)
+    raw = await (await session.connection()).get_raw_connection()
+    driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
+    async with driver.lock:
+        if driver.pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            return
+        with contextlib.suppress(psycopg.Error):  # the session's rollback meets it and cleans up
+            await driver.wait(driver._exec_command(b"ROLLBACK"))
 
 
 def _wrapped(sql: str, params: Params, error: psycopg.Error) -> DBAPIError:

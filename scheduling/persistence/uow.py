@@ -12,6 +12,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from scheduling.persistence import driver
+
 
 class SqlUnitOfWork:
     """A unit of work over one `AsyncSession`; subclasses build repositories in `_start`."""
@@ -36,7 +38,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            await self.session.rollback()
+            await self.rollback()
         finally:
             await self.session.close()
 
@@ -44,4 +46,8 @@ class SqlUnitOfWork:
         await self.session.commit()
 
     async def rollback(self) -> None:
+        """Undo what was not committed, keeping the pooled connection's prepared statements
+        (`driver.rollback`): a read or a lost race no longer costs the next bookings on that
+        connection their prepared hot path."""
+        await driver.rollback(self.session)
         await self.session.rollback()
