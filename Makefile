@@ -50,6 +50,9 @@ node_modules/.synced: package.json package-lock.json
 lock: $(VENV)/.synced
 	$(UV) pip compile pyproject.toml --extra dev -c requirements/constraints.txt \
 	  --python-version 3.11 --no-header --no-annotate --quiet -o requirements/dev.lock
+	# the app image's set (deploy/Dockerfile.app): the same pins without the dev tools
+	$(UV) pip compile pyproject.toml -c requirements/constraints.txt -c requirements/dev.lock \
+	  --python-version 3.11 --no-header --no-annotate --quiet -o requirements/runtime.lock
 
 clean:
 	rm -rf $(VENV) $(RASA_VENV) models/*.tar.gz

@@ -19,7 +19,6 @@ from scheduling.persistence import (
     outbox,
     payment_tables,
     short_link_tables,
-    waiting_room_tables,
     waitlist_tables,
 )
 from scheduling.persistence.orm import Base
@@ -30,5 +29,5 @@ __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
     "limit_tables", "metadata", "notification_tables", "outbox", "short_link_tables",
     "waitlist_tables", "payment_tables", "customer_tables", "desk_note_tables",
-    "fee_tables", "waiting_room_tables",
+    "fee_tables",
 ]
