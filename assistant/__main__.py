@@ -1,5 +1,9 @@
-"""Command line: `python -m assistant run|gateway|actions|migrate|train-if-changed|train|admin|
-links|catalog`."""
+"""Command line: `python -m assistant run|gateway|rasa|actions|worker|migrate|train-if-changed|
+train|admin|links|catalog`.
+
+`run` starts everything on one machine; `gateway`, `rasa`, `actions` and `worker` each start
+one process of that kind, reaching the others by URL (RASA_URL, ACTION_SERVER_URL,
+DATABASE_URL, REDIS_URL, MODEL_STORE_URL), so replicas run on any hosts and ports."""
 
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="database, migrations, demo data, model, then every process")
     sub.add_parser("gateway", help="serve the gateway only (run starts it for you)")
+    sub.add_parser("rasa", help="serve one Rasa replica only (needs DATABASE_URL)")
     sub.add_parser("actions", help="serve the Rasa action server only (run starts it for you)")
+    sub.add_parser("worker", help="periodic jobs, outbox dispatcher and payment workers only")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("train-if-changed", help="train the Rasa model if the training data changed")
     sub.add_parser("train", help="validate, train, evaluate; swap in the model if no worse")
@@ -35,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    logcontext.configure(settings.log_level)
+    logcontext.configure(settings.log_level, settings.log_format)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
     if args.command == "admin":
         return _admin(settings, args.email)
@@ -54,6 +60,19 @@ def _run(settings: Settings) -> int:
 
 def _gateway(settings: Settings) -> int:
     from assistant.gateway.app import serve
+
+    serve(settings)
+    return 0
+
+
+def _rasa(settings: Settings) -> int:
+    from assistant.run import serve_rasa
+
+    return serve_rasa(settings)
+
+
+def _worker(settings: Settings) -> int:
+    from assistant.worker import serve
 
     serve(settings)
     return 0
@@ -124,7 +143,9 @@ def _retrain(settings: Settings) -> int:
 COMMANDS = {
     "run": _run,
     "gateway": _gateway,
+    "rasa": _rasa,
     "actions": _actions,
+    "worker": _worker,
     "migrate": _migrate,
     "train-if-changed": _train,
     "train": _retrain,

@@ -1,7 +1,10 @@
-"""The booking lifecycle's periodic jobs, run every minute inside the gateway.
+"""The booking lifecycle's periodic jobs, run every minute by each gateway (or by `assistant
+worker` when GATEWAY_RUNS_JOBS is false).
 
-Each job is a plain service call in `scheduling` taking `now`; all are safe on several
-gateway replicas at once (rows are taken with SKIP LOCKED, or deduplicated by outbox key).
+Each job is a plain service call in `scheduling` taking `now`. Every process runs the timer, and
+each minute's tick is claimed once across all of them (`assistant.ticks`), so the jobs run
+once per minute however many replicas there are; each job on its own would also be safe twice
+(rows are taken with SKIP LOCKED, or deduplicated by outbox key).
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from assistant.gateway import resources
+from assistant.instruments import JOB_RUNS
 from assistant.interval import every
 from assistant.payments import PROVIDER
 from assistant.payments.pending_window import settle_paid_checkouts
+from assistant.ticks import KEEP, run_claimed, runs_jobs
 from scheduling.booking import attendance, waitlist
 from scheduling.booking.agenda import queue_daily_agendas
+from scheduling.persistence import job_ticks
 from scheduling.persistence.booking_uow import BookingUnitOfWork
 from scheduling.persistence.database import SessionFactory, make_session_factory
 from scheduling.persistence.housekeeping import prune_expired
@@ -25,6 +31,7 @@ from scheduling.persistence.housekeeping import prune_expired
 log = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 60
+TICK = "booking jobs"
 Factory = SessionFactory
 Job = Callable[[Factory, datetime], Awaitable[object]]
 
@@ -44,8 +51,14 @@ async def _queue_agendas(factory: Factory, now: datetime) -> None:
 
 
 async def _prune_limits(factory: Factory, now: datetime) -> None:
-    """Rate-limit buckets that are full again, receipts past their keep, dead short links."""
+    """Rate-limit buckets that are full again, receipts past their keep, dead short links,
+    old job claims."""
     await prune_expired(factory, now)
+    await job_ticks.prune(factory, now, KEEP)
+
+
+class JobsFailed(RuntimeError):
+    """Some job of the tick failed (each is logged by name): the tick is recorded as failed."""
 
 
 JOBS: dict[str, Job] = {
@@ -68,22 +81,30 @@ async def run_periodic(factory: Factory, now: datetime) -> list[str]:
         except Exception:  # reported here, with the traceback; the next job still runs
             log.exception("periodic job %r failed", name)
             failed.append(name)
+        JOB_RUNS.labels(name, "failed" if name in failed else "ok").inc()
     return failed
 
 
 async def periodic_jobs(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: needs `resources.database` before it (the engine)."""
+    if not runs_jobs(app):
+        yield
+        return
     factory = make_session_factory(app[resources.ENGINE])
 
-    async def tick() -> None:
-        now = datetime.now(UTC)
+    async def jobs(now: datetime) -> None:
         provider = app.get(PROVIDER)  # set by the payments context, after this one starts
         if provider is not None:
             try:  # a paid checkout whose webhook has not come is not released as unpaid
                 await settle_paid_checkouts(factory, provider, now)
             except Exception:  # logged; the release still runs, a late payment is refunded
                 log.exception("reading back checkouts before the release failed")
-        await run_periodic(factory, now)
+        if await run_periodic(factory, now):
+            raise JobsFailed
+
+    async def tick() -> None:
+        now = datetime.now(UTC)
+        await run_claimed(factory, TICK, INTERVAL_SECONDS, lambda: jobs(now), now)
 
     async with every(INTERVAL_SECONDS, tick, "booking-jobs"):
         yield

@@ -10,6 +10,7 @@ The last three accepted models are kept. `retrain()` is what the admin API will 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import tempfile
@@ -147,4 +148,15 @@ def main(settings: Settings) -> int:
         return 1
     before = f" (before: {outcome.previous})" if outcome.previous else ""
     print(f"scores: {outcome.scores}{before}\n{outcome.message}")
+    if outcome.model and settings.model_store_url:
+        print(f"published for every Rasa replica: {publish(settings, outcome.model)}")
     return 0 if outcome.model else 3
+
+
+def publish(settings: Settings, model: Path) -> str | None:
+    """Put the accepted model in the model store every Rasa replica pulls from."""
+    from assistant.model_publish import publish_file
+    from assistant.run import database
+
+    with database(settings, borrow=True) as url:
+        return asyncio.run(publish_file(url, model))

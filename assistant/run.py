@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ import aiohttp
 from sqlalchemy.engine import make_url
 
 from assistant.embedded_db import EmbeddedPostgres
+from assistant.model_publish import publish_file
 from assistant.rasa_model import RASA_VENV, ensure_model
 from assistant.seeding import seed_demo
 from assistant.settings import PROJECT_ROOT, Settings, client_host
@@ -49,19 +52,38 @@ def database(settings: Settings, borrow: bool = False) -> Iterator[str]:
             server.stop()
 
 
+MODEL_STORE = """
+models:
+  url: ${MODEL_STORE_URL}
+  token: ${RASA_TOKEN}
+  wait_time_between_pulls: %d
+"""
+"""Rasa's model-server endpoint: Rasa sends RASA_TOKEN as `?token=` with If-None-Match."""
+
+
 def rasa_endpoints(settings: Settings) -> Path:
-    """endpoints.yml, plus a Redis lock store when REDIS_URL is set (then Rasa may scale out)."""
+    """endpoints.yml, plus a Redis lock store when REDIS_URL is set (then Rasa may scale out)
+    and the model store when MODEL_STORE_URL is set (then a retrain reaches every replica).
+
+    The file is named by its content and written whole before it is renamed into place, so
+    replicas started together from one DATA_DIR never read each other's half-written file."""
     base = PROJECT_ROOT / "endpoints.yml"
-    if not settings.redis_url:
+    extra = ""
+    if settings.redis_url:
+        redis = make_url(settings.redis_url)
+        extra += (f"\nlock_store:\n  type: redis\n  url: {redis.host}\n"
+                  f"  port: {redis.port or 6379}\n  db: {redis.database or 0}\n")
+    if settings.model_store_url:
+        extra += MODEL_STORE % settings.model_pull_seconds
+    if not extra:
         return base
-    redis = make_url(settings.redis_url)
-    generated = settings.data_dir / "endpoints.yml"
+    text = base.read_text() + extra
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    generated = settings.data_dir / f"endpoints-{digest}.yml"
     generated.parent.mkdir(parents=True, exist_ok=True)
-    generated.write_text(
-        base.read_text()
-        + f"\nlock_store:\n  type: redis\n  url: {redis.host}\n  port: {redis.port or 6379}\n"
-        + f"  db: {redis.database or 0}\n"
-    )
+    partial = generated.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(text)
+    partial.replace(generated)
     return generated
 
 
@@ -77,18 +99,10 @@ def tracker_store_env(url: str) -> dict[str, str]:
     }
 
 
-def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
-    """Rasa, the action server and the gateway, each bound to its own host setting.
-
-    Rasa's HTTP API (trackers with customers' names and phones, `PUT /model` loading any file)
-    answers only with RASA_TOKEN as `?token=`. Its REST channel webhook
-    (/webhooks/rest/webhook) is not covered by that token in Rasa 3.6: anyone who reaches the
-    port can chat as any conversation id, so RASA_HOST must stay a loopback address (the
-    default) and the outside world talks to the gateway only. The action server has no
-    authentication at all and is kept on ACTION_SERVER_HOST (loopback) for the same reason.
-    """
-    env = {"DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-    rasa = ChildSpec(
+def rasa_spec(settings: Settings, url: str, model: Path) -> ChildSpec:
+    """Rasa bound to RASA_HOST:RASA_PORT, its tracker store in the database at `url`, calling
+    the action server at ACTION_SERVER_URL (see `children` on why it stays on loopback)."""
+    return ChildSpec(
         "rasa",
         [
             str(RASA_VENV / "bin" / "python"),
@@ -114,10 +128,26 @@ def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
         {
             **tracker_store_env(url),
             "ACTION_SERVER_URL": settings.action_server_url,
+            "MODEL_STORE_URL": settings.model_store_url or "",
+            "RASA_TOKEN": settings.rasa_token.get_secret_value(),
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "PYTHONUNBUFFERED": "1",
         },
     )
+
+
+def children(settings: Settings, url: str, model: Path) -> list[ChildSpec]:
+    """Rasa, the action server and the gateway, each bound to its own host setting.
+
+    Rasa's HTTP API (trackers with customers' names and phones, `PUT /model` loading any file)
+    answers only with RASA_TOKEN as `?token=`. Its REST channel webhook
+    (/webhooks/rest/webhook) is not covered by that token in Rasa 3.6: anyone who reaches the
+    port can chat as any conversation id, so RASA_HOST must stay a loopback address (the
+    default) and the outside world talks to the gateway only. The action server has no
+    authentication at all and is kept on ACTION_SERVER_HOST (loopback) for the same reason.
+    """
+    env = {"DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    rasa = rasa_spec(settings, url, model)
     actions = ChildSpec(
         "actions", [sys.executable, "-m", "assistant", "actions"], PROJECT_ROOT, env
     )
@@ -161,5 +191,24 @@ def run(settings: Settings) -> int:
         upgrade(url)
         seed_demo(url)
         model = ensure_model()
+        if settings.model_store_url:  # the replicas' store serves what this checkout trained
+            asyncio.run(publish_file(url, model))
         supervisor = Supervisor(children(settings, url, model))
         return asyncio.run(supervisor.run(lambda: announce_when_ready(settings, supervisor)))
+
+
+def serve_rasa(settings: Settings) -> int:
+    """`python -m assistant rasa`: this process becomes one Rasa replica (exec), on the
+    database DATABASE_URL names. With MODEL_STORE_URL set and no model published yet, the
+    local model is published first, so the store is never empty when replicas start."""
+    url = settings.database_url
+    if not url:
+        log.error("DATABASE_URL is unset: a Rasa started alone needs the shared database "
+                  "(or start everything with `python -m assistant run`)")
+        return 2
+    model = ensure_model()
+    if settings.model_store_url:
+        asyncio.run(publish_file(url, model, only_if_empty=True))
+    spec = rasa_spec(settings, url, model)
+    os.chdir(spec.cwd)
+    os.execve(spec.argv[0], spec.argv, {**os.environ, **spec.env})

@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     action_server_url: str = Field(default="", validate_default=True)
     public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # "json": one JSON object a line (for a log collector), with the request/conversation id
+    log_format: Literal["text", "json"] = "text"
+    # replicas: whether each gateway also runs the periodic jobs and the outbox dispatcher (a
+    # tick is claimed once across processes either way); false when `assistant worker` does
+    gateway_runs_jobs: bool = True
+    # where Rasa pulls its model from (the gateway's /model-store/rasa, or any server speaking
+    # Rasa's model-server protocol), every MODEL_PULL_SECONDS; unset: the local models/ file
+    model_store_url: str | None = None
+    model_pull_seconds: int = Field(default=10, ge=1, le=86_400)
     # unset: a random value kept in DATA_DIR/secret_key and DATA_DIR/rasa_token (made once)
     secret_key: SecretStr = Field(default=None, validate_default=True)
     rasa_token: SecretStr = Field(default=None, validate_default=True)
@@ -104,6 +113,14 @@ class Settings(BaseSettings):
                 make_url(value)
             except ArgumentError as error:
                 raise ValueError(f"not a database URL: {error}") from None
+        return value or None
+
+    @field_validator("model_store_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and (urlsplit(value).scheme not in ("http", "https")
+                      or not urlsplit(value).hostname):
+            raise ValueError(f"{value!r} is not an http(s) URL")
         return value or None
 
     @field_validator("chat_allowed_origins", "booking_embed_origins")
@@ -191,6 +208,9 @@ class Settings(BaseSettings):
             notes.append("Stripe not configured: deposits are paid at the salon")
         if not self.redis_url:
             notes.append("REDIS_URL unset: Rasa uses its in-memory lock store (one Rasa process)")
+        if not self.model_store_url:
+            notes.append("MODEL_STORE_URL unset: Rasa loads the model file in models/ "
+                         "(a retrain reaches the local Rasa only)")
         return notes
 
 

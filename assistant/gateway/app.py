@@ -17,6 +17,8 @@ from assistant.gateway import (
     forms,
     google_oauth,
     health,
+    metrics,
+    model_store,
     resources,
     security_headers,
     tracing,
@@ -36,9 +38,10 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(periodic_jobs)
     app.cleanup_ctx.append(payments.payments)
     app.add_routes(health.routes)
+    app.add_routes(model_store.routes)
     app.add_routes(payment_routes.routes)
     app.add_routes(fee_routes.routes)
-    app.middlewares.extend([tracing.request_ids, cors.chat_cors])
+    app.middlewares.extend([metrics.observe_requests, tracing.request_ids, cors.chat_cors])
     app.on_response_prepare.extend([tracing.echo, security_headers.secure])
     channels.install(app)
     app.middlewares.append(forms.readable_forms)

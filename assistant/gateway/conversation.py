@@ -3,7 +3,8 @@ on their way when a channel had to answer first.
 
 Twilio wants an answer within seconds; Rasa plus the action server can take longer under load.
 `Pending` keeps such a turn running after the channel gave up waiting, under a random token the
-channel's continuation URL carries, so the reply is picked up instead of lost or repeated.
+channel's continuation URL carries, so the reply is picked up instead of lost or repeated, by
+this gateway or any other replica (`continuations`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from assistant.gateway import continuations
 from assistant.gateway.metrics import METRICS
 from assistant.gateway.resources import HTTP, SETTINGS
 
@@ -52,24 +54,43 @@ class Timeouts:
 
 @dataclass
 class Pending:
-    """Turns that outlived their webhook, by token; each is collected once."""
+    """Turns that outlived their webhook, by token; each is collected once, here or on another
+    gateway (the token and, when the turn ends, its replies are in the database)."""
 
+    app: web.Application
     tasks: dict[str, asyncio.Task[list[Reply]]] = field(default_factory=dict)
+    writes: set[asyncio.Task[None]] = field(default_factory=set)
 
-    def park(self, task: asyncio.Task[list[Reply]]) -> str:
+    async def park(self, task: asyncio.Task[list[Reply]]) -> str:
         token = secrets.token_urlsafe(16)
         self.tasks[token] = task
-        task.add_done_callback(lambda _: asyncio.get_running_loop().call_later(
-            300, self.tasks.pop, token, None))
+        await continuations.record(self.app, token)
+        task.add_done_callback(lambda done: self._ended(token, done))
         return token
 
-    def take(self, token: str) -> asyncio.Task[list[Reply]] | None:
-        return self.tasks.pop(token, None)
+    def _ended(self, token: str, task: asyncio.Task[list[Reply]]) -> None:
+        write = asyncio.ensure_future(continuations.finish(self.app, token, task))
+        self.writes.add(write)
+        write.add_done_callback(self.writes.discard)
+        asyncio.get_running_loop().call_later(300, self.tasks.pop, token, None)
 
-    def cancel_all(self) -> None:
+    async def take(self, token: str) -> asyncio.Task[list[Reply]] | None:
+        """The turn from memory, or one polling the replies another gateway will write; None
+        for a token no gateway issued (or one already collected)."""
+        task = self.tasks.pop(token, None)
+        if task is not None:
+            await continuations.forget(self.app, token)
+            return task
+        if token and await continuations.exists(self.app, token):
+            return asyncio.ensure_future(continuations.collect(self.app, token))
+        return None
+
+    async def cancel_all(self) -> None:
         for task in self.tasks.values():
             task.cancel()
         self.tasks.clear()
+        await asyncio.sleep(0)  # the cancelled turns' callbacks start their writes
+        await asyncio.gather(*self.writes, return_exceptions=True)
 
 
 TIMEOUTS = web.AppKey("twilio_timeouts", Timeouts)
@@ -83,15 +104,15 @@ async def within(
     done, _ = await asyncio.wait({task}, timeout=seconds)
     if done:
         return task.result(), None
-    return None, app[PENDING].park(task)
+    return None, await app[PENDING].park(task)
 
 
 def setup(app: web.Application) -> None:
     """Made with the app (tests may replace the timeouts before starting it)."""
-    app[PENDING] = Pending()
+    app[PENDING] = Pending(app)
     app[TIMEOUTS] = Timeouts()
     app.on_cleanup.append(_cancel_pending)
 
 
 async def _cancel_pending(app: web.Application) -> None:
-    app[PENDING].cancel_all()
+    await app[PENDING].cancel_all()

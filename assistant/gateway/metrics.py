@@ -1,9 +1,12 @@
-"""Prometheus metrics at `/metrics`, in the text exposition format written by hand.
+"""Prometheus metrics at `/metrics`, in the text exposition format.
 
-`prometheus_client` is not a dependency and four instruments do not need it. Turn latency and
-conflicts are counted where the gateway sees them; bookings and messages are counted in the
-database at scrape time, because most bookings are made by the action server and most
-messages by the dispatcher, and the database is the one place that sees every replica's.
+Three kinds of figures. This app's own (turn latency, i.e. Rasa's, and conflicts; per app, so a
+test's app counts from zero), written by hand below. The process's, from `prometheus_client`'s
+registry (`assistant.instruments`: HTTP requests by route, method and status with latency, job
+runs and failures; and its process collector: CPU, memory, file descriptors). And the
+database's, read at scrape time (bookings, deliveries, the outbox backlog and the age of the
+oldest unsent message), because most bookings are made by the action server and most messages
+by whichever process dispatches, and the database is the one place that sees every replica's.
 
 With METRICS_TOKEN set, a scrape must send `Authorization: Bearer <token>` (compared in constant
 time); the figures say how busy the business is, which is not for everyone to read.
@@ -13,14 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
+from prometheus_client import REGISTRY, generate_latest
 
 from assistant.gateway.reads import reads
-from assistant.gateway.resources import SETTINGS
+from assistant.gateway.resources import ENGINE, SETTINGS
+from assistant.instruments import HTTP_REQUESTS
+from scheduling.persistence.outbox_backlog import backlog
 
 BOUNDS = (0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 10.0)
 Labels = tuple[tuple[str, str], ...]
@@ -98,7 +107,43 @@ async def _database_lines(app: web.Application) -> list[str]:
             "(sent, failed, skipped).", "# TYPE notification_deliveries gauge"]
     out += [f"notification_deliveries{_labels((('channel', c.channel), ('status', c.status)))} "
             f"{c.n}" for c in messages]
-    return out
+    now = datetime.now(UTC)
+    async with app[ENGINE].connect() as connection:
+        due, oldest = await backlog(connection, now)
+    age = (now - oldest).total_seconds() if oldest else 0.0
+    return out + [
+        "# HELP outbox_backlog Messages due and not yet sent.", "# TYPE outbox_backlog gauge",
+        f"outbox_backlog {due}",
+        "# HELP outbox_oldest_unsent_seconds How long the oldest due, unsent message has waited "
+        "(0 when none).", "# TYPE outbox_oldest_unsent_seconds gauge",
+        f"outbox_oldest_unsent_seconds {age:.3f}",
+    ]
+
+
+def _route(request: web.Request) -> str:
+    """The route's pattern (`/a/{code}`), never the path itself: paths are the clients' to
+    choose, and one label value per path would grow without bound."""
+    resource = request.match_info.route.resource
+    if resource is None or request.match_info.http_exception is not None:  # 404, 405
+        return "unmatched"
+    return resource.canonical
+
+
+@web.middleware
+async def observe_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every request's latency by route, method and status, errors included."""
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        raise
+    finally:
+        HTTP_REQUESTS.labels(_route(request), request.method, str(status)).observe(
+            time.perf_counter() - started)
 
 
 def _digest(value: str) -> bytes:
@@ -124,6 +169,7 @@ async def metrics(request: web.Request) -> web.Response:
     own = request.app[METRICS]
     lines = own.turns.lines() + own.conflicts.lines() + own.api_bookings.lines()
     lines += await _database_lines(request.app)
-    return web.Response(text="\n".join(lines) + "\n",
+    process = generate_latest(REGISTRY).decode()
+    return web.Response(text="\n".join(lines) + "\n" + process,
                         content_type="text/plain", charset="utf-8",
                         headers={"X-Content-Type-Options": "nosniff"})

@@ -82,7 +82,7 @@ def _genuine(token: str, url: str, form: MultiDict[str], signature: str) -> bool
 async def pending_turn(request: web.Request) -> asyncio.Task[list[Reply]] | None:
     """The turn a verified continuation request (`?token=...`) comes back for, if still held."""
     await verified_form(request)
-    return request.app[PENDING].take(request.query.get("token", ""))
+    return await request.app[PENDING].take(request.query.get("token", "")[:100])
 
 
 def twiml(document: object) -> web.Response:

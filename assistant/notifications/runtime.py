@@ -2,7 +2,9 @@
 job draining the outbox every few seconds, started and stopped with the aiohttp app (a drain
 in flight at shutdown is finished first: `assistant.interval`).
 
-Every replica of the gateway runs it; the outbox leases keep them from sending twice. With no
+Every process that runs jobs (`assistant.ticks.runs_jobs`) runs the timer; each 5-second tick is
+claimed by one of them (`assistant.ticks`), and the outbox leases would keep them from sending
+twice anyway. With no
 SendGrid key or Twilio account the local senders log each message and the dispatcher records
 it as an attempt with provider "local", so `make run` needs no account.
 """
@@ -23,6 +25,7 @@ from assistant.notifications.senders import EmailSender, LocalEmail, LocalSms, S
 from assistant.notifications.sendgrid_email import SendGridEmail
 from assistant.notifications.twilio_sms import TwilioSms
 from assistant.settings import Settings
+from assistant.ticks import once_per_tick, runs_jobs
 from scheduling.persistence.database import make_session_factory
 
 log = logging.getLogger(__name__)
@@ -55,7 +58,12 @@ async def notifications(app: web.Application) -> AsyncIterator[None]:
         email_sender(settings), sms_sender(settings),
     )
     app[DISPATCHER] = dispatcher
+    if not runs_jobs(app):
+        yield
+        return
     log.info("outbox dispatcher running every %ss (e-mail: %s, SMS: %s)", INTERVAL_SECONDS,
              dispatcher.senders["email"].provider, dispatcher.senders["sms"].provider)
-    async with every(INTERVAL_SECONDS, dispatcher.run_once, "outbox-dispatcher"):
+    drain = once_per_tick(dispatcher.factory, "outbox dispatcher", INTERVAL_SECONDS,
+                          dispatcher.run_once)
+    async with every(INTERVAL_SECONDS, drain, "outbox-dispatcher"):
         yield

@@ -10,6 +10,7 @@ link page that says how to pay instead).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -21,6 +22,7 @@ from assistant.payments.fees import FeeWorker
 from assistant.payments.refunds import RefundWorker
 from assistant.payments.stripe_api import StripeApi
 from assistant.settings import Settings
+from assistant.ticks import runs_jobs
 from scheduling.persistence.database import make_session_factory
 
 log = logging.getLogger(__name__)
@@ -52,8 +54,12 @@ async def payments(app: web.Application) -> AsyncIterator[None]:
     log.info("Stripe payments on: pay links, webhook at /webhooks/stripe, refunds and fees "
              "every %ss", REFUND_SECONDS)
     try:
-        async with (every(REFUND_SECONDS, worker.run_once, "stripe-refunds"),
-                    every(REFUND_SECONDS, fees.run_once, "stripe-fees")):
+        async with contextlib.AsyncExitStack() as timers:
+            if runs_jobs(app):  # else `assistant worker` sends refunds and charges fees
+                await timers.enter_async_context(every(REFUND_SECONDS, worker.run_once,
+                                                       "stripe-refunds"))
+                await timers.enter_async_context(every(REFUND_SECONDS, fees.run_once,
+                                                       "stripe-fees"))
             yield
     finally:
         await provider.close()

@@ -66,3 +66,11 @@ async def forget(session: AsyncSession, source: str, key: str) -> None:
 async def prune(session: AsyncSession, now: datetime) -> int:
     result = await session.execute(delete(ReceiptRow).where(ReceiptRow.expires_at < now))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def take_answer(session: AsyncSession, source: str, key: str) -> str | None:
+    """The answer, deleting its receipt in the same statement: of any number of concurrent
+    takers exactly one gets it; None while there is no answer yet (the receipt stays)."""
+    return await session.scalar(delete(ReceiptRow).where(
+        ReceiptRow.source == source, ReceiptRow.key == _key(key), ReceiptRow.reply.is_not(None))
+        .returning(ReceiptRow.reply))

@@ -18,6 +18,7 @@ from scheduling.persistence import (
     notification_tables,
     outbox,
     payment_tables,
+    replica_tables,
     short_link_tables,
     waitlist_tables,
 )
@@ -27,7 +28,8 @@ metadata = Base.metadata
 
 __all__ = [
     "admin_tables", "booking_tables", "calendar_tables", "catalog_tables", "desk_tables",
-    "limit_tables", "metadata", "notification_tables", "outbox", "short_link_tables",
+    "limit_tables", "metadata", "notification_tables", "outbox", "replica_tables",
+    "short_link_tables",
     "waitlist_tables", "payment_tables", "customer_tables", "desk_note_tables",
     "fee_tables",
 ]

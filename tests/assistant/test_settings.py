@@ -35,7 +35,7 @@ def bare_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type
 
 def test_no_keys_means_every_integration_on_its_local_default() -> None:
     notes = load_settings().local_defaults()
-    assert len(notes) == 7
+    assert len(notes) == 8
     assert any("Stripe not configured: deposits are paid at the salon" in n for n in notes)
     assert any("SECRET_KEY unset" in note for note in notes)
     assert any("embedded PostgreSQL" in note for note in notes)
