@@ -45,7 +45,8 @@ class Offer:
     @classmethod
     def from_suggestion(cls, suggestion: Suggestion, shifted: bool = False) -> Offer:
         """The engine's ranked suggestion, with the first reason for the customer it gave in
-        words; `shifted`: the search was moved past earlier offers, so no closeness reason."""
+        words; `shifted`: the time searched is not the customer's own (moved past earlier
+        offers, or read with an am/pm or a day the bot chose), so no closeness reason."""
         said = SAID - CLOSENESS if shifted else SAID
         reason = next((r.text for r in suggestion.reasons if r.text and r.code in said), "")
         return cls(suggestion.slot.start, suggestion.staff_id, reason,

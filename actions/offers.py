@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import (
+    assumptions,
     constraints,
     group_chat,
     offer_heading,
@@ -66,9 +67,12 @@ class ActionAskSlotChoice(GuardedAction):
         zones = await zones_of(tracker, catalog)
         heading = f"Here is what I have{said_back(tracker, zones, now())}:"
         if not offers:
+            chosen = assumptions.reading(tracker, zones, now())  # "I took 3 as 3 PM."
             try:
-                offers = await self._search(tracker, catalog)
+                offers = await self._search(tracker, catalog, unasked=chosen is not None)
                 heading = offer_heading.heading(tracker, offers, zones, catalog, now()) or heading
+                if chosen is not None:
+                    heading = assumptions.words(tracker, chosen, zones, now()) + heading
             except DomainError as error:
                 dispatcher.utter_message(text=f"Sorry, I can't search that: {error}. "
                                               "Could you choose another person or time?")
@@ -87,11 +91,13 @@ class ActionAskSlotChoice(GuardedAction):
             buttons=speech.offer_buttons(offers, catalog, zones, now()) if web else [])
         return [SlotSet("suggestions", offers_to_slot(offers))]
 
-    async def _search(self, tracker: Tracker, catalog: Catalog) -> list[Offer]:
+    async def _search(self, tracker: Tracker, catalog: Catalog, unasked: bool) -> list[Offer]:
+        """The offers, in time order; `unasked`: the time searched was partly chosen by the
+        bot, so no offer is said to be "as you asked"."""
         service_id, exclude = self.service_and_exclusion(tracker)
         search = search_for(tracker, catalog, service_id, exclude)
         found = await two_services.find(search, tracker, catalog)  # who can do them all
-        shifted = tracker.get_slot("when") in ("later", "earlier")  # the bound was not asked
+        shifted = unasked or tracker.get_slot("when") in ("later", "earlier")  # not asked
         offers = [Offer.from_suggestion(suggestion, shifted) for suggestion in found]
         return sorted(offers, key=lambda offer: offer.start)  # said in time order
 
