@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiohttp import web
 
@@ -31,20 +33,26 @@ def create_worker(settings: Settings) -> web.Application:
     return app
 
 
+@asynccontextmanager
+async def running(app: web.Application) -> AsyncIterator[None]:
+    """`app`'s contexts started for the block, stopped after it (a run in flight is finished
+    first: `assistant.interval`)."""
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    try:
+        yield
+    finally:
+        await runner.cleanup()
+
+
 async def run_until_signalled(app: web.Application) -> None:
-    """Start `app`'s contexts, wait for SIGINT or SIGTERM, then stop them (a run in flight is
-    finished first: `assistant.interval`)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    log.info("worker running: periodic jobs, outbox dispatcher, payment workers")
-    try:
+    async with running(app):
+        log.info("worker running: periodic jobs, outbox dispatcher, payment workers")
         await stop.wait()
-    finally:
-        await runner.cleanup()
     log.info("worker stopped")
 
 

@@ -54,11 +54,13 @@ async def exists(app: web.Application, token: str) -> bool:
         return await receipts.seen(connection, SOURCE, token)
 
 
-async def forget(app: web.Application, token: str) -> None:
-    """Collected from memory: no other gateway may collect it again."""
+async def forget(app: web.Application, token: str) -> bool:
+    """Collected from memory: no other gateway may collect it again. False when another
+    gateway collected it already."""
     async with make_session_factory(app[ENGINE])() as session:
-        await receipts.forget(session, SOURCE, token)
+        forgotten = await receipts.forget(session, SOURCE, token)
         await session.commit()
+    return forgotten
 
 
 async def collect(app: web.Application, token: str) -> list[dict[str, Any]]:

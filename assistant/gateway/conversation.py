@@ -79,8 +79,7 @@ class Pending:
         for a token no gateway issued (or one already collected)."""
         task = self.tasks.pop(token, None)
         if task is not None:
-            await continuations.forget(self.app, token)
-            return task
+            return task if await continuations.forget(self.app, token) else None
         if token and await continuations.exists(self.app, token):
             return asyncio.ensure_future(continuations.collect(self.app, token))
         return None

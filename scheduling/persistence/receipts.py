@@ -57,10 +57,12 @@ async def reply_of(session: AsyncSession, source: str, key: str) -> str | None:
         ReceiptRow.source == source, ReceiptRow.key == _key(key)))
 
 
-async def forget(session: AsyncSession, source: str, key: str) -> None:
-    """The first delivery failed: its retry must be handled, not answered as a repeat."""
-    await session.execute(delete(ReceiptRow).where(ReceiptRow.source == source,
-                                                   ReceiptRow.key == _key(key)))
+async def forget(session: AsyncSession, source: str, key: str) -> bool:
+    """The first delivery failed: its retry must be handled, not answered as a repeat.
+    False when there was nothing to forget."""
+    result = await session.execute(delete(ReceiptRow).where(ReceiptRow.source == source,
+                                                            ReceiptRow.key == _key(key)))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def prune(session: AsyncSession, now: datetime) -> int:
