@@ -30,6 +30,7 @@ from actions import (
 from actions.boundary import GuardedForm
 from actions.endings import close, ends_the_form
 from actions.offer_value import Offer, offers_from_slot
+from actions.request_words import requests_booking
 from actions.runtime import now, runtime
 from actions.zones import Zones, zones_of
 from scheduling.catalog import Catalog
@@ -60,7 +61,9 @@ class Turn:
         self.requested: str | None = tracker.get_slot("requested_slot")
 
     def carries_values(self) -> bool:
-        return self.intent in VALUE_INTENTS
+        """A question that also asks for a booking ("how long is a colour? I'd like one on
+        thursday at 10") carries the booking's values too."""
+        return self.intent in VALUE_INTENTS or requests_booking(self.intent, self.text)
 
     def names_itself(self) -> bool:
         """Asked for a name, a plain name is the answer whatever intent it was heard as."""

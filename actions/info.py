@@ -8,7 +8,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -16,6 +16,7 @@ from actions import parsing, speech
 from actions.boundary import GuardedAction
 from actions.forms import Turn
 from actions.places import place_of
+from actions.request_words import requests_booking
 from actions.runtime import now, runtime
 from scheduling import formats, locations
 from scheduling.catalog import Catalog, Location, Service
@@ -55,7 +56,15 @@ class ActionAnswerQuestion(GuardedAction):
         place = locations.named_in(catalog, turn.text) or place_of(tracker, catalog)
         dispatcher.utter_message(text=answer(turn.intent, catalog, service, named is not None,
                                              place, await runtime.message_parts()))
+        return then_book(turn, tracker)
+
+
+def then_book(turn: Turn, tracker: Tracker) -> list[EventType]:
+    """The booking a question also asked for ("..., I'd like one on thursday at 10") starts
+    straight after the answer, reading the same message (`request_words`)."""
+    if tracker.active_loop_name or not requests_booking(turn.intent, turn.text):
         return []
+    return [FollowupAction("booking_form")]
 
 
 def answer(intent: str, catalog: Catalog, service: Service | None, named: bool = False,
