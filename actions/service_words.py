@@ -42,10 +42,14 @@ class Reading:
         return self.services[0] if self.services and not self.ambiguous else None
 
 
+FILLERS = re.compile(r"\b(uh+|um+|uhm|erm?|ah+|hmm+)\b ?")
+"""Sounds a caller makes mid-sentence ("a beard uh trim"), not words of a service's name."""
+
+
 def canonical(text: str) -> str:
     """`normalise`d, with possessives joined ("men's" -> "mens"), so "mens cut" is never
-    found inside "womens cut"."""
-    return re.sub(r"\b(\w+) s\b", r"\1s", normalise(text))
+    found inside "womens cut", and without fillers."""
+    return FILLERS.sub("", re.sub(r"\b(\w+) s\b", r"\1s", normalise(text))).strip()
 
 
 def read(catalog: Catalog, text: str, answering: bool = False) -> Reading:
