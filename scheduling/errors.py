@@ -6,6 +6,7 @@ Each error builds its own message, so every caller reports the same sentence.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 
@@ -55,3 +56,16 @@ class SlotUnavailable(DomainError):
     def __init__(self, message: str, alternatives: Sequence[Any] = ()) -> None:
         self.alternatives = list(alternatives)
         super().__init__(message)
+
+
+class NotYetReleased(SlotUnavailable):
+    """The slot's period is not released yet to this customer (a timed release, issue 20);
+    `opens_at` (UTC) is when it opens to them. A kind of unavailable slot, so every caller
+    that offers alternatives for a taken time does so here too."""
+
+    code = "not_yet_released"
+
+    def __init__(self, opens_at: datetime, alternatives: Sequence[Any] = ()) -> None:
+        self.opens_at = opens_at
+        super().__init__("that time is not open for booking yet; it opens at "
+                         f"{opens_at.isoformat()}", alternatives)

@@ -27,6 +27,8 @@ from scheduling.deposit_rules import CustomerHistory
 from scheduling.desk.codes import VerificationCode
 from scheduling.desk.setup.values import Block, Kind, MessageParts
 from scheduling.occupancy import BookedInterval, BusyInterval
+from scheduling.releases import Access, Audience, ReleaseRule
+from scheduling.releases_settings import WaitingRoomSettings
 
 StaffWindow = tuple[UUID, datetime, datetime]
 """A staff member and a range `[start, end)` of their time."""
@@ -127,6 +129,13 @@ class AppointmentsPort(Protocol):
     async def busy_times(
         self, staff_ids: Sequence[UUID], start: datetime, end: datetime
     ) -> list[BusyInterval]: ...
+
+    async def release_access(
+        self, business_id: UUID, customer_id: UUID | None = None, codes: Sequence[str] = (),
+    ) -> Access:
+        """The business's release rules and the audiences `customer_id` (a known, verified
+        customer) or one of `codes` proves; none proved: the rules as for everyone."""
+        ...
 
     async def reminder_offsets(
         self, business_id: UUID, service_id: UUID
@@ -318,6 +327,42 @@ class BookingUnitOfWork(UnitOfWork, Protocol):
 class DeskUnitOfWork(BookingUnitOfWork, Protocol):
     @property
     def desk(self) -> DeskPort: ...
+
+
+class ReleaseUnitOfWork(DeskUnitOfWork, Protocol):
+    @property
+    def releases(self) -> ReleasesPort: ...
+
+
+class ReleasesPort(Protocol):
+    """Timed release rules, early-access audiences and waiting-room settings (issue 20)."""
+
+    async def rules(self, business_id: UUID) -> list[ReleaseRule]: ...
+
+    async def add_rule(self, rule: ReleaseRule, now: datetime) -> None: ...
+
+    async def delete_rule(self, business_id: UUID, rule_id: UUID) -> None:
+        """`NotFound` for a rule the business does not have."""
+        ...
+
+    async def audiences(self, business_id: UUID) -> list[Audience]: ...
+
+    async def add_audience(self, business_id: UUID, name: str, now: datetime) -> UUID:
+        """The audience of that name, made when the business has none yet."""
+        ...
+
+    async def add_member(self, audience_id: UUID, customer_id: UUID) -> None: ...
+
+    async def add_code(self, audience_id: UUID, code: str, now: datetime) -> None: ...
+
+    async def code_taken(self, business_id: UUID, code: str) -> bool: ...
+
+    async def waiting_room(self, service_id: UUID) -> WaitingRoomSettings: ...
+
+    async def set_waiting_room(
+        self, business_id: UUID, service_id: UUID, settings: WaitingRoomSettings,
+        now: datetime,
+    ) -> None: ...
 
 
 class SetupPort(Protocol):

@@ -83,6 +83,16 @@ class Release:
 
 
 @dataclass(frozen=True, slots=True)
+class Audience:
+    """An early-access audience as the owner sees it: how many customers and codes."""
+
+    id: UUID
+    name: str
+    members: int
+    codes: int
+
+
+@dataclass(frozen=True, slots=True)
 class Access:
     """The rules that bind one asker and the audiences they are proved to belong to (a
     verified customer on a list, or a code they entered; never a claim)."""
@@ -177,6 +187,15 @@ def next_release(
     found = [r for rule in rules if rule.service_id in (None, service_id)
              for r in _around(rule, zone, now) if r.opens_at > now]
     return min(found, key=lambda r: (r.opens_at, r.rule_id.int), default=None)
+
+
+def past_releases(rule: ReleaseRule, zone: ZoneInfo, now: datetime, count: int) -> list[Release]:
+    """The last `count` releases of `rule` that had begun (for its audience) by `now`, the
+    latest first."""
+    step = timedelta(days=STEP[rule.period])
+    first = max((r for r in _around(rule, zone, now) if r.audience_opens_at <= now),
+                key=lambda r: r.first_day).first_day
+    return [release_of(rule, first - step * k, zone) for k in range(count)]
 
 
 def _around(rule: ReleaseRule, zone: ZoneInfo, now: datetime) -> list[Release]:

@@ -25,6 +25,7 @@ from scheduling.errors import (
     DomainError,
     InvalidRequest,
     NotFound,
+    NotYetReleased,
     PolicyViolation,
     SlotUnavailable,
 )
@@ -73,6 +74,8 @@ def _plain(value: Any) -> Any:
 
 
 def domain_details(error: DomainError) -> dict[str, Any]:
+    if isinstance(error, NotYetReleased):
+        return {"opens_at": error.opens_at.isoformat(), "alternatives": _plain(error.alternatives)}
     if isinstance(error, SlotUnavailable):
         return {"alternatives": _plain(error.alternatives)}
     if isinstance(error, PolicyViolation):

@@ -137,7 +137,8 @@ async def _place_new(
     held = None
     if cmd.hold_id is not None:
         held = check_hold(await repo.get(cmd.hold_id, lock=True), choice, old.customer_id, now)
-    placement = await secure(repo, catalog, choice, old.seats, now, held, (old.id,))
+    placement = await secure(repo, catalog, choice, old.seats, now, held, (old.id,),
+                             customer_id=old.customer_id)
     new = replace(
         old, id=held.id if held else uuid4(), staff_id=placement.staff_id,
         location_id=placement.location_id, start=placement.start, end=placement.end,

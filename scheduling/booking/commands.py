@@ -17,13 +17,19 @@ from scheduling.hours import require_aware
 
 @dataclass(frozen=True, slots=True)
 class SlotChoice:
-    """A start for a service; `staff_id`/`location_id` None let the engine choose."""
+    """A start for a service; `staff_id`/`location_id` None let the engine choose;
+    `access_code` is an early-access code the customer entered (issue 20's releases)."""
 
     business_id: UUID
     service_id: UUID
     start: datetime
     staff_id: UUID | None = None
     location_id: UUID | None = None
+    access_code: str | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.access_code,) if self.access_code else ()
 
     def __post_init__(self) -> None:
         require_aware(self.start, "start")

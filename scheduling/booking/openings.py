@@ -6,6 +6,12 @@ yet expired) from the appointments repository, and busy time in outside calendar
 from its busy-time source. The engine then applies the same notice, horizon and hours rules to
 all of them. A surface that loaded only bookings would offer a time the owner is busy in
 Google and have it refused on "yes"; keeping one loader makes that impossible to reintroduce.
+
+Timed releases (issue 20) are applied here too: what a release rule keeps closed to the asker
+(`scheduling.releases.cutoffs`) counts as busy time of the staff it binds, from the start of
+the first period not yet open onwards. Without an `Access` the rules are read as for everyone,
+so a surface that forgets who asks offers less, never more. A slot whose buffered time crosses
+the start of an unreleased period (one ending past midnight into it) counts as closed.
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ from scheduling.availability import AvailabilityQuery, Slot, available_slots
 from scheduling.catalog import Catalog
 from scheduling.occupancy import BookedInterval, BusyInterval
 from scheduling.ports import AppointmentsPort
+from scheduling.releases import Access, cutoffs
 
 MARGIN = timedelta(days=1)
 """Bookings this far either side of the range are loaded when a daily maximum applies: enough
 for a local day's count."""
 SECOND = timedelta(seconds=1)
+CLOSED_SPAN = timedelta(days=3660)
+"""How far an unreleased range reaches: past any booking horizon."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,24 +46,37 @@ class Occupancy:
 
 async def occupancy(
     repo: AppointmentsPort, catalog: Catalog, query: AvailabilityQuery,
-    exclude: Iterable[UUID] = (),
+    exclude: Iterable[UUID] = (), access: Access | None = None,
 ) -> Occupancy:
     """Bookings, live holds and outside busy time of the staff who could take `query`, in
-    the `window` around its range. `exclude` names appointments whose own time does not count
+    the `window` around its range, and what release rules keep closed to `access` (read as
+    for everyone when None). `exclude` names appointments whose own time does not count
     (the one being moved)."""
     staff_ids = staff_for(catalog, query)
     start, stop = window(catalog, query.service_id, staff_ids, query.start, query.end)
     booked = await repo.intervals(staff_ids, start, stop, query.now, exclude)
     busy = await repo.busy_times(staff_ids, start, stop)
-    return Occupancy(tuple(booked), tuple(busy))
+    if access is None:
+        access = await repo.release_access(catalog.business.id)
+    closed = unreleased(access, catalog, query.service_id, staff_ids, query.now)
+    return Occupancy(tuple(booked), (*busy, *closed))
+
+
+def unreleased(
+    access: Access, catalog: Catalog, service_id: UUID, staff_ids: Sequence[UUID],
+    now: datetime,
+) -> tuple[BusyInterval, ...]:
+    """The time release rules keep closed to `access`, as busy time of each bound member."""
+    cut = cutoffs(access, service_id, staff_ids, catalog.business.zone, now)
+    return tuple(BusyInterval(staff_id, at, at + CLOSED_SPAN) for staff_id, at in cut.items())
 
 
 async def open_slots(
     repo: AppointmentsPort, catalog: Catalog, query: AvailabilityQuery,
-    exclude: Iterable[UUID] = (),
+    exclude: Iterable[UUID] = (), access: Access | None = None,
 ) -> list[Slot]:
     """Every bookable start for `query` given what is taken now (see `occupancy`)."""
-    taken = await occupancy(repo, catalog, query, exclude)
+    taken = await occupancy(repo, catalog, query, exclude, access)
     return available_slots(catalog, query, taken.booked, taken.busy)
 
 

@@ -61,7 +61,8 @@ async def hold(cmd: HoldSlot, uow: BookingUnitOfWork, now: datetime) -> HoldResu
                     "live_holds", f"at most {rules.max_live_holds_per_customer} times can be "
                     "held at once; book or let one go first",
                     limit=rules.max_live_holds_per_customer)
-        placement = await secure(repo, catalog, cmd.slot, cmd.seats, now)
+        placement = await secure(repo, catalog, cmd.slot, cmd.seats, now,
+                                 customer_id=cmd.customer_id)
         held = draft(placement, catalog, cmd.customer_id, None, now)
         held = replace(held, status=Status.HELD, hold_expires_at=now + ttl, seats=cmd.seats)
         await store(repo, catalog, cmd.slot, held, now)
@@ -120,7 +121,8 @@ async def book_in(
     await admit(repo, context, now, then_read=ahead)
     # `named`'s lock came with the context (after the customer's row lock); a hold's staff
     # member or the one "anyone" places with is locked by `secure`, after the hold's row.
-    placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=named)
+    placement = await secure(repo, catalog, cmd.slot, cmd.seats, now, held, locked=named,
+                             customer_id=cmd.customer_id)
     base = draft(placement, catalog, cmd.customer_id, customer, now)
     history = await _history(repo, placement.service, context)
     appointment = _booked(cmd, base, catalog.deposit_owed(placement.service, history), rules,
@@ -226,25 +228,27 @@ def check_hold(
 async def secure(
     repo: AppointmentsPort, catalog: Catalog, choice: SlotChoice, seats: int, now: datetime,
     held: Appointment | None = None, exclude: tuple[UUID, ...] = (),
-    locked: UUID | None = None,
+    locked: UUID | None = None, customer_id: UUID | None = None,
 ) -> Placement:
-    """Place the booking under its staff member's lock, on data read after taking it.
+    """Place the booking under its staff member's lock, on data read after taking it, with
+    the release rules as they bind `customer_id` and the choice's access code (read once).
 
     Bookings of one staff member queue on the lock, so the engine sees every committed
     neighbour and the daily maximum is counted exactly; without it, conflicting inserts wait on
     each other's exclusion checks and deadlock. "Anyone" picks a person first, then re-checks.
     """
     skip = exclude + ((held.id,) if held else ())
+    access = await repo.release_access(choice.business_id, customer_id, choice.codes)
     if held is not None:
         choice = replace(choice, staff_id=held.staff_id, location_id=held.location_id)
     staff_id = choice.staff_id
     if staff_id is None:
-        first = await place(repo, catalog, choice, seats, now, skip)
+        first = await place(repo, catalog, choice, seats, now, skip, access)
         staff_id = first.staff_id
         choice = replace(choice, staff_id=staff_id, location_id=first.location_id)
     if staff_id != locked:  # `locked`: this staff member's lock is already held
         await repo.lock_staff(staff_id)
-    return await place(repo, catalog, choice, seats, now, skip)
+    return await place(repo, catalog, choice, seats, now, skip, access)
 
 
 def draft(

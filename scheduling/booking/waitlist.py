@@ -79,7 +79,7 @@ async def _offer(
     choice = SlotChoice(entry.business_id, entry.service_id, freed.start, freed.staff_id,
                         freed.location_id)
     try:
-        placement = await secure(repo, catalog, choice, 1, now)
+        placement = await secure(repo, catalog, choice, 1, now, customer_id=entry.customer_id)
         held = replace(draft(placement, catalog, entry.customer_id, None, now),
                        status=Status.HELD, hold_expires_at=now + rules.claim_window)
         await store(repo, catalog, choice, held, now)

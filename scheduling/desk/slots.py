@@ -2,9 +2,9 @@
 
 The engine is pure; this loads what it needs inside one read transaction (catalog, customer,
 their history, and what takes staff time through `scheduling.booking.openings`, the loader
-booking placement uses, so bookings, live holds and Google busy time all count) and decides
-how far to look: from the day asked about a week onwards, or two weeks from now for
-"earliest".
+booking placement uses, so bookings, live holds, Google busy time and timed releases as
+they bind this customer all count) and decides how far to look: from the day asked about a
+week onwards, or two weeks from now for "earliest".
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class SlotSearch:
     habitual: bool = False
     """The preferred start is the customer's usual time, not one they said."""
     """Places wanted together (a group in a class); one person otherwise."""
+    access_code: str | None = None
+    """An early-access code the customer entered: opens what a release gives its audience."""
 
 
 async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> list[Suggestion]:
@@ -64,7 +66,10 @@ async def find_slots(uow: DeskUnitOfWork, search: SlotSearch, now: datetime) -> 
         query = AvailabilityQuery(search.service_id, start, end, now,
                                   staff_id=search.staff_id, location_id=search.location_id,
                                   language=search.language, seats=search.seats)
-        taken = await occupancy(uow.appointments, catalog, query, search.exclude)
+        access = await uow.appointments.release_access(
+            search.business_id, search.customer_id,
+            (search.access_code,) if search.access_code else ())
+        taken = await occupancy(uow.appointments, catalog, query, search.exclude, access)
     request = SuggestionRequest(query, search.preferred_start, search.preferred_end,
                                 customer, history, constraint=search.constraint,
                                 habitual=search.habitual)

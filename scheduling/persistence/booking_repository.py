@@ -57,8 +57,10 @@ from scheduling.persistence.booking_tables import (
 )
 from scheduling.persistence.contact_record import contact_record
 from scheduling.persistence.deposit_policy_history import customer_history
+from scheduling.persistence.release_store import release_access
 from scheduling.persistence.reminder_offsets import offsets_for
 from scheduling.ports import StaffWindow
+from scheduling.releases import Access
 
 EXCLUSION_VIOLATION = "23P01"
 UNIQUE_VIOLATION = "23505"
@@ -199,6 +201,11 @@ class BookingRepository:
         self, staff_ids: Sequence[UUID], start: datetime, end: datetime
     ) -> list[BusyInterval]:
         return await busy_of(self.busy, staff_ids, start, end)
+
+    async def release_access(
+        self, business_id: UUID, customer_id: UUID | None = None, codes: Sequence[str] = (),
+    ) -> Access:
+        return await release_access(self.session, business_id, customer_id, codes)
 
     async def reminder_offsets(self, business_id: UUID, service_id: UUID) -> tuple[timedelta, ...]:
         """As read with the context in this transaction, else from the table."""

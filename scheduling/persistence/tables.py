@@ -18,6 +18,7 @@ from scheduling.persistence import (
     notification_tables,
     outbox,
     payment_tables,
+    release_tables,
     replica_tables,
     short_link_tables,
     waitlist_tables,
@@ -31,5 +32,5 @@ __all__ = [
     "limit_tables", "metadata", "notification_tables", "outbox", "replica_tables",
     "short_link_tables",
     "waitlist_tables", "payment_tables", "customer_tables", "desk_note_tables",
-    "fee_tables",
+    "fee_tables", "release_tables",
 ]

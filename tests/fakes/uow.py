@@ -44,6 +44,7 @@ from scheduling.desk.setup.values import Block, Kind, MessageParts
 from scheduling.errors import NotFound, SlotUnavailable
 from scheduling.occupancy import BookedInterval, BusyInterval, BusyTimeSource, busy_of
 from scheduling.ports import StaffWindow
+from scheduling.releases import Access, ReleaseRule
 
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
 
@@ -90,6 +91,10 @@ class FakeDatabase:
 
     def __init__(self) -> None:
         self.state = State()
+        self.release_rules: list[ReleaseRule] = []
+        """Release rules (issue 20), configuration a test sets, outside transactions."""
+        self.audiences: dict[UUID, frozenset[UUID]] = {}
+        """The release audiences each customer belongs to."""
 
     def add_catalog(self, catalog: Catalog, customers: Iterable[Customer] = ()) -> None:
         self.state.catalogs[catalog.business.id] = catalog
@@ -178,6 +183,13 @@ class FakeAppointments:
         self, staff_ids: Sequence[UUID], start: datetime, end: datetime
     ) -> list[BusyInterval]:
         return await busy_of(self.busy, staff_ids, start, end)
+
+    async def release_access(
+        self, business_id: UUID, customer_id: UUID | None = None, codes: Sequence[str] = (),
+    ) -> Access:
+        rules = tuple(r for r in self.tx.database.release_rules if r.business_id == business_id)
+        return Access(rules, self.tx.database.audiences.get(customer_id or UUID(int=0),
+                                                            frozenset()))
 
     async def reminder_offsets(self, business_id: UUID, service_id: UUID) -> tuple[timedelta, ...]:
         found = self.tx.state.reminders

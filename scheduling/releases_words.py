@@ -1,0 +1,58 @@
+"""Releases in words, the same on the dashboard, the booking pages, the API and in chat:
+"Cut: next week's slots open every Sunday at 6 PM (VIP: 2 hours earlier)" and "Next week's
+slots open Sunday, March 14 at 6 PM"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from scheduling import formats
+from scheduling.catalog import Catalog
+from scheduling.releases import Period, Release, ReleaseRule
+
+PLAIN_DAY = date(2030, 1, 7)
+"""Any day: a rule's wall-clock time is written from it."""
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def period_words(rule: ReleaseRule) -> str:
+    if rule.period is Period.WEEK:
+        return {0: "this week's", 1: "next week's"}.get(rule.lead, f"the week {rule.lead} "
+                                                                  "weeks ahead's")
+    return {0: "today's", 1: "tomorrow's"}.get(rule.lead, f"the day {rule.lead} days ahead's")
+
+
+def rule_words(rule: ReleaseRule, catalog: Catalog, audiences: Mapping[UUID, str]) -> str:
+    clock = formats.clock(datetime.combine(PLAIN_DAY, rule.at, UTC), ZoneInfo("UTC"))
+    when = f"every {DAYS[rule.weekday]}" if rule.period is Period.WEEK else "every day"
+    scope = [catalog.service(rule.service_id).name if rule.service_id else "Every service"]
+    if rule.staff_id:
+        scope.append(f"with {catalog.staff_member(rule.staff_id).name}")
+    text = f"{' '.join(scope)}: {period_words(rule)} slots open {when} at {clock}"
+    if rule.audience_id is not None and rule.early:
+        text += f" ({audiences.get(rule.audience_id, 'the audience')}: {span(rule.early)}" \
+                " earlier)"
+    return text
+
+
+def span(length: timedelta) -> str:
+    hours, minutes = divmod(int(length.total_seconds() // 60), 60)
+    if minutes:
+        return f"{hours * 60 + minutes} minutes"
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
+def opens_words(release: Release, rule: ReleaseRule, zone: ZoneInfo, now: datetime) -> str:
+    """"Next week's slots open Sunday, March 14 at 6 PM" (for everyone)."""
+    when = formats.day_and_time(release.opens_at, zone, now=now)
+    text = f"{period_words(rule)} slots open {when}"
+    return text[0].upper() + text[1:]
+
+
+def not_open_words(opens_at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """What a customer hears for a time not released yet."""
+    return ("That time isn't open for booking yet: it opens "
+            f"{formats.day_and_time(opens_at, zone, now=now)}.")
