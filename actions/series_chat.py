@@ -31,7 +31,15 @@ from scheduling.booking.commands import SlotChoice
 from scheduling.booking.model import Channel, Contact
 from scheduling.catalog import Catalog, Location
 from scheduling.desk import customers
-from scheduling.desk.series import BookSeries, Occurrence, Repeat, Unit, book_series, preview
+from scheduling.desk.series import (
+    MAX_OCCURRENCES,
+    BookSeries,
+    Occurrence,
+    Repeat,
+    Unit,
+    book_series,
+    preview,
+)
 
 ONCE = re.compile(r"\b(just|only) (the )?(once|one (time|appointment|booking))\b|\bone-? ?off\b",
                   re.I)
@@ -67,6 +75,9 @@ def _repeat(ask: SeriesAsk, first: Offer) -> Repeat | None:
 
 async def _plan(tracker: Tracker, catalog: Catalog) -> tuple[Offer, Repeat, list[Occurrence]
                                                               ] | None:
+    """The first offer, the rule and every date checked. A number of times said ("for a
+    month", "6 times") is kept when a date falls on a closed day: one more date is added at
+    the end for each (a day merely taken keeps its place, with the nearest times said)."""
     ask, choice = SeriesAsk.from_slot(tracker.get_slot("series")), tracker.get_slot("slot_choice")
     if ask is None or not isinstance(choice, dict):  # no series, or the waitlist
         return None
@@ -77,7 +88,24 @@ async def _plan(tracker: Tracker, catalog: Catalog) -> tuple[Offer, Repeat, list
     slot = _slot(tracker, catalog, first)
     places = group_chat.seats(tracker, catalog, slot.service_id)
     plan = await preview(runtime.uow(), slot, repeat, places, now())
+    for _ in range(3 if ask.count is not None else 0):
+        wanted = min(repeat.count, ask.count or 0) + len(_closed(catalog, first, plan))
+        if min(wanted, MAX_OCCURRENCES) <= repeat.count:
+            break
+        repeat = Repeat(repeat.every, repeat.unit, min(wanted, MAX_OCCURRENCES))
+        plan = await preview(runtime.uow(), slot, repeat, places, now())
     return first, repeat, plan
+
+
+def _places(catalog: Catalog, first: Offer) -> list[Location]:
+    place = catalog.location(first.location_id) if first.location_id else None
+    return [place] if place else list(catalog.business.locations)
+
+
+def _closed(catalog: Catalog, first: Offer, plan: list[Occurrence]) -> list[Occurrence]:
+    """The dates of the plan on which the place is shut (a closure or a closed weekday)."""
+    places = _places(catalog, first)
+    return [o for o in plan if not o.free and closed_on(places, o.start) is not None]
 
 
 def _slot(tracker: Tracker, catalog: Catalog, first: Offer) -> SlotChoice:
@@ -101,16 +129,11 @@ async def read_back(tracker: Tracker) -> str | None:
     zones = (await zones_of(tracker, catalog)).at(catalog, first.location_id)
     service = catalog.service(UUID(tracker.get_slot("service")))
     staff = catalog.staff_member(first.staff_id).name
-    place = catalog.location(first.location_id) if first.location_id else None
-    places = [place] if place else list(catalog.business.locations)
+    places = _places(catalog, first)
     lines = "\n".join(occurrence_line(o, zones.customer, places) for o in plan)
-    taken = [o for o in plan if not o.free]
-    free = len(plan) - len(taken)
-    outcome = (f"All {len(plan)} are free." if not taken else
-               f"I'll book the {free} that are free and leave out "
-               f"{_days([o.start for o in taken], zones.customer)}; you can book "
-               f"{'that one' if len(taken) == 1 else 'those'} separately.")
     ask = SeriesAsk.from_slot(tracker.get_slot("series"))
+    outcome = _outcome(plan, _closed(catalog, first, plan) if ask and ask.count else [],
+                       zones.customer)
     default = (f" (I've planned {DEFAULT_COUNT}; say how many times or until when if you'd "
                "like a different number.)") if ask and ask.count is None and not ask.until \
         else ""
@@ -125,6 +148,24 @@ async def read_back(tracker: Tracker) -> str | None:
     return (f"To confirm: {service.name} with {staff} {every_words(repeat)}, {len(plan)} "
             f"times{default}:\n{lines}\n{outcome} {speech.minutes(service.duration)}, {price} "
             f"each, for {name}.{terms} Shall I book them? Please say yes or no.")
+
+
+def _outcome(plan: list[Occurrence], replaced: list[Occurrence], zone: ZoneInfo) -> str:
+    """What "yes" books: all of them, or the free ones, with the closed days replaced at the
+    end said ("We're closed on Saturday, December 26, so I've added Saturday, January 2.")."""
+    taken = [o for o in plan if not o.free]
+    free = len(plan) - len(taken)
+    if not taken:
+        return f"All {len(plan)} are free."
+    added = plan[-len(replaced):] if replaced else []
+    said = (f"We're closed on {_days([o.start for o in replaced], zone)}, so I've added "
+            f"{_days([o.start for o in added], zone)} at the end. ") if replaced else ""
+    left = [o for o in taken if o not in replaced]
+    if not left:
+        return f"{said}I'll book the {free} that are free."
+    return (f"{said}I'll book the {free} that are free and leave out "
+            f"{_days([o.start for o in left], zone)}; you can book "
+            f"{'that one' if len(left) == 1 else 'those'} separately.")
 
 
 def occurrence_line(occurrence: Occurrence, zone: ZoneInfo, places: list[Location]) -> str:
