@@ -10,6 +10,7 @@ and a bound ("before my 1 pm lunch") is not mistaken for the time wanted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -23,6 +24,9 @@ from scheduling.timeexpr.constraint import Constraint
 from scheduling.timeexpr.constraints import read_constraint
 
 SLOT = "when_constraint"
+UNREAD_TIME = re.compile(r"\bat (about |around )?(a )?(quarter|half|\d|one|two|three|four|five|six|"
+                         r"seven|eight|nine|ten|eleven|twelve)\b(?! of\b)", re.IGNORECASE)
+"""Words that start a clock time: when the resolver read none, the time was not understood."""
 
 
 def said(text: str, now: datetime, zone: ZoneInfo) -> Constraint | None:
@@ -36,7 +40,7 @@ def when_slots(text: str, found: Resolution | None, tracker: Tracker | None, now
     None when it says neither a day or time nor a constraint. `tracker` holds what was said
     before; None for the first words of a new request."""
     new = said(text, now, zone)
-    if found is None and new is None:
+    if (found is None and new is None) or unread_time(text, found):
         return None
     before = tracker.get_slot if tracker is not None else lambda _name: None
     previous = tuple(_moment(before(name)) for name in ("when_start", "when_end"))
@@ -47,6 +51,12 @@ def when_slots(text: str, found: Resolution | None, tracker: Tracker | None, now
         constraint = _with_part(constraint, merged, zone)
     return {"when": text, "when_start": start.isoformat() if start else None,
             "when_end": end.isoformat() if end else None, SLOT: slot_value(constraint)}
+
+
+def unread_time(text: str, found: Resolution | None) -> bool:
+    """Whether the message says a time that was not read ("thursday at quarter to never" is
+    Thursday with no time): searching the whole day would answer a question not asked."""
+    return found is not None and not found.time_explicit and UNREAD_TIME.search(text) is not None
 
 
 def _with_part(constraint: Constraint, merged: tuple[datetime, datetime | None],

@@ -18,7 +18,7 @@ from actions.zones import Zones
 from scheduling.catalog import Catalog
 from scheduling.timeexpr import resolve
 from tests.actions.conftest import slots_of, tracker
-from tests.actions.test_booking import DOMAIN
+from tests.actions.test_booking import DOMAIN, validate
 from tests.actions.test_two_services import MENS
 
 NY = ZoneInfo("America/New_York")
@@ -65,3 +65,13 @@ async def test_a_guessed_pm_is_said_and_never_labelled_as_asked(salon: Catalog) 
     assert text.startswith("I took 3 as 3 PM. ") and not any("asked" in r for r in reasons)
     text, reasons = await offered("next tuesday at 3pm")
     assert not text.startswith("I took") and "at 3 PM, as you asked" in reasons
+
+
+@pytest.mark.db
+async def test_a_time_not_understood_is_said_not_searched_as_the_whole_day(
+    salon: Catalog
+) -> None:
+    found, words_said = await validate("men's cut on thursday at quarter to never", "book")
+    assert "couldn't work out" in words_said and not found.get("when_start")
+    found, words_said = await validate("men's cut on thursday at half past three", "book")
+    assert found["when_start"] and "couldn't work out" not in words_said
