@@ -203,8 +203,8 @@ def serve_rasa(settings: Settings) -> int:
     local model is published first, so the store is never empty when replicas start."""
     url = settings.database_url
     if not url:
-        log.error("DATABASE_URL is unset: a Rasa started alone needs the shared database "
-                  "(or start everything with `python -m assistant run`)")
+        print("error: DATABASE_URL is unset: a Rasa started alone needs the shared database "
+              "(or start everything with `python -m assistant run`)", file=sys.stderr)
         return 2
     model = ensure_model()
     if settings.model_store_url:

@@ -22,6 +22,9 @@ OPTIONAL_KEYS = (
     "GATEWAY_HOST",
     "RASA_HOST",
     "RASA_URL",
+    "MODEL_STORE_URL",
+    "LOG_FORMAT",
+    "GATEWAY_RUNS_JOBS",
 )
 
 
@@ -108,3 +111,39 @@ def test_env_example_documents_every_setting() -> None:
     documented = (PROJECT_ROOT / ".env.example").read_text()
     missing = [name for name in Settings.model_fields if f"{name.upper()}=" not in documented]
     assert missing == []
+
+
+def test_replica_settings_are_checked_by_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.__main__ import main
+
+    for name, bad in (("MODEL_STORE_URL", "ftp://models"), ("MODEL_PULL_SECONDS", "0"),
+                      ("LOG_FORMAT", "xml"), ("GATEWAY_RUNS_JOBS", "perhaps")):
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(SettingsError, match=name):
+            load_settings()
+        monkeypatch.delenv(name)
+    assert main(["rasa"]) == 2  # a replica alone needs the shared database
+    assert "DATABASE_URL is unset" in capsys.readouterr().err
+
+
+def test_rasa_endpoints_name_the_shared_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from assistant.run import rasa_endpoints
+
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6380/3")
+    monkeypatch.setenv("MODEL_STORE_URL", "http://gateway.internal:8000/model-store/rasa")
+    monkeypatch.setenv("MODEL_PULL_SECONDS", "15")
+    shared = rasa_endpoints(load_settings())
+    config = yaml.safe_load(shared.read_text())
+    assert config["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380,
+                                    "db": 3}
+    assert config["models"] == {"url": "${MODEL_STORE_URL}", "token": "${RASA_TOKEN}",
+                                "wait_time_between_pulls": 15}
+    assert config["tracker_store"]["type"] == "SQL"
+    monkeypatch.delenv("MODEL_STORE_URL")
+    alone = rasa_endpoints(load_settings())  # another replica's settings: its own file
+    assert alone != shared and "models" not in yaml.safe_load(alone.read_text())
+    assert shared.exists() and not list(shared.parent.glob("*.tmp"))
