@@ -27,6 +27,9 @@ SLOT = "when_constraint"
 UNREAD_TIME = re.compile(r"\bat (about |around )?(a )?(quarter|half|\d|one|two|three|four|five|six|"
                          r"seven|eight|nine|ten|eleven|twelve)\b(?! of\b)", re.IGNORECASE)
 """Words that start a clock time: when the resolver read none, the time was not understood."""
+REFUSED_DAY = re.compile(r"\b(but|except|not|apart from|other than|besides)( on)?( an?)? "
+                         r"(mon|tues?|wed(nes)?|thu(rs?)?|fri|sat(ur)?|sun)(day)?s?\b",
+                         re.IGNORECASE)
 
 
 def said(text: str, now: datetime, zone: ZoneInfo) -> Constraint | None:
@@ -42,6 +45,8 @@ def when_slots(text: str, found: Resolution | None, tracker: Tracker | None, now
     new = said(text, now, zone)
     if (found is None and new is None) or unread_time(text, found):
         return None
+    if found is not None and new is not None and not new.allows_day(found.start):
+        found = _around_refusal(text, now, zone) or found  # "next week but Monday"
     before = tracker.get_slot if tracker is not None else lambda _name: None
     previous = tuple(_moment(before(name)) for name in ("when_start", "when_end"))
     merged = parsing.merge_correction(found, previous[0], previous[1]) if found else None
@@ -51,6 +56,16 @@ def when_slots(text: str, found: Resolution | None, tracker: Tracker | None, now
         constraint = _with_part(constraint, merged, zone)
     return {"when": text, "when_start": start.isoformat() if start else None,
             "when_end": end.isoformat() if end else None, SLOT: slot_value(constraint)}
+
+
+def _around_refusal(text: str, now: datetime, zone: ZoneInfo) -> Resolution | None:
+    """The days asked for once the refused one is taken out: "any day next week but Monday"
+    is next week (the resolver read "next week but Monday" as that Monday); None when that
+    leaves no period of several days or an allowed day."""
+    found = parsing.when_in(REFUSED_DAY.sub(" ", text), now, zone)
+    if found is None or found.end is None or found.end - found.start < timedelta(days=2):
+        return None
+    return found
 
 
 def unread_time(text: str, found: Resolution | None) -> bool:
@@ -111,7 +126,8 @@ def searched(
     if merged is None:
         return previous
     start, end = merged
-    if constraint is not None and found is not None and (
+    days = end is not None and end - start >= timedelta(days=2)  # a period: its days filtered
+    if constraint is not None and found is not None and not days and (
             not constraint.allows_day(start) or len(constraint.weekdays) > 1 and end is not None):
         return None, None  # the one day resolved is refused, or one day (part) of several
     if new is not None and new.says_times and found is not None and found.end is None:
