@@ -34,6 +34,9 @@ def heading(tracker: Tracker, offers: Sequence[Offer], zones: Zones, catalog: Ca
     closed = closed_on(_places(tracker, catalog), begin)
     if closed is not None:
         return closed + NEAREST
+    away = staff_away(tracker, catalog, begin, zones)
+    if away is not None:
+        return away + NEAREST
     if finish is None:
         day = _on(zones.day(begin, now))
         asked = formats.clock(begin, zones.customer)
@@ -44,6 +47,23 @@ def heading(tracker: Tracker, offers: Sequence[Offer], zones: Zones, catalog: Ca
     if _whole_day(begin, finish, zones):
         return f"Nothing is free {zones.day(begin, now)}, sorry." + NEAREST
     return "Nothing is free then, sorry." + NEAREST
+
+
+def staff_away(tracker: Tracker, catalog: Catalog, moment: datetime, zones: Zones
+               ) -> str | None:
+    """"Marcus doesn't work on Saturdays." when the person asked for has no hours that day
+    ("Marcus isn't in on Friday, December 4." for a day off of their own); None otherwise."""
+    chosen = tracker.get_slot("staff")
+    member = next((m for m in catalog.staff if str(m.id) == chosen), None)
+    if member is None:
+        return None
+    day = moment.astimezone(zones.business).date()
+    override = next((o for o in member.overrides if o.day == day), None)
+    if override is None and not member.weekly_hours.on(day):
+        return f"{member.name} doesn't work on {formats.weekday(moment, zones.business)}s."
+    if override is not None and not override.spans:
+        return f"{member.name} isn't in on {formats.day(moment, zones.business)}."
+    return None
 
 
 def _answered(begin: datetime, finish: datetime | None, offers: Sequence[Offer],
