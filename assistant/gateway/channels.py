@@ -18,6 +18,7 @@ from assistant.gateway import (
     short_links,
     twilio_sms,
     twilio_voice,
+    waiting_room_socket,
 )
 from assistant.gateway.admin import dashboard
 
@@ -37,3 +38,4 @@ def install(app: web.Application) -> None:
     app.add_routes(short_links.routes)
     app.add_routes(twilio_sms.routes)
     app.add_routes(twilio_voice.routes)
+    app.add_routes(waiting_room_socket.routes)

@@ -108,6 +108,9 @@ RATES: dict[str, Rate] = {
     "booking-address": Rate.per(5, DAY),
     "booking-contact": Rate.per(3, DAY),
     "short-link": Rate(30, timedelta(seconds=2)),
+    "waiting-room": Rate(10, timedelta(seconds=6)),
+    "waiting-room-contact": Rate(5, MINUTE),
+    "waiting-room-check": Rate(30, timedelta(seconds=0.5)),
 }
 """Per key: chat turns of one conversation (20 at once, then one a second); chat turns of one
 client address (300 then 5 a second: a whole office behind one proxy chatting at once never
@@ -116,7 +119,10 @@ one each time, a script rotating sender ids is stopped); API calls (100, then 20
 Twilio webhooks per phone; login and one-time-code attempts (5, then one per 5 s); login
 attempts on one admin account from any address (10, then one a minute); anonymous
 bookings per address and per contact (5 and 3 a day); short links opened per address (30, then
-one every 2 s: with a million live codes one guess in 2 * 10^8 finds one, 13 years at that pace)."""
+one every 2 s: with a million live codes one guess in 2 * 10^8 finds one, 13 years at that pace);
+waiting-room places taken per client network (10, then one every 6 s) and per customer (5, then
+one a minute: leaving and coming back goes to the back each time), and checks of one customer's
+place (30, then two a second)."""
 
 
 def default_limits(clock: Callable[[], datetime] = utc_now) -> dict[str, Limiter]:

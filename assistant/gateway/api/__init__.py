@@ -11,12 +11,14 @@ from assistant.gateway.api import (
     customer_routes,
     setup_routes,
     setup_rules_routes,
+    waiting_room_routes,
 )
 from assistant.gateway.api.spec import Op, document, route_table
 from assistant.gateway.resources import SETTINGS
 
 OPS: list[Op] = [*catalog_routes.OPS, *appointment_routes.OPS, *customer_routes.OPS,
-                 *analytics_routes.OPS, *setup_routes.OPS, *setup_rules_routes.OPS]
+                 *analytics_routes.OPS, *setup_routes.OPS, *setup_rules_routes.OPS,
+                 *waiting_room_routes.OPS]
 
 
 async def openapi(request: web.Request) -> web.Response:

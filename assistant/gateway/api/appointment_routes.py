@@ -12,7 +12,7 @@ from uuid import UUID
 
 from aiohttp import web
 
-from assistant.gateway import limits, ratelimit
+from assistant.gateway import limits, ratelimit, waiting_room_gate
 from assistant.gateway.api import context, serialize
 from assistant.gateway.api.auth import Caller, admin_or_customer, proof, require_admin
 from assistant.gateway.api.params import (
@@ -81,7 +81,8 @@ async def create_appointment(request: web.Request) -> web.Response:
                               f"api:{key}", channel=Channel.ADMIN if who.owner else Channel.API,
                               notes=notes, contact=Contact(name, phone, email))
     try:
-        result = await customers.book_for(command, who, context.uow(request), context.now())
+        async with waiting_room_gate.admitted(request, service_id, start, who):
+            result = await customers.book_for(command, who, context.uow(request), context.now())
     except SlotUnavailable:
         request.app[METRICS].conflicts.inc(channel="api")
         raise
