@@ -21,6 +21,7 @@ from scheduling.persistence import (
     release_tables,
     replica_tables,
     short_link_tables,
+    waiting_room_tables,
     waitlist_tables,
 )
 from scheduling.persistence.orm import Base

@@ -1,0 +1,61 @@
+"""The waiting room's decisions, as plain values: who is admitted when, and the wait shown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from scheduling.waiting_room import (
+    PlaceState,
+    RoomLoad,
+    RoomRules,
+    estimated_wait,
+    expired,
+    to_admit,
+)
+
+NOW = datetime(2027, 3, 7, 18, 0, tzinfo=UTC)
+RULES = RoomRules(threshold=10, admit_at_once=3, hold=timedelta(minutes=4))
+
+
+def test_nobody_is_admitted_before_the_release() -> None:
+    assert to_admit(RULES, RoomLoad(0, 50, NOW + timedelta(seconds=1)), NOW) == 0
+    assert to_admit(RULES, RoomLoad(0, 50, NOW), NOW) == 3
+
+
+def test_admission_fills_the_threshold_a_few_at_a_time() -> None:
+    assert to_admit(RULES, RoomLoad(choosing=8, waiting=50), NOW) == 2
+    assert to_admit(RULES, RoomLoad(choosing=10, waiting=50), NOW) == 0
+    assert to_admit(RULES, RoomLoad(choosing=0, waiting=1), NOW) == 1
+    assert to_admit(RULES, RoomLoad(choosing=12, waiting=5), NOW) == 0
+
+
+def test_the_wait_grows_with_the_places_ahead_and_the_time_to_the_release() -> None:
+    full = RoomLoad(choosing=10, waiting=30)
+    assert estimated_wait(1, RULES, full, NOW) == timedelta(minutes=4)
+    assert estimated_wait(10, RULES, full, NOW) == timedelta(minutes=4)
+    assert estimated_wait(11, RULES, full, NOW) == timedelta(minutes=8)
+    measured = estimated_wait(11, RULES, full, NOW, choose_time=timedelta(seconds=30))
+    assert measured == timedelta(minutes=1)
+    room_left = RoomLoad(choosing=7, waiting=30)
+    assert estimated_wait(3, RULES, room_left, NOW) == timedelta(0)
+    before = RoomLoad(0, 30, NOW + timedelta(minutes=15))
+    assert estimated_wait(1, RULES, before, NOW) == timedelta(minutes=19)
+    assert estimated_wait(0, RULES, full, NOW) == timedelta(0)
+
+
+def test_a_place_ends_when_its_holder_stops_checking_or_its_hold_runs_out() -> None:
+    seen = NOW - RULES.patience
+    assert not expired(PlaceState.WAITING, seen, None, RULES, NOW)
+    assert expired(PlaceState.WAITING, seen - timedelta(seconds=1), None, RULES, NOW)
+    assert not expired(PlaceState.ADMITTED, seen, NOW + timedelta(seconds=1), RULES, NOW)
+    assert expired(PlaceState.ADMITTED, NOW, NOW, RULES, NOW)
+    assert not expired(PlaceState.BOOKED, seen - timedelta(days=1), NOW, RULES, NOW)
+
+
+@pytest.mark.parametrize("bad", [{"threshold": 0}, {"admit_at_once": 0},
+                                 {"hold": timedelta(0)}, {"patience": timedelta(seconds=-1)}])
+def test_rules_that_admit_nobody_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        RoomRules(**bad)  # type: ignore[arg-type]
