@@ -33,5 +33,5 @@ __all__ = [
     "limit_tables", "metadata", "notification_tables", "outbox", "replica_tables",
     "short_link_tables",
     "waitlist_tables", "payment_tables", "customer_tables", "desk_note_tables",
-    "fee_tables", "release_tables",
+    "fee_tables", "release_tables", "waiting_room_tables",
 ]
