@@ -7,12 +7,15 @@ point it at their database with `configure(url)` before running actions.
 
 The catalog is read by nearly every action, several times per form turn (service, staff,
 time zone); reading it costs six queries. The composition root lets the runtime keep it for a
-few seconds (`catalog_ttl`), which is what an owner's edit may take to reach the chat. Booking
+few seconds (`catalog_ttl`), which is what an owner's edit may take to reach the chat; with
+`listen` (the action server) the copy is also dropped the moment an edit commits anywhere
+(`catalog_changes`), so the time limit only matters while that connection is down. Booking
 itself never trusts this copy: the booking services read the catalog in their transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Callable
@@ -25,6 +28,7 @@ from scheduling.catalog import Catalog
 from scheduling.desk.setup.values import MessageParts
 from scheduling.errors import NotFound
 from scheduling.occupancy import BusyTimeSource
+from scheduling.persistence import catalog_changes
 from scheduling.persistence.database import make_engine, make_session_factory
 from scheduling.persistence.desk_uow import DeskUnitOfWork
 from scheduling.persistence.front_desk_store import FrontDeskUnitOfWork
@@ -45,16 +49,24 @@ class Runtime:
         self._busy: BusyTimeSource | None = None
         self._catalog_ttl = 0.0
         self._catalog: tuple[float, Catalog] | None = None
+        self._listen = False
+        self._listener: asyncio.Task[None] | None = None
+        self._edits = 0
+        """Edits announced so far: a read that an edit overtook is not kept."""
 
     def configure(self, url: str, busy_from: BusySourceFactory | None = None,
-                  catalog_ttl: float = 0.0) -> None:
+                  catalog_ttl: float = 0.0, listen: bool = False) -> None:
         """Use `url` from now on (the next use builds a new engine). `busy_from` makes the
         outside calendars' busy-time source on that engine's sessions; the composition root
         (`python -m assistant actions`) passes Google's when it is configured. The catalog
-        read is reused for `catalog_ttl` seconds (0: read on every use)."""
+        read is reused for `catalog_ttl` seconds (0: read on every use), and with `listen`
+        until an edit is announced."""
         self._url, self._engine, self._sessions, self._business_id = url, None, None, None
         self._busy_from, self._busy = busy_from, None
         self._catalog_ttl, self._catalog = catalog_ttl, None
+        if self._listener is not None:
+            self._listener.cancel()
+        self._listen, self._listener = listen, None
 
     def _factory(self) -> async_sessionmaker[AsyncSession]:
         if self._sessions is None:
@@ -87,15 +99,22 @@ class Runtime:
 
     async def catalog(self) -> Catalog:
         """The business's catalog, read at most `catalog_ttl` seconds ago."""
+        if self._listen and self._listener is None:  # on the server's loop, at first use
+            self._listener = asyncio.ensure_future(catalog_changes.listen(
+                self._url or os.environ.get("DATABASE_URL", ""), self._forget_catalog))
         if self._catalog is not None and time.monotonic() - self._catalog[0] < self._catalog_ttl:
             return self._catalog[1]
         self._business_id = None  # the wizard or an import may have replaced the business
         business_id = await self.business_id()
-        read_at = time.monotonic()
+        read_at, edits = time.monotonic(), self._edits
         async with self.uow() as uow:
             catalog = await uow.catalog.get(business_id)
-        self._catalog = (read_at, catalog)
+        if edits == self._edits:
+            self._catalog = (read_at, catalog)
         return catalog
+
+    def _forget_catalog(self) -> None:
+        self._catalog, self._edits = None, self._edits + 1
 
     async def message_parts(self) -> MessageParts:
         """The business's own words (what to bring, address and parking notes), read fresh:
@@ -113,7 +132,7 @@ class Runtime:
     async def dispose(self) -> None:
         if self._engine is not None:
             await self._engine.dispose()
-        self.configure(self._url or "", self._busy_from, self._catalog_ttl)
+        self.configure(self._url or "", self._busy_from, self._catalog_ttl, self._listen)
 
 
 def now() -> datetime:

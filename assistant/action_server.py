@@ -54,7 +54,7 @@ class ConversationExecutor(ActionExecutor):
 
 def serve(settings: Settings) -> None:
     runtime.configure(database_url(settings), busy_source(settings),
-                      settings.catalog_cache_seconds)
+                      settings.catalog_cache_seconds, listen=True)
     # rasa-sdk binds 0.0.0.0 unless told otherwise; it has no authentication, so loopback
     os.environ["SANIC_HOST"] = settings.action_server_host
     executor = ConversationExecutor()
