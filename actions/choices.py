@@ -26,6 +26,7 @@ ORDINALS = {
     "third": 2, "3rd": 2, "three": 2, "3": 2, "fourth": 3, "4th": 3, "four": 3, "4": 3,
     "fifth": 4, "5th": 4, "five": 4, "5": 4,
 }
+DAY_ORDINAL = re.compile(r"\b([12]?\d|3[01])(st|nd|rd|th)\b")
 LATER = re.compile(r"\b(later|after that|afterwards)\b")
 EARLIER = re.compile(r"\b(earlier|before that|sooner)\b")
 OF_THE_TWO = re.compile(
@@ -51,6 +52,22 @@ NUMBER_ONE = re.compile(
 A_SERVICE = re.compile(r"\b(like|want|need|book|get|grab|have)\s+one\b(?!\s*(?:o'?clock|thirty"
                        r"|fifteen|forty|pm|am|p\.m|a\.m|:))", re.I)
 """"I'd like one on thursday at 10": one of the service, not 1 o'clock."""
+
+
+BARE_HOUR = re.compile(
+    r"^(?P<lead>\W*(?:(?:ok(?:ay)?|so|um+|uh+|well|hmm+|actually|no|or)\b\W*)*"
+    r"(?:try|make (?:it|that)|how about|what about|say|maybe|(?:can|could) (?:you|we|i) (?:do|get)"
+    r"|change (?:it|that) to|move (?:it|that) to|let'?s (?:say|do|try|go for)|go for"
+    r"|i'?ll take)\s+)(?:at\s+)?(?P<hour>1[0-2]|[1-9])"
+    r"(?P<tail>(?:\s*(?:instead|then|please|maybe|if (?:you can|possible)))*\W*)$", re.I)
+""""try 5", "make it 3 instead": an hour alone, a time the resolver reads inside the business's
+hours (as "wed 3" is 3 PM) once it is said "at 5"; a number alone stays a position."""
+
+
+def clock_words(text: str) -> str:
+    """`text` with its time words as the resolver reads them: no "one" standing for an offer
+    (`without_pronoun`), and an hour offered alone ("try 5") said as "at 5"."""
+    return BARE_HOUR.sub(r"\g<lead>at \g<hour>\g<tail>", without_pronoun(text))
 
 
 def without_pronoun(text: str) -> str:
@@ -85,7 +102,7 @@ def parse_pick(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime
         return Pick(earlier=True)
     if ASKS_FOR_MORE.search(said):
         return None
-    index = _by_position(said, len(offers))
+    index = None if _day_with_time(said, text, zone, now) else _by_position(said, len(offers))
     if index is None:
         index = _by_everything(text, said, offers, zone, now, staff_names,
                                clocks or [zone] * len(offers))
@@ -111,6 +128,15 @@ def _by_position(said: str, count: int) -> int | None:
         if not cardinal or before in ("option", "number", "choice", "no"):
             return index
     return None
+
+
+def _day_with_time(said: str, text: str, zone: ZoneInfo, now: datetime) -> bool:
+    """"ok the 2nd then, before noon": an ordinal said with a time is a day of the month, not
+    the second offer."""
+    if not DAY_ORDINAL.search(said):
+        return False
+    found = resolve(clock_words(text), now, zone)
+    return found is not None and found.date_explicit and found.time_explicit
 
 
 def _by_everything(text: str, said: str, offers: Sequence[Offer], zone: ZoneInfo,
@@ -139,7 +165,7 @@ def _staff_test(said: str, names: dict[str, str]) -> Test | None:
 def _when_test(text: str, zone: ZoneInfo, now: datetime) -> Test | None:
     """A time said matches an offer at that clock time (on the day, when a day was said too);
     a day alone matches every offer that day."""
-    found = resolve(without_pronoun(text), now, zone)
+    found = resolve(clock_words(text), now, zone)
     if found is None or not (found.time_explicit or found.date_explicit):
         return None
     wanted = found.start.astimezone(zone)

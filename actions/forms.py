@@ -9,7 +9,7 @@ rules answer it before the form picks up where it was.
 from __future__ import annotations
 
 import abc
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -134,7 +134,7 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
         if turn.requested == "booking_confirmed" and await repick(turn, tracker, catalog):
             return {}  # "yes, the thursday one": the offer read back, not a new search
         text = corrections.last_said(turn.text)  # "saturday at 10, no sorry, friday at 10"
-        found = parsing.when_in(text, now(), zones.customer)
+        found = parsing.when_in(text, now(), zones.customer, _discussed(tracker))
         if found is None and turn.answers("when"):
             return {"when": text}
         if found is None and constraints.said(text, now(), zones.customer) is None:
@@ -151,7 +151,7 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
             kept = constraints.kept_with(Turn(tracker).text, tracker, now(), zone)
             return {"when": "earliest", "when_start": None, "when_end": None, **kept,
                     **NEW_TIME_CLEARS}
-        found = parsing.when_in(str(value), now(), zone)
+        found = parsing.when_in(str(value), now(), zone, _discussed(tracker))
         slots = constraints.when_slots(str(value), found, tracker, now(), zone)
         if slots is None:
             dispatcher.utter_message(text="Sorry, I couldn't work out a day or time from that. "
@@ -202,6 +202,12 @@ class BaseForm(GuardedForm, metaclass=abc.ABCMeta):
             return {"slot_choice": value}
         offer = Offer.parse(value)
         return {"slot_choice": offer.to_slot() if offer else None}
+
+
+def _discussed(tracker: Tracker) -> datetime | None:
+    """The day under discussion: the one searched around ("the week after?" moves from it)."""
+    start = tracker.get_slot("when_start")
+    return datetime.fromisoformat(start) if start else None
 
 
 async def _hear_answers(tracker: Tracker) -> None:

@@ -35,6 +35,8 @@ FLOW_SLOTS = ["service", "staff", "location", "language", "when", "when_start", 
 PREPARE = ("Please arrive five minutes early. Come with your hair as you usually wear it, "
            "and bring a photo if you have a style in mind.")
 
+BOOKING_OFFERED = "booking_offered"
+"""Set (True) by an answer that asks whether to book, cleared by every other answer."""
 NO_PARTS = MessageParts()
 """A business that wrote none of its own parts of messages."""
 
@@ -56,7 +58,8 @@ class ActionAnswerQuestion(GuardedAction):
         place = locations.named_in(catalog, turn.text) or place_of(tracker, catalog)
         dispatcher.utter_message(text=answer(turn.intent, catalog, service, named is not None,
                                              place, await runtime.message_parts()))
-        return then_book(turn, tracker)
+        offered = offers_booking(turn.intent, service, named is not None)
+        return [SlotSet(BOOKING_OFFERED, True if offered else None), *then_book(turn, tracker)]
 
 
 def then_book(turn: Turn, tracker: Tracker) -> list[EventType]:
@@ -67,6 +70,13 @@ def then_book(turn: Turn, tracker: Tracker) -> list[EventType]:
     return [FollowupAction("booking_form")]
 
 
+def offers_booking(intent: str, service: Service | None, named: bool) -> bool:
+    """Whether the answer ends by asking "Would you like to book one?" ("do you do women's
+    cuts?" with the cut ours). The slot it sets lets a rule read a plain yes to that question
+    as a booking request rather than a stray yes."""
+    return intent == "ask_services" and service is not None and named
+
+
 def answer(intent: str, catalog: Catalog, service: Service | None, named: bool = False,
            location: Location | None = None, parts: MessageParts = NO_PARTS) -> str:
     """One intent, one answer; questions about a service (named now, or being booked) answer
@@ -75,7 +85,7 @@ def answer(intent: str, catalog: Catalog, service: Service | None, named: bool =
     else every location's, the address followed by the business's own address and parking
     notes; what to bring is the business's words when it wrote some."""
     currency = catalog.business.policies.currency
-    if intent == "ask_services" and service is not None and named:
+    if offers_booking(intent, service, named):
         return f"Yes: {speech.service_line(service, currency)}. Would you like to book one?"
     if intent in ("ask_price", "ask_duration", "ask_services"):
         if service is not None and intent != "ask_services":

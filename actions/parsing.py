@@ -86,10 +86,26 @@ def wants_earliest(text: str) -> bool:
     return bool(EARLIEST.search(normalise(text)))
 
 
-def when_in(text: str, now: datetime, zone: ZoneInfo) -> Resolution | None:
+RELATIVE_DAY = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|so|or|and|what about|how about|maybe|then)\b\W*)*(?:the |a )?"
+    r"(?:(?P<unit>day|week) (?:after|later)(?: that)?|following (?P<unit2>day|week)"
+    r"|next day)\W*(?:then|instead|please)?\W*$", re.I)
+"""'the week after?': a day relative to the day under discussion, not to today."""
+
+
+def when_in(text: str, now: datetime, zone: ZoneInfo, around: datetime | None = None
+            ) -> Resolution | None:
     """The time expression in the whole message, resolved in the business's zone ("the
-    thursday one" is Thursday, not Thursday at 1)."""
-    return resolve(choices.without_pronoun(text), now, zone)
+    thursday one" is Thursday, not Thursday at 1; "try 5" is 5 in business hours). `around`
+    is the day under discussion, which "the week after" and "the day after" move from."""
+    relative = RELATIVE_DAY.match(text.strip()) if around is not None else None
+    if relative and around is not None:
+        unit = relative.group("unit") or relative.group("unit2") or "day"
+        local = around.astimezone(zone).date() + timedelta(days=7 if unit == "week" else 1)
+        return Resolution(Kind.INSTANT, datetime.combine(local, time(0), zone), None, Grain.DAY,
+                          date_explicit=True, time_explicit=False, meridiem_explicit=False,
+                          assumed=False, notes=("relative to the day under discussion",))
+    return resolve(choices.clock_words(text), now, zone)
 
 
 def merge_correction(

@@ -18,7 +18,7 @@ split on every run. Misses are printed for the dev split only (`--misses`): the 
 split is never looked at while tuning. The answers are read against the demo salon's catalog
 on Wednesday 2026-12-02 09:00 in its zone.
 
-Usage: .venv/bin/python bench/nlu_eval.py [--misses] [--hwu DIR]
+Usage: .venv/bin/python bench/nlu_eval.py [--misses] [--hwu DIR] [--model PATH]
   --hwu DIR also runs DIR/score.py (offtopic_hwu) against the same server.
 """
 
@@ -181,9 +181,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="print the dev split's misses")
     parser.add_argument("--hwu", type=Path, help="offtopic_hwu folder: run its score.py too")
+    parser.add_argument("--model", type=Path, help="a model file (default: the current data's)")
     args = parser.parse_args()
     overlap = in_training_data()
-    server = Server(Path(tempfile.mkdtemp(prefix="nlu-eval-")))
+    server = Server(Path(tempfile.mkdtemp(prefix="nlu-eval-")), args.model)
     try:
         server.wait()
         report(evaluate(server.intent), args.misses)
