@@ -19,10 +19,12 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 
 
 def period_words(rule: ReleaseRule) -> str:
-    if rule.period is Period.WEEK:
-        return {0: "this week's", 1: "next week's"}.get(rule.lead, f"the week {rule.lead} "
-                                                                  "weeks ahead's")
-    return {0: "today's", 1: "tomorrow's"}.get(rule.lead, f"the day {rule.lead} days ahead's")
+    """The slots a rule releases: "next week's slots", "the slots 2 days ahead"."""
+    names = (("this week's", "next week's") if rule.period is Period.WEEK
+             else ("today's", "tomorrow's"))
+    if rule.lead < len(names):
+        return f"{names[rule.lead]} slots"
+    return f"the slots {rule.lead} {rule.period.value}s ahead"
 
 
 def rule_words(rule: ReleaseRule, catalog: Catalog, audiences: Mapping[UUID, str]) -> str:
@@ -31,7 +33,7 @@ def rule_words(rule: ReleaseRule, catalog: Catalog, audiences: Mapping[UUID, str
     scope = [catalog.service(rule.service_id).name if rule.service_id else "Every service"]
     if rule.staff_id:
         scope.append(f"with {catalog.staff_member(rule.staff_id).name}")
-    text = f"{' '.join(scope)}: {period_words(rule)} slots open {when} at {clock}"
+    text = f"{' '.join(scope)}: {period_words(rule)} open {when} at {clock}"
     if rule.audience_id is not None and rule.early:
         text += f" ({audiences.get(rule.audience_id, 'the audience')}: {span(rule.early)}" \
                 " earlier)"
@@ -48,7 +50,7 @@ def span(length: timedelta) -> str:
 def opens_words(release: Release, rule: ReleaseRule, zone: ZoneInfo, now: datetime) -> str:
     """"Next week's slots open Sunday, March 14 at 6 PM" (for everyone)."""
     when = formats.day_and_time(release.opens_at, zone, now=now)
-    text = f"{period_words(rule)} slots open {when}"
+    text = f"{period_words(rule)} open {when}"
     return text[0].upper() + text[1:]
 
 

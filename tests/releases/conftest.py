@@ -1,5 +1,6 @@
 """Releases on PostgreSQL: the small New York salon of tests/booking, saved with fresh ids,
-a front-desk unit of work and a way to set rules and audiences as the owner would."""
+a front-desk unit of work, a way to set rules and audiences as the owner would, and the
+gateway (on the demo salon) of tests/gateway."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from scheduling.persistence.desk_uow import DeskUnitOfWork
 from scheduling.persistence.release_store import ReleaseStore
 from scheduling.releases import ReleaseRule
 from tests.booking.booking_builders import NOW, Salon, build_salon, save_salon
+from tests.gateway.conftest import demo, gateway, rasa  # noqa: F401  (the gateway's fixtures)
 
 pytestmark = pytest.mark.db
 

@@ -20,6 +20,7 @@ from assistant.gateway.admin import (
     insight,
     payment_list_views,
     payment_views,
+    release_views,
     series_cancel_views,
     session,
     setup_views,
@@ -44,6 +45,7 @@ def setup(app: web.Application) -> None:
     app.add_routes(setup_views.routes)
     app.add_routes(catalog_views.routes)
     app.add_routes(catalog_settings.routes)
+    app.add_routes(release_views.routes)
     for front_desk in (calendar_views, appointment_views, booking_views, customer_views,
                        payment_views, payment_list_views, series_cancel_views, staff_views):
         app.add_routes(front_desk.routes)
