@@ -24,11 +24,18 @@ from actions.offer_value import Offer
 from actions.runtime import now, runtime
 from actions.zones import zones_of
 from scheduling import formats
+from scheduling.availability import Slot
 from scheduling.booking.commands import BookAppointment, SlotChoice
 from scheduling.booking.model import Channel, Contact, Participant
 from scheduling.catalog import Catalog, Service
 from scheduling.desk import customers
-from scheduling.desk.follow_on import FirstPart, able_for_all, follow_on, staff_for
+from scheduling.desk.follow_on import (
+    FirstPart,
+    able_for_all,
+    follow_on,
+    side_by_side,
+    staff_for,
+)
 from scheduling.desk.slots import SlotSearch, find_slots
 from scheduling.errors import SlotUnavailable
 from scheduling.suggestions import Suggestion
@@ -87,26 +94,49 @@ async def plan(tracker: Tracker, catalog: Catalog) -> tuple[str, list[EventType]
     currency = catalog.business.policies.currency
     previous = FirstPart(UUID(tracker.get_slot("service")), offer.start, offer.staff_id,
                          offer.location_id)
+    first, pair = previous, sum(1 for _, who in waiting if who) == 1
+    exact = bool(tracker.get_slot("when_start")) and not tracker.get_slot("when_end")
     words, planned, missed = "", [], []
     for service_id, who in waiting:
-        slot = await follow_on(runtime.uow(), catalog.business.id, previous, service_id, now())
+        slot, beside = await _placed(catalog, first, previous, service_id,
+                                     (who is not None and pair, exact))
         service = catalog.service(service_id)
         if slot is None:
             missed.append(f"{_lower(service)} for {who[0]}" if who else _lower(service))
             continue
-        staff = staff_for(slot, previous)
+        staff = next(s for s in slot.staff_ids if s != first.staff_id) if beside \
+            else staff_for(slot, previous)
         planned.append({"service_id": str(service_id), "start": slot.start.isoformat(),
                         "staff_id": str(staff), "location_id": str(slot.location_id)}
                        | ({"for": who[1], "said": who[0]} if who else {}))
-        words += (f", then {service.name}{f' for {who[0]}' if who else ''} with "
-                  f"{catalog.staff_member(staff).name} at "
-                  f"{formats.clock(slot.start, zones.customer)}, {speech.minutes(service.duration)}"
+        when = "at the same time" if beside else f"at {formats.clock(slot.start, zones.customer)}"
+        words += (f", {'and' if beside else 'then'} {service.name}"
+                  f"{f' for {who[0]}' if who else ''} with {catalog.staff_member(staff).name} "
+                  f"{when}, {speech.minutes(service.duration)}"
                   f", {formats.money(service.price, currency)}")
         previous = FirstPart(service_id, slot.start, staff, slot.location_id)
     if missed:
         words += (f" (I can't fit the {_listed(missed)} straight after, so that's not included;"
                   " ask me for it once this is booked)")
     return words, [SlotSet(SLOT, planned or None)]
+
+
+async def _placed(catalog: Catalog, first: FirstPart, previous: FirstPart, service_id: UUID,
+                  beside_ok: tuple[bool, bool]) -> tuple[Slot | None, bool]:
+    """Where one waiting service goes, and whether beside the first (same start, someone
+    else). Straight after `previous`; the other one of a pair (`beside_ok[0]`) goes beside
+    the customer first when they asked for an exact time (`beside_ok[1]`: "me and my husband
+    at 2" is both at 2), else when nothing follows."""
+    pair, exact = beside_ok
+    if pair and exact:
+        beside = await side_by_side(runtime.uow(), catalog.business.id, first, service_id, now())
+        if beside is not None:
+            return beside, True
+    after = await follow_on(runtime.uow(), catalog.business.id, previous, service_id, now())
+    if after is None and pair and not exact:
+        beside = await side_by_side(runtime.uow(), catalog.business.id, first, service_id, now())
+        return beside, beside is not None
+    return after, False
 
 
 async def book_planned(tracker: Tracker, catalog: Catalog, channel: Channel, contact: Contact,

@@ -80,3 +80,17 @@ async def follow_on(uow: DeskUnitOfWork, business_id: UUID, first: FirstPart,
         taken = await occupancy(uow.appointments, catalog, query)
     booked = (*taken.booked, first_interval(catalog, first))
     return choose(available_slots(catalog, query, booked, taken.busy), first)
+
+
+async def side_by_side(uow: DeskUnitOfWork, business_id: UUID, first: FirstPart,
+                       service_id: UUID, now: datetime) -> Slot | None:
+    """The same start as `first` with someone else (two people served at once: "for me and
+    my husband at 2"), or None when nobody else can then."""
+    async with uow:
+        catalog = await uow.catalog.get(business_id)
+        query = AvailabilityQuery(service_id, first.start, first.start + timedelta(minutes=1),
+                                  now, location_id=first.location_id)
+        taken = await occupancy(uow.appointments, catalog, query)
+    booked = (*taken.booked, first_interval(catalog, first))
+    return next((slot for slot in available_slots(catalog, query, booked, taken.busy)
+                 if slot.start == first.start and set(slot.staff_ids) - {first.staff_id}), None)

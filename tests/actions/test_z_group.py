@@ -5,6 +5,7 @@ son (its participant)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -61,3 +62,26 @@ async def test_two_mens_cuts_for_me_and_my_son_are_booked_back_to_back(
     assert rows[0].staff_id == rows[1].staff_id and rows[0].customer_id == rows[1].customer_id
     assert [r.seats for r in rows] == [1, 1]
     assert [p["name"] for p in rows[1].participants] == ["Jo Lee's son"]
+
+
+async def test_me_and_my_husband_at_2_are_served_side_by_side(
+    salon: Catalog, engine: AsyncEngine
+) -> None:
+    found, _ = await validate("men's cuts for me and my husband next friday at 2pm", "book",
+                              sender=SMS)
+    slots: dict[str, Any] = {k: found[k] for k in ("service", "staff", "when", "when_start",
+                                                   "when_end", "party")}
+    offers = await offers_for(**slots)
+    asked = datetime.fromisoformat(found["when_start"])
+    two = next(o for o in offers if datetime.fromisoformat(o["start"]) == asked)
+    slots |= {"suggestions": offers, "slot_choice": two, "customer_name": "Jo Lee",
+              "phone": "+17185550677", "email": "skip"}
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskBookingConfirmed().run(
+        dispatcher, tracker("", slots=slots, requested="booking_confirmed", sender=SMS), DOMAIN)
+    read_back = dispatcher.messages[0]["text"]
+    assert ", and Men's cut for your husband with " in read_back and "at the same time" in \
+        read_back and "Shall I book them?" in read_back
+    planned = slots_of(events)["also_book"]
+    assert datetime.fromisoformat(planned[0]["start"]) == asked
+    assert planned[0]["staff_id"] != two["staff_id"]
