@@ -31,10 +31,12 @@ async def card_checkout(provider: StripeApi, back: str, appointment: Appointment
     contact = appointment.contact
     consent = (fees.consent(catalog, service.id, "saving it")
                or saved_cards.terms(catalog, service))
-    setup = CardSetup(str(appointment.id), f"Card to confirm: {service.name} at "
-                      f"{catalog.business.name}", catalog.business.policies.currency, back,
-                      back, expires, consent, contact.email if contact else None,
-                      contact.name if contact and contact.name else None)
+    setup = CardSetup(appointment_id=str(appointment.id),
+                      description=f"Card to confirm: {service.name} at {catalog.business.name}",
+                      currency=catalog.business.policies.currency, success_url=back,
+                      cancel_url=back, expires_at=expires, consent=consent,
+                      email=contact.email if contact else None,
+                      name=contact.name if contact and contact.name else None)
     return await provider.checkout_card(setup, f"card-{appointment.id}-"
                                         f"{int(expires.timestamp())}")
 

@@ -43,9 +43,11 @@ async def pay_fee(request: web.Request) -> web.StreamResponse:
     expires = hour + CHECKOUT_LASTS
     back = settings.gateway_url.rstrip("/") + manage
     service = catalog.service(found.service_id).name
-    charge = Deposit(str(found.id), f"{WORDS[fee.kind]}: {service} at {catalog.business.name}",
-                     fee.amount, catalog.business.policies.currency, back, back, expires,
-                     found.contact.email if found.contact else None,
+    charge = Deposit(appointment_id=str(found.id),
+                     description=f"{WORDS[fee.kind]}: {service} at {catalog.business.name}",
+                     amount=fee.amount, currency=catalog.business.policies.currency,
+                     success_url=back, cancel_url=back, expires_at=expires,
+                     email=found.contact.email if found.contact else None,
                      purpose=f"{FEE_PURPOSE}{fee.kind.value}")
     with provider_problems(manage, found.id):  # one checkout per hour: the key names it
         made = await provider.checkout(charge, f"fee-checkout-{fee.id}-{int(hour.timestamp())}")

@@ -119,10 +119,13 @@ def _maker(provider: StripeApi, manage: str) -> online_payments.NewCheckout:
             return await card_checkout(provider, manage, appointment, catalog, expires)
         service = catalog.service(appointment.service_id).name
         contact = appointment.contact
-        deposit = Deposit(str(appointment.id), f"Deposit: {service} at {catalog.business.name}",
-                          appointment.payment.amount, catalog.business.policies.currency,
-                          manage, manage, expires, contact.email if contact else None,
-                          fees.consent(catalog, appointment.service_id))
+        deposit = Deposit(appointment_id=str(appointment.id),
+                          description=f"Deposit: {service} at {catalog.business.name}",
+                          amount=appointment.payment.amount,
+                          currency=catalog.business.policies.currency, success_url=manage,
+                          cancel_url=manage, expires_at=expires,
+                          email=contact.email if contact else None,
+                          consent=fees.consent(catalog, appointment.service_id))
         key = f"checkout-{appointment.id}-{int(expires.timestamp())}"
         return await provider.checkout(deposit, key)
     return new

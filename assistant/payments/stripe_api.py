@@ -65,37 +65,38 @@ def major_units(amount: int, currency: str) -> Decimal:
     return (Decimal(amount) / scale).quantize(Decimal("1") if scale == 1 else Decimal("0.01"))
 
 
-@dataclass(frozen=True, slots=True)
-class Deposit:
-    """What one checkout is for, in words the customer sees on Stripe's page."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckoutPage:
+    """What every Checkout Session of ours names: the appointment it is for, the words on
+    Stripe's page, the currency, where the customer comes back to, and when the page stops
+    working (a deposit's or fee's payment page, or a card's setup page)."""
 
     appointment_id: str
     description: str
-    amount: Decimal
     currency: str
     success_url: str
     cancel_url: str
     expires_at: datetime
     email: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deposit(CheckoutPage):
+    """A payment page: a deposit, or a fee paid by the customer."""
+
+    amount: Decimal
     consent: str | None = None
     """Set: the card is saved for the business's fees (off-session), and these words, shown
     above the pay button, say so."""
     purpose: str = "deposit"
 
 
-@dataclass(frozen=True, slots=True)
-class CardSetup:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CardSetup(CheckoutPage):
     """A checkout in setup mode: saves a card for the booking's fees, charges nothing."""
 
-    appointment_id: str
-    description: str
-    currency: str
-    success_url: str
-    cancel_url: str
-    expires_at: datetime
     consent: str
     """The terms, shown above the save button."""
-    email: str | None = None
     name: str | None = None
 
 
@@ -109,27 +110,18 @@ class StripeApi:
         self.webhook_secret = webhook_secret
 
     async def checkout(self, deposit: Deposit, key: str) -> Checkout:
-        metadata = {"appointment_id": deposit.appointment_id, "purpose": deposit.purpose}
-        params: Any = {
-            "mode": "payment", "client_reference_id": deposit.appointment_id,
-            "metadata": metadata, "payment_intent_data": {"metadata": metadata},
-            "line_items": [{"quantity": 1, "price_data": {
-                "currency": deposit.currency.lower(),
-                "unit_amount": minor_units(deposit.amount, deposit.currency),
-                "product_data": {"name": deposit.description}}}],
-            "success_url": deposit.success_url, "cancel_url": deposit.cancel_url,
-            "expires_at": int(deposit.expires_at.timestamp()),
-        }
+        params = _session(deposit, "payment", deposit.purpose, deposit.consent)
+        params["payment_intent_data"] = {"metadata": params["metadata"]}
+        params["line_items"] = [{"quantity": 1, "price_data": {
+            "currency": deposit.currency.lower(),
+            "unit_amount": minor_units(deposit.amount, deposit.currency),
+            "product_data": {"name": deposit.description}}}]
         if deposit.email:
             params["customer_email"] = deposit.email
         if deposit.consent:
             params["payment_intent_data"]["setup_future_usage"] = "off_session"
             params["customer_creation"] = "always"
-            params["custom_text"] = {"submit": {"message": deposit.consent[:1200]}}
-        session = await _call(self.client.v1.checkout.sessions.create_async(
-            params, {"idempotency_key": key}))
-        return Checkout(session.id, str(session.url),
-                        datetime.fromtimestamp(session.expires_at, UTC))
+        return await self._opened(params, key)
 
     async def checkout_card(self, setup: CardSetup, key: str) -> Checkout:
         """A Customer for the card, then a setup-mode Checkout Session saving a card to it
@@ -138,15 +130,13 @@ class StripeApi:
         details |= {k: v for k, v in (("email", setup.email), ("name", setup.name)) if v}
         customer = await _call(self.client.v1.customers.create_async(
             details, {"idempotency_key": f"{key}-customer"}))
-        metadata = {"appointment_id": setup.appointment_id, "purpose": CARD_PURPOSE}
-        params: Any = {
-            "mode": "setup", "customer": customer.id, "currency": setup.currency.lower(),
-            "client_reference_id": setup.appointment_id, "metadata": metadata,
-            "setup_intent_data": {"metadata": metadata, "description": setup.description},
-            "success_url": setup.success_url, "cancel_url": setup.cancel_url,
-            "expires_at": int(setup.expires_at.timestamp()),
-            "custom_text": {"submit": {"message": setup.consent[:1200]}},
-        }
+        params = _session(setup, "setup", CARD_PURPOSE, setup.consent)
+        params |= {"customer": customer.id, "currency": setup.currency.lower(),
+                   "setup_intent_data": {"metadata": params["metadata"],
+                                         "description": setup.description}}
+        return await self._opened(params, key)
+
+    async def _opened(self, params: Any, key: str) -> Checkout:
         session = await _call(self.client.v1.checkout.sessions.create_async(
             params, {"idempotency_key": key}))
         return Checkout(session.id, str(session.url),
@@ -219,6 +209,19 @@ class StripeApi:
 
     async def close(self) -> None:
         await self.http.close_async()  # type: ignore[no-untyped-call]
+
+
+def _session(page: CheckoutPage, mode: str, purpose: str, consent: str | None) -> Any:
+    """The Checkout Session parameters every page of ours sets: mode, the appointment (as the
+    reference and in the metadata, with what the money or card is for), the way back, the
+    expiry, and the consent words above the button when there are any."""
+    metadata = {"appointment_id": page.appointment_id, "purpose": purpose}
+    params: Any = {"mode": mode, "client_reference_id": page.appointment_id,
+                   "metadata": metadata, "success_url": page.success_url,
+                   "cancel_url": page.cancel_url, "expires_at": int(page.expires_at.timestamp())}
+    if consent:
+        params["custom_text"] = {"submit": {"message": consent[:1200]}}
+    return params
 
 
 def _event_of(event_id: str, kind: str, found: Any) -> ProviderEvent:
