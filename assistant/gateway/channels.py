@@ -20,7 +20,7 @@ from assistant.gateway import (
     twilio_voice,
     waiting_room_socket,
 )
-from assistant.gateway.admin import dashboard
+from assistant.gateway.admin import dashboard, queue_views
 
 
 def install(app: web.Application) -> None:
@@ -39,3 +39,4 @@ def install(app: web.Application) -> None:
     app.add_routes(twilio_sms.routes)
     app.add_routes(twilio_voice.routes)
     app.add_routes(waiting_room_socket.routes)
+    app.add_routes(queue_views.routes)
