@@ -9,6 +9,7 @@ busy-time source booking must respect), then starts rasa-sdk's server on ACTION_
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from rasa_sdk.endpoint import run
@@ -16,9 +17,10 @@ from rasa_sdk.executor import ActionExecutor, ActionExecutorRunResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.runtime import BusySourceFactory, runtime
-from assistant import heap, logcontext
+from assistant import action_metrics, heap, logcontext
 from assistant.gateway.google_oauth import google_config, token_key
 from assistant.gateway.resources import database_url
+from assistant.instruments import ACTIONS
 from assistant.settings import Settings
 from calendar_sync.busy import GoogleBusyTimes
 from calendar_sync.connections import ConnectionStore
@@ -41,14 +43,22 @@ def busy_source(settings: Settings) -> BusySourceFactory | None:
 
 
 class ConversationExecutor(ActionExecutor):
-    """rasa-sdk's executor, with the conversation id (the sender) on every log line of a call."""
+    """rasa-sdk's executor, with the conversation id (the sender) on every log line of a call,
+    and each call's latency by action and outcome (`/metrics`)."""
 
     async def run(self, action_call: dict[str, Any]) -> ActionExecutorRunResult | None:
         sender = (action_call.get("tracker") or {}).get("sender_id")
         reset = logcontext.current.set(f"conv={str(sender)[:80]}" if sender else logcontext.NONE)
+        name = str(action_call.get("next_action"))
+        started, outcome = time.perf_counter(), "error"
         try:
-            return await super().run(action_call)
+            result = await super().run(action_call)
+            outcome = "ok"
+            return result
         finally:
+            # a name Rasa did not register is one label, not one per name a caller invents
+            ACTIONS.labels(name if name in self.actions else "unknown", outcome).observe(
+                time.perf_counter() - started)
             logcontext.current.reset(reset)
 
 
@@ -59,5 +69,6 @@ def serve(settings: Settings) -> None:
     os.environ["SANIC_HOST"] = settings.action_server_host
     executor = ConversationExecutor()
     executor.register_package("actions")
+    action_metrics.install(settings.metrics_token)
     heap.freeze_startup()  # the loaded actions and SQLAlchemy stay out of full collections
     run(executor, port=settings.action_server_port)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from prometheus_client import REGISTRY, generate_latest
+from pydantic import SecretStr
 
 from assistant.gateway.reads import reads
 from assistant.gateway.resources import ENGINE, SETTINGS
@@ -151,12 +152,16 @@ def _digest(value: str) -> bytes:
 
 
 def authorised(request: web.Request) -> bool:
-    """True when no token is configured, or the request's Bearer token is the configured one
-    (both hashed first, so the comparison takes as long whatever the lengths)."""
-    token = request.app[SETTINGS].metrics_token
+    return bearer_allowed(request.headers.get("Authorization", ""),
+                          request.app[SETTINGS].metrics_token)
+
+
+def bearer_allowed(authorization: str, token: SecretStr | None) -> bool:
+    """True when no token is configured, or `authorization` is `Bearer <the token>` (both
+    hashed first, so the comparison takes as long whatever the lengths)."""
     if token is None:
         return True
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    scheme, _, given = authorization.partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(
         _digest(given.strip()), _digest(token.get_secret_value()))
 

@@ -38,7 +38,8 @@ def test_every_unit_of_work_gets_the_configured_source() -> None:
 @pytest.mark.parametrize("module", ["assistant.action_server", "assistant.gateway.app",
                                     "assistant.run", "assistant.admin_cli",
                                     "calendar_sync.__main__", "assistant.gateway.api.auth",
-                                    "assistant.gateway.twilio_sms", "assistant.jobs"])
+                                    "assistant.gateway.twilio_sms", "assistant.jobs",
+                                    "assistant.worker", "assistant.action_metrics"])
 def test_each_process_entry_imports_on_its_own(module: str) -> None:
     """Each process starts from a fresh interpreter: an import cycle that the test session's
     import order happens to hide must still fail here (one stopped the action server)."""
