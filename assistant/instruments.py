@@ -15,9 +15,6 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 HTTP_REQUESTS = Histogram(
     "http_request_duration_seconds", "Gateway HTTP requests by route, method and status.",
     ["route", "method", "status"], buckets=LATENCY_BUCKETS)
-RASA_TURNS = Histogram(
-    "rasa_turn_duration_seconds", "Rasa's REST channel: one customer message to its replies.",
-    ["channel", "outcome"], buckets=LATENCY_BUCKETS)
 ACTIONS = Histogram(
     "action_duration_seconds", "Custom actions run by the action server, by action.",
     ["action", "outcome"], buckets=LATENCY_BUCKETS)
