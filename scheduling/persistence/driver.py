@@ -22,7 +22,7 @@ from typing import Any
 import psycopg
 from psycopg import pq
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql import ClauseElement
 
@@ -91,12 +91,19 @@ async def rollback(session: AsyncSession) -> None:
     ROLLBACK itself is sent as psycopg's `rollback()` sends it, under the connection's lock.
     The caller runs the session's own rollback right after: it finds the connection idle and
     only resets its state, or meets a broken connection the way it always did. Nothing is sent
-    when the session holds no transaction, or is bound to a connection rather than an engine
-    (it does not own that connection's transaction).
+    when the session holds no transaction, is bound to a connection rather than an engine (it
+    does not own that connection's transaction), or had a flush fail (the session then allows
+    nothing but its own rollback).
     """
-    if not isinstance(session.bind, AsyncEngine) or not session.in_transaction():
+    transaction = session.sync_session.get_transaction()
+    if not isinstance(session.bind, AsyncEngine) or transaction is None:
         return  # bound to a connection: the transaction is its owner's (a test's outer one)
-    raw = await (await session.connection()).get_raw_connection()
+    if not transaction.is_active:
+        return  # a flush failed: only the session's own rollback may end it
+    try:
+        raw = await (await session.connection()).get_raw_connection()
+    except SQLAlchemyError:
+        return  # no usable connection: the session's rollback deals with it as it always did
     driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
     async with driver.lock:
         if driver.pgconn.transaction_status == pq.TransactionStatus.IDLE:

@@ -7,13 +7,16 @@ pooled connection here, so every unit of work runs on the same server backend.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scheduling.persistence import driver
+from scheduling.persistence.catalog_tables import BusinessRow
 from scheduling.persistence.database import make_engine, make_session_factory
 from scheduling.persistence.uow import SqlUnitOfWork
 
@@ -85,3 +88,14 @@ async def test_a_session_bound_to_a_connection_leaves_its_owners_transaction(
         rows = (await connection.execute(text("SELECT note FROM uow_probe"))).scalars().all()
         assert rows == ["outer"]
         await outer.rollback()
+
+
+async def test_a_failed_flush_comes_out_as_itself(one_connection: AsyncEngine) -> None:
+    factory = make_session_factory(one_connection)
+    with pytest.raises(IntegrityError):  # not the session's "rollback first" complaint
+        async with SqlUnitOfWork(factory) as uow:
+            uow.session.add(BusinessRow(id=uuid.uuid4(), name=None, time_zone="UTC", contact={},
+                                        policies={}))
+            await uow.session.flush()
+    async with SqlUnitOfWork(factory) as uow:  # the connection is usable again
+        assert await driver.fetch(uow.session, PROBE, {"note": "x"}) == [(0,)]
