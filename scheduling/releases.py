@@ -167,6 +167,27 @@ def opening(
     return latest if latest is not None and latest > now else None
 
 
+def pending(
+    access: Access, service_id: UUID, staff_id: UUID | None, zone: ZoneInfo, start: datetime,
+    end: datetime, now: datetime,
+) -> list[tuple[ReleaseRule, Release, datetime]]:
+    """The releases of the periods meeting `[start, end)` that have not opened to `access` by
+    `now`, with the instant each opens to it, soonest first: what a search of that range is
+    told ("next week's slots open Sunday at 6 PM")."""
+    found = []
+    for rule in (r for r in access.rules if r.applies_to(service_id, staff_id)):
+        step = timedelta(days=STEP[rule.period])
+        first, last = (period_start(rule, at.astimezone(zone).date())
+                       for at in (start, end - timedelta(microseconds=1)))
+        while first <= last:
+            release = release_of(rule, first, zone)
+            opens = access.opening_for(rule, release)
+            if opens > now:
+                found.append((rule, release, opens))
+            first += step
+    return sorted(found, key=lambda item: (item[2], item[1].first_day))
+
+
 def current_release(
     rules: Iterable[ReleaseRule], service_id: UUID, zone: ZoneInfo, now: datetime,
     within: timedelta,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from scheduling import formats
 from scheduling.catalog import Catalog
-from scheduling.releases import Period, Release, ReleaseRule
+from scheduling.releases import Access, Period, Release, ReleaseRule, pending
 
 PLAIN_DAY = date(2030, 1, 7)
 """Any day: a rule's wall-clock time is written from it."""
@@ -47,9 +47,9 @@ def span(length: timedelta) -> str:
     return "1 hour" if hours == 1 else f"{hours} hours"
 
 
-def opens_words(release: Release, rule: ReleaseRule, zone: ZoneInfo, now: datetime) -> str:
-    """"Next week's slots open Sunday, March 14 at 6 PM" (for everyone)."""
-    when = formats.day_and_time(release.opens_at, zone, now=now)
+def opens_words(rule: ReleaseRule, opens_at: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """"Next week's slots open Sunday, March 14 at 6 PM"."""
+    when = formats.day_and_time(opens_at, zone, now=now)
     text = f"{period_words(rule)} open {when}"
     return text[0].upper() + text[1:]
 
@@ -58,3 +58,18 @@ def not_open_words(opens_at: datetime, zone: ZoneInfo, now: datetime) -> str:
     """What a customer hears for a time not released yet."""
     return ("That time isn't open for booking yet: it opens "
             f"{formats.day_and_time(opens_at, zone, now=now)}.")
+
+
+def pending_notes(
+    access: Access, service_id: UUID, staff_id: UUID | None, zone: ZoneInfo, start: datetime,
+    end: datetime, now: datetime,
+) -> list[tuple[Release, datetime, str]]:
+    """Each release still ahead in `[start, end)` (`releases.pending`), once per opening, with
+    when it opens to `access` and that in words."""
+    seen: set[tuple[datetime, date]] = set()
+    notes = []
+    for rule, release, opens in pending(access, service_id, staff_id, zone, start, end, now):
+        if (opens, release.first_day) not in seen:
+            seen.add((opens, release.first_day))
+            notes.append((release, opens, opens_words(rule, opens, zone, now)))
+    return notes

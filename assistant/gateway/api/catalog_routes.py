@@ -13,6 +13,7 @@ from assistant.gateway.api.spec import Op, Param
 from scheduling.availability import AvailabilityQuery
 from scheduling.booking.openings import open_slots
 from scheduling.desk.slots import SlotSearch, find_slots
+from scheduling.releases_words import pending_notes
 
 MAX_RANGE = timedelta(days=31)
 UUID_PARAM = {"type": "string", "format": "uuid"}
@@ -32,8 +33,9 @@ async def list_staff(request: web.Request) -> web.Response:
 
 
 async def availability(request: web.Request) -> web.Response:
-    """Every open start in [start, end) (at most 31 days): bookings, live holds and Google
-    busy time read as booking placement reads them, so what is listed can be booked."""
+    """Every open start in [start, end) (at most 31 days): bookings, live holds, Google busy
+    time and timed releases read as booking placement reads them, so what is listed can be
+    booked; `releases` says when the range's unreleased periods open."""
     service_id = query_id(request, "service_id", required=True)
     start, end = query_when(request, "start", True), query_when(request, "end", True)
     if service_id is None or start is None or end is None:
@@ -45,9 +47,15 @@ async def availability(request: web.Request) -> web.Response:
     place = query_location(request, catalog)
     query = AvailabilityQuery(service_id, start, end, now, staff_id=query_id(request, "staff_id"),
                               location_id=place.id if place else None)
+    code = request.query.get("access_code", "")[:64]
     async with context.uow(request) as work:
-        slots = await open_slots(work.appointments, catalog, query)
-    return web.json_response({"items": [serialize.slot(s) for s in slots]})
+        access = await work.appointments.release_access(catalog.business.id, None,
+                                                        (code,) if code else ())
+        slots = await open_slots(work.appointments, catalog, query, access=access)
+    notes = pending_notes(access, service_id, query.staff_id, catalog.business.zone, start, end,
+                          now)
+    return web.json_response({"items": [serialize.slot(s) for s in slots],
+                              "releases": [serialize.release(*note) for note in notes]})
 
 
 async def suggestions(request: web.Request) -> web.Response:
@@ -80,7 +88,10 @@ OPS = [
     Op("GET", "/api/v1/staff", list_staff, "Staff members", "StaffList"),
     Op("GET", "/api/v1/availability", availability, "Open start times in a range (max 31 days)",
        "Slots", params=(_p("service_id", UUID_PARAM, True), _p("start", WHEN_PARAM, True),
-                        _p("end", WHEN_PARAM, True), _p("staff_id", UUID_PARAM), LOCATION)),
+                        _p("end", WHEN_PARAM, True), _p("staff_id", UUID_PARAM), LOCATION,
+                        _p("access_code", {"type": "string", "maxLength": 64},
+                           text="an early-access code: opens what a release gives its "
+                                "audience first"))),
     Op("GET", "/api/v1/suggestions", suggestions, "The best slots, ranked, with reasons",
        "Suggestions",
        params=(_p("service_id", UUID_PARAM, True), _p("preferred_start", WHEN_PARAM),

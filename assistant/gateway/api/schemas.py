@@ -85,7 +85,10 @@ COMPONENTS: dict[str, Schema] = {
                                                skills=array({"type": "string"}),
                                                languages=array({"type": "string"}),
                                                location_ids=array(UUID)))),
-    "Slots": obj(["items"], items=array(SLOT)),
+    "Slots": obj(["items"], items=array(SLOT), releases=array(obj(
+        ["opens_at", "first_day", "last_day", "message"], opens_at=WHEN,
+        first_day={"type": "string", "format": "date"},
+        last_day={"type": "string", "format": "date"}, message={"type": "string"}))),
     "Suggestions": obj(["items"], items=array(obj(
         ["slot", "staff_id", "score", "reasons"], slot=SLOT, staff_id=UUID,
         score={"type": "number"}, reasons=array(obj(["code", "text"], code={"type": "string"},

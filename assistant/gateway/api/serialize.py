@@ -11,6 +11,7 @@ from scheduling.booking.model import Appointment, AuditEntry
 from scheduling.booking.values import WaitlistEntry
 from scheduling.catalog import Catalog
 from scheduling.locations import serving
+from scheduling.releases import Release
 from scheduling.suggestions import Suggestion
 
 Json = dict[str, Any]
@@ -81,6 +82,11 @@ def slot(s: Slot) -> Json:
     return {"start": s.start.isoformat(), "end": s.end.isoformat(),
             "service_id": str(s.service_id), "location_id": str(s.location_id),
             "staff_ids": [str(i) for i in s.staff_ids], "seats_left": s.seats_left}
+
+
+def release(found: Release, opens_at: datetime, message: str) -> Json:
+    return {"opens_at": opens_at.isoformat(), "first_day": found.first_day.isoformat(),
+            "last_day": found.last_day.isoformat(), "message": message}
 
 
 def suggestion(s: Suggestion) -> Json:
