@@ -3,12 +3,16 @@ REST channel are the baseline, so the gateway's own overhead shows as the differ
 
     .venv/bin/python bench/chat.py [--gateway URL --rasa URL] [--customers 20]
                                    [--pause MIN MAX]
+    .venv/bin/python bench/chat.py --replicas 1 2 [--customers 20]
 
 Two loads, each through the gateway and then bare Rasa:
 - paced: each customer reads the reply and types the next message, pausing a random
   1-3 s (`--pause`) between turns, as people do. This is the load the latency target is for.
 - saturation: no pause at all, every customer sends the next message the moment the reply
   arrives. It shows the throughput ceiling; latency then is mostly queueing.
+
+`--replicas 1 2` measures instead how Rasa scales out: saturation turns/s straight to the
+Rasa balancer with two Rasa replicas, then one, in the same run, and the ratio.
 
 Every run uses new conversation ids and phone numbers, so runs against a long-lived server
 neither grow old conversations nor hit the per-customer booking limit. With no URLs it starts
@@ -37,7 +41,14 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.embedded_db import EmbeddedPostgres, free_port  # noqa: E402
+from assistant.embedded_db import (  # noqa: E402
+    EmbeddedPostgres,
+    admin_server,
+    free_port,
+    fresh_database,
+)
+from assistant.seeding import seed_demo  # noqa: E402
+from tests.e2e.replica_stack import ReplicaStack  # noqa: E402
 from tests.gateway.stack import answer_for  # noqa: E402
 
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
@@ -129,6 +140,49 @@ async def measure(gateway: str, rasa: str, customers: int, pause: tuple[float, f
             figures(f"{label:<15} {name}", times, booked, customers)
 
 
+async def saturation(rasa_url: str, customers: int, tag: str) -> tuple[float, int, int]:
+    """Turns/s with every customer sending the next message the moment the reply arrives."""
+    started = time.perf_counter()
+    times, booked = await run_all(f"{rasa_url}/webhooks/rest/webhook", customers, False,
+                                  Load(tag, (0.0, 0.0)))
+    return len(times) / (time.perf_counter() - started), len(times), booked
+
+
+def measure_replicas(counts: list[int], customers: int) -> None:
+    """Saturation of N Rasa replicas behind haproxy (tests/e2e/replica_stack.py: two
+    gateways, two action servers, PostgreSQL, Redis lock store), most replicas first, one
+    replica stopped between rounds; the ratio says how far Rasa scales out on this machine."""
+    counts = sorted(set(counts), reverse=True)
+    rates: dict[int, float] = {}
+    print(f"cores: {os.cpu_count()}; {customers} customers, no pause, straight to the Rasa "
+          "balancer", flush=True)
+    with admin_server(os.environ.get("BENCH_DATABASE_URL"), "bench-replicas-pg-") as admin, \
+            fresh_database(admin, "bench_replicas") as url, \
+            tempfile.TemporaryDirectory(prefix="bench-replicas-") as folder:
+        seed_demo(url)
+        stack = ReplicaStack(Path(folder), url, os.environ.get("REDIS_URL",
+                             "redis://127.0.0.1:6379/0"),
+                             {"gateway": 2, "rasa": counts[0], "actions": 2})
+        try:
+            stack.start()
+            rasa = f"http://127.0.0.1:{stack.lb_ports['rasa']}"
+            asyncio.run(run_all(f"{rasa}/webhooks/rest/webhook", 4, False,
+                                Load(f"warm{time.time():.0f}", (0, 0))))
+            for count in counts:
+                for name in [f"rasa-{n}" for n in range(count + 1, counts[0] + 1)]:
+                    stack.stop(name)
+                time.sleep(8)  # haproxy's health check (inter 2s, fall 3) takes it out
+                rate, turns, booked = asyncio.run(
+                    saturation(rasa, customers, f"rep{count}-{time.time():.0f}"))
+                rates[count] = rate
+                print(f"rasa replicas {count}: {rate:6.1f} turns/s  ({turns} turns, "
+                      f"booked {booked}/{customers})", flush=True)
+        finally:
+            stack.close()
+    if 1 in rates and 2 in rates:
+        print(f"ratio 2/1: {rates[2] / rates[1]:.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--gateway")
@@ -136,7 +190,13 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=20)
     parser.add_argument("--pause", type=float, nargs=2, default=(1.0, 3.0),
                         metavar=("MIN", "MAX"), help="seconds a paced customer waits per turn")
+    parser.add_argument("--replicas", type=int, nargs="+", choices=(1, 2), metavar="N",
+                        help="instead: saturation turns/s with N Rasa replicas behind haproxy "
+                             "(e.g. --replicas 1 2: both in one run, and their ratio)")
     args = parser.parse_args()
+    if args.replicas:
+        measure_replicas(args.replicas, args.customers)
+        return
     pause = (args.pause[0], args.pause[1])
     if args.gateway and args.rasa:
         asyncio.run(measure(args.gateway, args.rasa, args.customers, pause))
