@@ -59,6 +59,11 @@ from scheduling.persistence.notification_tables import (
 from scheduling.persistence.outbox import OutboxRow
 from scheduling.persistence.payment_tables import CheckoutRow, PaymentEventRow, RefundRow
 from scheduling.persistence.short_link_tables import ShortLinkRow
+from scheduling.persistence.waiting_room_tables import (
+    WaitingPlaceRow,
+    WaitingRoomEventRow,
+    WaitingRoomRow,
+)
 from scheduling.persistence.waitlist_tables import WaitlistEntryRow, WaitlistOfferRow
 
 Row = dict[str, Any]
@@ -333,6 +338,22 @@ async def _payments(session: AsyncSession, now: datetime, ids: dict[str, UUID]) 
         last_error=None, created_at=now, updated_at=now))
 
 
+async def _waiting_room(session: AsyncSession, now: datetime, business: UUID,
+                        customer: UUID) -> None:
+    """A Men's cut room tomorrow with the customer waiting in it, and their entry audited."""
+    room, place = fill_id("waiting-room"), fill_id("waiting-place")
+    service = next(s.id for s in demo_catalog().services if s.name == "Men's cut")
+    day = now.astimezone(demo_catalog().business.zone).date() + timedelta(days=1)
+    await session.execute(insert(WaitingRoomRow).values(
+        id=room, business_id=business, service_id=service, day=day, created_at=now))
+    await session.execute(insert(WaitingPlaceRow).values(
+        id=place, room_id=room, customer_id=customer, channel="web", state="waiting",
+        entered_at=now, last_seen_at=now))
+    await session.execute(insert(WaitingRoomEventRow).values(
+        room_id=room, place_id=place, customer_id=customer, event="entered", channel="web",
+        client="127.0.0.1", at=now))
+
+
 async def _conversation(session: AsyncSession, now: datetime) -> None:
     """Rasa's tracker table, which Rasa creates in production; the caller drops it."""
     await session.execute(text(RASA_EVENTS))
@@ -360,6 +381,7 @@ async def fill(factory: async_sessionmaker[AsyncSession], now: datetime) -> Fill
             updated_at=now - timedelta(hours=1)))
         await _desk_and_limits(session, now, customer, admin)
         await _payments(session, now, ids)
+        await _waiting_room(session, now, business, customer)
         await _conversation(session, now)
         await session.commit()
     return Filled(business, customer, ids, offer, admin, marks={

@@ -38,7 +38,8 @@ PAGE_MARKS = {
     "/admin/catalog/blocklist": ("Blocked Bob",), "/admin/customers": ("customer",),
     "/admin/payments": (), "/admin/payments/list": ("re_filled", "customer"),
     "/admin/payments/list.csv": ("re_filled",), "/admin/bookings/done": ("customer",),
-    "/admin/bookings/new": ("Ana",),
+    "/admin/bookings/new": ("Ana",), "/admin/queue": ("queue_row",),
+    "/admin/queue.json": ("Men's cut",),
 }
 LISTING_MARKS = {
     "/api/v1/appointments": ("appointment_id",), "/api/v1/waitlist": ("waitlist_id",),
@@ -83,7 +84,7 @@ def _marks(filled: Filled) -> dict[str, str]:
         "Main Street": "Main Street", "filled holiday": "filled holiday",
         "hold_minutes": "\"hold_minutes\": 10", "signature": "Filled signature",
         "1440": "[1440, 60]", "filled block": "filled block",
-        "re_filled": "re_filled",
+        "re_filled": "re_filled", "queue_row": 'data-count="waiting">1<',
     }
 
 

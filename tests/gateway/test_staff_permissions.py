@@ -51,7 +51,7 @@ OWNER_ONLY = {
     ("POST", "/admin/appointments/{appointment_id}/paid"), ("GET", "/admin/payments"),
     ("POST", "/admin/appointments/{appointment_id}/fee-paid"),
     ("POST", "/admin/payments"), ("GET", "/admin/payments/list"),
-    ("GET", "/admin/payments/list.csv"),
+    ("GET", "/admin/payments/list.csv"), ("GET", "/admin/queue"), ("GET", "/admin/queue.json"),
 }
 """The owner's alone: what the business is and says, its numbers, its accounts."""
 FRONT_DESK = {
