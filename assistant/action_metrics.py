@@ -40,5 +40,9 @@ class MetricsRoute:
 
 
 def install(token: SecretStr | None) -> None:
-    """Register the route for the server `rasa_sdk.endpoint.run` builds next."""
-    plugin_manager().register(MetricsRoute(token))
+    """Register the route for the server `rasa_sdk.endpoint.run` builds next (once: a second
+    registration would add a second `/metrics` route, which Sanic refuses)."""
+    manager = plugin_manager()
+    for plugin in [p for p in manager.get_plugins() if isinstance(p, MetricsRoute)]:
+        manager.unregister(plugin)
+    manager.register(MetricsRoute(token))

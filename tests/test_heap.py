@@ -35,8 +35,9 @@ def test_action_server_freezes_after_registering(
 ) -> None:
     seen: list[int] = []
     settings: Any = type("S", (), {"action_server_host": "127.0.0.1",
-                                   "action_server_port": 0, "catalog_cache_seconds": 0})()
-    monkeypatch.setattr(action_server.runtime, "configure", lambda *a: None)
+                                   "action_server_port": 0, "catalog_cache_seconds": 0,
+                                   "metrics_token": None})()
+    monkeypatch.setattr(action_server.runtime, "configure", lambda *a, **kw: None)
     monkeypatch.setattr(action_server, "database_url", lambda s: "")
     monkeypatch.setattr(action_server, "busy_source", lambda s: None)
     monkeypatch.setattr(action_server, "run",
