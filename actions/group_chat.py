@@ -117,8 +117,9 @@ def one_by_one(text: str) -> str:
     """What happens to a party for a one-person service, said as soon as it is asked."""
     count, companion = party_in(text) or 2, _companion(text)
     others = f"your {companion}'s" if companion and count == 2 else f"the other {count - 1}"
-    return (f"That's one appointment each, so I'll book yours first, then {others} straight "
-            "after it, with the same person where I can.")
+    return (f"That's one appointment each, so I'll book yours and {others} together: at the "
+            "same time when you name one and someone else is free then, else one straight "
+            "after the other with the same person where I can.")
 
 
 def companions(tracker: Tracker, catalog: Catalog) -> list[tuple[str, str]]:

@@ -42,6 +42,8 @@ class Reading:
         return self.services[0] if self.services and not self.ambiguous else None
 
 
+PLURAL_DRY = re.compile(r"\bdries\b")
+""""Blow dries for me and my sister": the plural of a service named with "dry"."""
 FILLERS = re.compile(r"\b(uh+|um+|uhm|erm?|ah+|hmm+)\b ?")
 """Sounds a caller makes mid-sentence ("a beard uh trim"), not words of a service's name."""
 
@@ -49,7 +51,8 @@ FILLERS = re.compile(r"\b(uh+|um+|uhm|erm?|ah+|hmm+)\b ?")
 def canonical(text: str) -> str:
     """`normalise`d, with possessives joined ("men's" -> "mens"), so "mens cut" is never
     found inside "womens cut", and without fillers."""
-    return FILLERS.sub("", re.sub(r"\b(\w+) s\b", r"\1s", normalise(text))).strip()
+    joined = re.sub(r"\b(\w+) s\b", r"\1s", normalise(text))
+    return FILLERS.sub("", PLURAL_DRY.sub("dry", joined)).strip()
 
 
 def read(catalog: Catalog, text: str, answering: bool = False) -> Reading:

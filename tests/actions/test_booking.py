@@ -62,8 +62,8 @@ async def test_a_request_for_two_people_says_they_are_booked_one_by_one(
 ) -> None:
     found, said = await validate("a women's cut for me and my daughter next tuesday", "book")
     assert found["service"] == CUT
-    assert said.startswith("That's one appointment each, so I'll book yours first, then your "
-                           "daughter's straight after it")
+    assert said.startswith("That's one appointment each, so I'll book yours and your "
+                           "daughter's together")
 
 
 async def test_unknown_service_is_said_and_asked_again(salon: Catalog) -> None:

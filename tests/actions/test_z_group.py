@@ -29,8 +29,8 @@ async def test_two_mens_cuts_for_me_and_my_son_are_booked_back_to_back(
 ) -> None:
     found, said = await validate("two men's cuts for me and my son next tuesday after 3",
                                  "book", sender=SMS)
-    assert said.startswith("That's one appointment each, so I'll book yours first, then your "
-                           "son's straight after it, with the same person where I can.")
+    assert said.startswith("That's one appointment each, so I'll book yours and your son's "
+                           "together: at the same time when you name one")
     assert found["service"] == MENS and found["party"] == {"count": 2, "with": "son"}
     slots: dict[str, Any] = {k: found[k] for k in ("service", "staff", "when", "when_start",
                                                    "when_end", "party")}
