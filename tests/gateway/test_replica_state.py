@@ -133,3 +133,15 @@ async def test_jobs_run_in_the_worker_when_gateways_do_not_run_them(
     assert len(done) == 1 and done[0].failed is False
     assert done[0].tick <= datetime.now(UTC)
     assert len(await claims(session_factory, "outbox dispatcher")) >= 1
+
+
+async def test_a_rate_limit_is_spent_once_across_both_gateways(
+        pair: tuple[Client, Client]) -> None:
+    """Five one-time-code requests a client may send at once, in all: alternating between the
+    replicas does not give it five on each."""
+    statuses = []
+    for attempt in range(7):
+        gateway = pair[attempt % 2]
+        response = await gateway.post("/api/v1/auth/code", json={"contact": "+15550009999"})
+        statuses.append(response.status)
+    assert statuses == [202] * 5 + [429, 429]
