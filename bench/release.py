@@ -3,11 +3,11 @@
 1,000 verified customers (BENCH_CUSTOMERS) arrive in a burst for 50 ten-minute slots of one
 staff member, released a couple of seconds after the burst starts, against real gateway
 processes (`python -m assistant gateway`) on loopback: first one gateway, then two on one
-database (customers alternate between them). Each customer takes a place, checks it (more
-often the nearer the front), and once admitted reads the free times and books one, trying
-another when one is taken, or leaves when none is left. At most BENCH_CONCURRENCY requests
-are in flight at once; each customer comes from an address of its own (X-Forwarded-For
-behind TRUST_PROXY), as a real crowd would.
+database (customers alternate between them). Each customer takes a place, checks it (a
+quarter of the estimated wait later, between 0.5 and 15 s), and once admitted reads the free
+times and books one, trying another when one is taken, or leaves when none is left. At most
+BENCH_CONCURRENCY requests are in flight at once; each customer comes from an address of its
+own (X-Forwarded-For behind TRUST_PROXY), as a real crowd would.
 
 Printed per run, and checked (a failed check exits 1): every slot booked once, no customer
 holding two, no 5xx; the Spearman rank correlation of admission order against entry order
@@ -64,6 +64,8 @@ class Tally:
     sent_entry: dict[uuid.UUID, float] = field(default_factory=dict)
     booked: int = 0
     gave_up: int = 0
+    ended: Counter[str] = field(default_factory=Counter)
+    """How the places that were never admitted ended (expired, an error status...)."""
 
 
 def shop(day: datetime) -> Catalog:
@@ -123,16 +125,20 @@ async def customer(http: aiohttp.ClientSession, tally: Tally, base: str, n: int,
     status, found = await call(http, tally, "POST", places, token, address,
                                json={"service_id": str(service), "day": day.date().isoformat()})
     if status != 201:
+        tally.ended[f"entry {status}"] += 1
         return
     place = found["place"]
     tally.sent_entry[uuid.UUID(place["id"])] = sent
     while place["state"] == "waiting":
-        await asyncio.sleep(min(5.0, 0.2 + place["position"] / 40))
+        await asyncio.sleep(max(0.5, min(15.0, place["estimated_wait_seconds"] / 4)))
         status, found = await call(http, tally, "GET", f"{places}/{place['id']}", token, address)
         if status != 200:
+            tally.ended[f"check {status}"] += 1
             return
         place = found["place"]
-    if place["state"] == "admitted":
+    if place["state"] != "admitted":
+        tally.ended[place["state"]] += 1
+    else:
         await choose(http, tally, base, n, token, address, service, day, place["id"])
 
 
@@ -232,7 +238,8 @@ async def report(engine: Any, tally: Tally, gateways: int, took: float) -> bool:
     p95 = waits[int(0.95 * (len(waits) - 1))] if waits else 0.0
     print(f"gateways={gateways} customers={CUSTOMERS} slots={SLOTS} took={took:.1f}s"
           f" booked={booked[0]} distinct_starts={booked[1]} most_per_customer={booked[2]}"
-          f" admitted={len(admitted)} gave_up={tally.gave_up} 5xx={errors}")
+          f" admitted={len(admitted)} gave_up={tally.gave_up} 5xx={errors}"
+          f" never_admitted={dict(tally.ended)}")
     print(f"  admission order vs entry order: spearman={by_seq:.4f};"
           f" vs order sent: spearman={by_sent:.4f}")
     print(f"  time in queue: p50={statistics.median(waits) if waits else 0:.2f}s"

@@ -82,8 +82,8 @@ async def check(app: web.Application, place_id: UUID, customer_id: UUID) -> stor
     """The place after an admission round; NotFound unless it is this customer's."""
     now, room_rules = context.now(), rules(app)
     async with app[ENGINE].begin() as db:
-        found = await store.own_place(db, place_id, customer_id, room_rules, now)
-        await store.admission_round(db, found.room_id, room_rules, now)
+        room = await store.room_of(db, place_id, customer_id)
+        await store.admission_round(db, room, room_rules, now)
         return await store.own_place(db, place_id, customer_id, room_rules, now)
 
 

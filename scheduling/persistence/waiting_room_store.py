@@ -188,6 +188,16 @@ async def place(db: AsyncConnection, place_id: UUID, rules: RoomRules, now: date
     return Place(row.id, row.room_id, row.customer_id, state, position, wait, row.hold_until)
 
 
+async def room_of(db: AsyncConnection, place_id: UUID, customer_id: UUID) -> UUID:
+    """The room of this customer's place; NotFound when it is not theirs."""
+    found: UUID | None = (await db.execute(
+        text("SELECT room_id FROM waiting_room_places WHERE id = :id AND customer_id = :customer"),
+        {"id": place_id, "customer": customer_id})).scalar_one_or_none()
+    if found is None:
+        raise NotFound("waiting room place", place_id)
+    return found
+
+
 async def own_place(db: AsyncConnection, place_id: UUID, customer_id: UUID, rules: RoomRules,
                     now: datetime) -> Place:
     """`place`, when it is this customer's; NotFound otherwise (someone else's is not shown)."""
