@@ -20,7 +20,7 @@ from assistant.instruments import JOB_RUNS
 from assistant.interval import every
 from assistant.payments import PROVIDER
 from assistant.payments.pending_window import settle_paid_checkouts
-from assistant.ticks import KEEP, run_claimed, runs_jobs
+from assistant.ticks import KEEP, once_per_tick, runs_jobs
 from scheduling.booking import attendance, waitlist
 from scheduling.booking.agenda import queue_daily_agendas
 from scheduling.persistence import job_ticks
@@ -92,7 +92,8 @@ async def periodic_jobs(app: web.Application) -> AsyncIterator[None]:
         return
     factory = make_session_factory(app[resources.ENGINE])
 
-    async def jobs(now: datetime) -> None:
+    async def jobs() -> None:
+        now = datetime.now(UTC)
         provider = app.get(PROVIDER)  # set by the payments context, after this one starts
         if provider is not None:
             try:  # a paid checkout whose webhook has not come is not released as unpaid
@@ -102,9 +103,6 @@ async def periodic_jobs(app: web.Application) -> AsyncIterator[None]:
         if await run_periodic(factory, now):
             raise JobsFailed
 
-    async def tick() -> None:
-        now = datetime.now(UTC)
-        await run_claimed(factory, TICK, INTERVAL_SECONDS, lambda: jobs(now), now)
-
-    async with every(INTERVAL_SECONDS, tick, "booking-jobs"):
+    async with every(INTERVAL_SECONDS, once_per_tick(factory, TICK, INTERVAL_SECONDS, jobs),
+                     "booking-jobs"):
         yield
