@@ -56,7 +56,8 @@ def transcripts(results: list[tuple[Conversation, str | None]]) -> str:
     return "\n".join(chat.transcript() for chat, _ in results)
 
 
-@pytest.mark.parametrize("goal_id", ["time-1pm-2pm-monday", "manage-cancel-something-came-up"])
+@pytest.mark.parametrize("goal_id", ["time-1pm-2pm-monday", "manage-cancel-something-came-up",
+                                     "group-two-mens-cuts-me-and-my-son"])
 def test_dev_goals_are_reached_on_every_channel(target: Target, goal_id: str) -> None:
     results = run(target, dev_goal(goal_id))
     assert outcomes(results) == {"web": None, "sms": None, "voice": None}, transcripts(results)
