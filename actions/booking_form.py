@@ -152,7 +152,9 @@ class ValidateBookingForm(VerifySteps, BaseForm):
         current = tracker.get_slot("staff")
         if wish.unsupported:
             return {"staff": "unsupported"}
-        if wish.staff is not None:
+        if wish.refused is not None:
+            value = f"{parsing.REFUSED_PREFIX}{wish.refused.id}"
+        elif wish.staff is not None:
             value = str(wish.staff.id)
         elif wish.language:
             value = f"language:{wish.language}"
@@ -178,6 +180,10 @@ class ValidateBookingForm(VerifySteps, BaseForm):
             return {"staff": "any", "language": None}
         if isinstance(value, str) and value.startswith("language:"):
             return {"staff": "any", "language": value.partition(":")[2], **clears}
+        refused = parsing.staff_refused(value)
+        if refused is not None:  # said here; the offers leave them out (offers._search)
+            name = (await runtime.catalog()).staff_member(refused).name
+            dispatcher.utter_message(text=f"OK, not with {name}.")
         return {"staff": value, "language": None, **clears}
 
     async def extract_customer_name(

@@ -70,6 +70,16 @@ def clock_words(text: str) -> str:
     return BARE_HOUR.sub(r"\g<lead>at \g<hour>\g<tail>", without_pronoun(text))
 
 
+REFUSING = (r"\b(?:not|no|without|except|anyone but|anybody but|anyone except|other than"
+            r"|rather not have|don t want|do not want)\s+(?:(?:with|by|from)\s+)?")
+""""not with Ana", "anyone but Ana": the person named is refused, not chosen."""
+
+
+def refuses(said: str, name: str) -> bool:
+    """Whether the normalised message `said` refuses the person `name`."""
+    return re.search(REFUSING + re.escape(normalise(name)) + r"\b", said) is not None
+
+
 def without_pronoun(text: str) -> str:
     """`text` without the "one" that stands for an offer ("the thursday one"); "the 12 one"
     is the one at 12."""
@@ -100,8 +110,8 @@ def parse_pick(text: str, offers: Sequence[Offer], zone: ZoneInfo, now: datetime
         return Pick(later=True)
     if EARLIER.search(said):
         return Pick(earlier=True)
-    if ASKS_FOR_MORE.search(said):
-        return None
+    if ASKS_FOR_MORE.search(said) or any(refuses(said, n) for n in staff_names.values()):
+        return None  # a question, or "not with Ana": other offers wanted
     index = None if _day_with_time(said, text, zone, now) else _by_position(said, len(offers))
     if index is None:
         index = _by_everything(text, said, offers, zone, now, staff_names,

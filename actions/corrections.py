@@ -18,6 +18,7 @@ import phonenumbers
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import parsing
 from actions.offer_value import Offer
 from actions.runtime import now, runtime
 from actions.zones import Zones, zones_of
@@ -72,6 +73,8 @@ def _corrects(name: str, value: Any) -> bool:
     """Markers of a turn ("unknown", "which", "invalid", "skip") are not a new value."""
     if name == "service":
         return _uuid(value)
+    if name == "staff" and parsing.staff_refused(value):
+        return False  # "not with Ana" is said when it is validated
     return value not in ("unknown", "which", "invalid", "skip", "unsupported")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -42,7 +43,7 @@ def search_for(tracker: Tracker, catalog: Catalog, service_id: UUID,
     return SlotSearch(
         catalog.business.id, service_id,
         preferred_start=begin, preferred_end=datetime.fromisoformat(end) if end else None,
-        staff_id=UUID(staff) if staff and staff != "any" else None,
+        staff_id=parsing.staff_wanted(staff),
         location_id=place.id if place else None,
         language=tracker.get_slot("language"),
         seats=group_chat.seats(tracker, catalog, service_id),
@@ -96,7 +97,11 @@ class ActionAskSlotChoice(GuardedAction):
         bot, so no offer is said to be "as you asked"."""
         service_id, exclude = self.service_and_exclusion(tracker)
         search = search_for(tracker, catalog, service_id, exclude)
+        refused, shown = parsing.staff_refused(tracker.get_slot("staff")), search.count
+        if refused is not None:  # "not with Ana": look further, then leave her out
+            search = replace(search, count=shown * 3)
         found = await two_services.find(search, tracker, catalog)  # who can do them all
+        found = [suggestion for suggestion in found if suggestion.staff_id != refused][:shown]
         shifted = unasked or tracker.get_slot("when") in ("later", "earlier")  # not asked
         offers = [Offer.from_suggestion(suggestion, shifted) for suggestion in found]
         return sorted(offers, key=lambda offer: offer.start)  # said in time order

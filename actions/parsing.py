@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -57,15 +58,25 @@ class StaffWish:
     anyone: bool = False
     language: str | None = None
     unsupported: bool = False
+    refused: Staff | None = None
+    """"not with Ana": anyone but her."""
 
     @property
     def said_something(self) -> bool:
-        return bool(self.staff or self.anyone or self.language or self.unsupported)
+        return bool(self.staff or self.anyone or self.language or self.unsupported
+                    or self.refused)
+
+
+REFUSED_PREFIX = "not:"
+"""The staff slot's value for "anyone but <id>"."""
 
 
 def match_staff(catalog: Catalog, text: str) -> StaffWish:
     said = normalise(text)
     tokens = said.split()
+    for member in catalog.staff:
+        if choices.refuses(said, member.name):
+            return StaffWish(refused=member)
     for member in catalog.staff:
         if normalise(member.name) in tokens:
             return StaffWish(staff=member)
@@ -75,6 +86,21 @@ def match_staff(catalog: Catalog, text: str) -> StaffWish:
     if GENDER.search(service_words.without_kinds(catalog, text)):  # not "a man's haircut"
         return StaffWish(unsupported=True)
     return StaffWish(anyone=bool(ANYONE.search(said)))
+
+
+def staff_wanted(value: object) -> UUID | None:
+    """The member of staff the staff slot asks for; None for anyone, a language, a wish the
+    catalog cannot answer, or anyone but someone."""
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def staff_refused(value: object) -> UUID | None:
+    """The member of staff refused ("not with Ana"), if the slot says so."""
+    text = str(value or "")
+    return UUID(text.removeprefix(REFUSED_PREFIX)) if text.startswith(REFUSED_PREFIX) else None
 
 
 def anywhere(text: str) -> bool:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from rasa_sdk import Tracker
 
+from actions import parsing
 from scheduling.catalog import Catalog, Location
 from scheduling.locations import serving
 
@@ -24,8 +25,9 @@ def choices(tracker: Tracker, catalog: Catalog) -> tuple[Location, ...]:
     if not service or service in NOT_CHOSEN:
         return ()
     places = serving(catalog, catalog.service(UUID(service)))
-    if staff and staff not in ("any", "unsupported") and not staff.startswith("language:"):
-        works = catalog.staff_member(UUID(staff)).location_ids
+    wanted = parsing.staff_wanted(staff)
+    if wanted is not None:
+        works = catalog.staff_member(wanted).location_ids
         places = tuple(place for place in places if place.id in works) or places
     return places
 
