@@ -75,6 +75,17 @@ class ReplicaStack:
         deadline = time.monotonic() + timeout
         for name in self.ports:
             self.wait_healthy(name, deadline)
+        self.wait_balanced(deadline)
+
+    def wait_balanced(self, deadline: float) -> None:
+        """Until haproxy routes to each kind: it marks a server up only after its health
+        checks pass (`rise`), seconds after the process itself answers."""
+        paths = {"gateway": "/health", "rasa": "/", "actions": "/health"}
+        for kind, path in paths.items():
+            while not _answers(f"http://127.0.0.1:{self.lb_ports[kind]}{path}"):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the balancer routes no {kind}:\n{self.log('haproxy')}")
+                time.sleep(0.5)
 
     def _names(self, kind: str) -> list[str]:
         return [name for name in self.ports if name.startswith(f"{kind}-")]
@@ -108,15 +119,9 @@ class ReplicaStack:
         return f"{self.direct(name)}/health"
 
     def wait_healthy(self, name: str, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.processes[name].poll() is not None:
-                break
-            try:
-                with urllib.request.urlopen(self.health_url(name), timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except (URLError, OSError):
-                pass
+        while time.monotonic() < deadline and self.processes[name].poll() is None:
+            if _answers(self.health_url(name)):
+                return
             time.sleep(1)
         raise RuntimeError(f"{name} not healthy:\n{self.log(name)}")
 
@@ -139,3 +144,12 @@ class ReplicaStack:
     def close(self) -> None:
         for name in reversed(list(self.processes)):
             self.stop(name)
+
+
+def _answers(url: str) -> bool:
+    """True when `url` answers 200 within 5 s."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bool(response.status == 200)
+    except (URLError, OSError):
+        return False
