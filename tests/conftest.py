@@ -24,6 +24,17 @@ from assistant.embedded_db import admin_server, fresh_database
 from scheduling.persistence import tables
 from scheduling.persistence.database import make_engine, make_session_factory
 
+DATABASE_FIXTURES = frozenset({"postgres_admin_url", "database_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reaches PostgreSQL through a fixture (its own or one it depends on) is a
+    `db` test whether or not its module says so: `-m "not db"` then selects exactly what runs
+    without a database (the booking rules on the in-memory fake, the pure core)."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
 
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> Iterator[str]:
