@@ -22,7 +22,7 @@ from assistant.payments.fees import FeeWorker
 from assistant.payments.refunds import RefundWorker
 from assistant.payments.stripe_api import StripeApi
 from assistant.settings import Settings
-from assistant.ticks import runs_jobs
+from assistant.ticks import once_per_tick, runs_jobs
 from scheduling.persistence.database import make_session_factory
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,10 @@ async def payments(app: web.Application) -> AsyncIterator[None]:
     try:
         async with contextlib.AsyncExitStack() as timers:
             if runs_jobs(app):  # else `assistant worker` sends refunds and charges fees
-                await timers.enter_async_context(every(REFUND_SECONDS, worker.run_once,
-                                                       "stripe-refunds"))
-                await timers.enter_async_context(every(REFUND_SECONDS, fees.run_once,
-                                                       "stripe-fees"))
+                for name, job in (("stripe refunds", worker.run_once),
+                                  ("stripe fees", fees.run_once)):
+                    claimed = once_per_tick(factory, name, REFUND_SECONDS, job)
+                    await timers.enter_async_context(every(REFUND_SECONDS, claimed, name))
             yield
     finally:
         await provider.close()
