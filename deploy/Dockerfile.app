@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# The app image: gateway (`gateway`, the default), action server (`actions`), migrations
+# The app image: gateway (`gateway`, the default), action server (`actions`), jobs without HTTP
+# (`worker`, for GATEWAY_RUNS_JOBS=false), migrations
 # (`migrate`) and every other `python -m assistant` command. Build from the repository root:
 #   docker build -f deploy/Dockerfile.app -t booking-assistant:$(git rev-parse --short HEAD) .
 # Installs exactly requirements/runtime.lock (no resolver at build time, no dev tools).
