@@ -14,9 +14,16 @@ Pure: plain values in, decisions out; the persistence adapter applies them under
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from scheduling import releases
+from scheduling.releases import ReleaseRule
+from scheduling.releases_settings import WaitingRoomSettings
 
 
 class PlaceState(StrEnum):
@@ -52,6 +59,29 @@ class RoomRules:
             raise ValueError("hold and patience must be positive")
 
 
+def rules_of(settings: WaitingRoomSettings) -> RoomRules:
+    """The owner's settings for a service (`scheduling.releases_settings`) as room rules."""
+    return RoomRules(settings.threshold, settings.admit_at_once,
+                     timedelta(minutes=settings.hold_minutes))
+
+
+RELEASE_QUEUES = timedelta(hours=1)
+"""How long after a release opened a room created then still waits for it: a burst arrives
+in the minutes around the opening, not an hour later."""
+
+
+def release_start(rules: Iterable[ReleaseRule], service_id: UUID, day: date, zone: ZoneInfo,
+                  now: datetime) -> tuple[UUID, datetime] | None:
+    """The release that opens `day` for this service, as (rule, instant admission starts),
+    when it has not opened yet or opened within RELEASE_QUEUES: the room then admits nobody
+    before it. Admission starts at the earliest opening (an audience's early one), so early
+    access is queued too; the release rules still decide what each admitted customer sees."""
+    found = [(rule.id, releases.release_of(rule, releases.period_start(rule, day), zone)
+              .audience_opens_at) for rule in rules if rule.service_id in (None, service_id)]
+    found = [(rule, at) for rule, at in found if at > now - RELEASE_QUEUES]
+    return min(found, key=lambda pair: pair[1], default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class RoomLoad:
     """What the room holds when an admission round runs."""
@@ -73,13 +103,12 @@ def to_admit(rules: RoomRules, load: RoomLoad, now: datetime) -> int:
 def estimated_wait(position: int, rules: RoomRules, load: RoomLoad, now: datetime,
                    choose_time: timedelta | None = None) -> timedelta:
     """The wait of the place `position` (1 = next): the time until the release, then one
-    chooser's time (`choose_time` as measured, else the whole hold) for each full threshold
-    of places ahead of it, less the ones that fit beside today's choosers."""
+    chooser's time (`choose_time` as measured, else the whole hold) for each threshold of
+    places ahead of it beyond those the free seats take at once."""
     if position < 1:
         return timedelta(0)
     until_release = max(timedelta(0), load.release_at - now) if load.release_at else timedelta(0)
-    free_now = 0 if until_release else max(0, rules.threshold - load.choosing)
-    ahead = position - free_now
+    ahead = position - max(0, rules.threshold - load.choosing)
     per_round = choose_time if choose_time is not None else rules.hold
     return until_release + per_round * max(0, math.ceil(ahead / rules.threshold))
 

@@ -11,9 +11,10 @@ The routes are in `api/waiting_room_routes.py`; the queue page and socket use th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -22,17 +23,30 @@ from assistant.gateway.api.params import invalid
 from assistant.gateway.errors import ApiError
 from assistant.gateway.resources import ENGINE, SETTINGS
 from assistant.notifications import links
+from scheduling import waiting_room
 from scheduling.persistence import waiting_room_store as store
+from scheduling.persistence.database import make_session_factory
+from scheduling.persistence.release_store import ReleaseStore
 from scheduling.waiting_room import RoomRules
 
 RULES = web.AppKey("waiting_room_rules", RoomRules)
-"""The rules every room follows; defaults unless the app (the owner's settings, a test, the
-bench) sets them."""
+"""Rules for every room, set by a test or a tool; unset, each service's are the owner's
+settings (`ReleaseStore.waiting_room`, defaults until the owner sets them)."""
 DAYS_AHEAD = 400
 
 
-def rules(app: web.Application) -> RoomRules:
-    return app.get(RULES) or RoomRules()
+async def rules(app: web.Application, service_id: UUID) -> RoomRules:
+    if RULES in app:
+        return app[RULES]
+    async with make_session_factory(app[ENGINE])() as session:
+        return waiting_room.rules_of(await ReleaseStore(session).waiting_room(service_id))
+
+
+async def _release(app: web.Application, business_id: UUID, service_id: UUID, day: date,
+                   zone: ZoneInfo, now: datetime) -> tuple[UUID, datetime] | None:
+    async with make_session_factory(app[ENGINE])() as session:
+        found = await ReleaseStore(session).rules(business_id)
+    return waiting_room.release_start(found, service_id, day, zone, now)
 
 
 def verified_customer(request: web.Request, token: str | None = None) -> UUID:
@@ -68,11 +82,17 @@ def shown(place: store.Place) -> dict[str, Any]:
 
 
 async def enter(app: web.Application, business_id: UUID, service_id: UUID, day: date,
-                customer_id: UUID, channel: str, client: str | None) -> store.Place:
-    """The customer's place (a new one, or the one they hold), after an admission round."""
-    now, room_rules = context.now(), rules(app)
+                zone: ZoneInfo, customer_id: UUID, channel: str, client: str | None
+                ) -> store.Place:
+    """The customer's place (a new one, or the one they hold), after an admission round. A
+    release that opens the day and has not yet (or only just) opened holds admission until it
+    does."""
+    now, room_rules = context.now(), await rules(app, service_id)
+    release = await _release(app, business_id, service_id, day, zone, now)
     async with app[ENGINE].begin() as db:
         room = await store.room_for(db, business_id, service_id, day, now)
+        if release is not None:
+            await store.set_release(db, room, release[1], release[0])
         place_id, _ = await store.enter(db, room, customer_id, channel, client, now)
         await store.admission_round(db, room, room_rules, now)
         return await store.own_place(db, place_id, customer_id, room_rules, now)
@@ -80,9 +100,10 @@ async def enter(app: web.Application, business_id: UUID, service_id: UUID, day: 
 
 async def check(app: web.Application, place_id: UUID, customer_id: UUID) -> store.Place:
     """The place after an admission round; NotFound unless it is this customer's."""
-    now, room_rules = context.now(), rules(app)
+    now = context.now()
     async with app[ENGINE].begin() as db:
-        room = await store.room_of(db, place_id, customer_id)
+        room, service_id = await store.room_of(db, place_id, customer_id)
+        room_rules = await rules(app, service_id)
         await store.admission_round(db, room, room_rules, now)
         return await store.own_place(db, place_id, customer_id, room_rules, now)
 
@@ -90,5 +111,5 @@ async def check(app: web.Application, place_id: UUID, customer_id: UUID) -> stor
 async def leave(app: web.Application, place_id: UUID, customer_id: UUID) -> bool:
     now = context.now()
     async with app[ENGINE].begin() as db:
-        await store.own_place(db, place_id, customer_id, rules(app), now)
+        await store.room_of(db, place_id, customer_id)
         return await store.leave(db, place_id, now)

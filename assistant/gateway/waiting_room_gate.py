@@ -37,8 +37,8 @@ async def admitted(request: web.Request, service_id: UUID, start: datetime, who:
     async with app[ENGINE].begin() as db:
         place = (await store.start_booking(db, service_id, day, who.customer_id, now)
                  if who.customer_id else None)
-        if place is None and await store.busy_room(db, service_id, day,
-                                                   waiting_room.rules(app), now):
+        if place is None and await store.busy_room(
+                db, service_id, day, await waiting_room.rules(app, service_id), now):
             raise ApiError(403, "waiting_room", "this day is busy: take a place in the waiting"
                            " room (POST /api/v1/waiting-room/places) and book once admitted")
     if place is None:

@@ -69,9 +69,11 @@ async def room_for(db: AsyncConnection, business_id: UUID, service_id: UUID, day
 
 async def set_release(db: AsyncConnection, room_id: UUID, release_at: datetime | None,
                       rule_id: UUID | None = None) -> None:
-    """A timed release: nobody is admitted before `release_at` (the opening of `rule_id`)."""
+    """A timed release: nobody is admitted before `release_at` (the opening of `rule_id`).
+    A room keeps the first release it was given."""
     await db.execute(text("UPDATE waiting_rooms SET release_at = :at, release_rule_id = :rule"
-                          " WHERE id = :id"), {"at": release_at, "rule": rule_id, "id": room_id})
+                          " WHERE id = :id AND release_at IS NULL"),
+                     {"at": release_at, "rule": rule_id, "id": room_id})
 
 
 async def _audit(db: AsyncConnection, rows: list[dict[str, object]], event: str, now: datetime,
@@ -188,14 +190,16 @@ async def place(db: AsyncConnection, place_id: UUID, rules: RoomRules, now: date
     return Place(row.id, row.room_id, row.customer_id, state, position, wait, row.hold_until)
 
 
-async def room_of(db: AsyncConnection, place_id: UUID, customer_id: UUID) -> UUID:
-    """The room of this customer's place; NotFound when it is not theirs."""
-    found: UUID | None = (await db.execute(
-        text("SELECT room_id FROM waiting_room_places WHERE id = :id AND customer_id = :customer"),
-        {"id": place_id, "customer": customer_id})).scalar_one_or_none()
+async def room_of(db: AsyncConnection, place_id: UUID, customer_id: UUID
+                  ) -> tuple[UUID, UUID]:
+    """The room and service of this customer's place; NotFound when it is not theirs."""
+    found = (await db.execute(text(
+        "SELECT r.id, r.service_id FROM waiting_room_places p JOIN waiting_rooms r"
+        " ON r.id = p.room_id WHERE p.id = :id AND p.customer_id = :customer"),
+        {"id": place_id, "customer": customer_id})).first()
     if found is None:
         raise NotFound("waiting room place", place_id)
-    return found
+    return found.id, found.service_id
 
 
 async def own_place(db: AsyncConnection, place_id: UUID, customer_id: UUID, rules: RoomRules,

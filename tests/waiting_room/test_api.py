@@ -3,18 +3,21 @@ whatever sends it, admission one at a time, and booking gated while the room is 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from assistant.gateway.resources import SETTINGS
 from assistant.notifications import links
 from scheduling.demo import demo_catalog
+from scheduling.persistence.release_store import ReleaseStore
+from scheduling.releases import Period, ReleaseRule
 from tests.security.test_identity import _token_for
 from tests.waiting_room.crowd import verified
 
@@ -159,3 +162,31 @@ async def test_one_network_takes_a_bounded_number_of_places(
     await _json(room_gateway, "POST", PLACES, 429, farm[10][1], "2001:db8:1:1:ffff::1",
                 json=enter)  # another address of the same IPv6 /64
     await _json(room_gateway, "POST", PLACES, 201, farm[10][1], "2001:db8:1:2::1", json=enter)
+
+
+async def test_a_release_holds_admission_until_it_opens(
+        room_gateway: Client, engine: AsyncEngine,
+        session_factory: async_sessionmaker[AsyncSession]) -> None:
+    settings, catalog = room_gateway.server.app[SETTINGS], demo_catalog()
+    (_, a), = await verified(engine, settings, catalog.business.id, 1, first=400)
+    service = next(s.id for s in catalog.services if s.name == "Beard trim")
+    local = datetime.now(catalog.business.zone)
+    opens = (local + timedelta(seconds=6)).replace(microsecond=0)
+    day = opens.date() + timedelta(days=3)  # a daily rule three days ahead opens today
+    rule = ReleaseRule(uuid4(), catalog.business.id, Period.DAY, opens.time(), lead=3,
+                       service_id=service)
+    async with session_factory() as session:
+        await ReleaseStore(session).add_rule(rule, local)
+        await session.commit()
+    enter = {"service_id": str(service), "day": day.isoformat()}
+    place = (await _json(room_gateway, "POST", PLACES, 201, a, "192.0.2.77", json=enter))["place"]
+    assert place["state"] == "waiting" and place["position"] == 1  # alone, but before the release
+    assert 0 < place["estimated_wait_seconds"] <= 6
+    await asyncio.sleep(max(0.0, (opens - datetime.now(catalog.business.zone)).total_seconds()))
+    now = (await _json(room_gateway, "GET", f"{PLACES}/{place['id']}", 200, a, "192.0.2.77"))
+    assert now["place"]["state"] == "admitted"
+    async with engine.connect() as db:
+        room = (await db.execute(text("SELECT release_at, release_rule_id FROM waiting_rooms"
+                                      " WHERE service_id = :s AND day = :d"),
+                                 {"s": service, "d": day})).one()
+    assert room.release_rule_id == rule.id and room.release_at == opens

@@ -31,8 +31,8 @@ async def take_place(request: web.Request) -> web.Response:
         raise NotFound("service", service_id)
     today = context.now().astimezone(catalog.business.zone).date()
     place = await room.enter(request.app, catalog.business.id, service_id,
-                             room.day_of(data.get("day"), today), customer_id, "web",
-                             ratelimit.client_network(request))
+                             room.day_of(data.get("day"), today), catalog.business.zone,
+                             customer_id, "web", ratelimit.client_network(request))
     return web.json_response({"place": room.shown(place)}, status=201)
 
 
