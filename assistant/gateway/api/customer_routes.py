@@ -27,6 +27,7 @@ from assistant.gateway.api.params import (
 from assistant.gateway.api.spec import Op, Param
 from assistant.gateway.errors import ApiError
 from assistant.gateway.reads import reads
+from scheduling import releases_reminders
 from scheduling.booking import waitlist
 from scheduling.booking.model import Channel, Contact
 from scheduling.desk import customers, verification
@@ -75,6 +76,20 @@ async def my_appointments(request: web.Request) -> web.Response:
         raise ApiError(403, "forbidden", "this token is not a customer token")
     found = await customers.upcoming(context.uow(request), caller.subject, context.now())
     return web.json_response({"items": [serialize.appointment(a) for a in found]})
+
+
+async def remind_at_release(request: web.Request) -> web.Response:
+    """Queue a message for when the service's next release opens to this customer (a token
+    proves who they are: the reminder goes to their verified contact)."""
+    caller = customer(request)
+    if caller.subject is None or caller.action != "customer":
+        raise ApiError(403, "forbidden", "this token is not a customer token")
+    data = await body(request)
+    service_id = uuid_of(data.get("service_id"), "service_id")
+    opens = await releases_reminders.remind_at_release(
+        context.uow(request), await context.business_id(request), service_id, caller.subject,
+        context.now())
+    return web.json_response({"opens_at": opens.isoformat()}, status=201)
 
 
 async def join_waitlist(request: web.Request) -> web.Response:
@@ -134,6 +149,9 @@ OPS = [
        extra={401: "The code does not match.", 403: "No usable code: ask for a new one."}),
     Op("GET", "/api/v1/me/appointments", my_appointments, "The customer's upcoming appointments",
        "Appointments", auth="customer"),
+    Op("POST", "/api/v1/me/release-reminders", remind_at_release, "Be told when the service's "
+       "next timed release opens", "ReleaseReminder", status=201, auth="customer",
+       body="ReleaseReminderRequest"),
     Op("POST", "/api/v1/waitlist", join_waitlist, "Join the waitlist for a service", 
        "WaitlistEntry", status=201, body="WaitlistRequest"),
     Op("GET", "/api/v1/waitlist", list_waitlist, "Waiting and offered entries", "Waitlist",

@@ -85,6 +85,8 @@ COMPONENTS: dict[str, Schema] = {
                                                skills=array({"type": "string"}),
                                                languages=array({"type": "string"}),
                                                location_ids=array(UUID)))),
+    "ReleaseReminderRequest": obj(["service_id"], service_id=UUID),
+    "ReleaseReminder": obj(["opens_at"], opens_at=WHEN),
     "Slots": obj(["items"], items=array(SLOT), releases=array(obj(
         ["opens_at", "first_day", "last_day", "message"], opens_at=WHEN,
         first_day={"type": "string", "format": "date"},
