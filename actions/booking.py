@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import group_chat, parsing, series_chat, speech, two_services
-from actions.boundary import GuardedAction
+from actions.boundary import GuardedAction, refusal
 from actions.offer_value import Offer, offers_to_slot
 from actions.runtime import now, runtime
 from actions.zones import zones_of
@@ -23,7 +23,7 @@ from scheduling.booking.model import Appointment, Channel, Contact
 from scheduling.booking.waitlist import JoinWaitlist, join
 from scheduling.catalog import Catalog
 from scheduling.desk import customers
-from scheduling.errors import SlotUnavailable
+from scheduling.errors import NotYetReleased, SlotUnavailable
 
 RESET = ["service", "staff", "location", "language", "when", "when_start", "when_end",
          "when_constraint", "suggestions", "slot_choice", "booking_confirmed", "also_book"]
@@ -160,9 +160,15 @@ def _proved(who: customers.Proof, customer_id: UUID | None) -> list[EventType]:
 
 def _race_lost(dispatcher: CollectingDispatcher, lost: SlotUnavailable,
                catalog: Catalog) -> list[EventType]:
-    """Someone took the time between offer and "yes": apologise, offer what is nearest."""
+    """Someone took the time between offer and "yes" (or it is not released yet): say so,
+    offer what is nearest."""
     offers = [Offer(slot.start, slot.staff_ids[0], location_id=slot.location_id)
               for slot in lost.alternatives if slot.staff_ids]
+    if isinstance(lost, NotYetReleased):
+        dispatcher.utter_message(text=refusal(lost))
+        return [SlotSet("slot_choice", None),
+                SlotSet("suggestions", offers_to_slot(offers) if offers else None),
+                SlotSet("booking_confirmed", None), FollowupAction("booking_form")]
     if not offers:
         dispatcher.utter_message(text="I'm sorry, that time was just taken and I have nothing "
                                       "close to it. Tell me another day, or say waitlist.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,7 +20,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from scheduling.errors import DomainError, NotFound, PolicyViolation, SlotUnavailable
+from scheduling.errors import (
+    DomainError,
+    NotFound,
+    NotYetReleased,
+    PolicyViolation,
+    SlotUnavailable,
+)
+from scheduling.releases_words import not_open_words
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +44,9 @@ def refusal(error: DomainError) -> str:
         hours = error.details.get("free_cancellation_hours")
         return (f"Sorry, appointments can only be changed up to {hours} hours before they "
                 "start, so I can't do that now. I can put you through to a person if you like.")
+    if isinstance(error, NotYetReleased):
+        return (not_open_words(error.opens_at, error.zone or ZoneInfo("UTC")) + " Would you like "
+                "another day, or shall I tell you what is free before then?")
     if isinstance(error, SlotUnavailable):
         return ("Sorry, that time is no longer free. Tell me another day or time and I'll "
                 "look again.")

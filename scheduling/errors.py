@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 
 class DomainError(Exception):
@@ -65,7 +66,10 @@ class NotYetReleased(SlotUnavailable):
 
     code = "not_yet_released"
 
-    def __init__(self, opens_at: datetime, alternatives: Sequence[Any] = ()) -> None:
+    def __init__(self, opens_at: datetime, alternatives: Sequence[Any] = (),
+                 zone: ZoneInfo | None = None) -> None:
         self.opens_at = opens_at
+        self.zone = zone
+        """The business's, to say `opens_at` as its wall clock reads it."""
         super().__init__("that time is not open for booking yet; it opens at "
                          f"{opens_at.isoformat()}", alternatives)

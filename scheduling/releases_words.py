@@ -54,8 +54,8 @@ def opens_words(rule: ReleaseRule, opens_at: datetime, zone: ZoneInfo, now: date
     return text[0].upper() + text[1:]
 
 
-def not_open_words(opens_at: datetime, zone: ZoneInfo, now: datetime) -> str:
-    """What a customer hears for a time not released yet."""
+def not_open_words(opens_at: datetime, zone: ZoneInfo, now: datetime | None = None) -> str:
+    """What a customer hears for a time not released yet ("today"/"tomorrow" given `now`)."""
     return ("That time isn't open for booking yet: it opens "
             f"{formats.day_and_time(opens_at, zone, now=now)}.")
 

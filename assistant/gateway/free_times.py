@@ -23,6 +23,7 @@ from scheduling.booking.openings import open_slots
 from scheduling.catalog import Catalog, zone
 from scheduling.errors import InvalidRequest
 from scheduling.ports import AppointmentsPort
+from scheduling.releases_words import pending_notes
 
 WEEK = 7
 
@@ -70,6 +71,8 @@ class FreeWeek:
     time_zone: str
     previous: date | None
     next: date | None
+    releases: tuple[str, ...] = ()
+    """When this week's unreleased times open ("Next week's slots open Sunday at 6 PM")."""
 
     @property
     def first(self) -> date:
@@ -113,7 +116,7 @@ async def free_day(
     repo: AppointmentsPort, catalog: Catalog, search: Search, day: date, now: datetime
 ) -> FreeDay:
     """The free times of one local day (checked with `check_day`)."""
-    return (await _days(repo, catalog, search, check_day(catalog, search, day, now), 1, now))[0]
+    return (await _days(repo, catalog, search, check_day(catalog, search, day, now), 1, now))[0][0]
 
 
 async def free_week(
@@ -123,11 +126,11 @@ async def free_week(
     """The free times of seven local days from `first` (None: today), read in one query."""
     today, last = bookable_days(catalog, search, now)
     start = check_day(catalog, search, first or today, now)
-    days = await _days(repo, catalog, search, start, WEEK, now)
+    days, releases = await _days(repo, catalog, search, start, WEEK, now)
     previous = max(today, start - timedelta(days=WEEK)) if start > today else None
     following = start + timedelta(days=WEEK)
     return FreeWeek(tuple(days), str(display_zone(catalog, search)), previous,
-                    following if following <= last else None)
+                    following if following <= last else None, releases)
 
 
 def worded(
@@ -148,15 +151,20 @@ def worded(
 async def _days(
     repo: AppointmentsPort, catalog: Catalog, search: Search, first: date, count: int,
     now: datetime,
-) -> list[FreeDay]:
+) -> tuple[list[FreeDay], tuple[str, ...]]:
+    """The days' free times, and when the days' unreleased times open (as for everyone)."""
     shown = display_zone(catalog, search)
     midnights = [_midnight(first + timedelta(days=n), shown) for n in range(count + 1)]
     query = AvailabilityQuery(search.service_id, midnights[0], midnights[-1], now,
                               staff_id=search.staff_id, location_id=search.location_id)
-    times = worded(await open_slots(repo, catalog, query, search.exclude), catalog, search, now)
+    access = await repo.release_access(catalog.business.id)
+    slots = await open_slots(repo, catalog, query, search.exclude, access)
+    times = worded(slots, catalog, search, now)
+    notes = pending_notes(access, search.service_id, search.staff_id, catalog.business.zone,
+                          midnights[0], midnights[-1], now)
     return [FreeDay(day.date(), formats.day(day, shown, search.locale, now),
                     tuple(t for t in times if t.start.astimezone(shown).date() == day.date()))
-            for day in midnights[:-1]]
+            for day in midnights[:-1]], tuple(note for _, _, note in notes)
 
 
 def _midnight(day: date, shown: ZoneInfo) -> datetime:

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("confirmation", "owner_notice", "reminder", "cancellation", "reschedule",
          "owner_change", "waitlist_offer", "no_show", "daily_agenda", "owner_alert",
-         "verification_code", "handoff", "pending_payment", "fee_due")
+         "verification_code", "handoff", "pending_payment", "fee_due", "release_reminder")
 """The outbox kinds this dispatcher sends; others (calendar events, refunds) belong to other
 workers and are left alone."""
 

@@ -53,7 +53,7 @@ async def place(
                     catalog.business.zone, now)
     if opens is not None:
         raise NotYetReleased(opens, await alternatives(repo, catalog, choice, seats, now, skip,
-                                                       access))
+                                                       access), catalog.business.zone)
     slots = await _slots(repo, catalog, choice, seats, now, choice.start, skip, access=access)
     match = next((s for s in slots if s.start == choice.start and s.seats_left >= seats), None)
     if match is None:

@@ -9,7 +9,7 @@ Outlook, so they are checked for form only."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -36,6 +36,9 @@ from scheduling.persistence import short_links
 from scheduling.persistence.delivery_reads import delivery_reads
 from scheduling.persistence.desk_uow import DeskUnitOfWork
 from scheduling.persistence.outbox import OutboxRow
+from scheduling.persistence.release_store import ReleaseStore
+from scheduling.releases import Period, ReleaseRule
+from scheduling.releases_reminders import remind_at_release
 from tests.gateway.conftest import API_KEY
 
 pytestmark = pytest.mark.db
@@ -101,6 +104,18 @@ async def every_kind_of_message(client: Client, uow: DeskUnitOfWork) -> None:
     await book(client, (await free_starts(client, COLOUR))[-1], "+15550005007",
                service=COLOUR)
     await _fee_asked(uow, await book(client, starts[14], "+15550005008"), now)
+    await _release_reminder(uow, business, customer, now)
+
+
+async def _release_reminder(uow: DeskUnitOfWork, business: UUID, customer: UUID,
+                            now: datetime) -> None:
+    """A customer asks to be told when the Men's cuts of the week after next open."""
+    rule = ReleaseRule(uuid4(), business, Period.WEEK, time(18), weekday=6, lead=2,
+                       service_id=MENS_CUT)
+    async with uow:
+        await ReleaseStore(uow.session).add_rule(rule, now)
+        await uow.commit()
+    await remind_at_release(uow, business, MENS_CUT, customer, now)
 
 
 async def _fee_asked(uow: DeskUnitOfWork, appointment_id: UUID, now: datetime) -> None:
