@@ -12,12 +12,14 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.errors import NotFound
+from scheduling.persistence.release_reads import ReleaseFigures, release_figures
 from scheduling.persistence.release_tables import (
     ReleaseAudienceCodeRow,
     ReleaseAudienceMemberRow,
@@ -25,7 +27,7 @@ from scheduling.persistence.release_tables import (
     ReleaseRuleRow,
     WaitingRoomSettingsRow,
 )
-from scheduling.releases import Access, Audience, Period, ReleaseRule
+from scheduling.releases import Access, Audience, Period, Release, ReleaseRule
 from scheduling.releases_settings import DEFAULT, WaitingRoomSettings
 
 CODE_CHARS = 64
@@ -126,6 +128,11 @@ class ReleaseStore:
             A, A.id == C.audience_id).where(A.business_id == business_id,
                                              C.code_hash == code_hash(code)))
         return bool(found)
+
+    async def figures(self, rule: ReleaseRule, release: Release, zone: ZoneInfo
+                      ) -> ReleaseFigures:
+        """One release's demand, admitted, booked and abandoned (`release_reads`)."""
+        return await release_figures(self.session, rule, release, zone)
 
     async def waiting_room(self, service_id: UUID) -> WaitingRoomSettings:
         row = await self.session.get(WaitingRoomSettingsRow, service_id)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from scheduling import formats
 from scheduling.catalog import Catalog
-from scheduling.persistence.release_reads import ReleaseFigures, release_figures
+from scheduling.persistence.release_reads import ReleaseFigures
+from scheduling.persistence.release_store import ReleaseStore
 from scheduling.releases import ReleaseRule, past_releases
 
 SHOWN = 3
@@ -24,13 +23,13 @@ class ReportRow:
 
 
 async def reports(
-    session: AsyncSession, catalog: Catalog, rules: list[ReleaseRule], now: datetime
+    store: ReleaseStore, catalog: Catalog, rules: list[ReleaseRule], now: datetime
 ) -> list[ReportRow]:
     zone = catalog.business.zone
     rows = []
     for rule in rules:
         for release in past_releases(rule, zone, now, SHOWN):
-            figures = await release_figures(session, rule, release, zone)
+            figures = await store.figures(rule, release, zone)
             rows.append(ReportRow(rule, formats.long_when(release.audience_opens_at, zone),
                                   figures))
     return rows
