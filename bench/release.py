@@ -6,7 +6,8 @@ processes (`python -m assistant gateway`) on loopback: first one gateway, then t
 database (customers alternate between them). Each customer takes a place, checks it (a
 quarter of the estimated wait later, between 0.5 and 15 s), and once admitted reads the free
 times and books one, trying another when one is taken, or leaves when none is left. At most
-BENCH_CONCURRENCY requests are in flight at once; each customer comes from an address of its
+BENCH_CONCURRENCY requests are in flight at once (a request unanswered after 120 s counts as
+status 0); BENCH_GATEWAYS ("1 2") says which runs; each customer comes from an address of its
 own (X-Forwarded-For behind TRUST_PROXY), as a real crowd would.
 
 Printed per run, and checked (a failed check exits 1): every slot booked once, no customer
@@ -53,6 +54,7 @@ from tests.waiting_room.crowd import verified  # noqa: E402
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "1000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "100"))
+GATEWAYS = [int(n) for n in os.environ.get("BENCH_GATEWAYS", "1 2").split()]
 SLOTS = 50
 SECRET = "bench-release-" + "k" * 40
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -111,11 +113,16 @@ class Gateways:
 
 async def call(http: aiohttp.ClientSession, tally: Tally, method: str, url: str, token: str,
                address: str, **kwargs: Any) -> tuple[int, Any]:
+    """The status and body; status 0 when no answer came within the client's patience."""
     headers = {"Authorization": f"Bearer {token}", "X-Forwarded-For": address,
                **kwargs.pop("headers", {})}
-    async with http.request(method, url, headers=headers, **kwargs) as response:
-        tally.statuses[response.status] += 1
-        return response.status, await response.json(content_type=None)
+    try:
+        async with http.request(method, url, headers=headers, **kwargs) as response:
+            tally.statuses[response.status] += 1
+            return response.status, await response.json(content_type=None)
+    except (TimeoutError, aiohttp.ClientError):
+        tally.statuses[0] += 1
+        return 0, {}
 
 
 async def customer(http: aiohttp.ClientSession, tally: Tally, base: str, n: int, token: str,
@@ -201,7 +208,8 @@ async def release(url: str, gateways: int) -> bool:
         running = Gateways(url, gateways, Path(data))
         try:
             connector = aiohttp.TCPConnector(limit=CONCURRENCY)
-            async with aiohttp.ClientSession(connector=connector) as http:
+            patience = aiohttp.ClientTimeout(total=120)
+            async with aiohttp.ClientSession(connector=connector, timeout=patience) as http:
                 await running.ready(http)
                 async with engine.begin() as db:
                     room = await waiting_room_store.room_for(
@@ -250,7 +258,7 @@ async def report(engine: Any, tally: Tally, gateways: int, took: float) -> bool:
 def main() -> None:
     results = []
     with admin_server(os.environ.get("BENCH_DATABASE_URL"), "bench-release-") as admin:
-        for gateways in (1, 2):
+        for gateways in GATEWAYS:
             with fresh_database(admin, "bench") as url:
                 results.append(asyncio.run(release(url, gateways)))
     sys.exit(0 if all(results) else 1)
