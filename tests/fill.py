@@ -10,7 +10,7 @@ expired offer) and because each row's content must be known to the test.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid5
@@ -58,6 +58,14 @@ from scheduling.persistence.notification_tables import (
 )
 from scheduling.persistence.outbox import OutboxRow
 from scheduling.persistence.payment_tables import CheckoutRow, PaymentEventRow, RefundRow
+from scheduling.persistence.release_tables import (
+    ReleaseAudienceCodeRow,
+    ReleaseAudienceMemberRow,
+    ReleaseAudienceRow,
+    ReleaseRuleRow,
+    WaitingRoomSettingsRow,
+)
+from scheduling.persistence.replica_tables import JobTickRow, RasaModelRow
 from scheduling.persistence.short_link_tables import ShortLinkRow
 from scheduling.persistence.waiting_room_tables import (
     WaitingPlaceRow,
@@ -354,6 +362,36 @@ async def _waiting_room(session: AsyncSession, now: datetime, business: UUID,
         client="127.0.0.1", at=now))
 
 
+async def _releases(session: AsyncSession, now: datetime, business: UUID,
+                    customer: UUID) -> None:
+    """A VIP audience (the customer and a code) opening the Men's cut's next week on Sunday at
+    18:00 two hours early, and the service's waiting-room settings."""
+    audience = fill_id("audience")
+    service = next(s.id for s in demo_catalog().services if s.name == "Men's cut")
+    await session.execute(insert(ReleaseAudienceRow).values(
+        id=audience, business_id=business, name="Filled VIPs", created_at=now))
+    await session.execute(insert(ReleaseAudienceMemberRow).values(
+        audience_id=audience, customer_id=customer))
+    await session.execute(insert(ReleaseAudienceCodeRow).values(
+        audience_id=audience, code_hash="c" * 64, created_at=now))
+    await session.execute(insert(ReleaseRuleRow).values(
+        id=fill_id("release-rule"), business_id=business, service_id=service, staff_id=None,
+        period="week", weekday=6, opens_at=time(18), lead=1, audience_id=audience,
+        early_minutes=120, created_at=now))
+    await session.execute(insert(WaitingRoomSettingsRow).values(
+        service_id=service, business_id=business, threshold=20, admit_at_once=5,
+        hold_minutes=5, updated_at=now))
+
+
+async def _replicas(session: AsyncSession, now: datetime) -> None:
+    """A claimed job tick and a published model, as replicas leave them."""
+    await session.execute(insert(JobTickRow).values(
+        job="fill-job", tick=now, claimed_by="fill-host", started_at=now, finished_at=now,
+        failed=False))
+    await session.execute(insert(RasaModelRow).values(
+        digest="d" * 64, name="model-filled.tar.gz", body=b"filled", published_at=now))
+
+
 async def _conversation(session: AsyncSession, now: datetime) -> None:
     """Rasa's tracker table, which Rasa creates in production; the caller drops it."""
     await session.execute(text(RASA_EVENTS))
@@ -382,13 +420,15 @@ async def fill(factory: async_sessionmaker[AsyncSession], now: datetime) -> Fill
         await _desk_and_limits(session, now, customer, admin)
         await _payments(session, now, ids)
         await _waiting_room(session, now, business, customer)
+        await _releases(session, now, business, customer)
+        await _replicas(session, now)
         await _conversation(session, now)
         await session.commit()
     return Filled(business, customer, ids, offer, admin, marks={
         "alert": "Filled alert: the confirmation could not be delivered",
         "attempt": "fill-failed@example.com", "calendar": "filled token revoked",
         "conversation": "fill-sender", "transcript": "filled hello",
-        "invitee": "fill-invitee@example.com",
+        "invitee": "fill-invitee@example.com", "audience": "Filled VIPs",
         "appointment": str(ids["confirmed"])[:8].upper(), "customer": "Fillia Everyrow",
         "waitlist": formats.short_when(_waitlist_day(now), demo_catalog().business.zone),
         "booked_day": _completed_start(now).astimezone(ZoneInfo(demo_catalog().business.time_zone))

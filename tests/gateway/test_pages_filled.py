@@ -39,7 +39,7 @@ PAGE_MARKS = {
     "/admin/payments": (), "/admin/payments/list": ("re_filled", "customer"),
     "/admin/payments/list.csv": ("re_filled",), "/admin/bookings/done": ("customer",),
     "/admin/bookings/new": ("Ana",), "/admin/queue": ("queue_row",),
-    "/admin/queue.json": ("Men's cut",),
+    "/admin/queue.json": ("Men's cut",), "/admin/releases": ("audience",),
 }
 LISTING_MARKS = {
     "/api/v1/appointments": ("appointment_id",), "/api/v1/waitlist": ("waitlist_id",),

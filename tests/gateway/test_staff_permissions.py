@@ -52,6 +52,11 @@ OWNER_ONLY = {
     ("POST", "/admin/appointments/{appointment_id}/fee-paid"),
     ("POST", "/admin/payments"), ("GET", "/admin/payments/list"),
     ("GET", "/admin/payments/list.csv"), ("GET", "/admin/queue"), ("GET", "/admin/queue.json"),
+    ("GET", "/admin/releases"), ("POST", "/admin/releases/rules"),
+    ("POST", "/admin/releases/rules/{rule_id}/delete"), ("POST", "/admin/releases/audiences"),
+    ("POST", "/admin/releases/audiences/{audience_id}/members"),
+    ("POST", "/admin/releases/audiences/{audience_id}/codes"),
+    ("POST", "/admin/releases/waiting-room/{service_id}"),
 }
 """The owner's alone: what the business is and says, its numbers, its accounts."""
 FRONT_DESK = {
