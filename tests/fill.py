@@ -177,8 +177,8 @@ async def _catalog_extras(session: AsyncSession, now: datetime, business: UUID,
     await session.execute(insert(CustomerBlockRow).values(customer_id=blocked,
                                                           reason="filled block"))
     await session.execute(insert(StaffTimeOffRow).values(
-        id=fill_id("time-off"), staff_id=staff, starts_at=now + timedelta(days=20),
-        ends_at=now + timedelta(days=21), reason="filled holiday"))
+        id=fill_id("time-off"), staff_id=staff, starts_at=now + timedelta(days=300),
+        ends_at=now + timedelta(days=301), reason="filled holiday"))  # past the desk tests' days
     await session.execute(insert(GroupSessionRow).values(
         id=fill_id("group"), staff_id=staff, service_id=service,
         starts_at=now + timedelta(days=9), capacity=4, seats_taken=1))
@@ -376,7 +376,7 @@ async def _releases(session: AsyncSession, now: datetime, business: UUID,
         audience_id=audience, code_hash="c" * 64, created_at=now))
     await session.execute(insert(ReleaseRuleRow).values(
         id=fill_id("release-rule"), business_id=business, service_id=service, staff_id=None,
-        period="week", weekday=6, opens_at=time(18), lead=1, audience_id=audience,
+        period="week", weekday=6, opens_at=time(18), lead=52, audience_id=audience,
         early_minutes=120, created_at=now))
     await session.execute(insert(WaitingRoomSettingsRow).values(
         service_id=service, business_id=business, threshold=20, admit_at_once=5,

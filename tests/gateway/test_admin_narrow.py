@@ -167,6 +167,8 @@ async def _look(page: Page, origin: str, path: str, prefix: str) -> tuple[int, l
         return status, [f"answered {status}"]
     if not page.url.startswith(origin + path.partition("?")[0]):
         return status, [f"landed on {page.url.removeprefix(origin)} instead"]
+    if response and not response.headers.get("content-type", "").startswith("text/html"):
+        return status, []  # data a page's script reads (/admin/queue.json), not a page
     name = prefix + shape(path.partition("?")[0]).replace("/", "-").replace("*", "id")
     return status, await page_problems(page, name)
 
