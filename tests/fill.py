@@ -364,8 +364,9 @@ async def _waiting_room(session: AsyncSession, now: datetime, business: UUID,
 
 async def _releases(session: AsyncSession, now: datetime, business: UUID,
                     customer: UUID) -> None:
-    """A VIP audience (the customer and a code) opening the Men's cut's next week on Sunday at
-    18:00 two hours early, and the service's waiting-room settings."""
+    """A VIP audience (the customer and a code) let in two hours early to the Men's cut's
+    weekly Sunday 18:00 release of the week a year ahead (so it closes nothing the desk tests
+    book), and the service's waiting-room settings."""
     audience = fill_id("audience")
     service = next(s.id for s in demo_catalog().services if s.name == "Men's cut")
     await session.execute(insert(ReleaseAudienceRow).values(
